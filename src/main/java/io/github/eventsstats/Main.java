@@ -1,0 +1,42 @@
+package io.github.eventsstats;
+
+import io.github.eventsstats.embedded.ChdbLibrary;
+import io.github.eventsstats.embedded.EngineMain;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code quarkus-run.jar} with no command runs the service. {@code engine [--port N]} runs only
+ * the embedded ClickHouse engine on a fixed port, for curl and other ClickHouse HTTP tools.
+ */
+@QuarkusMain
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals("engine")) {
+            runEngine(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        Quarkus.run(args);
+    }
+
+    /** The standalone engine reads the same environment variables as the service. */
+    private static void runEngine(String[] args) throws Exception {
+        List<String> engineArgs = new ArrayList<>(List.of(
+                "--library", ChdbLibrary.resolve(Optional.ofNullable(System.getenv("CHDB_LIBRARY"))).toString(),
+                "--path", Path.of(Optional.ofNullable(System.getenv("DATA_DIR")).orElse("data"), "clickhouse").toString(),
+                "--port", Optional.ofNullable(System.getenv("CLICKHOUSE_EMBEDDED_PORT")).orElse("8123")));
+        engineArgs.addAll(Arrays.asList(args)); // later flags win
+        EngineMain.main(engineArgs.toArray(String[]::new));
+        Thread.currentThread().join(); // serve until killed
+    }
+}

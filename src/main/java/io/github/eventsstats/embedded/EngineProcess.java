@@ -1,0 +1,255 @@
+package io.github.eventsstats.embedded;
+
+import org.jboss.logging.Logger;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts the embedded engine ({@link EngineMain}) in a process of its own and keeps it running.
+ *
+ * <p>The child gets a pipe as stdin and exits when it closes, so it dies with this JVM whatever
+ * kills it. When the child dies while we still need it, it is restarted on the same port, with
+ * capped exponential backoff.
+ */
+public final class EngineProcess implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EngineProcess.class);
+    /** The classes the child runs; they use only the JDK, so nothing else goes on its class path. */
+    private static final List<Class<?>> ENGINE_CLASSES =
+            List.of(EngineMain.class, EngineServer.class, Chdb.class, Chdb.Result.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
+
+    public record Options(Path library, Path dataPath, int port, Duration startTimeout) {
+    }
+
+    private final Options options;
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "engine-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Path classDir;
+    private final int port;
+    private volatile Process process;
+    private volatile boolean closing;
+    private volatile long startedAtNanos;
+    private volatile int failures;
+    private volatile long restartCount;
+
+    public EngineProcess(Options options) {
+        this.options = options;
+        if (!Files.isReadable(options.library())) {
+            throw new EngineUnavailableException("libchdb.so not found at " + options.library()
+                    + "; run scripts/fetch-chdb.sh (or set CHDB_LIBRARY to the library's path)");
+        }
+        this.port = options.port() > 0 ? options.port() : freePort();
+        this.classDir = extractEngineClasses();
+    }
+
+    /** Starts the engine and waits until it answers. */
+    public synchronized void start() {
+        process = launch();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isAlive() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    public Optional<Long> pid() {
+        Process p = process;
+        return p == null ? Optional.empty() : Optional.of(p.pid());
+    }
+
+    public long restartCount() {
+        return restartCount;
+    }
+
+    private Process launch() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xms16m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-cp", classDir.toString(),
+                EngineMain.class.getName(), "--library", options.library().toString(),
+                "--path", options.dataPath().toAbsolutePath().toString(), "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--watch-stdin"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("TZ", "UTC"); // stored DateTime values and the client's decoding agree on UTC
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new EngineUnavailableException("cannot start the embedded engine: " + e.getMessage(), e);
+        }
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        List<String> lastLines = new ArrayList<>();
+        Thread pump = new Thread(() -> pumpOutput(p.getInputStream(), ready, lastLines), "engine-output-" + p.pid());
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            ready.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            p.destroyForcibly();
+            String tail;
+            synchronized (lastLines) {
+                tail = String.join(" | ", lastLines);
+            }
+            throw new EngineUnavailableException("the embedded engine did not start: " + tail, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new EngineUnavailableException("interrupted while starting the embedded engine", e);
+        }
+        startedAtNanos = System.nanoTime();
+        p.onExit().thenAccept(this::onExit);
+        LOG.infof("embedded ClickHouse engine up: pid=%d endpoint=%s data=%s", p.pid(), endpoint(), options.dataPath());
+        return p;
+    }
+
+    private static void pumpOutput(InputStream in, CompletableFuture<Void> ready, List<String> lastLines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith(EngineMain.READY_PREFIX)) {
+                    ready.complete(null);
+                    continue;
+                }
+                synchronized (lastLines) {
+                    lastLines.add(line);
+                    if (lastLines.size() > 5) {
+                        lastLines.removeFirst();
+                    }
+                }
+                LOG.debugf("engine: %s", line);
+            }
+        } catch (IOException ignored) {
+            // The stream closes when the child exits.
+        }
+        ready.completeExceptionally(new IOException("engine exited before it was ready"));
+    }
+
+    private void onExit(Process p) {
+        if (closing || p != process) {
+            return;
+        }
+        boolean wasStable = System.nanoTime() - startedAtNanos > STABLE_AFTER.toNanos();
+        failures = wasStable ? 1 : failures + 1;
+        long delayMs = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10));
+        LOG.warnf("embedded ClickHouse engine (pid %d) exited with status %d; restarting in %d ms",
+                p.pid(), p.exitValue(), delayMs);
+        restarts.schedule(this::restart, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void restart() {
+        if (closing) {
+            return;
+        }
+        try {
+            process = launch();
+            restartCount++;
+        } catch (RuntimeException e) {
+            failures++;
+            long delayMs = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10));
+            LOG.errorf("embedded ClickHouse engine restart failed (%s); next try in %d ms", e.getMessage(), delayMs);
+            restarts.schedule(this::restart, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Closes the child's stdin so it shuts down cleanly, then makes sure it is gone. */
+    @Override
+    public synchronized void close() {
+        closing = true;
+        restarts.shutdownNow();
+        Process p = process;
+        if (p == null) {
+            deleteRecursively(classDir);
+            return;
+        }
+        try {
+            p.getOutputStream().close();
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        } catch (IOException e) {
+            p.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        } finally {
+            deleteRecursively(classDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temp directory of a few class files is harmless.
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port for the embedded engine", e);
+        }
+    }
+
+    /**
+     * Copies the engine's class files out of whatever holds them (a directory, the fast-jar, an
+     * uber-jar), so the child's class path is the same in dev mode, tests and production.
+     */
+    private static Path extractEngineClasses() {
+        try {
+            Path dir = Files.createTempDirectory("gh-stats-engine");
+            for (Class<?> c : ENGINE_CLASSES) {
+                String resource = c.getName().replace('.', '/') + ".class";
+                Path target = dir.resolve(resource);
+                Files.createDirectories(target.getParent());
+                try (InputStream in = c.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new EngineUnavailableException("class file " + resource + " not found; the embedded"
+                                + " engine needs a JVM build (it is not available in a native image)");
+                    }
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the embedded engine's classes", e);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package io.github.eventsstats.embedded;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The part of the ClickHouse HTTP interface that clickhouse-java and curl use, answered by chDB.
+ *
+ * <p>Queries are serialized on the process's single engine connection. Only the JDK is used here.
+ */
+final class EngineServer implements AutoCloseable {
+
+    /** URL parameters that steer the HTTP exchange; every other one is a query-level setting. */
+    private static final Set<String> TRANSPORT_PARAMS = Set.of("query", "database", "default_format", "query_id",
+            "user", "password", "quota_key", "compress", "decompress", "enable_http_compression",
+            "http_zlib_compression_level", "wait_end_of_query", "send_progress_in_http_headers", "session_id",
+            "session_timeout", "session_check", "buffer_size", "client_protocol_version", "role",
+            "http_headers_progress_interval_ms", "cancel_http_readonly_queries_on_client_close", "log_comment");
+    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
+    private static final int BAD_ARGUMENTS = 36;
+    private static final int UNKNOWN_SETTING = 115;
+
+    private final Chdb chdb;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "engine-http");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ReentrantLock engineLock = new ReentrantLock(true);
+    private final String timezone;
+    private final String version;
+    private String currentDatabase = "default";
+
+    EngineServer(Chdb chdb, String host, int port) throws IOException {
+        this.chdb = chdb;
+        this.timezone = scalar("SELECT timezone()");
+        this.version = scalar("SELECT version()");
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+    }
+
+    void start() {
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Stops taking requests, waits for the running query, then leaves the connection idle. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+            if (engineLock.tryLock(10, TimeUnit.SECONDS)) {
+                engineLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String scalar(String sql) {
+        Chdb.Result r = chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
+        try {
+            if (r.error() != null) {
+                throw new IllegalStateException(r.error());
+            }
+            return new String(r.output().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8).trim();
+        } finally {
+            chdb.free(r);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Map<String, String> params = parseQueryString(exchange.getRequestURI().getRawQuery());
+            if (path.equals("/ping") || (path.equals("/") && method.equals("GET") && !params.containsKey("query"))) {
+                send(exchange, 200, "text/plain; charset=UTF-8", "Ok.\n");
+                return;
+            }
+            if (!path.equals("/")) {
+                sendError(exchange, 404, BAD_ARGUMENTS, "There is no handle " + path
+                        + ". Use / for queries and /ping for health.");
+                return;
+            }
+            if (!method.equals("GET") && !method.equals("POST")) {
+                sendError(exchange, 405, BAD_ARGUMENTS, "HTTP method " + method + " is not supported");
+                return;
+            }
+            execute(exchange, params);
+        } catch (RuntimeException e) {
+            System.err.println("engine: request failed: " + e);
+        }
+    }
+
+    private void execute(HttpExchange exchange, Map<String, String> params) throws IOException {
+        Headers in = exchange.getRequestHeaders();
+        if ("1".equals(params.get("compress"))) {
+            sendError(exchange, 400, BAD_ARGUMENTS, "The embedded engine does not frame responses with ClickHouse's"
+                    + " LZ4 compression (compress=1). Disable it (client-v2: compressServerResponse(false)).");
+            return;
+        }
+        if ("1".equals(params.get("decompress"))) {
+            sendError(exchange, 400, BAD_ARGUMENTS, "The embedded engine does not read LZ4-framed request bodies"
+                    + " (decompress=1). Disable client request compression.");
+            return;
+        }
+        byte[] body = readBody(exchange);
+        String query = params.get("query");
+        byte[] sql;
+        if (query == null) {
+            sql = body;
+        } else if (body.length == 0) {
+            sql = query.getBytes(StandardCharsets.UTF_8);
+        } else {
+            byte[] head = (query + "\n").getBytes(StandardCharsets.UTF_8);
+            sql = new byte[head.length + body.length];
+            System.arraycopy(head, 0, sql, 0, head.length);
+            System.arraycopy(body, 0, sql, head.length, body.length);
+        }
+        if (sql.length == 0) {
+            sendError(exchange, 400, BAD_ARGUMENTS, "Empty query");
+            return;
+        }
+        String format = firstNonBlank(in.getFirst("X-ClickHouse-Format"), params.get("default_format"), "TabSeparated");
+        String database = firstNonBlank(in.getFirst("X-ClickHouse-Database"), params.get("database"), null);
+        String queryId = firstNonBlank(in.getFirst("X-ClickHouse-Query-Id"), params.get("query_id"),
+                UUID.randomUUID().toString());
+        List<String[]> queryParams = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            if (p.getKey().startsWith("param_")) {
+                queryParams.add(new String[] {p.getKey().substring("param_".length()), p.getValue()});
+            } else if (!TRANSPORT_PARAMS.contains(p.getKey())) {
+                settings.put(p.getKey(), p.getValue());
+            }
+        }
+        Headers out = exchange.getResponseHeaders();
+        out.set("X-ClickHouse-Query-Id", queryId);
+        out.set("X-ClickHouse-Timezone", timezone);
+        out.set("X-ClickHouse-Server-Display-Name", "chdb-embedded");
+        out.set("X-ClickHouse-Format", format);
+
+        engineLock.lock();
+        try {
+            String error = useDatabase(database);
+            if (error == null) {
+                error = applySettings(settings);
+            }
+            if (error != null) {
+                resetSettings(settings);
+                sendError(exchange, 500, code(error), error);
+                return;
+            }
+            Chdb.Result result = chdb.query(sql, format, queryParams);
+            try {
+                resetSettings(settings);
+                if (result.error() != null) {
+                    sendError(exchange, 500, code(result.error()), result.error());
+                    return;
+                }
+                out.set("X-ClickHouse-Summary", summary(result));
+                boolean gzip = "1".equals(params.get("enable_http_compression"))
+                        && String.valueOf(in.getFirst("Accept-Encoding")).contains("gzip");
+                sendResult(exchange, contentType(format), result, gzip);
+            } finally {
+                chdb.free(result);
+            }
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Switches the connection's current database; returns an error message or null. */
+    private String useDatabase(String database) {
+        if (database == null || database.equals(currentDatabase)) {
+            return null;
+        }
+        String error = run("USE `" + database.replace("\\", "\\\\").replace("`", "\\`") + "`");
+        if (error == null) {
+            currentDatabase = database;
+        }
+        return error;
+    }
+
+    private String applySettings(Map<String, String> settings) {
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            if (!SETTING_NAME.matcher(s.getKey()).matches()) {
+                return "Code: " + UNKNOWN_SETTING + ". DB::Exception: Setting " + s.getKey()
+                        + " is neither a builtin setting nor started with a known prefix. (UNKNOWN_SETTING)";
+            }
+            String error = run("SET " + s.getKey() + " = '" + escapeLiteral(s.getValue()) + "'");
+            if (error != null) {
+                return error;
+            }
+        }
+        return null;
+    }
+
+    /** Settings from URL parameters belong to one request, not to the shared connection. */
+    private void resetSettings(Map<String, String> settings) {
+        for (String name : settings.keySet()) {
+            if (SETTING_NAME.matcher(name).matches()) {
+                run("SET " + name + " = DEFAULT");
+            }
+        }
+    }
+
+    private String run(String sql) {
+        Chdb.Result r = chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
+        try {
+            return r.error();
+        } finally {
+            chdb.free(r);
+        }
+    }
+
+    private static String escapeLiteral(String value) {
+        return value.replace("\\", "\\\\").replace("'", "\\'");
+    }
+
+    private static String summary(Chdb.Result r) {
+        return "{\"read_rows\":\"" + r.rowsRead() + "\",\"read_bytes\":\"" + r.bytesRead()
+                + "\",\"written_rows\":\"" + r.rowsWritten() + "\",\"written_bytes\":\"" + r.bytesWritten()
+                + "\",\"total_rows_to_read\":\"" + r.rowsRead() + "\",\"result_rows\":\"0\",\"result_bytes\":\""
+                + r.output().byteSize() + "\",\"elapsed_ns\":\"" + (long) (r.elapsedSeconds() * 1e9) + "\"}";
+    }
+
+    private static int code(String error) {
+        Matcher m = ERROR_CODE.matcher(error);
+        return m.find() ? Integer.parseInt(m.group(1)) : 1000;
+    }
+
+    private static String contentType(String format) {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (f.startsWith("json")) {
+            return f.equals("jsoneachrow") || f.equals("jsonlines") || f.equals("ndjson")
+                    ? "application/x-ndjson; charset=UTF-8" : "application/json; charset=UTF-8";
+        }
+        if (f.startsWith("tabseparated") || f.startsWith("tsv")) {
+            return "text/tab-separated-values; charset=UTF-8";
+        }
+        if (f.startsWith("csv")) {
+            return "text/csv; charset=UTF-8; header=absent";
+        }
+        if (f.startsWith("rowbinary") || f.equals("native") || f.equals("parquet") || f.startsWith("arrow")) {
+            return "application/octet-stream";
+        }
+        return "text/plain; charset=UTF-8";
+    }
+
+    private static void sendResult(HttpExchange exchange, String contentType, Chdb.Result result, boolean gzip)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        long length = result.output().byteSize();
+        if (gzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream os = new GZIPOutputStream(exchange.getResponseBody(), 65536)) {
+                write(os, result);
+            }
+            return;
+        }
+        exchange.sendResponseHeaders(200, length == 0 ? -1 : length);
+        if (length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                write(os, result);
+            }
+        }
+    }
+
+    private static void write(OutputStream os, Chdb.Result result) throws IOException {
+        if (result.output().byteSize() == 0) {
+            return;
+        }
+        WritableByteChannel channel = Channels.newChannel(os);
+        var buffer = result.output().asByteBuffer();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        os.flush();
+    }
+
+    private static void sendError(HttpExchange exchange, int status, int code, String message) throws IOException {
+        String text = message.startsWith("Code: ") ? message : "Code: " + code + ". DB::Exception: " + message;
+        exchange.getResponseHeaders().set("X-ClickHouse-Exception-Code", Integer.toString(code));
+        send(exchange, status, "text/plain; charset=UTF-8", text.endsWith("\n") ? text : text + "\n");
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        InputStream body = exchange.getRequestBody();
+        String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+        if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+            body = new GZIPInputStream(body);
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        body.transferTo(buf);
+        return buf.toByteArray();
+    }
+
+    static Map<String, String> parseQueryString(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static String firstNonBlank(String a, String b, String fallback) {
+        if (a != null && !a.isBlank()) {
+            return a;
+        }
+        if (b != null && !b.isBlank()) {
+            return b;
+        }
+        return fallback;
+    }
+
+    String version() {
+        return version;
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.eventsstats.ingest;
+
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one way rows reach `events`, for the poller and the backfill alike. It drops events already
+ * stored and repeats inside the batch, so a re-delivered event is stored once.
+ *
+ * <p>Writes are serialized: the check and the insert of one batch must not interleave with
+ * another batch's, or two copies of the same event could both pass the check.
+ */
+@ApplicationScoped
+public class EventWriter {
+
+    /** What one {@link #write(List)} did. */
+    public record Result(int received, int duplicates, long stored) {
+    }
+
+    private final EventStore store;
+
+    EventWriter(EventStore store) {
+        this.store = store;
+    }
+
+    public synchronized Result write(List<EventRow> batch) {
+        if (batch.isEmpty()) {
+            return new Result(0, 0, 0);
+        }
+        Map<Long, EventRow> unique = new LinkedHashMap<>();
+        Instant from = Instant.MAX;
+        Instant to = Instant.MIN;
+        long minId = Long.MAX_VALUE;
+        long maxId = Long.MIN_VALUE;
+        for (EventRow row : batch) {
+            if (unique.putIfAbsent(row.eventId(), row) == null) {
+                from = row.createdAt().isBefore(from) ? row.createdAt() : from;
+                to = row.createdAt().isAfter(to) ? row.createdAt() : to;
+                minId = Math.min(minId, row.eventId());
+                maxId = Math.max(maxId, row.eventId());
+            }
+        }
+        Set<Long> stored = store.storedIds(from, to, minId, maxId);
+        List<EventRow> fresh = new ArrayList<>(unique.size());
+        for (EventRow row : unique.values()) {
+            if (!stored.contains(row.eventId())) {
+                fresh.add(row);
+            }
+        }
+        long written = fresh.isEmpty() ? 0 : store.insert(fresh, token(fresh));
+        return new Result(batch.size(), batch.size() - fresh.size(), written);
+    }
+
+    /** The same set of events always gets the same token. */
+    static String token(List<EventRow> rows) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            rows.stream().mapToLong(EventRow::eventId).sorted()
+                    .forEach(id -> sha.update(Long.toString(id).concat(",").getBytes(StandardCharsets.US_ASCII)));
+            return "events-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.eventsstats.store;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
+import com.clickhouse.client.api.query.GenericRecord;
+import com.clickhouse.client.api.query.QuerySettings;
+import io.github.eventsstats.embedded.EmbeddedClickHouse;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The process's one ClickHouse client (client-v2 over HTTP), pointed at CLICKHOUSE_URL or at the
+ * embedded engine. Calls here block; {@link #async(Supplier)} moves them off the event loop.
+ */
+@ApplicationScoped
+public class ClickHouse {
+
+    private final ClickHouseConfig config;
+    private final EmbeddedClickHouse embedded;
+    private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("clickhouse-", 0).factory());
+    private volatile Client client;
+    private volatile String endpoint;
+
+    ClickHouse(ClickHouseConfig config, EmbeddedClickHouse embedded) {
+        this.config = config;
+        this.embedded = embedded;
+    }
+
+    public Client client() {
+        Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = build();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    private Client build() {
+        boolean local = embedded.enabled();
+        endpoint = local ? embedded.start() : config.url().orElseThrow();
+        return new Client.Builder()
+                .addEndpoint(endpoint)
+                .setUsername(config.user())
+                .setPassword(config.password().orElse(""))
+                .setDefaultDatabase(config.database())
+                .setClientName("github-events-stats")
+                .setSocketTimeout(config.socketTimeout().toMillis(), ChronoUnit.MILLIS)
+                .setConnectTimeout(5, ChronoUnit.SECONDS)
+                // The embedded engine answers uncompressed; a real server gets ClickHouse's LZ4 framing.
+                .compressServerResponse(!local)
+                .build();
+    }
+
+    /** The endpoint in use, without credentials. */
+    public String endpoint() {
+        client();
+        return endpoint;
+    }
+
+    public String database() {
+        return config.database();
+    }
+
+    public boolean ping() {
+        try {
+            return client().ping(2_000);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public List<GenericRecord> query(String sql, Map<String, Object> params) {
+        return client().queryAll(sql, params, new QuerySettings());
+    }
+
+    public void execute(String sql) {
+        execute(sql, new CommandSettings());
+    }
+
+    public void execute(String sql, CommandSettings settings) {
+        try (var response = await(client().execute(sql, settings))) {
+            response.getWrittenRows();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ClickHouseUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs a blocking ClickHouse call on a virtual thread and completes on it. */
+    public <T> Uni<T> async(Supplier<T> call) {
+        return Uni.createFrom().item(call).runSubscriptionOn(blocking);
+    }
+
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new ClickHouseUnavailableException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ClickHouseUnavailableException("ClickHouse call timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseUnavailableException("interrupted", e);
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter DATE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+    /** An instant as a {@code DateTime('UTC')} parameter value. */
+    public static String dateTime(java.time.Instant instant) {
+        return DATE_TIME.format(instant);
+    }
+
+    @PreDestroy
+    void close() {
+        blocking.shutdown();
+        Client c = client;
+        if (c != null) {
+            c.close();
+        }
+    }
+}

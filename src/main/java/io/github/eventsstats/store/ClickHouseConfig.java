@@ -1,0 +1,43 @@
+package io.github.eventsstats.store;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** How to reach ClickHouse. Without a URL the service runs the embedded engine. */
+@ConfigMapping(prefix = "clickhouse")
+public interface ClickHouseConfig {
+
+    /** CLICKHOUSE_URL, e.g. http://clickhouse:8123; unset means the embedded engine. */
+    Optional<String> url();
+
+    /** CLICKHOUSE_USER. */
+    @WithDefault("default")
+    String user();
+
+    /** CLICKHOUSE_PASSWORD. */
+    @WithDefault("")
+    Optional<String> password();
+
+    /** CLICKHOUSE_DATABASE. */
+    @WithDefault("github_stats")
+    String database();
+
+    /** CLICKHOUSE_SOCKET_TIMEOUT: how long one query may take before the client gives up. */
+    @WithDefault("30s")
+    Duration socketTimeout();
+
+    Embedded embedded();
+
+    interface Embedded {
+        /** CLICKHOUSE_EMBEDDED_PORT: the embedded engine's HTTP port on 127.0.0.1; 0 picks a free one. */
+        @WithDefault("0")
+        int port();
+
+        /** CLICKHOUSE_EMBEDDED_START_TIMEOUT. */
+        @WithDefault("60s")
+        Duration startTimeout();
+    }
+}

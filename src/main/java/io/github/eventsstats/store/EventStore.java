@@ -1,0 +1,77 @@
+package io.github.eventsstats.store;
+
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.client.api.query.GenericRecord;
+import com.clickhouse.data.ClickHouseFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads and writes rows of `events`. Callers go through the ingest writer, which deduplicates. */
+@ApplicationScoped
+public class EventStore {
+
+    static final List<String> COLUMNS = List.of("event_id", "event_type", "repo_id", "repo_name", "actor_id",
+            "actor_login", "action", "created_at", "ingested_at");
+
+    private final ClickHouse clickHouse;
+
+    EventStore(ClickHouse clickHouse) {
+        this.clickHouse = clickHouse;
+    }
+
+    /**
+     * Ids already stored among events created in [from, to] with ids in [minId, maxId]. GitHub's
+     * event ids grow with time, so this reads a narrow slice of the `by_time` projection.
+     */
+    public Set<Long> storedIds(Instant from, Instant to, long minId, long maxId) {
+        List<GenericRecord> rows = clickHouse.query("""
+                SELECT event_id FROM events
+                WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+                  AND event_id BETWEEN {min:UInt64} AND {max:UInt64}
+                """, Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "min", minId, "max", maxId));
+        Set<Long> ids = new HashSet<>(rows.size() * 2);
+        for (GenericRecord r : rows) {
+            ids.add(r.getLong("event_id"));
+        }
+        return ids;
+    }
+
+    /**
+     * Inserts the rows as one RowBinary block. The token makes a retry of the same block a no-op on
+     * the server, for the case where an insert succeeded but its answer was lost.
+     */
+    public long insert(List<EventRow> rows, String deduplicationToken) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        long ingestedAt = System.currentTimeMillis();
+        InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
+        try (var response = ClickHouse.await(clickHouse.client().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
+                ClickHouseFormat.RowBinary, settings))) {
+            return response.getWrittenRows();
+        }
+    }
+
+    private static void write(OutputStream raw, List<EventRow> rows, long ingestedAt) throws java.io.IOException {
+        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        for (EventRow r : rows) {
+            RowBinary.uint64(out, r.eventId());
+            RowBinary.uint8(out, r.type().code());
+            RowBinary.uint64(out, r.repoId());
+            RowBinary.string(out, r.repoName());
+            RowBinary.uint64(out, r.actorId());
+            RowBinary.string(out, r.actorLogin());
+            RowBinary.string(out, r.action());
+            RowBinary.uint32(out, r.createdAt().getEpochSecond());
+            RowBinary.uint64(out, ingestedAt);
+        }
+        out.flush();
+    }
+}
