@@ -26,7 +26,7 @@ import java.util.Set;
 public class EventWriter {
 
     /** What one {@link #write(List)} did. */
-    public record Result(int received, int duplicates, long stored) {
+    public record Result(int received, int duplicates, int stored) {
     }
 
     private final EventStore store;
@@ -59,8 +59,8 @@ public class EventWriter {
                 fresh.add(row);
             }
         }
-        long written = fresh.isEmpty() ? 0 : store.insert(fresh, token(fresh));
-        return new Result(batch.size(), batch.size() - fresh.size(), written);
+        store.insert(fresh, token(fresh));
+        return new Result(batch.size(), batch.size() - fresh.size(), fresh.size());
     }
 
     /** The same set of events always gets the same token. */

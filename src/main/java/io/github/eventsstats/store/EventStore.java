@@ -47,16 +47,14 @@ public class EventStore {
      * Inserts the rows as one RowBinary block. The token makes a retry of the same block a no-op on
      * the server, for the case where an insert succeeded but its answer was lost.
      */
-    public long insert(List<EventRow> rows, String deduplicationToken) {
+    public void insert(List<EventRow> rows, String deduplicationToken) {
         if (rows.isEmpty()) {
-            return 0;
+            return;
         }
         long ingestedAt = System.currentTimeMillis();
         InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
-        try (var response = ClickHouse.await(clickHouse.client().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
-                ClickHouseFormat.RowBinary, settings))) {
-            return response.getWrittenRows();
-        }
+        ClickHouse.await(clickHouse.client().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
+                ClickHouseFormat.RowBinary, settings)).close();
     }
 
     private static void write(OutputStream raw, List<EventRow> rows, long ingestedAt) throws java.io.IOException {

@@ -1,0 +1,127 @@
+package io.github.eventsstats.ingest;
+
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventStore;
+import io.github.eventsstats.store.EventType;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Dedup and the materialized view, against the embedded engine. */
+@QuarkusTest
+class EventWriterTest {
+
+    private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    @Inject
+    EventWriter writer;
+    @Inject
+    EventStore store;
+    @Inject
+    ClickHouse clickHouse;
+
+    private static EventRow pr(String repo, String action, Instant at) {
+        return new EventRow(IDS.incrementAndGet(), EventType.PullRequestEvent, 7, repo, 9, "octocat", action, at);
+    }
+
+    private static EventRow watch(String repo, Instant at) {
+        return new EventRow(IDS.incrementAndGet(), EventType.WatchEvent, 7, repo, 9, "octocat", "started", at);
+    }
+
+    private Map<String, Object> agg(String repo) {
+        var rows = clickHouse.query("""
+                SELECT uniqExactMerge(opened_count) AS n, min(first_opened_at) AS first, max(last_opened_at) AS last
+                FROM pr_metrics_agg WHERE repo_name = {repo:String}""", Map.of("repo", repo));
+        var r = rows.getFirst();
+        return Map.of("n", r.getLong("n"), "first", r.getLocalDateTime("first").toString(),
+                "last", r.getLocalDateTime("last").toString());
+    }
+
+    private long eventRows(String repo) {
+        return clickHouse.query("SELECT count() AS c FROM events WHERE repo_name = {repo:String}", Map.of("repo", repo))
+                .getFirst().getLong("c");
+    }
+
+    @Test
+    void materializedViewCountsOpenedPullRequestsPerRepository() {
+        String repo = "mv-org/repo-" + IDS.get();
+        Instant t0 = Instant.parse("2026-03-01T10:15:00Z");
+        List<EventRow> batch = List.of(
+                pr(repo, "opened", t0),
+                pr(repo, "opened", t0.plusSeconds(1800)),
+                pr(repo, "closed", t0.plusSeconds(1900)),
+                pr(repo, "opened", t0.plusSeconds(7200)),
+                watch(repo, t0.plusSeconds(60)),
+                pr("other-org/x-" + IDS.get(), "opened", t0));
+
+        EventWriter.Result result = writer.write(batch);
+
+        assertEquals(new EventWriter.Result(6, 0, 6), result);
+        assertEquals(Map.of("n", 3L, "first", "2026-03-01T10:15", "last", "2026-03-01T12:15"), agg(repo));
+    }
+
+    @Test
+    void redeliveredEventsAreStoredOnceAndCountedOnce() {
+        String repo = "dup-org/repo-" + IDS.get();
+        Instant t0 = Instant.parse("2026-04-02T08:00:00Z");
+        List<EventRow> first = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            first.add(pr(repo, "opened", t0.plusSeconds(i * 600L)));
+        }
+        writer.write(first);
+        Map<String, Object> before = agg(repo);
+
+        // The same events again, overlapping with new ones, and repeated inside one batch.
+        List<EventRow> again = new ArrayList<>(first.subList(2, 5));
+        EventRow fresh = pr(repo, "opened", t0.plusSeconds(1000)); // inside the stored span
+        again.add(fresh);
+        again.add(fresh);
+        EventWriter.Result result = writer.write(again);
+
+        assertEquals(new EventWriter.Result(5, 4, 1), result);
+        assertEquals(6, eventRows(repo));
+        assertEquals(Map.of("n", 6L, "first", before.get("first"), "last", before.get("last")), agg(repo));
+        assertEquals(new EventWriter.Result(5, 5, 0), writer.write(first));
+        assertEquals(6, eventRows(repo));
+    }
+
+    @Test
+    void aggregateIgnoresDuplicatesThatBypassTheWriter() {
+        // A second writer process racing the first could store an event twice before the parts
+        // merge; the aggregate must still count it once.
+        String repo = "race-org/repo-" + IDS.get();
+        Instant t0 = Instant.parse("2026-05-03T00:00:00Z");
+        List<EventRow> rows = List.of(pr(repo, "opened", t0), pr(repo, "opened", t0.plusSeconds(100)));
+        store.insert(rows, "race-a-" + IDS.get());
+        store.insert(rows, "race-b-" + IDS.get());
+
+        assertEquals(4, eventRows(repo));
+        assertEquals(Map.of("n", 2L, "first", "2026-05-03T00:00", "last", "2026-05-03T00:01:40"), agg(repo));
+        assertEquals(2, clickHouse.query("SELECT count() AS c FROM events FINAL WHERE repo_name = {repo:String}",
+                Map.of("repo", repo)).getFirst().getLong("c"));
+    }
+
+    @Test
+    void aRetriedInsertWithTheSameTokenIsDroppedByTheServer() {
+        String repo = "retry-org/repo-" + IDS.get();
+        List<EventRow> rows = List.of(pr(repo, "opened", Instant.parse("2026-06-01T00:00:00Z")));
+        String token = EventWriter.token(rows);
+        store.insert(rows, token);
+        store.insert(rows, token);
+        assertEquals(1, eventRows(repo));
+    }
+
+    @Test
+    void anEmptyBatchWritesNothing() {
+        assertEquals(new EventWriter.Result(0, 0, 0), writer.write(List.of()));
+    }
+}
