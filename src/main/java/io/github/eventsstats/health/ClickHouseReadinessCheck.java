@@ -27,7 +27,9 @@ public class ClickHouseReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("clickhouse");
-        boolean reachable = clickHouse.ping();
+        // A dead embedded engine is DOWN at once, without waiting for the client's retries.
+        boolean engineAlive = embedded.engine().map(e -> e.isAlive()).orElse(true);
+        boolean reachable = engineAlive && clickHouse.ping();
         b.withData("endpoint", clickHouse.endpoint())
                 .withData("engine", embedded.enabled() ? "embedded" : "external")
                 .withData("reachable", reachable)

@@ -1,6 +1,7 @@
 package io.github.eventsstats.store;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.client.api.query.QuerySettings;
@@ -86,7 +87,11 @@ public class ClickHouse {
     }
 
     public List<GenericRecord> query(String sql, Map<String, Object> params) {
-        return client().queryAll(sql, params, new QuerySettings());
+        try {
+            return client().queryAll(sql, params, new QuerySettings());
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
     }
 
     public void execute(String sql) {
@@ -103,6 +108,22 @@ public class ClickHouse {
         }
     }
 
+    /**
+     * The client wraps what the server said in a ClientException; callers want the
+     * {@link ServerException} (with its code), or else to know the server could not be reached.
+     */
+    static RuntimeException translate(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ServerException se) {
+                return se;
+            }
+            if (t instanceof java.io.IOException) {
+                return new ClickHouseUnavailableException("ClickHouse is unreachable: " + t.getMessage(), e);
+            }
+        }
+        return e;
+    }
+
     /** Runs a blocking ClickHouse call on a virtual thread and completes on it. */
     public <T> Uni<T> async(Supplier<T> call) {
         return Uni.createFrom().item(call).runSubscriptionOn(blocking);
@@ -113,7 +134,7 @@ public class ClickHouse {
             return future.get(5, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+                throw translate(re);
             }
             throw new ClickHouseUnavailableException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

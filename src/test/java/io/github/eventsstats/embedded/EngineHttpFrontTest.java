@@ -1,0 +1,130 @@
+package io.github.eventsstats.embedded;
+
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.query.GenericRecord;
+import com.clickhouse.data.ClickHouseFormat;
+import io.github.eventsstats.store.ClickHouse;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedded engine's HTTP front, through clickhouse-java and as curl would use it. */
+@QuarkusTest
+class EngineHttpFrontTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Inject
+    ClickHouse clickHouse;
+
+    @BeforeEach
+    void table() {
+        clickHouse.execute("CREATE TABLE IF NOT EXISTS front_test (id UInt32, name String) ENGINE = MergeTree ORDER BY id");
+        clickHouse.execute("TRUNCATE TABLE front_test");
+    }
+
+    private HttpResponse<String> post(String params, String body) throws IOException, InterruptedException {
+        URI uri = URI.create(clickHouse.endpoint() + "/?" + params);
+        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void clientInsertsAndQueriesWithParameters() {
+        String tricky = "it's a \\ back'slash; DROP TABLE front_test -- ünïcødé 🚀";
+        String rows = "{\"id\":1,\"name\":\"plain\"}\n{\"id\":2,\"name\":" + jsonString(tricky) + "}\n";
+        ClickHouse.await(clickHouse.client().insert("front_test",
+                new ByteArrayInputStream(rows.getBytes(StandardCharsets.UTF_8)), ClickHouseFormat.JSONEachRow)).close();
+
+        List<GenericRecord> found = clickHouse.query(
+                "SELECT id, name FROM front_test WHERE name = {name:String} AND id > {min:UInt32}",
+                Map.of("name", tricky, "min", 0));
+
+        assertEquals(1, found.size());
+        assertEquals(2, found.getFirst().getInteger("id"));
+        assertEquals(tricky, found.getFirst().getString("name"));
+        assertEquals(2, clickHouse.query("SELECT count() AS c FROM front_test", Map.of()).getFirst().getLong("c"));
+    }
+
+    @Test
+    void engineErrorsReachTheClientWithTheirCode() {
+        ServerException missing = assertThrows(ServerException.class,
+                () -> clickHouse.query("SELECT * FROM no_such_table_here", Map.of()));
+        assertEquals(60, missing.getCode());
+        ServerException syntax = assertThrows(ServerException.class, () -> clickHouse.query("SELEC 1", Map.of()));
+        assertEquals(62, syntax.getCode());
+    }
+
+    @Test
+    void pingAnswersOk() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/ping")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("Ok.\n", r.body());
+    }
+
+    @Test
+    void curlStyleInsertWithTheQueryInTheUrlAndDataInTheBody() throws Exception {
+        String db = "database=" + clickHouse.database();
+        HttpResponse<String> insert = post(db + "&query=" + enc("INSERT INTO front_test FORMAT TSV"), "7\tseven\n8\teight\n");
+        assertEquals(200, insert.statusCode(), insert.body());
+        assertTrue(insert.headers().firstValue("X-ClickHouse-Summary").orElse("").contains("\"written_rows\":\"2\""));
+
+        HttpResponse<String> select = post(db + "&default_format=JSONEachRow&param_min=7",
+                "SELECT id, name FROM front_test WHERE id >= {min:UInt32} ORDER BY id");
+        assertEquals(200, select.statusCode(), select.body());
+        assertEquals("{\"id\":7,\"name\":\"seven\"}\n{\"id\":8,\"name\":\"eight\"}\n", select.body());
+        assertTrue(select.headers().firstValue("Content-Type").orElse("").startsWith("application/x-ndjson"));
+        assertEquals("UTC", select.headers().firstValue("X-ClickHouse-Timezone").orElse(""));
+    }
+
+    @Test
+    void errorsAreHttp500WithTheExceptionCodeHeader() throws Exception {
+        HttpResponse<String> r = post("", "SELECT throwIf(1, 'boom')");
+        assertEquals(500, r.statusCode());
+        assertEquals("395", r.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""));
+        assertTrue(r.body().startsWith("Code: 395. DB::Exception:"), r.body());
+    }
+
+    @Test
+    void urlSettingsApplyToOneRequestOnly() throws Exception {
+        String query = "SELECT getSetting('max_result_rows')";
+        String defaultValue = post("", query).body();
+        assertEquals("1234\n", post("max_result_rows=1234", query).body());
+        assertEquals(defaultValue, post("", query).body());
+        HttpResponse<String> bad = post("no_such_setting_xyz=1", query);
+        assertEquals(500, bad.statusCode());
+        assertEquals("115", bad.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""));
+    }
+
+    @Test
+    void lz4FramedResponsesAreRefusedClearly() throws Exception {
+        HttpResponse<String> r = post("compress=1", "SELECT 1");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("compressServerResponse(false)"), r.body());
+    }
+
+    private static String jsonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
