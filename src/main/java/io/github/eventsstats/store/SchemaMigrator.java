@@ -2,6 +2,8 @@ package io.github.eventsstats.store;
 
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
+import io.github.eventsstats.embedded.EngineUnavailableException;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,8 +49,10 @@ public class SchemaMigrator {
     void onStart(@Observes StartupEvent event) {
         try {
             migrate();
-        } catch (SchemaChangedException e) {
-            throw e;
+        } catch (SchemaChangedException | EngineUnavailableException e) {
+            // Nothing a retry could fix: stop with the reason on one line, not under a stack trace.
+            LOG.error(e.getMessage());
+            Quarkus.asyncExit(1);
         } catch (RuntimeException e) {
             // An unreachable server is not fatal: readiness stays DOWN and we try again.
             lastError = e.getMessage();
@@ -147,7 +151,7 @@ public class SchemaMigrator {
     /** The schema on the server cannot be reconciled with the files: a start-up error. */
     public static class SchemaChangedException extends RuntimeException {
         public SchemaChangedException(String message) {
-            super(message);
+            super(message, null, false, false); // the message says it all; a stack trace would bury it
         }
     }
 }
