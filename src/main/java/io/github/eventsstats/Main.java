@@ -18,9 +18,6 @@ import java.util.Optional;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
-    }
-
     public static void main(String... args) throws Exception {
         if (args.length > 0 && args[0].equals("engine")) {
             runEngine(Arrays.copyOfRange(args, 1, args.length));
