@@ -72,38 +72,14 @@ public final class EventMapper {
                     }
                 }
                 case "actor" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (f.equals("id")) {
-                                actorId = Math.max(0, idValue(p, v));
-                            } else if (f.equals("login") && v == JsonToken.VALUE_STRING) {
-                                actorLogin = p.getText();
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
+                    IdName actor = readIdName(p, value, "login");
+                    actorId = actor.id();
+                    actorLogin = actor.name() == null ? "" : actor.name();
                 }
                 case "repo" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (f.equals("id")) {
-                                repoId = Math.max(0, idValue(p, v));
-                            } else if (f.equals("name") && v == JsonToken.VALUE_STRING) {
-                                repoName = p.getText();
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
+                    IdName repo = readIdName(p, value, "name");
+                    repoId = repo.id();
+                    repoName = repo.name();
                 }
                 case "payload" -> {
                     if (value == JsonToken.START_OBJECT) {
@@ -147,6 +123,31 @@ public final class EventMapper {
         }
         return new Mapped(type, new EventRow(id, eventType, repoId, repoName, actorId, actorLogin, action, createdAt),
                 null);
+    }
+
+    private record IdName(long id, String name) {
+    }
+
+    /** Reads {@code {"id": ..., "<nameField>": "..."}} (actor, repo), skipping everything else. */
+    private static IdName readIdName(JsonParser p, JsonToken value, String nameField) throws IOException {
+        long id = 0;
+        String name = null;
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return new IdName(id, name);
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            if (f.equals("id")) {
+                id = Math.max(0, idValue(p, v));
+            } else if (f.equals(nameField) && v == JsonToken.VALUE_STRING) {
+                name = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new IdName(id, name);
     }
 
     /** Ids come as strings in the Events API and as numbers in some archive years. */
