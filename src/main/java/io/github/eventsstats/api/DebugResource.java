@@ -1,0 +1,60 @@
+package io.github.eventsstats.api;
+
+import io.github.eventsstats.api.Responses.RepoEvents;
+import io.github.eventsstats.api.Responses.TotalEvents;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.MetricsStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Row counts, to see what the service has stored and whether copies await a merge. */
+@Path("/debug")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "debug")
+@APIResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "500", description = ApiDocs.UNEXPECTED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class DebugResource {
+
+    private final ClickHouse clickHouse;
+    private final MetricsStore store;
+
+    DebugResource(ClickHouse clickHouse, MetricsStore store) {
+        this.clickHouse = clickHouse;
+        this.store = store;
+    }
+
+    @GET
+    @Path("/total-events")
+    @Operation(summary = "Stored events and physical rows of the whole table")
+    @APIResponse(responseCode = "200", description = "the counts",
+            content = @Content(schema = @Schema(implementation = TotalEvents.class)))
+    public Uni<TotalEvents> totalEvents() {
+        return clickHouse.async(() -> TotalEvents.of(store.rowCounts("")));
+    }
+
+    @GET
+    @Path("/repo-events/{owner}/{repo}")
+    @Operation(summary = "Stored events and physical rows of one repository")
+    @APIResponse(responseCode = "200", description = "the counts",
+            content = @Content(schema = @Schema(implementation = RepoEvents.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RepoEvents> repoEvents(
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {
+        String repository = Params.repository(owner, repo);
+        return clickHouse.async(() -> RepoEvents.of(repository, store.rowCounts(repository)));
+    }
+}

@@ -1,0 +1,296 @@
+package io.github.eventsstats.api;
+
+import io.github.eventsstats.api.Responses.EventAvgTime;
+import io.github.eventsstats.api.Responses.EventCounts;
+import io.github.eventsstats.api.Responses.EventTotals;
+import io.github.eventsstats.api.Responses.MultipleEventsRepos;
+import io.github.eventsstats.api.Responses.PrAverage;
+import io.github.eventsstats.api.Responses.TopRepo;
+import io.github.eventsstats.api.Responses.TopRepos;
+import io.github.eventsstats.api.Responses.UserSession;
+import io.github.eventsstats.api.Responses.UserSessions;
+import io.github.eventsstats.api.Responses.Visualization;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.MetricsStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics. Every endpoint validates its input first, then runs its query on a virtual thread
+ * ({@link ClickHouse#async}), so the event loop never waits for ClickHouse.
+ */
+@Path("/metrics")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "metrics")
+@APIResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "500", description = ApiDocs.UNEXPECTED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class MetricsResource {
+
+    static final int MAX_OFFSET_MINUTES = 525_600;
+    static final int MAX_DAYS = 365;
+    static final int MAX_LIMIT = 1000;
+    static final int MAX_BUCKETS = 1440;
+    static final int SESSION_GAP_MINUTES = 30;
+
+    private final ClickHouse clickHouse;
+    private final MetricsStore store;
+
+    MetricsResource(ClickHouse clickHouse, MetricsStore store) {
+        this.clickHouse = clickHouse;
+        this.store = store;
+    }
+
+    @GET
+    @Path("/pr-average/{owner}/{repo}")
+    @Operation(summary = "Average time between consecutive opened pull requests",
+            description = "Read from the pr_metrics_agg aggregate, so it costs the same however large `events` grows."
+                    + " A valid repository without pull requests gets pr_count 0.")
+    @APIResponse(responseCode = "200", description = "the average",
+            content = @Content(schema = @Schema(implementation = PrAverage.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<PrAverage> prAverage(
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {
+        String repository = Params.repository(owner, repo);
+        return clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository)));
+    }
+
+    @GET
+    @Path("/events")
+    @Operation(summary = "Events by type created in the last N minutes",
+            description = "Counts events with from <= created_at <= to, where to is now (to the second) and"
+                    + " from = to - offset minutes: an event exactly offset minutes old is counted.")
+    @APIResponse(responseCode = "200", description = "the counts",
+            content = @Content(schema = @Schema(implementation = EventCounts.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<EventCounts> events(
+            @Parameter(description = "the window in minutes", required = true,
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "525600"))
+            @QueryParam("offset") String offset) {
+        int minutes = Params.integer("offset", offset, 1, MAX_OFFSET_MINUTES);
+        Instant to = now();
+        Instant from = to.minus(Duration.ofMinutes(minutes));
+        return clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to)));
+    }
+
+    /** Bucket widths of the visualization. */
+    enum Interval {
+        minute(60, 60), hour(3600, 24), day(86_400, 30);
+
+        final int seconds;
+        final int defaultBuckets;
+
+        Interval(int seconds, int defaultBuckets) {
+            this.seconds = seconds;
+            this.defaultBuckets = defaultBuckets;
+        }
+    }
+
+    @GET
+    @Path("/visualization")
+    @Operation(summary = "Events per minute, hour or day by type, ready to chart",
+            description = "Counts events with from <= created_at < to in buckets of one interval. from is rounded"
+                    + " down to the interval. Defaults: to is the end of the current interval, from 60 minutes,"
+                    + " 24 hours or 30 days earlier. At most 1440 buckets.")
+    @APIResponse(responseCode = "200", description = "the series",
+            content = @Content(schema = @Schema(implementation = Visualization.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Visualization> visualization(
+            @Parameter(description = "bucket width", schema = @Schema(enumeration = {"minute", "hour", "day"},
+                    defaultValue = "hour")) @QueryParam("interval") String intervalParam,
+            @Parameter(description = "window start, ISO-8601 UTC (e.g. 2026-01-31T00:00:00Z)")
+            @QueryParam("from") String fromParam,
+            @Parameter(description = "window end, exclusive, ISO-8601 UTC") @QueryParam("to") String toParam) {
+        Interval interval = interval(intervalParam);
+        long step = interval.seconds;
+        Instant requestedTo = Params.optionalInstant("to", toParam);
+        Instant requestedFrom = Params.optionalInstant("from", fromParam);
+        Instant to = requestedTo != null ? checkDateTime("to", requestedTo) : floor(now(), step).plusSeconds(step);
+        Instant from = floor(requestedFrom != null ? checkDateTime("from", requestedFrom)
+                : to.minusSeconds(step * interval.defaultBuckets), step);
+        if (!to.isAfter(from)) {
+            throw new BadParameterException("to", "to must be after from");
+        }
+        long buckets = (to.getEpochSecond() - from.getEpochSecond() + step - 1) / step;
+        if (buckets > MAX_BUCKETS) {
+            throw new BadParameterException("from", "from..to spans " + buckets + " " + interval + "s; at most "
+                    + MAX_BUCKETS + " buckets: narrow the window or use a wider interval");
+        }
+        return clickHouse.async(() -> {
+            Map<EventType, long[]> series = new EnumMap<>(EventType.class);
+            for (EventType t : EventType.values()) {
+                series.put(t, new long[(int) buckets]);
+            }
+            for (MetricsStore.Bucket b : store.countsPerBucket(from, to, interval.seconds)) {
+                series.get(b.type())[(int) ((b.start().getEpochSecond() - from.getEpochSecond()) / step)] = b.count();
+            }
+            List<Instant> starts = new ArrayList<>((int) buckets);
+            for (int i = 0; i < buckets; i++) {
+                starts.add(from.plusSeconds(i * step));
+            }
+            Map<EventType, List<Long>> boxed = new EnumMap<>(EventType.class);
+            series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
+            return new Visualization(interval.name(), from, to, starts, boxed);
+        });
+    }
+
+    @GET
+    @Path("/event-avg-time")
+    @Operation(summary = "Average time between adjacent events",
+            description = "Over all stored events that match the optional filters: (last - first) / (count - 1).")
+    @APIResponse(responseCode = "200", description = "the average",
+            content = @Content(schema = @Schema(implementation = EventAvgTime.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<EventAvgTime> eventAvgTime(
+            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
+            @QueryParam("event_type") String eventType,
+            @Parameter(description = ApiDocs.ACTION) @QueryParam("action") String action,
+            @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
+        String type = Params.optionalEventType("event_type", eventType);
+        String act = Params.optionalAction("action", action);
+        String repository = Params.optionalRepository("repository_name", repositoryName);
+        return clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository)));
+    }
+
+    @GET
+    @Path("/events-total-count")
+    @Operation(summary = "All stored events by type", description = "Optionally of one action and repository.")
+    @APIResponse(responseCode = "200", description = "the totals",
+            content = @Content(schema = @Schema(implementation = EventTotals.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<EventTotals> eventsTotalCount(
+            @Parameter(description = ApiDocs.ACTION) @QueryParam("action") String action,
+            @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
+        String act = Params.optionalAction("action", action);
+        String repository = Params.optionalRepository("repository_name", repositoryName);
+        return clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository)));
+    }
+
+    @GET
+    @Path("/multiple-events-repos")
+    @Operation(summary = "Repositories with more than min_count events of one type",
+            description = "A map from full name to count, in descending count order (ties by name).")
+    @APIResponse(responseCode = "200", description = "the repositories",
+            content = @Content(schema = @Schema(implementation = MultipleEventsRepos.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<MultipleEventsRepos> multipleEventsRepos(
+            @Parameter(description = ApiDocs.EVENT_TYPE, required = true,
+                    schema = @Schema(implementation = EventType.class)) @QueryParam("event_type") String eventType,
+            @Parameter(description = "a repository needs more than this many events",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "1000000000", defaultValue = "1"))
+            @QueryParam("min_count") String minCount,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "1000", defaultValue = "100")) @QueryParam("limit") String limit) {
+        EventType type = Params.eventType("event_type", eventType);
+        int min = Params.integer("min_count", minCount, 0, 1_000_000_000, 1);
+        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 100);
+        return clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max)));
+    }
+
+    @GET
+    @Path("/top-repos")
+    @Operation(summary = "The most active repositories of the last D days",
+            description = "Events with now - days <= created_at <= now, by repository, most events first.")
+    @APIResponse(responseCode = "200", description = "the repositories",
+            content = @Content(schema = @Schema(implementation = TopRepos.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TopRepos> topRepos(
+            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "365", defaultValue = "7")) @QueryParam("days") String days,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "1000", defaultValue = "10")) @QueryParam("limit") String limit) {
+        int d = Params.integer("days", days, 1, MAX_DAYS, 7);
+        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 10);
+        Instant to = now();
+        Instant from = to.minus(Duration.ofDays(d));
+        return clickHouse.async(() -> new TopRepos(d, from, to, max,
+                store.topRepos(from, to, max).stream().map(TopRepo::of).toList()));
+    }
+
+    @GET
+    @Path("/user-sessions")
+    @Operation(summary = "Actors' sessions of the last D days",
+            description = "A session is a run of one actor's events with no gap longer than 30 minutes (a gap of"
+                    + " exactly 30 minutes continues it). Computed in ClickHouse over events with"
+                    + " now - days <= created_at <= now; a session that began earlier is cut at the window start."
+                    + " Largest sessions first, then the most recent.")
+    @APIResponse(responseCode = "200", description = "the sessions",
+            content = @Content(schema = @Schema(implementation = UserSessions.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<UserSessions> userSessions(
+            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "365", defaultValue = "1")) @QueryParam("days") String days,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "1000", defaultValue = "20")) @QueryParam("limit") String limit,
+            @Parameter(description = "only this actor's sessions (a GitHub login)") @QueryParam("actor_login")
+            String actorLogin) {
+        int d = Params.integer("days", days, 1, MAX_DAYS, 1);
+        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 20);
+        String actor = Params.optionalLogin("actor_login", actorLogin);
+        Instant to = now();
+        Instant from = to.minus(Duration.ofDays(d));
+        return clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
+                store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList()));
+    }
+
+    private static Interval interval(String value) {
+        if (value == null || value.isEmpty()) {
+            return Interval.hour;
+        }
+        for (Interval i : Interval.values()) {
+            if (i.name().equals(value)) {
+                return i;
+            }
+        }
+        throw Params.bad("interval", value, "must be one of minute, hour, day");
+    }
+
+    /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */
+    private static Instant checkDateTime(String parameter, Instant value) {
+        if (value.isBefore(Instant.EPOCH) || value.isAfter(Instant.parse("2100-01-01T00:00:00Z"))) {
+            throw Params.bad(parameter, value.toString(), "must be between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z");
+        }
+        return value;
+    }
+
+    private static Instant floor(Instant t, long stepSeconds) {
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), stepSeconds) * stepSeconds);
+    }
+
+    /** Windows are whole seconds, as created_at is. */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

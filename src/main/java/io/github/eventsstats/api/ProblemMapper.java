@@ -1,0 +1,61 @@
+package io.github.eventsstats.api;
+
+import com.clickhouse.client.api.ServerException;
+import io.github.eventsstats.embedded.EngineUnavailableException;
+import io.github.eventsstats.store.ClickHouseUnavailableException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place errors become answers: RFC 9457 problem+json, a useful detail, never a stack
+ * trace. Whatever ClickHouse did wrong is the service's to report as 503, with the cause logged.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> badParameter(BadParameterException e, UriInfo uri) {
+        return problem(Response.Status.BAD_REQUEST, e.getMessage(), uri.getPath(), e.parameter());
+    }
+
+    @ServerExceptionMapper({ClickHouseUnavailableException.class, EngineUnavailableException.class})
+    public RestResponse<Problem> unavailable(RuntimeException e, UriInfo uri) {
+        LOG.warnf("%s: ClickHouse unavailable: %s", uri.getPath(), e.getMessage());
+        return problem(Response.Status.SERVICE_UNAVAILABLE,
+                "ClickHouse is not reachable right now; try again shortly", uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> engineError(ServerException e, UriInfo uri) {
+        LOG.errorf("%s: ClickHouse failed (code %d): %s", uri.getPath(), e.getCode(), e.getMessage());
+        return problem(Response.Status.SERVICE_UNAVAILABLE,
+                "ClickHouse could not answer (error code " + e.getCode() + "); try again shortly", uri.getPath(), null);
+    }
+
+    /** 404 for unknown routes, 405 for wrong methods, and the like from JAX-RS itself. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> http(WebApplicationException e, UriInfo uri) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        String detail = status.getStatusCode() == 404 ? "No resource at " + uri.getPath() + "; see /q/swagger-ui"
+                : e.getMessage();
+        return problem(status, detail, uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper(priority = Integer.MAX_VALUE)
+    public RestResponse<Problem> unexpected(Throwable e, UriInfo uri) {
+        LOG.errorf(e, "%s: unexpected failure", uri.getPath());
+        return problem(Response.Status.INTERNAL_SERVER_ERROR, "Unexpected failure; it has been logged",
+                uri.getPath(), null);
+    }
+
+    static RestResponse<Problem> problem(Response.StatusType status, String detail, String instance, String parameter) {
+        Problem body = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, instance,
+                parameter);
+        return RestResponse.ResponseBuilder.<Problem>create(status).entity(body).type(Problem.MEDIA_TYPE).build();
+    }
+}

@@ -1,0 +1,166 @@
+package io.github.eventsstats.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.MetricsStore;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON bodies of the metrics API: snake_case names, ISO-8601 UTC instants. */
+public final class Responses {
+
+    private Responses() {
+    }
+
+    private static long sum(Map<EventType, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Mean time between consecutive opened pull requests of a repository")
+    public record PrAverage(
+            @Schema(examples = "octocat/hello-world") String repository,
+            @Schema(description = "opened pull requests") long prCount,
+            @Schema(description = "(last - first) / (pr_count - 1); null below 2 pull requests", nullable = true)
+            Double averageSeconds,
+            @Schema(nullable = true) Instant firstOpenedAt,
+            @Schema(nullable = true) Instant lastOpenedAt) {
+
+        static PrAverage of(String repository, MetricsStore.Span s) {
+            return new PrAverage(repository, s.count(), s.averageSeconds(), s.first(), s.last());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Stored events by type created in [from, to], both inclusive")
+    public record EventCounts(
+            long offsetMinutes,
+            @Schema(description = "to - offset_minutes: an event created exactly then is counted") Instant from,
+            @Schema(description = "the service's clock when asked, to the second") Instant to,
+            @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
+            long total) {
+
+        static EventCounts of(long offsetMinutes, Instant from, Instant to, Map<EventType, Long> counts) {
+            return new EventCounts(offsetMinutes, from, to, counts, sum(counts));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Events per interval and type over [from, to), ready to plot: series[type][i] counts"
+            + " the events of buckets[i]; empty buckets are 0")
+    public record Visualization(
+            @Schema(examples = "hour") String interval,
+            @Schema(description = "start of the first bucket (the requested from, rounded down to the interval)")
+            Instant from,
+            @Schema(description = "end of the window, exclusive") Instant to,
+            @Schema(description = "start of each bucket") List<Instant> buckets,
+            @Schema(description = "one array per tracked type, aligned with buckets") Map<EventType, List<Long>> series) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Mean time between adjacent events that match the filters")
+    public record EventAvgTime(
+            @Schema(nullable = true, description = "the filter, null for any") String eventType,
+            @Schema(nullable = true, description = "the filter, null for any") String action,
+            @Schema(nullable = true, description = "the filter, null for any") String repositoryName,
+            long eventCount,
+            @Schema(description = "(last - first) / (event_count - 1); null below 2 events", nullable = true)
+            Double averageSeconds,
+            @Schema(nullable = true) Instant firstEventAt,
+            @Schema(nullable = true) Instant lastEventAt) {
+
+        static EventAvgTime of(String type, String action, String repository, MetricsStore.Span s) {
+            return new EventAvgTime(nullIfEmpty(type), nullIfEmpty(action), nullIfEmpty(repository), s.count(),
+                    s.averageSeconds(), s.first(), s.last());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "All stored events by type that match the filters")
+    public record EventTotals(
+            @Schema(nullable = true, description = "the filter, null for any") String action,
+            @Schema(nullable = true, description = "the filter, null for any") String repositoryName,
+            @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
+            long total) {
+
+        static EventTotals of(String action, String repository, Map<EventType, Long> counts) {
+            return new EventTotals(nullIfEmpty(action), nullIfEmpty(repository), counts, sum(counts));
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Repositories with more than min_count events of event_type, most first")
+    public record MultipleEventsRepos(
+            EventType eventType,
+            long minCount,
+            int limit,
+            @Schema(description = "full name to event count, in descending count order") Map<String, Long> repositories) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "The repositories with the most events created in [from, to]")
+    public record TopRepos(int days, Instant from, Instant to, int limit, List<TopRepo> repositories) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TopRepo(
+            @Schema(examples = "octocat/hello-world") String repoName,
+            long totalEvents,
+            @Schema(description = "distinct actors") long uniqueUsers,
+            Instant firstEventAt,
+            Instant lastEventAt,
+            @Schema(description = "events by type, every tracked type present") Map<EventType, Long> counts) {
+
+        static TopRepo of(MetricsStore.RepoActivity a) {
+            return new TopRepo(a.repoName(), a.totalEvents(), a.uniqueUsers(), a.firstEventAt(), a.lastEventAt(),
+                    a.counts());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Actors' sessions among events created in [from, to]; a session ends when the actor's"
+            + " next event comes more than gap_minutes later. Largest sessions first.")
+    public record UserSessions(int days, Instant from, Instant to, int gapMinutes, int limit,
+                               List<UserSession> sessions) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record UserSession(String actorLogin, Instant sessionStartAt, Instant sessionEndAt, long eventsInSession) {
+
+        static UserSession of(MetricsStore.Session s) {
+            return new UserSession(s.actorLogin(), s.start(), s.end(), s.events());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Row counts of `events`")
+    public record TotalEvents(
+            @Schema(description = "stored events, each counted once") long totalEvents,
+            @Schema(description = "physical rows: also counts copies of an event that raced past the writer and"
+                    + " wait for ClickHouse to merge them away") long storedRows) {
+
+        static TotalEvents of(MetricsStore.RowCounts c) {
+            return new TotalEvents(c.events(), c.rows());
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "Row counts of one repository in `events`")
+    public record RepoEvents(
+            String repository,
+            @Schema(description = "stored events, each counted once") long totalEvents,
+            @Schema(description = "physical rows, including copies awaiting a merge") long storedRows) {
+
+        static RepoEvents of(String repository, MetricsStore.RowCounts c) {
+            return new RepoEvents(repository, c.events(), c.rows());
+        }
+    }
+
+    private static String nullIfEmpty(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}

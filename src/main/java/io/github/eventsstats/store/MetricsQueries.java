@@ -1,0 +1,141 @@
+package io.github.eventsstats.store;
+
+/**
+ * The SQL behind the metrics API. Every value is a {@code {name:Type}} parameter.
+ *
+ * <p>No event may be counted twice, yet `events` can briefly hold a second copy of an event that
+ * raced past the writer, until its parts merge. Two ways keep the counts exact, chosen per query
+ * by what it reads (measured in bench/, see the README's Performance section):
+ * <ul>
+ *   <li>a time window over all repositories reads the `by_time` projection and counts
+ *       {@code uniqExact(event_id)}: its cost follows the window, not the table;</li>
+ *   <li>everything else reads {@code FINAL}, which folds copies while streaming in key order with
+ *       bounded memory, and costs next to nothing on merged parts.</li>
+ * </ul>
+ * Optional filters take '' for "any": the parameter is a constant, so ClickHouse folds the
+ * condition away and still uses the sorting key when a repository is given.
+ */
+final class MetricsQueries {
+
+    private MetricsQueries() {
+    }
+
+    /** Opened PRs of one repository from the aggregate; duplicates cannot change uniqExact/min/max. */
+    static final String PR_OPENINGS = """
+            SELECT
+                uniqExactMerge(opened_count) AS n,
+                minOrNull(first_opened_at)   AS first,
+                maxOrNull(last_opened_at)    AS last,
+                if(n < 2, NULL, (toUInt32(last) - toUInt32(first)) / (n - 1)) AS average_seconds
+            FROM pr_metrics_agg
+            WHERE repo_name = {repo:String}
+            """;
+
+    /** Events per type in [from, to], from the `by_time` projection. */
+    static final String COUNTS_IN_WINDOW = """
+            SELECT toString(event_type) AS type, uniqExact(event_id) AS n
+            FROM events
+            WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+            GROUP BY event_type
+            """;
+
+    /** Events per bucket and type in [from, to), from the `by_time` projection. */
+    static final String COUNTS_PER_BUCKET = """
+            SELECT
+                toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket,
+                toString(event_type) AS type,
+                uniqExact(event_id) AS n
+            FROM events
+            WHERE created_at >= {from:DateTime('UTC')} AND created_at < {to:DateTime('UTC')}
+            GROUP BY bucket, event_type
+            """;
+
+    /** Events (without copies) and physical rows (with them), optionally of one repository. */
+    static final String ROW_COUNTS = """
+            SELECT
+                (SELECT count() FROM events FINAL WHERE {repo:String} = '' OR repo_name = {repo:String}) AS events,
+                (SELECT count() FROM events WHERE {repo:String} = '' OR repo_name = {repo:String}) AS rows
+            """;
+
+    /** Count, first, last and mean gap of the events that match the optional filters. */
+    static final String EVENT_GAPS = """
+            SELECT
+                count()                 AS n,
+                minOrNull(created_at)   AS first,
+                maxOrNull(created_at)   AS last,
+                if(n < 2, NULL, (toUInt32(last) - toUInt32(first)) / (n - 1)) AS average_seconds
+            FROM events FINAL
+            WHERE ({repo:String} = '' OR repo_name = {repo:String})
+              AND ({type:String} = '' OR event_type = {type:String})
+              AND ({action:String} = '' OR action = {action:String})
+            """;
+
+    /** Events per type that match the optional filters. */
+    static final String TOTALS_BY_TYPE = """
+            SELECT toString(event_type) AS type, count() AS n
+            FROM events FINAL
+            WHERE ({repo:String} = '' OR repo_name = {repo:String})
+              AND ({action:String} = '' OR action = {action:String})
+            GROUP BY event_type
+            """;
+
+    /** Repositories with more than {min} events of one type, most first. */
+    static final String REPOS_WITH_MORE_THAN = """
+            SELECT repo_name, count() AS n
+            FROM events FINAL
+            WHERE event_type = {type:String}
+            GROUP BY repo_name
+            HAVING n > {min:UInt64}
+            ORDER BY n DESC, repo_name
+            LIMIT {limit:UInt32}
+            """;
+
+    /** The most active repositories in [from, to]. */
+    static final String TOP_REPOS = """
+            SELECT
+                repo_name,
+                count()                                     AS total_events,
+                uniqExact(actor_id)                         AS unique_users,
+                min(created_at)                             AS first_event_at,
+                max(created_at)                             AS last_event_at,
+                countIf(event_type = 'WatchEvent')          AS watch,
+                countIf(event_type = 'PullRequestEvent')    AS pull_request,
+                countIf(event_type = 'IssuesEvent')         AS issues
+            FROM events FINAL
+            WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+            GROUP BY repo_name
+            ORDER BY total_events DESC, repo_name
+            LIMIT {limit:UInt32}
+            """;
+
+    /**
+     * Actors' sessions in [from, to]: an event more than {gap} seconds after the actor's previous
+     * one starts a new session. The running sum of those starts numbers the sessions.
+     */
+    static final String SESSIONS = """
+            SELECT
+                argMax(actor_login, created_at) AS actor_login,
+                min(created_at)                 AS session_start_at,
+                max(created_at)                 AS session_end_at,
+                count()                         AS events_in_session
+            FROM
+            (
+                SELECT actor_id, actor_login, created_at,
+                       sum(starts_session) OVER (PARTITION BY actor_id ORDER BY created_at, event_id
+                                                 ROWS UNBOUNDED PRECEDING) AS session
+                FROM
+                (
+                    SELECT actor_id, actor_login, created_at, event_id,
+                           created_at - lagInFrame(created_at, 1, toDateTime(0, 'UTC'))
+                               OVER (PARTITION BY actor_id ORDER BY created_at, event_id
+                                     ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) > {gap:UInt32} AS starts_session
+                    FROM events FINAL
+                    WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+                      AND ({actor:String} = '' OR actor_login = {actor:String})
+                )
+            )
+            GROUP BY actor_id, session
+            ORDER BY events_in_session DESC, session_start_at DESC, actor_login
+            LIMIT {limit:UInt32}
+            """;
+}

@@ -1,0 +1,132 @@
+package io.github.eventsstats.store;
+
+import com.clickhouse.client.api.query.GenericRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The metrics, read from ClickHouse with {@link MetricsQueries}. Calls block. */
+@ApplicationScoped
+public class MetricsStore {
+
+    /** How many events, the first and last, and the mean time between adjacent ones (null below 2). */
+    public record Span(long count, Instant first, Instant last, Double averageSeconds) {
+    }
+
+    /** Events without the copies that await a merge, and the physical rows including them. */
+    public record RowCounts(long events, long rows) {
+    }
+
+    public record Bucket(Instant start, EventType type, long count) {
+    }
+
+    public record RepoActivity(String repoName, long totalEvents, long uniqueUsers, Instant firstEventAt,
+                               Instant lastEventAt, Map<EventType, Long> counts) {
+    }
+
+    public record Session(String actorLogin, Instant start, Instant end, long events) {
+    }
+
+    private final ClickHouse clickHouse;
+
+    MetricsStore(ClickHouse clickHouse) {
+        this.clickHouse = clickHouse;
+    }
+
+    public Span prOpenings(String repo) {
+        return span(clickHouse.query(MetricsQueries.PR_OPENINGS, Map.of("repo", repo)).getFirst());
+    }
+
+    public Map<EventType, Long> countsInWindow(Instant from, Instant to) {
+        return byType(clickHouse.query(MetricsQueries.COUNTS_IN_WINDOW,
+                Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+    }
+
+    /** Non-empty buckets only; the caller lays them on its axis. */
+    public List<Bucket> countsPerBucket(Instant from, Instant to, int stepSeconds) {
+        List<Bucket> buckets = new ArrayList<>();
+        for (GenericRecord r : clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET, Map.of("from",
+                ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "step", stepSeconds))) {
+            buckets.add(new Bucket(r.getInstant("bucket"), EventType.valueOf(r.getString("type")), r.getLong("n")));
+        }
+        return buckets;
+    }
+
+    /** @param repo a full name, or empty for all repositories */
+    public RowCounts rowCounts(String repo) {
+        GenericRecord r = clickHouse.query(MetricsQueries.ROW_COUNTS, Map.of("repo", repo)).getFirst();
+        return new RowCounts(r.getLong("events"), r.getLong("rows"));
+    }
+
+    /** Each filter may be empty for "any". */
+    public Span eventGaps(String type, String action, String repo) {
+        return span(clickHouse.query(MetricsQueries.EVENT_GAPS,
+                Map.of("type", type, "action", action, "repo", repo)).getFirst());
+    }
+
+    /** Each filter may be empty for "any". */
+    public Map<EventType, Long> totalsByType(String action, String repo) {
+        return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, Map.of("action", action, "repo", repo)));
+    }
+
+    /** Repository name to event count, most first. */
+    public Map<String, Long> reposWithMoreThan(EventType type, long minCount, int limit) {
+        Map<String, Long> repos = new LinkedHashMap<>();
+        for (GenericRecord r : clickHouse.query(MetricsQueries.REPOS_WITH_MORE_THAN,
+                Map.of("type", type.name(), "min", minCount, "limit", limit))) {
+            repos.put(r.getString("repo_name"), r.getLong("n"));
+        }
+        return repos;
+    }
+
+    public List<RepoActivity> topRepos(Instant from, Instant to, int limit) {
+        List<RepoActivity> repos = new ArrayList<>();
+        for (GenericRecord r : clickHouse.query(MetricsQueries.TOP_REPOS,
+                Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))) {
+            Map<EventType, Long> counts = new EnumMap<>(EventType.class);
+            counts.put(EventType.WatchEvent, r.getLong("watch"));
+            counts.put(EventType.PullRequestEvent, r.getLong("pull_request"));
+            counts.put(EventType.IssuesEvent, r.getLong("issues"));
+            repos.add(new RepoActivity(r.getString("repo_name"), r.getLong("total_events"),
+                    r.getLong("unique_users"), r.getInstant("first_event_at"), r.getInstant("last_event_at"), counts));
+        }
+        return repos;
+    }
+
+    /** @param actor a login, or empty for every actor */
+    public List<Session> sessions(Instant from, Instant to, String actor, int gapSeconds, int limit) {
+        List<Session> sessions = new ArrayList<>();
+        for (GenericRecord r : clickHouse.query(MetricsQueries.SESSIONS, Map.of("from", ClickHouse.dateTime(from),
+                "to", ClickHouse.dateTime(to), "actor", actor, "gap", gapSeconds, "limit", limit))) {
+            sessions.add(new Session(r.getString("actor_login"), r.getInstant("session_start_at"),
+                    r.getInstant("session_end_at"), r.getLong("events_in_session")));
+        }
+        return sessions;
+    }
+
+    private static Span span(GenericRecord r) {
+        return new Span(r.getLong("n"), instantOrNull(r, "first"), instantOrNull(r, "last"),
+                r.hasValue("average_seconds") ? r.getDouble("average_seconds") : null);
+    }
+
+    private static Instant instantOrNull(GenericRecord r, String column) {
+        return r.hasValue(column) ? r.getInstant(column) : null;
+    }
+
+    /** Every tracked type, 0 where no row came back. */
+    private static Map<EventType, Long> byType(List<GenericRecord> rows) {
+        Map<EventType, Long> counts = new EnumMap<>(EventType.class);
+        for (EventType t : EventType.values()) {
+            counts.put(t, 0L);
+        }
+        for (GenericRecord r : rows) {
+            EventType.of(r.getString("type")).ifPresent(t -> counts.put(t, r.getLong("n")));
+        }
+        return counts;
+    }
+}
