@@ -140,8 +140,8 @@ public class MetricsResource {
         }
         long buckets = (to.getEpochSecond() - from.getEpochSecond() + step - 1) / step;
         if (buckets > MAX_BUCKETS) {
-            throw new BadParameterException("from", "from..to spans " + buckets + " " + interval + "s; at most "
-                    + MAX_BUCKETS + " buckets: narrow the window or use a wider interval");
+            throw new BadParameterException("from", "from is too early: from..to spans " + buckets + " " + interval
+                    + "s, more than " + MAX_BUCKETS + " buckets; narrow the window or use a wider interval");
         }
         return clickHouse.async(() -> {
             Map<EventType, long[]> series = new EnumMap<>(EventType.class);

@@ -1,0 +1,99 @@
+package io.github.eventsstats.api;
+
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventStore;
+import io.github.eventsstats.store.EventType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Builds events for the API tests and writes them the ways the service can meet them. */
+abstract class ApiTestBase {
+
+    private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    @Inject
+    EventWriter writer;
+    @Inject
+    EventStore store;
+    @Inject
+    ClickHouse clickHouse;
+
+    static long uniqueId() {
+        return IDS.incrementAndGet();
+    }
+
+    /** A repository name no other test uses. */
+    static String uniqueRepo(String owner) {
+        return owner + "/repo-" + uniqueId();
+    }
+
+    static EventRow event(EventType type, String repo, String actor, String action, Instant at) {
+        return new EventRow(uniqueId(), type, repo.hashCode() & 0xffff, repo, actor.hashCode() & 0xffff, actor, action, at);
+    }
+
+    static EventRow pr(String repo, String action, Instant at) {
+        return event(EventType.PullRequestEvent, repo, "octocat", action, at);
+    }
+
+    void write(List<EventRow> rows) {
+        assertEquals(rows.size(), writer.write(rows).stored());
+    }
+
+    /**
+     * Stores the same events again both ways a copy can arrive: through the writer (which must drop
+     * them all) and straight into the table under another dedup token, as a second writer process
+     * racing the first would. Merges are stopped so the copies stay in their own parts.
+     */
+    void reinsertDuplicates(List<EventRow> rows) {
+        clickHouse.execute("SYSTEM STOP MERGES events");
+        assertEquals(0, writer.write(rows).stored());
+        store.insert(rows, "race-" + uniqueId());
+    }
+
+    @AfterEach
+    void startMerges() {
+        clickHouse.execute("SYSTEM START MERGES events");
+    }
+
+    /** For the tests of whole-table answers: they own `events` while they run. */
+    void truncateEvents() {
+        clickHouse.execute("TRUNCATE TABLE events");
+    }
+
+    long storedRows() {
+        return clickHouse.query("SELECT count() AS n FROM events", java.util.Map.of()).getFirst().getLong("n");
+    }
+
+    static JsonPath getOk(String path, Object... params) {
+        return ok(given().get(path, params));
+    }
+
+    /** The 200 JSON body, with decimals as doubles (JsonPath's default is float). */
+    static JsonPath ok(io.restassured.response.Response response) {
+        return response.then().statusCode(200).contentType("application/json").extract().jsonPath()
+                .using(new io.restassured.path.json.config.JsonPathConfig(
+                        io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+    }
+
+    /** A 400 problem+json that names the parameter at fault. */
+    static void assertBadParameter(io.restassured.response.Response response, String parameter) {
+        response.then()
+                .statusCode(400)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("type", org.hamcrest.Matchers.equalTo("about:blank"))
+                .body("title", org.hamcrest.Matchers.equalTo("Bad Request"))
+                .body("status", org.hamcrest.Matchers.equalTo(400))
+                .body("parameter", org.hamcrest.Matchers.equalTo(parameter))
+                .body("detail", org.hamcrest.Matchers.startsWith(parameter + " "));
+    }
+}
