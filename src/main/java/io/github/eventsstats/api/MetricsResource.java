@@ -143,22 +143,28 @@ public class MetricsResource {
             throw new BadParameterException("from", "from is too early: from..to spans " + buckets + " " + interval
                     + "s, more than " + MAX_BUCKETS + " buckets; narrow the window or use a wider interval");
         }
-        return clickHouse.async(() -> {
-            Map<EventType, long[]> series = new EnumMap<>(EventType.class);
-            for (EventType t : EventType.values()) {
-                series.put(t, new long[(int) buckets]);
-            }
-            for (MetricsStore.Bucket b : store.countsPerBucket(from, to, interval.seconds)) {
-                series.get(b.type())[(int) ((b.start().getEpochSecond() - from.getEpochSecond()) / step)] = b.count();
-            }
-            List<Instant> starts = new ArrayList<>((int) buckets);
-            for (int i = 0; i < buckets; i++) {
-                starts.add(from.plusSeconds(i * step));
-            }
-            Map<EventType, List<Long>> boxed = new EnumMap<>(EventType.class);
-            series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
-            return new Visualization(interval.name(), from, to, starts, boxed);
-        });
+        return clickHouse.async(() -> chart(interval, from, to, (int) buckets,
+                store.countsPerBucket(from, to, interval.seconds)));
+    }
+
+    /** Lays the non-empty buckets on the full axis, zeros elsewhere. */
+    private static Visualization chart(Interval interval, Instant from, Instant to, int buckets,
+                                       List<MetricsStore.Bucket> counted) {
+        Map<EventType, long[]> series = new EnumMap<>(EventType.class);
+        for (EventType t : EventType.values()) {
+            series.put(t, new long[buckets]);
+        }
+        for (MetricsStore.Bucket b : counted) {
+            series.get(b.type())[(int) ((b.start().getEpochSecond() - from.getEpochSecond()) / interval.seconds)] =
+                    b.count();
+        }
+        List<Instant> starts = new ArrayList<>(buckets);
+        for (int i = 0; i < buckets; i++) {
+            starts.add(from.plusSeconds((long) i * interval.seconds));
+        }
+        Map<EventType, List<Long>> boxed = new EnumMap<>(EventType.class);
+        series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
+        return new Visualization(interval.name(), from, to, starts, boxed);
     }
 
     @GET

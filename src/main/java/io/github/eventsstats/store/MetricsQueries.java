@@ -1,7 +1,8 @@
 package io.github.eventsstats.store;
 
 /**
- * The SQL behind the metrics API. Every value is a {@code {name:Type}} parameter.
+ * The SQL behind the metrics API. Every value is a {@code {name:Type}} parameter. Public so that
+ * bench/ times exactly these texts.
  *
  * <p>No event may be counted twice, yet `events` can briefly hold a second copy of an event that
  * raced past the writer, until its parts merge. Two ways keep the counts exact, chosen per query
@@ -15,13 +16,13 @@ package io.github.eventsstats.store;
  * Optional filters take '' for "any": the parameter is a constant, so ClickHouse folds the
  * condition away and still uses the sorting key when a repository is given.
  */
-final class MetricsQueries {
+public final class MetricsQueries {
 
     private MetricsQueries() {
     }
 
     /** Opened PRs of one repository from the aggregate; duplicates cannot change uniqExact/min/max. */
-    static final String PR_OPENINGS = """
+    public static final String PR_OPENINGS = """
             SELECT
                 uniqExactMerge(opened_count) AS n,
                 minOrNull(first_opened_at)   AS first,
@@ -32,7 +33,7 @@ final class MetricsQueries {
             """;
 
     /** Events per type in [from, to], from the `by_time` projection. */
-    static final String COUNTS_IN_WINDOW = """
+    public static final String COUNTS_IN_WINDOW = """
             SELECT toString(event_type) AS type, uniqExact(event_id) AS n
             FROM events
             WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
@@ -40,7 +41,7 @@ final class MetricsQueries {
             """;
 
     /** Events per bucket and type in [from, to), from the `by_time` projection. */
-    static final String COUNTS_PER_BUCKET = """
+    public static final String COUNTS_PER_BUCKET = """
             SELECT
                 toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket,
                 toString(event_type) AS type,
@@ -51,14 +52,14 @@ final class MetricsQueries {
             """;
 
     /** Events (without copies) and physical rows (with them), optionally of one repository. */
-    static final String ROW_COUNTS = """
+    public static final String ROW_COUNTS = """
             SELECT
                 (SELECT count() FROM events FINAL WHERE {repo:String} = '' OR repo_name = {repo:String}) AS events,
                 (SELECT count() FROM events WHERE {repo:String} = '' OR repo_name = {repo:String}) AS rows
             """;
 
     /** Count, first, last and mean gap of the events that match the optional filters. */
-    static final String EVENT_GAPS = """
+    public static final String EVENT_GAPS = """
             SELECT
                 count()                 AS n,
                 minOrNull(created_at)   AS first,
@@ -71,7 +72,7 @@ final class MetricsQueries {
             """;
 
     /** Events per type that match the optional filters. */
-    static final String TOTALS_BY_TYPE = """
+    public static final String TOTALS_BY_TYPE = """
             SELECT toString(event_type) AS type, count() AS n
             FROM events FINAL
             WHERE ({repo:String} = '' OR repo_name = {repo:String})
@@ -80,7 +81,7 @@ final class MetricsQueries {
             """;
 
     /** Repositories with more than {min} events of one type, most first. */
-    static final String REPOS_WITH_MORE_THAN = """
+    public static final String REPOS_WITH_MORE_THAN = """
             SELECT repo_name, count() AS n
             FROM events FINAL
             WHERE event_type = {type:String}
@@ -91,7 +92,7 @@ final class MetricsQueries {
             """;
 
     /** The most active repositories in [from, to]. */
-    static final String TOP_REPOS = """
+    public static final String TOP_REPOS = """
             SELECT
                 repo_name,
                 count()                                     AS total_events,
@@ -112,7 +113,7 @@ final class MetricsQueries {
      * Actors' sessions in [from, to]: an event more than {gap} seconds after the actor's previous
      * one starts a new session. The running sum of those starts numbers the sessions.
      */
-    static final String SESSIONS = """
+    public static final String SESSIONS = """
             SELECT
                 argMax(actor_login, created_at) AS actor_login,
                 min(created_at)                 AS session_start_at,

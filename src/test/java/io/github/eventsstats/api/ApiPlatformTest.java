@@ -3,6 +3,7 @@ package io.github.eventsstats.api;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.embedded.EngineProcess;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class ApiPlatformTest {
     @Test
     void openApiDocumentsEveryEndpointAndItsStatusCodes() {
         String doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
-        io.restassured.path.json.JsonPath json = io.restassured.path.json.JsonPath.from(doc);
+        JsonPath json = JsonPath.from(doc);
         for (String path : ENDPOINTS) {
             String op = "paths.'" + path + "'.get";
             assertTrue(json.getMap(op + ".responses").keySet().containsAll(List.of("200", "500", "503")), path);

@@ -6,14 +6,19 @@ import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.EventType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Builds events for the API tests and writes them the ways the service can meet them. */
@@ -71,7 +76,7 @@ abstract class ApiTestBase {
     }
 
     long storedRows() {
-        return clickHouse.query("SELECT count() AS n FROM events", java.util.Map.of()).getFirst().getLong("n");
+        return clickHouse.query("SELECT count() AS n FROM events", Map.of()).getFirst().getLong("n");
     }
 
     static JsonPath getOk(String path, Object... params) {
@@ -79,21 +84,20 @@ abstract class ApiTestBase {
     }
 
     /** The 200 JSON body, with decimals as doubles (JsonPath's default is float). */
-    static JsonPath ok(io.restassured.response.Response response) {
+    static JsonPath ok(Response response) {
         return response.then().statusCode(200).contentType("application/json").extract().jsonPath()
-                .using(new io.restassured.path.json.config.JsonPathConfig(
-                        io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
     }
 
     /** A 400 problem+json that names the parameter at fault. */
-    static void assertBadParameter(io.restassured.response.Response response, String parameter) {
+    static void assertBadParameter(Response response, String parameter) {
         response.then()
                 .statusCode(400)
                 .contentType(Problem.MEDIA_TYPE)
-                .body("type", org.hamcrest.Matchers.equalTo("about:blank"))
-                .body("title", org.hamcrest.Matchers.equalTo("Bad Request"))
-                .body("status", org.hamcrest.Matchers.equalTo(400))
-                .body("parameter", org.hamcrest.Matchers.equalTo(parameter))
-                .body("detail", org.hamcrest.Matchers.startsWith(parameter + " "));
+                .body("type", equalTo("about:blank"))
+                .body("title", equalTo("Bad Request"))
+                .body("status", equalTo(400))
+                .body("parameter", equalTo(parameter))
+                .body("detail", startsWith(parameter + " "));
     }
 }

@@ -1,0 +1,241 @@
+package io.github.eventsstats.bench;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.MetricsQueries;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The metrics API benchmark (run by bench/api-bench.sh, not by the tests): loads generated events
+ * into a running service's engine, then times the two headline endpoints next to their bare SQL,
+ * and the ways of counting without duplicates. Arguments are key=value:
+ * engine, service, sizes (comma-separated, ascending), requests, concurrency, seconds.
+ */
+public final class ApiBench {
+
+    /** Realistic rows: ids grow with time, skewed repositories and actors, GitHub-like type mix. */
+    private static final String GENERATE = """
+            INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+            SELECT
+                {first_id:UInt64} + number AS event_id,
+                multiIf(h % 100 < 55, 'WatchEvent', h % 100 < 80, 'PullRequestEvent', 'IssuesEvent') AS event_type,
+                repo AS repo_id,
+                concat('org-', toString(repo % 7919), '/repo-', toString(repo)) AS repo_name,
+                actor AS actor_id,
+                concat('user-', toString(actor)) AS actor_login,
+                multiIf(event_type = 'WatchEvent', 'started', intDiv(h, 256) % 10 < 5, 'opened',
+                        intDiv(h, 256) % 10 < 9, 'closed', 'reopened') AS action,
+                {end:DateTime('UTC')} - toIntervalSecond(intDiv(({count:UInt64} - {offset:UInt64} - number)
+                    * {span:UInt64}, {count:UInt64})) AS created_at
+            FROM
+            (
+                SELECT number, cityHash64(number + {first_id:UInt64}) AS h,
+                       1 + toUInt64(pow(intDiv(h, 1048576) % 1000000 / 1000000.0, 3) * 50000) AS repo,
+                       1 + toUInt64(pow(intDiv(h, 1099511627776) % 1000000 / 1000000.0, 2) * 200000) AS actor
+                FROM numbers({n:UInt64})
+            )
+            """;
+    private static final long FIRST_ID = 30_000_000_000L;
+    private static final long SPAN_SECONDS = 30L * 86_400;
+    private static final long CHUNK = 1_000_000;
+    /** The busiest generated repository: the worst case for pr-average. */
+    private static final String REPO = "org-1/repo-1";
+
+    private final Client client;
+    private final String service;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final int requests;
+    private final int concurrency;
+    private final int seconds;
+    private final Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    private ApiBench(Map<String, String> args) {
+        this.client = new Client.Builder().addEndpoint(args.get("engine")).setUsername("default").setPassword("")
+                .setDefaultDatabase("github_stats").compressServerResponse(false).build();
+        this.service = args.get("service");
+        this.requests = Integer.parseInt(args.getOrDefault("requests", "2000"));
+        this.concurrency = Integer.parseInt(args.getOrDefault("concurrency", "4"));
+        this.seconds = Integer.parseInt(args.getOrDefault("seconds", "10"));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : argv) {
+            int eq = a.indexOf('=');
+            args.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        ApiBench bench = new ApiBench(args);
+        long[] sizes = Arrays.stream(args.getOrDefault("sizes", "100000,1000000").split(","))
+                .mapToLong(Long::parseLong).toArray();
+        long loaded = 0;
+        for (long size : sizes) {
+            loaded = bench.load(loaded, size);
+            bench.report(size);
+        }
+        bench.client.close();
+    }
+
+    /**
+     * Adds events number [from, to), spread evenly over the 30 days before {@link #end}, so each size
+     * has its events over the same days, and the last hour holds 1/720 of them.
+     */
+    private long load(long from, long to) throws Exception {
+        long started = System.nanoTime();
+        for (long first = from; first < to; first += CHUNK) {
+            long n = Math.min(CHUNK, to - first);
+            try (QueryResponse r = client.query(GENERATE, Map.of("first_id", FIRST_ID + first, "offset", first - from,
+                    "n", n, "count", to - from, "span", SPAN_SECONDS, "end", ClickHouse.dateTime(end)),
+                    new QuerySettings()).get(30, TimeUnit.MINUTES)) {
+                r.getWrittenRows();
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nloaded %,d events (now %,d) in %.1f s%n", to - from, to,
+                (System.nanoTime() - started) / 1e9);
+        return to;
+    }
+
+    private void report(long size) throws Exception {
+        long aggRows = scalar("SELECT count() FROM pr_metrics_agg");
+        long parts = scalar("SELECT count() FROM system.parts WHERE active AND database = 'github_stats' AND table = 'events'");
+        System.out.printf(Locale.ROOT, "== %,d events (%d active parts; pr_metrics_agg %,d rows); busiest repo %s%n",
+                size, parts, aggRows, REPO);
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %9s%n", "", "p50 ms", "p99 ms", "server", "req/s", "");
+
+        Supplier<Map<String, Object>> prParams = () -> Map.of("repo", REPO);
+        Supplier<Map<String, Object>> windowParams = () -> {
+            Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            return Map.of("from", ClickHouse.dateTime(to.minus(Duration.ofMinutes(60))), "to", ClickHouse.dateTime(to));
+        };
+        endpoint("pr-average", "/metrics/pr-average/" + REPO, MetricsQueries.PR_OPENINGS, prParams);
+        endpoint("events?offset=60", "/metrics/events?offset=60", MetricsQueries.COUNTS_IN_WINDOW, windowParams);
+
+        System.out.println("-- counting without duplicates (server time, p50 of 20; 'inexact' counts copies)");
+        String window = "WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')} GROUP BY event_type";
+        Supplier<Map<String, Object>> yearParams = () -> {
+            Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            return Map.of("from", ClickHouse.dateTime(to.minus(Duration.ofDays(365))), "to", ClickHouse.dateTime(to));
+        };
+        for (var w : List.of(Map.entry("60 min", windowParams), Map.entry("1 year", yearParams))) {
+            strategy("window " + w.getKey() + ": count() inexact", "SELECT event_type, count() FROM events " + window, w.getValue());
+            strategy("window " + w.getKey() + ": uniqExact (used)", MetricsQueries.COUNTS_IN_WINDOW, w.getValue());
+            strategy("window " + w.getKey() + ": FINAL", "SELECT event_type, count() FROM events FINAL " + window, w.getValue());
+        }
+        Supplier<Map<String, Object>> all = () -> Map.of("action", "", "repo", "");
+        strategy("all by type: count() inexact", "SELECT event_type, count() FROM events GROUP BY event_type", all);
+        strategy("all by type: uniqExact",
+                "SELECT event_type, uniqExact(event_id) FROM events GROUP BY event_type", all);
+        strategy("all by type: FINAL (used)", MetricsQueries.TOTALS_BY_TYPE, all);
+    }
+
+    /** The endpoint one request at a time, its bare SQL the same way, then the endpoint under load. */
+    private void endpoint(String name, String path, String sql, Supplier<Map<String, Object>> params) throws Exception {
+        for (int i = 0; i < 50; i++) { // warm both paths
+            get(path);
+            query(sql, params.get());
+        }
+        long[] sqlWall = new long[requests];
+        long[] sqlServer = new long[requests];
+        for (int i = 0; i < requests; i++) {
+            long t = System.nanoTime();
+            sqlServer[i] = query(sql, params.get());
+            sqlWall[i] = System.nanoTime() - t;
+        }
+        long[] httpWall = new long[requests];
+        for (int i = 0; i < requests; i++) {
+            long t = System.nanoTime();
+            get(path);
+            httpWall[i] = System.nanoTime() - t;
+        }
+        line(name + " SQL via client", sqlWall, sqlServer, Double.NaN);
+        line(name + " endpoint, 1 client", httpWall, null, requests / (Arrays.stream(httpWall).sum() / 1e9));
+        List<Long> loaded = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long started = System.nanoTime();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < concurrency; c++) {
+                pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    while (!stop.get()) {
+                        long t = System.nanoTime();
+                        get(path);
+                        mine.add(System.nanoTime() - t);
+                    }
+                    synchronized (loaded) {
+                        loaded.addAll(mine);
+                    }
+                    return null;
+                });
+            }
+            Thread.sleep(seconds * 1000L);
+            stop.set(true);
+        }
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        line(name + " endpoint, " + concurrency + " clients", loaded.stream().mapToLong(Long::longValue).toArray(),
+                null, loaded.size() / elapsed);
+    }
+
+    private void strategy(String name, String sql, Supplier<Map<String, Object>> params) throws Exception {
+        long[] server = new long[20];
+        for (int i = 0; i < server.length; i++) {
+            server[i] = query(sql, params.get());
+        }
+        Arrays.sort(server);
+        System.out.printf(Locale.ROOT, "%-44s %9.2f%n", name, server[server.length / 2] / 1e6);
+    }
+
+    private static void line(String name, long[] wall, long[] server, double perSecond) {
+        Arrays.sort(wall);
+        String serverP50 = "";
+        if (server != null) {
+            Arrays.sort(server);
+            serverP50 = String.format(Locale.ROOT, "%9.2f", server[server.length / 2] / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9s %9s%n", name, percentile(wall, 0.50) / 1e6,
+                percentile(wall, 0.99) / 1e6, serverP50, Double.isNaN(perSecond) ? "" : String.format(Locale.ROOT, "%.0f", perSecond));
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** Runs the query, reads the whole answer, returns the engine's own time for it in ns. */
+    private long query(String sql, Map<String, Object> params) throws Exception {
+        try (QueryResponse r = client.query(sql, params, new QuerySettings()).get(1, TimeUnit.MINUTES);
+             InputStream in = r.getInputStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return r.getServerTime();
+        }
+    }
+
+    private long scalar(String sql) throws Exception {
+        return client.queryAll(sql).getFirst().getLong(1);
+    }
+
+    private void get(String path) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(service + path)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body()));
+        }
+    }
+}
