@@ -6,9 +6,6 @@ final class ApiDocs {
     private ApiDocs() {
     }
 
-    static final String BAD_INPUT = "a parameter breaks its rules; `parameter` names it";
-    static final String UNAVAILABLE = "ClickHouse is unreachable or failed; retry later";
-    static final String UNEXPECTED = "an unexpected failure, logged by the service";
     static final String OWNER = "repository owner: 1 to 39 of [A-Za-z0-9-], not starting with '-'";
     static final String REPO = "repository name: 1 to 100 of [A-Za-z0-9._-]";
     static final String REPOSITORY_NAME = "only this repository, as owner/repo";

@@ -21,10 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/debug")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "debug")
-@APIResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "500", description = ApiDocs.UNEXPECTED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class DebugResource {
 
     private final ClickHouse clickHouse;
@@ -49,8 +45,6 @@ public class DebugResource {
     @Operation(summary = "Stored events and physical rows of one repository")
     @APIResponse(responseCode = "200", description = "the counts",
             content = @Content(schema = @Schema(implementation = RepoEvents.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RepoEvents> repoEvents(
             @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {

@@ -44,10 +44,6 @@ import java.util.Map;
 @Path("/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "metrics")
-@APIResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "500", description = ApiDocs.UNEXPECTED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MetricsResource {
 
     static final int MAX_OFFSET_MINUTES = 525_600;
@@ -71,8 +67,6 @@ public class MetricsResource {
                     + " A valid repository without pull requests gets pr_count 0.")
     @APIResponse(responseCode = "200", description = "the average",
             content = @Content(schema = @Schema(implementation = PrAverage.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<PrAverage> prAverage(
             @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {
@@ -87,8 +81,6 @@ public class MetricsResource {
                     + " from = to - offset minutes: an event exactly offset minutes old is counted.")
     @APIResponse(responseCode = "200", description = "the counts",
             content = @Content(schema = @Schema(implementation = EventCounts.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EventCounts> events(
             @Parameter(description = "the window in minutes", required = true,
                     schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "525600"))
@@ -120,8 +112,6 @@ public class MetricsResource {
                     + " 24 hours or 30 days earlier. At most 1440 buckets.")
     @APIResponse(responseCode = "200", description = "the series",
             content = @Content(schema = @Schema(implementation = Visualization.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Visualization> visualization(
             @Parameter(description = "bucket width", schema = @Schema(enumeration = {"minute", "hour", "day"},
                     defaultValue = "hour")) @QueryParam("interval") String intervalParam,
@@ -173,8 +163,6 @@ public class MetricsResource {
             description = "Over all stored events that match the optional filters: (last - first) / (count - 1).")
     @APIResponse(responseCode = "200", description = "the average",
             content = @Content(schema = @Schema(implementation = EventAvgTime.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EventAvgTime> eventAvgTime(
             @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
             @QueryParam("event_type") String eventType,
@@ -191,8 +179,6 @@ public class MetricsResource {
     @Operation(summary = "All stored events by type", description = "Optionally of one action and repository.")
     @APIResponse(responseCode = "200", description = "the totals",
             content = @Content(schema = @Schema(implementation = EventTotals.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EventTotals> eventsTotalCount(
             @Parameter(description = ApiDocs.ACTION) @QueryParam("action") String action,
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
@@ -207,8 +193,6 @@ public class MetricsResource {
             description = "A map from full name to count, in descending count order (ties by name).")
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = MultipleEventsRepos.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<MultipleEventsRepos> multipleEventsRepos(
             @Parameter(description = ApiDocs.EVENT_TYPE, required = true,
                     schema = @Schema(implementation = EventType.class)) @QueryParam("event_type") String eventType,
@@ -229,8 +213,6 @@ public class MetricsResource {
             description = "Events with now - days <= created_at <= now, by repository, most events first.")
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = TopRepos.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TopRepos> topRepos(
             @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "365", defaultValue = "7")) @QueryParam("days") String days,
@@ -253,8 +235,6 @@ public class MetricsResource {
                     + " Largest sessions first, then the most recent.")
     @APIResponse(responseCode = "200", description = "the sessions",
             content = @Content(schema = @Schema(implementation = UserSessions.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_INPUT,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<UserSessions> userSessions(
             @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "365", defaultValue = "1")) @QueryParam("days") String days,
