@@ -6,7 +6,7 @@
 # Takes minutes; not part of `./mvnw verify`.
 #
 # Usage: bench/api-bench.sh [N]        N events at the end (default 1000000); measured at N/10 and N.
-# Env:   SIZES=a,b,...  REQUESTS (sequential, per measurement; 2000)  CONCURRENCY (4)  SECONDS_PER_LOAD (10)
+# Env:   SIZES=a,b,...  REQUESTS (sequential, per measurement; 1000)  CONCURRENCY (4)  SECONDS_PER_LOAD (10)
 #        PORT (18090)  ENGINE_PORT (18133)  SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,11 +43,13 @@ done
 curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service not ready" >&2; exit 1; }
 
 {
-  echo "api-bench $(date -u +%FT%TZ): sizes=$SIZES requests=${REQUESTS:-2000} concurrency=${CONCURRENCY:-4}"
+  echo "api-bench $(date -u +%FT%TZ): sizes=$SIZES requests=${REQUESTS:-1000} concurrency=${CONCURRENCY:-4}"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "columns: p50/p99 = latency seen by the caller; server = the engine's own time (p50)"
-  "$java" -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+  "$java" --enable-native-access=ALL-UNNAMED \
+    -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
     io.github.eventsstats.bench.ApiBench "engine=http://127.0.0.1:$ENGINE_PORT" "service=http://127.0.0.1:$PORT" \
-    "sizes=$SIZES" "requests=${REQUESTS:-2000}" "concurrency=${CONCURRENCY:-4}" "seconds=${SECONDS_PER_LOAD:-10}"
+    "sizes=$SIZES" "requests=${REQUESTS:-1000}" "concurrency=${CONCURRENCY:-4}" "seconds=${SECONDS_PER_LOAD:-10}" \
+    2>"$out/bench.stderr"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/results.txt"

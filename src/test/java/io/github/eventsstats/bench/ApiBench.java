@@ -6,11 +6,14 @@ import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.MetricsQueries;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,15 +58,26 @@ public final class ApiBench {
                 FROM numbers({n:UInt64})
             )
             """;
+    private static final String PARTS =
+            "SELECT count() FROM system.parts WHERE active AND database = 'github_stats' AND table = ";
     private static final long FIRST_ID = 30_000_000_000L;
     private static final long SPAN_SECONDS = 30L * 86_400;
     private static final long CHUNK = 1_000_000;
-    /** The busiest generated repository: the worst case for pr-average. */
-    private static final String REPO = "org-1/repo-1";
+    /** The busiest generated repository: its PR count grows with the table. */
+    private static final String BUSIEST = "org-1/repo-1";
+    /** A repository whose 2,000 PRs stay while the table grows: pr-average must not notice the growth. */
+    private static final String FIXED = "bench-org/fixed-repo";
+    private static final String FIXED_PRS = """
+            INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+            SELECT 29000000000 + number, 'PullRequestEvent', 1, {repo:String}, 1, 'user-fixed', 'opened',
+                   {end:DateTime('UTC')} - toIntervalSecond(intDiv(number * {span:UInt64}, 2000))
+            FROM numbers(2000)
+            """;
 
     private final Client client;
     private final String service;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** One keep-alive connection per calling thread, so the client adds as little as curl or wrk would. */
+    private final ThreadLocal<RawHttp> http;
     private final int requests;
     private final int concurrency;
     private final int seconds;
@@ -73,7 +87,9 @@ public final class ApiBench {
         this.client = new Client.Builder().addEndpoint(args.get("engine")).setUsername("default").setPassword("")
                 .setDefaultDatabase("github_stats").compressServerResponse(false).build();
         this.service = args.get("service");
-        this.requests = Integer.parseInt(args.getOrDefault("requests", "2000"));
+        URI uri = URI.create(service);
+        this.http = ThreadLocal.withInitial(() -> new RawHttp(uri.getHost(), uri.getPort()));
+        this.requests = Integer.parseInt(args.getOrDefault("requests", "1000"));
         this.concurrency = Integer.parseInt(args.getOrDefault("concurrency", "4"));
         this.seconds = Integer.parseInt(args.getOrDefault("seconds", "10"));
     }
@@ -87,6 +103,7 @@ public final class ApiBench {
         ApiBench bench = new ApiBench(args);
         long[] sizes = Arrays.stream(args.getOrDefault("sizes", "100000,1000000").split(","))
                 .mapToLong(Long::parseLong).toArray();
+        bench.query(FIXED_PRS, Map.of("repo", FIXED, "end", ClickHouse.dateTime(bench.end), "span", SPAN_SECONDS));
         long loaded = 0;
         for (long size : sizes) {
             loaded = bench.load(loaded, size);
@@ -109,24 +126,36 @@ public final class ApiBench {
                 r.getWrittenRows();
             }
         }
-        System.out.printf(Locale.ROOT, "%nloaded %,d events (now %,d) in %.1f s%n", to - from, to,
+        System.out.printf(Locale.ROOT, "%nloaded %,d events (now %,d) in %.1f s", to - from, to,
                 (System.nanoTime() - started) / 1e9);
+        // Measure the steady state, not the minutes right after a bulk load while merges take the CPU.
+        long settling = System.nanoTime();
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() - settling < TimeUnit.MINUTES.toNanos(5)) {
+            quiet = scalar("SELECT count() FROM system.merges WHERE database = 'github_stats'") == 0 ? quiet + 1 : 0;
+            Thread.sleep(1000);
+        }
+        System.out.printf(Locale.ROOT, "; merges settled after %.0f s%n", (System.nanoTime() - settling) / 1e9);
         return to;
     }
 
     private void report(long size) throws Exception {
         long aggRows = scalar("SELECT count() FROM pr_metrics_agg");
-        long parts = scalar("SELECT count() FROM system.parts WHERE active AND database = 'github_stats' AND table = 'events'");
-        System.out.printf(Locale.ROOT, "== %,d events (%d active parts; pr_metrics_agg %,d rows); busiest repo %s%n",
-                size, parts, aggRows, REPO);
+        long parts = scalar(PARTS + "'events'");
+        long aggParts = scalar(PARTS + "'pr_metrics_agg'");
+        System.out.printf(Locale.ROOT, "== %,d events in %d parts; pr_metrics_agg %,d rows in %d parts; %s has %,d PRs%n",
+                size, parts, aggRows, aggParts, BUSIEST, scalar("SELECT uniqExactMerge(opened_count) FROM pr_metrics_agg WHERE repo_name = {repo:String}",
+                        Map.of("repo", BUSIEST)));
         System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %9s%n", "", "p50 ms", "p99 ms", "server", "req/s", "");
 
-        Supplier<Map<String, Object>> prParams = () -> Map.of("repo", REPO);
         Supplier<Map<String, Object>> windowParams = () -> {
             Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             return Map.of("from", ClickHouse.dateTime(to.minus(Duration.ofMinutes(60))), "to", ClickHouse.dateTime(to));
         };
-        endpoint("pr-average", "/metrics/pr-average/" + REPO, MetricsQueries.PR_OPENINGS, prParams);
+        for (String repo : List.of(FIXED, BUSIEST)) {
+            endpoint("pr-average " + repo, "/metrics/pr-average/" + repo, MetricsQueries.PR_OPENINGS,
+                    () -> Map.of("repo", repo));
+        }
         endpoint("events?offset=60", "/metrics/events?offset=60", MetricsQueries.COUNTS_IN_WINDOW, windowParams);
 
         System.out.println("-- counting without duplicates (server time, p50 of 20; 'inexact' counts copies)");
@@ -166,8 +195,9 @@ public final class ApiBench {
             get(path);
             httpWall[i] = System.nanoTime() - t;
         }
-        line(name + " SQL via client", sqlWall, sqlServer, Double.NaN);
-        line(name + " endpoint, 1 client", httpWall, null, requests / (Arrays.stream(httpWall).sum() / 1e9));
+        System.out.println(name);
+        line("  SQL via client-v2", sqlWall, sqlServer, Double.NaN);
+        line("  endpoint, 1 client", httpWall, null, requests / (Arrays.stream(httpWall).sum() / 1e9));
         List<Long> loaded = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         long started = System.nanoTime();
@@ -190,7 +220,7 @@ public final class ApiBench {
             stop.set(true);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
-        line(name + " endpoint, " + concurrency + " clients", loaded.stream().mapToLong(Long::longValue).toArray(),
+        line("  endpoint, " + concurrency + " clients", loaded.stream().mapToLong(Long::longValue).toArray(),
                 null, loaded.size() / elapsed);
     }
 
@@ -227,15 +257,64 @@ public final class ApiBench {
         }
     }
 
-    private long scalar(String sql) throws Exception {
-        return client.queryAll(sql).getFirst().getLong(1);
+    private long scalar(String sql) {
+        return scalar(sql, Map.of());
+    }
+
+    private long scalar(String sql, Map<String, Object> params) {
+        return client.queryAll(sql, params, new QuerySettings()).getFirst().getLong(1);
     }
 
     private void get(String path) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(service + path)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + new String(r.body()));
+        http.get().get(path);
+    }
+
+    /** HTTP/1.1 GET over one kept-alive socket; the service always sends a content-length. */
+    private static final class RawHttp {
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+        private final String host;
+
+        RawHttp(String host, int port) {
+            try {
+                this.host = host + ":" + port;
+                this.socket = new Socket(host, port);
+                socket.setTcpNoDelay(true);
+                this.in = new BufferedInputStream(socket.getInputStream());
+                this.out = socket.getOutputStream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void get(String path) throws IOException {
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = line();
+            int length = -1;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(h.substring(15).trim());
+                }
+            }
+            byte[] body = in.readNBytes(length);
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new IllegalStateException(path + " answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
         }
     }
 }
