@@ -6,6 +6,8 @@
 # Takes minutes; not part of `./mvnw verify`.
 #
 # Usage: bench/api-bench.sh [N]        N events at the end (default 1000000); measured at N/10 and N.
+# With CLICKHOUSE_URL (and CLICKHOUSE_USER/PASSWORD/DATABASE) set, the service and the benchmark use
+# that server instead of the embedded engine, and the events are loaded into its database.
 # Env:   SIZES=a,b,...  REQUESTS (sequential, per measurement; 1000)  CONCURRENCY (4)  SECONDS_PER_LOAD (10)
 #        PORT (18090)  ENGINE_PORT (18133)  SKIP_BUILD=1
 set -euo pipefail
@@ -48,7 +50,9 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
   echo "columns: p50/p99 = latency seen by the caller; server = the engine's own time (p50)"
   "$java" --enable-native-access=ALL-UNNAMED \
     -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
-    io.github.eventsstats.bench.ApiBench "engine=http://127.0.0.1:$ENGINE_PORT" "service=http://127.0.0.1:$PORT" \
+    io.github.eventsstats.bench.ApiBench "engine=${CLICKHOUSE_URL:-http://127.0.0.1:$ENGINE_PORT}" \
+    "user=${CLICKHOUSE_USER:-default}" "password=${CLICKHOUSE_PASSWORD:-}" "database=${CLICKHOUSE_DATABASE:-github_stats}" \
+    "service=http://127.0.0.1:$PORT" \
     "sizes=$SIZES" "requests=${REQUESTS:-1000}" "concurrency=${CONCURRENCY:-4}" "seconds=${SECONDS_PER_LOAD:-10}" \
     2>"$out/bench.stderr"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

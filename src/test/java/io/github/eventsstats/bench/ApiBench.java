@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * The metrics API benchmark (run by bench/api-bench.sh, not by the tests): loads generated events
  * into a running service's engine, then times the two headline endpoints next to their bare SQL,
  * and the ways of counting without duplicates. Arguments are key=value:
- * engine, service, sizes (comma-separated, ascending), requests, concurrency, seconds.
+ * engine (ClickHouse HTTP URL), user, password, database, service (the service's URL), sizes
+ * (comma-separated, ascending), requests, concurrency, seconds.
  */
 public final class ApiBench {
 
@@ -59,7 +60,7 @@ public final class ApiBench {
             )
             """;
     private static final String PARTS =
-            "SELECT count() FROM system.parts WHERE active AND database = 'github_stats' AND table = ";
+            "SELECT count() FROM system.parts WHERE active AND database = {db:String} AND table = {table:String}";
     private static final long FIRST_ID = 30_000_000_000L;
     private static final long SPAN_SECONDS = 30L * 86_400;
     private static final long CHUNK = 1_000_000;
@@ -75,6 +76,7 @@ public final class ApiBench {
             """;
 
     private final Client client;
+    private final String database;
     private final String service;
     /** One keep-alive connection per calling thread, so the client adds as little as curl or wrk would. */
     private final ThreadLocal<RawHttp> http;
@@ -84,8 +86,10 @@ public final class ApiBench {
     private final Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     private ApiBench(Map<String, String> args) {
-        this.client = new Client.Builder().addEndpoint(args.get("engine")).setUsername("default").setPassword("")
-                .setDefaultDatabase("github_stats").compressServerResponse(false).build();
+        this.database = args.getOrDefault("database", "github_stats");
+        this.client = new Client.Builder().addEndpoint(args.get("engine"))
+                .setUsername(args.getOrDefault("user", "default")).setPassword(args.getOrDefault("password", ""))
+                .setDefaultDatabase(database).compressServerResponse(false).build();
         this.service = args.get("service");
         URI uri = URI.create(service);
         this.http = ThreadLocal.withInitial(() -> new RawHttp(uri.getHost(), uri.getPort()));
@@ -132,7 +136,8 @@ public final class ApiBench {
         long settling = System.nanoTime();
         int quiet = 0;
         while (quiet < 3 && System.nanoTime() - settling < TimeUnit.MINUTES.toNanos(5)) {
-            quiet = scalar("SELECT count() FROM system.merges WHERE database = 'github_stats'") == 0 ? quiet + 1 : 0;
+            quiet = scalar("SELECT count() FROM system.merges WHERE database = {db:String}", Map.of("db", database)) == 0
+                    ? quiet + 1 : 0;
             Thread.sleep(1000);
         }
         System.out.printf(Locale.ROOT, "; merges settled after %.0f s%n", (System.nanoTime() - settling) / 1e9);
@@ -140,11 +145,12 @@ public final class ApiBench {
     }
 
     private void report(long size) throws Exception {
-        long aggRows = scalar("SELECT count() FROM pr_metrics_agg");
-        long parts = scalar(PARTS + "'events'");
-        long aggParts = scalar(PARTS + "'pr_metrics_agg'");
+        long aggRows = scalar("SELECT count() FROM pr_metrics_agg", Map.of());
+        long parts = scalar(PARTS, Map.of("db", database, "table", "events"));
+        long aggParts = scalar(PARTS, Map.of("db", database, "table", "pr_metrics_agg"));
         System.out.printf(Locale.ROOT, "== %,d events in %d parts; pr_metrics_agg %,d rows in %d parts; %s has %,d PRs%n",
-                size, parts, aggRows, aggParts, BUSIEST, scalar("SELECT uniqExactMerge(opened_count) FROM pr_metrics_agg WHERE repo_name = {repo:String}",
+                size, parts, aggRows, aggParts, BUSIEST, scalar(
+                        "SELECT uniqExactMerge(opened_count) FROM pr_metrics_agg WHERE repo_name = {repo:String}",
                         Map.of("repo", BUSIEST)));
         System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %9s%n", "", "p50 ms", "p99 ms", "server", "req/s", "");
 
@@ -255,10 +261,6 @@ public final class ApiBench {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return r.getServerTime();
         }
-    }
-
-    private long scalar(String sql) {
-        return scalar(sql, Map.of());
     }
 
     private long scalar(String sql, Map<String, Object> params) {
