@@ -25,7 +25,8 @@ public class ProblemMapper {
 
     @ServerExceptionMapper({ClickHouseUnavailableException.class, EngineUnavailableException.class})
     public RestResponse<Problem> unavailable(RuntimeException e, UriInfo uri) {
-        LOG.warnf("%s: ClickHouse unavailable: %s", uri.getPath(), e.getMessage());
+        // Not a warning per request: readiness and the 503 counts in /q/metrics already tell an outage.
+        LOG.debugf("%s: ClickHouse unavailable: %s", uri.getPath(), e.getMessage());
         return problem(Response.Status.SERVICE_UNAVAILABLE,
                 "ClickHouse is not reachable right now; try again shortly", uri.getPath(), null);
     }

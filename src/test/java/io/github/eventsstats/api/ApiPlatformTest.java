@@ -2,6 +2,7 @@ package io.github.eventsstats.api;
 
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.embedded.EngineProcess;
+import io.github.eventsstats.store.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -31,6 +32,8 @@ class ApiPlatformTest {
 
     @Inject
     EmbeddedClickHouse embedded;
+    @Inject
+    ClickHouse clickHouse;
 
     /** RFC 9457 members, the right status, and nothing of the service's insides. */
     private static void assertProblem(Response response, int status, String title, String instance) {
@@ -43,7 +46,8 @@ class ApiPlatformTest {
                 .body("instance", equalTo(instance))
                 .body("detail", not(containsString("Exception")))
                 .body(not(containsString("\tat ")))
-                .body(not(containsString("io.github")));
+                .body(not(containsString("io.github")))
+                .body(not(containsString("DB::Exception")));
     }
 
     @Test
@@ -97,6 +101,19 @@ class ApiPlatformTest {
                 + "status=\"200\",uri=\"/metrics/pr-average/{owner}/{repo}\"}"), metrics);
         assertTrue(metrics.contains("uri=\"/metrics/events\""));
         assertFalse(metrics.contains("prom-repo-secret"), "raw names would make a series per repository");
+    }
+
+    @Test
+    void anErrorReportedByTheEngineIsA503ThatKeepsItsDetailsInside() {
+        clickHouse.execute("RENAME TABLE pr_metrics_agg TO pr_metrics_agg_away");
+        try {
+            Response response = given().get("/metrics/pr-average/err-org/repo");
+            assertProblem(response, 503, "Service Unavailable", "/metrics/pr-average/err-org/repo");
+            response.then().body("detail", equalTo("ClickHouse could not answer (error code 60); try again shortly"));
+        } finally {
+            clickHouse.execute("RENAME TABLE pr_metrics_agg_away TO pr_metrics_agg");
+        }
+        given().get("/metrics/pr-average/err-org/repo").then().statusCode(200);
     }
 
     @Test
