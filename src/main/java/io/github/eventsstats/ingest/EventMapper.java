@@ -22,8 +22,8 @@ import java.util.Set;
  */
 public final class EventMapper {
 
-    /** The outcome for one event: a row, or the reason there is none. */
-    public record Mapped(String type, EventRow row, String problem) {
+    /** The outcome for one event: a row, or the reason there is none; {@code id} is -1 when unknown. */
+    public record Mapped(String type, EventRow row, String problem, long id) {
         public boolean kept() {
             return row != null;
         }
@@ -68,7 +68,7 @@ public final class EventMapper {
                     eventType = type == null ? null : EventType.of(type).orElse(null);
                     if (eventType == null || !kept.contains(eventType)) {
                         skipRest(p);
-                        return new Mapped(type, null, null);
+                        return new Mapped(type, null, null, id);
                     }
                 }
                 case "actor" -> {
@@ -111,7 +111,7 @@ public final class EventMapper {
             throw new IOException("event object not terminated");
         }
         if (type == null) {
-            return new Mapped(null, null, "missing type");
+            return new Mapped(null, null, "missing type", id);
         }
         if (problem == null) {
             problem = id < 0 ? "missing or invalid id"
@@ -119,10 +119,10 @@ public final class EventMapper {
                     : createdAt == null ? "missing created_at" : null;
         }
         if (problem != null) {
-            return new Mapped(type, null, problem);
+            return new Mapped(type, null, problem, id);
         }
         return new Mapped(type, new EventRow(id, eventType, repoId, repoName, actorId, actorLogin, action, createdAt),
-                null);
+                null, id);
     }
 
     private record IdName(long id, String name) {

@@ -2,6 +2,7 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventStore;
+import io.github.eventsstats.store.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,11 @@ import java.util.Set;
 @ApplicationScoped
 public class EventWriter {
 
-    /** What one {@link #write(List)} did. */
-    public record Result(int received, int duplicates, int stored) {
+    /** What one {@link #write(List)} did; {@code storedByType} splits {@code stored}. */
+    public record Result(int received, int duplicates, int stored, Map<EventType, Integer> storedByType) {
+        public Result(int received, int duplicates, int stored) {
+            this(received, duplicates, stored, Map.of());
+        }
     }
 
     private final EventStore store;
@@ -37,7 +42,7 @@ public class EventWriter {
 
     public synchronized Result write(List<EventRow> batch) {
         if (batch.isEmpty()) {
-            return new Result(0, 0, 0);
+            return new Result(0, 0, 0, Map.of());
         }
         Map<Long, EventRow> unique = new LinkedHashMap<>();
         Instant from = Instant.MAX;
@@ -60,7 +65,9 @@ public class EventWriter {
             }
         }
         store.insert(fresh, token(fresh));
-        return new Result(batch.size(), batch.size() - fresh.size(), fresh.size());
+        Map<EventType, Integer> byType = new EnumMap<>(EventType.class);
+        fresh.forEach(r -> byType.merge(r.type(), 1, Integer::sum));
+        return new Result(batch.size(), batch.size() - fresh.size(), fresh.size(), byType);
     }
 
     /** The same set of events always gets the same token. */

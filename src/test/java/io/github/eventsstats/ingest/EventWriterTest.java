@@ -65,7 +65,8 @@ class EventWriterTest {
 
         EventWriter.Result result = writer.write(batch);
 
-        assertEquals(new EventWriter.Result(6, 0, 6), result);
+        assertEquals(new EventWriter.Result(6, 0, 6,
+                Map.of(EventType.PullRequestEvent, 5, EventType.WatchEvent, 1)), result);
         assertEquals(Map.of("n", 3L, "first", "2026-03-01T10:15", "last", "2026-03-01T12:15"), agg(repo));
     }
 
@@ -87,7 +88,7 @@ class EventWriterTest {
         again.add(fresh);
         EventWriter.Result result = writer.write(again);
 
-        assertEquals(new EventWriter.Result(5, 4, 1), result);
+        assertEquals(new EventWriter.Result(5, 4, 1, Map.of(EventType.PullRequestEvent, 1)), result);
         assertEquals(6, eventRows(repo));
         assertEquals(Map.of("n", 6L, "first", before.get("first"), "last", before.get("last")), agg(repo));
         assertEquals(new EventWriter.Result(5, 5, 0), writer.write(first));

@@ -1,0 +1,55 @@
+package io.github.eventsstats.github;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code GET /events} over the JDK HttpClient. The poller needs the raw body (to stream-parse it
+ * and archive it verbatim), every response header and per-request timeouts; a typed REST client
+ * would only stand in the way of those. Called from the poller's worker thread, never the event loop.
+ */
+@ApplicationScoped
+public class GitHubEventsClient {
+
+    private final GitHubConfig config;
+    private final HttpClient http;
+
+    GitHubEventsClient(GitHubConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /** The first page of the public events feed. */
+    public String firstPageUrl(int perPage) {
+        String base = config.apiUrl().endsWith("/") ? config.apiUrl() : config.apiUrl() + "/";
+        return base + "events?per_page=" + perPage;
+    }
+
+    /**
+     * Fetches one page. Network failures and timeouts are IOExceptions whose messages never
+     * contain the token (it only travels in a header).
+     */
+    public EventsPage fetch(String url, Optional<String> etag) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(config.requestTimeout())
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("User-Agent", config.userAgent())
+                .GET();
+        etag.ifPresent(e -> request.header("If-None-Match", e));
+        config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return GitHubHeaders.page(response.statusCode(), response.body(),
+                name -> response.headers().firstValue(name).orElse(null), Instant.now());
+    }
+}

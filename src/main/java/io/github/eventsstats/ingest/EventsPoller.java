@@ -1,0 +1,352 @@
+package io.github.eventsstats.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.github.EventsPage;
+import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.PollState;
+import io.github.eventsstats.github.PollStateStore;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Polls {@code GET /events} unattended. A short fixed tick checks whether a poll is due, so the
+ * real cadence follows GitHub's X-Poll-Interval (never below POLLER_MIN_INTERVAL), rate-limit
+ * resets, Retry-After and the error backoff, and a changed interval applies at once.
+ *
+ * <p>Every event that was fetched is either stored (through {@link EventWriter}, which drops
+ * duplicates) or kept in the {@link Backlog} spool until ClickHouse takes it.
+ */
+@ApplicationScoped
+public class EventsPoller {
+
+    private static final Logger LOG = Logger.getLogger(EventsPoller.class);
+
+    /** How a poll ended, as counted in {@code github.poll{outcome}}. */
+    public enum Outcome { OK, NOT_MODIFIED, RATE_LIMITED, ERROR, PAUSED }
+
+    private final PollerConfig config;
+    private final GitHubEventsClient github;
+    private final EventWriter writer;
+    private final RawArchive archive;
+    private final RawArchiveConfig archiveConfig;
+    private final ObjectMapper json;
+    private final PollerMetrics metrics;
+    private final JsonFactory jsonFactory = new JsonFactory();
+    private final PollStateStore stateStore;
+    private final Backlog backlog;
+    private final EventMapper mapper;
+    private volatile PollState state = new PollState();
+    private Instant nextFlushAt = Instant.EPOCH;
+    private int flushFailures;
+
+    EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
+                 RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, DataConfig data) {
+        this.config = config;
+        this.github = github;
+        this.writer = writer;
+        this.archive = archive;
+        this.archiveConfig = archiveConfig;
+        this.json = json;
+        this.stateStore = new PollStateStore(config.stateFile(), json);
+        this.backlog = new Backlog(data.dir().resolve("ingest-backlog.json"), json, config.backlogMaxEvents());
+        this.mapper = new EventMapper(parseTypes(config.eventTypes()));
+        this.metrics = new PollerMetrics(registry, this);
+    }
+
+    static EnumSet<EventType> parseTypes(List<String> names) {
+        EnumSet<EventType> types = EnumSet.noneOf(EventType.class);
+        for (String name : names) {
+            types.add(EventType.of(name.trim()).orElseThrow(() -> new IllegalArgumentException(
+                    "POLLER_EVENT_TYPES: unknown event type '" + name.trim() + "'; storable types are "
+                            + EnumSet.allOf(EventType.class))));
+        }
+        return types;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        reload();
+        if (config.enabled()) {
+            LOG.infof("poller: GitHub events every >= %ds, keeping %s; next poll at %s; state in %s",
+                    state.pollIntervalSeconds, mapper.keptTypes(), state.nextPollAt, stateStore.file());
+        }
+    }
+
+    /** Reads the state file and the backlog spool again, as a restart does. */
+    public synchronized void reload() {
+        state = stateStore.load();
+        backlog.load();
+        nextFlushAt = Instant.EPOCH;
+        flushFailures = 0;
+    }
+
+    public PollState state() {
+        return state;
+    }
+
+    public int backlogSize() {
+        return backlog.size();
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Scheduled(every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = PollerDisabled.class)
+    void scheduledTick() {
+        tick(Instant.now());
+    }
+
+    /** One tick: store what is waiting, then poll if a poll is due. */
+    public synchronized void tick(Instant now) {
+        flushBacklog(now);
+        if (now.isBefore(state.nextPollAt)) {
+            return;
+        }
+        if (backlog.full()) {
+            LOG.errorf("poller PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub"
+                    + " publishes meanwhile will be missed (load them later from GH Archive)", backlog.size(),
+                    config.backlogMaxEvents());
+            metrics.poll(Outcome.PAUSED);
+            waitUntil(now, now.plus(interval()), PollState.Wait.INTERVAL);
+            return;
+        }
+        poll(now);
+    }
+
+    private void poll(Instant now) {
+        state.lastPollAt = now;
+        PollState.RateLimitSnapshot rate = state.rateLimit;
+        if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now)) {
+            LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
+                    rate.remaining(), config.rateLimitReserve(), rate.reset());
+            finish(Outcome.RATE_LIMITED, now, rate.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
+            return;
+        }
+        List<EventRow> rows = new ArrayList<>();
+        List<RawArchive.RawEvent> raw = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        String url = github.firstPageUrl(config.perPage());
+        Optional<String> newEtag = Optional.empty();
+        Outcome outcome = Outcome.OK;
+        Instant next = null;
+        PollState.Wait wait = PollState.Wait.INTERVAL;
+        try {
+            for (int page = 1; url != null && page <= config.maxPages(); page++) {
+                EventsPage response = github.fetch(url, page == 1 ? Optional.ofNullable(state.etag) : Optional.empty());
+                response.rateLimit().ifPresent(r ->
+                        state.rateLimit = new PollState.RateLimitSnapshot(r.limit(), r.remaining(), r.reset(), r.used()));
+                if (page == 1) {
+                    response.pollInterval().ifPresent(i -> state.pollIntervalSeconds = i.toSeconds());
+                }
+                if (response.notModified()) {
+                    outcome = Outcome.NOT_MODIFIED;
+                    break;
+                }
+                if (response.rateLimited()) {
+                    outcome = Outcome.RATE_LIMITED;
+                    if (response.retryAfter().isPresent()) {
+                        next = now.plus(response.retryAfter().get());
+                        wait = PollState.Wait.RETRY_AFTER;
+                    } else {
+                        next = response.rateLimit().orElseThrow().reset().plusSeconds(1);
+                        wait = PollState.Wait.RATE_LIMIT;
+                    }
+                    LOG.warnf("poller: GitHub answered %d (rate limited); next poll at %s", response.status(), next);
+                    break;
+                }
+                if (!response.ok()) {
+                    throw new IOException("GitHub answered HTTP " + response.status());
+                }
+                Page parsed = parse(response.body());
+                rows.addAll(parsed.rows());
+                raw.addAll(parsed.raw());
+                ids.addAll(parsed.ids());
+                if (parsed.error() != null) {
+                    // Keep what parsed; the ETag stays old, so the next poll fetches the page again.
+                    throw new IOException("malformed events page: " + parsed.error());
+                }
+                if (page == 1) {
+                    newEtag = response.etag();
+                }
+                if (parsed.allSeen()) {
+                    break; // everything older is stored already
+                }
+                url = response.nextUrl().orElse(null);
+            }
+        } catch (IOException e) {
+            outcome = Outcome.ERROR;
+            failure(now, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        store(rows, raw);
+        state.remember(ids, config.recentIds());
+        if (outcome == Outcome.ERROR) {
+            finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
+            return;
+        }
+        if (outcome == Outcome.OK) {
+            newEtag.ifPresent(e -> state.etag = e);
+        }
+        if (outcome != Outcome.RATE_LIMITED) {
+            if (state.consecutiveFailures > 0) {
+                LOG.infof("poller: GitHub answers again after %d failed polls", state.consecutiveFailures);
+            }
+            state.consecutiveFailures = 0;
+            state.lastSuccessAt = now;
+        }
+        finish(outcome, now, next != null ? next : now.plus(interval()), wait);
+    }
+
+    private Duration interval() {
+        return Duration.ofSeconds(Math.max(state.pollIntervalSeconds, config.minInterval().toSeconds()));
+    }
+
+    /** Capped exponential backoff with jitter; logged at the 1st, 2nd, 4th, 8th... failure only. */
+    private void failure(Instant now, String reason) {
+        int n = ++state.consecutiveFailures;
+        Duration delay = backoff(n, config.backoffInitial(), config.backoffMax());
+        state.nextPollAt = now.plus(delay);
+        if (Integer.bitCount(n) == 1) {
+            LOG.warnf("poller: poll failed (%s); failure %d in a row, next try in %d s", reason, n, delay.toSeconds());
+        } else {
+            LOG.debugf("poller: poll failed (%s); failure %d in a row", reason, n);
+        }
+    }
+
+    static Duration backoff(int failures, Duration initial, Duration max) {
+        long base = initial.toMillis() << Math.min(failures - 1, 20);
+        long capped = Math.min(max.toMillis(), base < 0 ? max.toMillis() : base);
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return Duration.ofMillis(Math.max(jittered, 1));
+    }
+
+    private void finish(Outcome outcome, Instant now, Instant next, PollState.Wait wait) {
+        state.lastOutcome = outcome.name().toLowerCase();
+        metrics.poll(outcome);
+        waitUntil(now, next, wait);
+    }
+
+    private void waitUntil(Instant now, Instant next, PollState.Wait wait) {
+        state.nextPollAt = next.isBefore(now) ? now : next;
+        state.waitReason = wait;
+        stateStore.save(state);
+    }
+
+    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
+    private void store(List<EventRow> rows, List<RawArchive.RawEvent> raw) {
+        if (archiveConfig.eventsToFiles() && !raw.isEmpty()) {
+            try {
+                archive.append(raw);
+            } catch (IOException e) {
+                LOG.errorf("poller: raw archive append failed (%s); events are still stored", e.getMessage());
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (backlog.size() > 0) {
+            backlog.add(rows); // keep arrival order; the flush stores them
+            return;
+        }
+        try {
+            metrics.stored(writer.write(rows));
+        } catch (RuntimeException e) {
+            backlog.add(rows);
+            LOG.warnf("poller: ClickHouse did not take %d events (%s); kept in the backlog (%d waiting)",
+                    rows.size(), e.getMessage(), backlog.size());
+        }
+    }
+
+    private void flushBacklog(Instant now) {
+        if (backlog.size() == 0 || now.isBefore(nextFlushAt)) {
+            return;
+        }
+        List<EventRow> waiting = backlog.snapshot();
+        try {
+            EventWriter.Result result = writer.write(waiting);
+            backlog.drop(waiting.size());
+            metrics.stored(result);
+            flushFailures = 0;
+            LOG.infof("poller: stored the backlog (%d events, %d already stored)", result.stored(), result.duplicates());
+        } catch (RuntimeException e) {
+            flushFailures++;
+            nextFlushAt = now.plus(backoff(flushFailures, config.backoffInitial(), config.backoffMax()));
+            if (Integer.bitCount(flushFailures) == 1) {
+                LOG.warnf("poller: backlog of %d events still not stored (%s)", waiting.size(), e.getMessage());
+            }
+        }
+    }
+
+    /** The events of one page: rows to store, raw lines to archive, all ids, and a parse error if any. */
+    record Page(List<EventRow> rows, List<RawArchive.RawEvent> raw, List<Long> ids, boolean allSeen, String error) {
+    }
+
+    Page parse(byte[] body) {
+        List<EventRow> rows = new ArrayList<>();
+        List<RawArchive.RawEvent> raw = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        boolean allSeen = true;
+        try (JsonParser p = jsonFactory.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return new Page(rows, raw, ids, false, "expected a JSON array of events");
+            }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                EventMapper.Mapped m = mapper.read(p);
+                int end = (int) p.currentLocation().getByteOffset();
+                metrics.fetched(m);
+                if (m.id() >= 0) {
+                    ids.add(m.id());
+                    allSeen &= state.seen(m.id());
+                } else {
+                    allSeen = false;
+                }
+                if (m.kept()) {
+                    rows.add(m.row());
+                    if (archiveConfig.eventsToFiles()) {
+                        raw.add(new RawArchive.RawEvent(oneLine(body, start, end), m.row().createdAt()));
+                    }
+                }
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY) {
+                return new Page(rows, raw, ids, false, "unexpected " + p.currentToken() + " in the events array");
+            }
+            return new Page(rows, raw, ids, allSeen && !ids.isEmpty(), null);
+        } catch (IOException e) {
+            return new Page(rows, raw, ids, false, e.getMessage().lines().findFirst().orElse("unreadable JSON"));
+        }
+    }
+
+    /** The event's own bytes, re-encoded compactly when they span lines (pretty-printed pages). */
+    private byte[] oneLine(byte[] body, int start, int end) throws IOException {
+        byte[] slice = java.util.Arrays.copyOfRange(body, start, end);
+        for (byte b : slice) {
+            if (b == '\n' || b == '\r') {
+                return json.writeValueAsBytes(json.readTree(slice));
+            }
+        }
+        return slice;
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.eventsstats.ingest;
+
+import io.github.eventsstats.github.PollState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** The poller's Micrometer meters. */
+final class PollerMetrics {
+
+    private final MeterRegistry registry;
+
+    PollerMetrics(MeterRegistry registry, EventsPoller poller) {
+        this.registry = registry;
+        Gauge.builder("github.ratelimit.remaining", poller, p -> {
+            PollState.RateLimitSnapshot r = p.state().rateLimit;
+            return r == null ? Double.NaN : r.remaining();
+        }).description("X-RateLimit-Remaining of the last response").register(registry);
+        Gauge.builder("github.poll.interval.seconds", poller, p -> p.state().pollIntervalSeconds)
+                .description("Poll interval asked for by X-Poll-Interval").register(registry);
+        Gauge.builder("github.poll.last.success.age.seconds", poller, p -> {
+            Instant last = p.state().lastSuccessAt;
+            return last == null ? Double.NaN : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+        }).description("Seconds since the last successful poll").register(registry);
+        Gauge.builder("ingest.backlog.events", poller, EventsPoller::backlogSize)
+                .description("Fetched events waiting for ClickHouse").register(registry);
+    }
+
+    void poll(EventsPoller.Outcome outcome) {
+        Counter.builder("github.poll").tag("outcome", outcome.name().toLowerCase())
+                .description("Polls of the Events API by outcome").register(registry).increment();
+    }
+
+    void fetched(EventMapper.Mapped m) {
+        String type = m.type() == null ? "unknown" : m.type();
+        Counter.builder("github.events.fetched").tag("type", type).register(registry).increment();
+        if (m.problem() != null) {
+            Counter.builder("github.events.invalid").tag("type", type).register(registry).increment();
+        } else if (!m.kept()) {
+            Counter.builder("github.events.skipped").tag("type", type).register(registry).increment();
+        }
+    }
+
+    void stored(EventWriter.Result result) {
+        result.storedByType().forEach((type, n) ->
+                Counter.builder("github.events.stored").tag("type", type.name()).register(registry).increment(n));
+        Counter.builder("github.events.duplicates").description("Fetched events that were already stored")
+                .register(registry).increment(result.duplicates());
+    }
+}
