@@ -55,7 +55,13 @@ public class ClickHouse {
     private Client build() {
         boolean local = embedded.enabled();
         endpoint = local ? embedded.start() : config.url().orElseThrow();
-        return new Client.Builder()
+        Client.Builder builder = new Client.Builder();
+        if (config.cluster().filter(c -> !c.isBlank()).isPresent()) {
+            // Inserts into Distributed tables reach the shards before they return, so an insert's
+            // dedup token is checked by the shard's replicated table and a retry is a no-op there.
+            builder.serverSetting("distributed_foreground_insert", "1");
+        }
+        return builder
                 .addEndpoint(endpoint)
                 .setUsername(config.user())
                 .setPassword(config.password().orElse(""))

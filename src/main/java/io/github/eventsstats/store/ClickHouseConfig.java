@@ -25,6 +25,12 @@ public interface ClickHouseConfig {
     @WithDefault("github_stats")
     String database();
 
+    /**
+     * CLICKHOUSE_CLUSTER: the cluster (from the server's remote_servers) to create the schema on:
+     * replicated tables under Distributed ones. Unset: one server.
+     */
+    Optional<String> cluster();
+
     /** CLICKHOUSE_SOCKET_TIMEOUT: how long one query may take before the client gives up. */
     @WithDefault("30s")
     Duration socketTimeout();

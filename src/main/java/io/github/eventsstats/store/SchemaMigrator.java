@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ public class SchemaMigrator {
     private static final long RETRY_SECONDS = 5;
 
     private final ClickHouse clickHouse;
+    private final Optional<ClusterDdl> cluster;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "schema-migrator");
         t.setDaemon(true);
@@ -42,8 +44,9 @@ public class SchemaMigrator {
     private volatile boolean applied;
     private volatile String lastError = "not applied yet";
 
-    SchemaMigrator(ClickHouse clickHouse) {
+    SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config) {
         this.clickHouse = clickHouse;
+        this.cluster = config.cluster().filter(c -> !c.isBlank()).map(ClusterDdl::new);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -100,7 +103,7 @@ public class SchemaMigrator {
     /** Applies what is missing; returns how many files were applied now. */
     public synchronized int migrate() {
         createDatabase();
-        for (String statement : SqlScript.load(BOOTSTRAP).statements()) {
+        for (String statement : statements(SqlScript.load(BOOTSTRAP))) {
             clickHouse.execute(statement);
         }
         Map<Integer, GenericRecord> recorded = new HashMap<>();
@@ -119,7 +122,7 @@ public class SchemaMigrator {
                 }
                 continue;
             }
-            for (String statement : script.statements()) {
+            for (String statement : statements(script)) {
                 clickHouse.execute(statement);
             }
             clickHouse.query("INSERT INTO schema_migrations (version, name, checksum) VALUES"
@@ -140,7 +143,13 @@ public class SchemaMigrator {
         // The configured database may not exist yet, so this one statement runs in `default`.
         CommandSettings settings = new CommandSettings();
         settings.setDatabase("default");
-        clickHouse.execute("CREATE DATABASE IF NOT EXISTS `" + db + "`", settings);
+        clickHouse.execute(cluster.map(c -> c.createDatabase(db)).orElse("CREATE DATABASE IF NOT EXISTS `" + db + "`"),
+                settings);
+    }
+
+    /** A file's statements as they run here: as written, or in their cluster form. */
+    private List<String> statements(SqlScript script) {
+        return cluster.map(c -> c.translateAll(script.statements())).orElse(script.statements());
     }
 
     @PreDestroy

@@ -1,0 +1,81 @@
+package io.github.eventsstats.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterDdlTest {
+
+    private final ClusterDdl ddl = new ClusterDdl("gh_cluster");
+
+    static List<String> schemaStatements() {
+        List<String> all = new ArrayList<>(SqlScript.load(SchemaMigrator.BOOTSTRAP).statements());
+        SchemaMigrator.migrationFiles().forEach(f -> all.addAll(SqlScript.load(f).statements()));
+        return all;
+    }
+
+    private String find(List<String> statements, String prefix) {
+        return statements.stream().filter(s -> s.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no statement starts with " + prefix + " in " + statements));
+    }
+
+    @Test
+    void eventsBecomeAReplicatedReplacingTableUnderADistributedOneShardedByRepository() {
+        List<String> out = ddl.translateAll(SqlScript.load("V001__events.sql").statements());
+        assertEquals(2, out.size());
+        String local = find(out, "CREATE TABLE IF NOT EXISTS events_local ON CLUSTER `gh_cluster` (");
+        assertTrue(local.contains("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/events_local', '{replica}')"), local);
+        assertTrue(local.contains("PROJECTION by_time"), "columns and projection kept");
+        assertTrue(local.contains("ORDER BY (repo_name, event_type, action, created_at, event_id)"), local);
+        assertTrue(local.contains("PARTITION BY toYYYYMM(created_at)"), local);
+        String dist = find(out, "CREATE TABLE IF NOT EXISTS events ON CLUSTER");
+        assertTrue(dist.endsWith("AS events_local\nENGINE = Distributed(`gh_cluster`, currentDatabase(), events_local, cityHash64(repo_name))"), dist);
+    }
+
+    @Test
+    void theAggregateIsReplicatedAndItsViewWiresTheLocalTables() {
+        List<String> out = ddl.translateAll(SqlScript.load("V002__pr_metrics_agg.sql").statements());
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS pr_metrics_agg_local ON CLUSTER")
+                .contains("ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/pr_metrics_agg_local', '{replica}')"));
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS pr_metrics_agg ON CLUSTER")
+                .contains("Distributed(`gh_cluster`, currentDatabase(), pr_metrics_agg_local, cityHash64(repo_name))"));
+        String mv = find(out, "CREATE MATERIALIZED VIEW IF NOT EXISTS pr_metrics_mv ON CLUSTER `gh_cluster` TO pr_metrics_agg_local AS");
+        assertTrue(mv.contains("FROM events_local"), mv);
+    }
+
+    @Test
+    void everyStatementOfTheSchemaHasAClusterForm() {
+        List<String> out = ddl.translateAll(schemaStatements());
+        assertTrue(out.stream().allMatch(s -> s.contains("ON CLUSTER `gh_cluster`")));
+        assertTrue(out.stream().noneMatch(s -> s.matches("(?s).*ENGINE = (MergeTree|ReplacingMergeTree|AggregatingMergeTree).*")),
+                "no unreplicated engine left");
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS schema_migrations_local").contains("ReplicatedMergeTree("));
+    }
+
+    @Test
+    void engineArgumentsFollowTheReplicationArguments() {
+        List<String> out = ddl.translate("CREATE TABLE IF NOT EXISTS t (a UInt8, v UInt32) ENGINE = ReplacingMergeTree(v) ORDER BY a");
+        assertTrue(out.getFirst().contains("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/t_local', '{replica}', v) ORDER BY a"),
+                out.getFirst());
+        assertTrue(out.get(1).endsWith("t_local, rand())"), "unknown tables are spread evenly");
+    }
+
+    @Test
+    void viewsKeepTableFunctionsAndQualifiedNames() {
+        String mv = ddl.translate("CREATE MATERIALIZED VIEW IF NOT EXISTS v TO t AS SELECT a FROM src"
+                + " JOIN system.one ON 1 = 1 JOIN numbers(3) AS n ON 1 = 1").getFirst();
+        assertTrue(mv.contains("TO t_local AS SELECT a FROM src_local JOIN system.one ON 1 = 1 JOIN numbers(3)"), mv);
+    }
+
+    @Test
+    void statementsWithoutATranslationAreRefused() {
+        assertThrows(IllegalStateException.class, () -> ddl.translate("ALTER TABLE events ADD COLUMN x UInt8"));
+        assertThrows(IllegalStateException.class, () -> ddl.translate("CREATE TABLE IF NOT EXISTS m (a UInt8) ENGINE = Memory"));
+        assertThrows(IllegalArgumentException.class, () -> new ClusterDdl("x; DROP"));
+    }
+}
