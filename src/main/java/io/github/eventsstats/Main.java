@@ -14,6 +14,7 @@ import java.util.Optional;
 /**
  * {@code quarkus-run.jar} with no command runs the service. {@code engine [--port N]} runs only
  * the embedded ClickHouse engine on a fixed port, for curl and other ClickHouse HTTP tools.
+ * {@code healthcheck} exits 0 when the local service is ready (for container health checks).
  */
 @QuarkusMain
 public final class Main {
@@ -23,7 +24,27 @@ public final class Main {
             runEngine(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("healthcheck")) {
+            System.exit(healthcheck());
+        }
         Quarkus.run(args);
+    }
+
+    /**
+     * Exit 0 when this machine's service is ready: the container HEALTHCHECK, for images that have
+     * no curl (the native micro image). Starts no Quarkus.
+     */
+    private static int healthcheck() {
+        String port = Optional.ofNullable(System.getenv("PORT")).orElse("8080");
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                    .timeout(java.time.Duration.ofSeconds(4)).build();
+            int status = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? 0 : 1;
+        } catch (Exception e) {
+            return 1;
+        }
     }
 
     /** The standalone engine reads the same environment variables as the service. */
