@@ -26,14 +26,17 @@ import java.util.zip.ZipException;
  * each kept event's row to a sink.
  *
  * <p>Two threads share the work: a reader thread inflates the file and cuts it into blocks of
- * whole lines, while the calling thread parses the lines of the previous block. Each line gets a
- * parser of its own over the block's bytes, so a malformed line, or one with a non-UTF-8 byte
- * (Jackson checks the encoding even of the parts it skips), costs that line and nothing else.
+ * whole lines, while the calling thread handles the lines of the previous block. Every line is
+ * checked for UTF-8 ({@link LineScanner}); an event of a type not kept is then only counted (its
+ * type is read from GH Archive's fixed line start, and the line must end with its object), while
+ * every other line is parsed by the poller's {@link EventMapper}, with a parser of its own over
+ * the block's bytes, so a malformed line costs that line and nothing else. Malformations deep
+ * inside an unkept event go unnoticed, as they would if it were parsed and dropped.
  */
 final class EventFileReader {
 
     /** A block is about this many inflated bytes of whole lines (more when one line is longer). */
-    static final int BLOCK_SIZE = 4 << 20;
+    static final int BLOCK_SIZE = 1 << 20;
     private static final int GZIP_BUFFER = 1 << 16;
 
     /** Receives the kept events' rows, in file order. */
@@ -44,9 +47,11 @@ final class EventFileReader {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final EventMapper mapper;
+    private final LineScanner scanner;
 
     EventFileReader(EventMapper mapper) {
         this.mapper = mapper;
+        this.scanner = new LineScanner(mapper.keptTypes());
     }
 
     /** Bytes of whole lines; {@code error} is set on the last block when the input broke off. */
@@ -99,17 +104,26 @@ final class EventFileReader {
         int end = block.length();
         int pos = 0;
         while (pos < end) {
-            int nl = pos;
-            while (nl < end && b[nl] != '\n') {
-                nl++;
-            }
+            int nl = scanner.lineEnd(b, pos, end);
             line++;
             int stop = nl;
             while (stop > pos && (b[stop - 1] == '\r' || b[stop - 1] == ' ' || b[stop - 1] == '\t')) {
                 stop--;
             }
             if (stop > pos) {
-                parseLine(name, line, b, pos, stop - pos, counts, sink);
+                if (scanner.invalid >= 0) {
+                    counts.bad(name, line, String.format("non-UTF-8 byte 0x%02x at column %d",
+                            b[scanner.invalid] & 0xff, scanner.invalid - pos + 1));
+                } else {
+                    String unkept = scanner.unkeptType(b, pos, stop);
+                    if (unkept == null) {
+                        parseLine(name, line, b, pos, stop - pos, counts, sink);
+                    } else if (b[stop - 1] != '}') {
+                        counts.bad(name, line, "malformed JSON (the line ends before its event does)");
+                    } else {
+                        counts.event(unkept, false);
+                    }
+                }
             }
             pos = nl + 1;
         }

@@ -75,10 +75,13 @@ public final class ArchiveGenerator {
     private final SplittableRandom random;
     private final Instant hour;
     private final int total;
+    private final String owners;
     private long nextId;
     private int index;
 
-    public ArchiveGenerator(long seed, Instant hour, long firstId, int total) {
+    /** @param owners prefix of the repository owners' names, so that tests get repositories of their own */
+    public ArchiveGenerator(long seed, Instant hour, long firstId, int total, String owners) {
+        this.owners = owners;
         this.random = new SplittableRandom(seed);
         this.hour = hour;
         this.nextId = firstId;
@@ -97,7 +100,7 @@ public final class ArchiveGenerator {
         Instant at = hour.plusSeconds(3600L * index / Math.max(1, total));
         index++;
         int repoNo = zipf(50_000);
-        String owner = "owner" + (repoNo % 9_000);
+        String owner = owners + (repoNo % 9_000);
         String repo = owner + "/project-" + repoNo;
         String action = switch (type) {
             case "PullRequestEvent" -> pick(PR_ACTIONS, PR_ACTION_PCT, 100);
@@ -326,8 +329,9 @@ public final class ArchiveGenerator {
      * Writes {@code events} events to {@code file} (gzip when the name ends in .gz) and returns what
      * it wrote; {@code kept} lists the events of the stored types, for tests.
      */
-    public static Manifest write(Path file, int events, long seed, Instant hour, long firstId) throws IOException {
-        ArchiveGenerator g = new ArchiveGenerator(seed, hour, firstId, events);
+    public static Manifest write(Path file, int events, long seed, Instant hour, long firstId, String owners)
+            throws IOException {
+        ArchiveGenerator g = new ArchiveGenerator(seed, hour, firstId, events, owners);
         Map<String, Long> byType = new TreeMap<>();
         Map<String, Long> byTypeAction = new TreeMap<>();
         List<Event> kept = new ArrayList<>();
@@ -372,7 +376,7 @@ public final class ArchiveGenerator {
             throw new IllegalArgumentException("usage: ArchiveGenerator --out FILE [--events N] [--seed S]"
                     + " [--hour 2024-01-15T15] [--first-id ID]");
         }
-        Manifest m = write(out, events, seed, hour, firstId);
+        Manifest m = write(out, events, seed, hour, firstId, "owner");
         long size = Files.size(out);
         System.out.printf("wrote %s: %,d events, %,d bytes (%,d uncompressed, %,d per event); by type %s%n", out,
                 m.events(), size, m.bytes(), m.bytes() / Math.max(1, m.events()), m.byType());
