@@ -73,7 +73,7 @@ final class EventFileReader {
         InputStream in = open(file, bytes);
         Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks));
         reader.start();
-        String name = file.getFileName().toString();
+        String name = file.toString();
         try {
             long line = 0;
             while (true) {

@@ -144,11 +144,11 @@ class EventFileReaderTest {
         assertEquals(40, r.counts().read());
         assertEquals(5, r.counts().bad());
         List<String> problems = r.counts().problems();
-        assertTrue(problems.get(0).startsWith("bad.json:11: malformed JSON"), problems.toString());
-        assertTrue(problems.get(1).startsWith("bad.json:12: non-UTF-8 byte 0xff"), problems.toString());
-        assertTrue(problems.get(2).startsWith("bad.json:13: not a JSON object"), problems.toString());
-        assertTrue(problems.get(3).startsWith("bad.json:14: malformed JSON"), problems.toString());
-        assertTrue(problems.get(4).startsWith("bad.json:15: missing repo.name"), problems.toString());
+        assertTrue(problems.get(0).startsWith(file + ":11: malformed JSON"), problems.toString());
+        assertTrue(problems.get(1).startsWith(file + ":12: non-UTF-8 byte 0xff"), problems.toString());
+        assertTrue(problems.get(2).startsWith(file + ":13: not a JSON object"), problems.toString());
+        assertTrue(problems.get(3).startsWith(file + ":14: malformed JSON"), problems.toString());
+        assertTrue(problems.get(4).startsWith(file + ":15: missing repo.name"), problems.toString());
     }
 
     @Test
@@ -162,7 +162,7 @@ class EventFileReaderTest {
 
         assertTrue(r.counts().broken());
         assertTrue(r.counts().read() > 500 && r.counts().read() < 2000, "read " + r.counts().read());
-        assertTrue(r.counts().problems().getLast().matches("cut\\.json\\.gz:\\d+: gzip data truncated.*"),
+        assertTrue(r.counts().problems().getLast().matches(".*cut\\.json\\.gz:\\d+: gzip data truncated.*"),
                 r.counts().problems().toString());
         // Everything read is exactly the file's first events, in order.
         List<Long> expected = new ArrayList<>();
