@@ -64,7 +64,7 @@ final class Backfill {
                             + " %d failed", dryRun ? " (dry run, nothing written)" : "", files, loaded,
                     dryRun ? "read" : "loaded", skipped, failed));
             out.add(String.format(java.util.Locale.ROOT, "events: %,d read, %,d kept, %,d stored, %,d duplicate;"
-                    + " %,d bad lines%s; %.1f s (%,.0f events/s)", read, kept, stored, duplicate, bad,
+                    + " %,d bad lines%s; %.2f s (%,.0f events/s)", read, kept, stored, duplicate, bad,
                     broken > 0 ? ", " + broken + " truncated or corrupt file(s)" : "", s, read / Math.max(s, 1e-3)));
             if (!readByType.isEmpty()) {
                 out.add("read by type: " + readByType);

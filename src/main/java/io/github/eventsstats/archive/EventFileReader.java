@@ -70,8 +70,10 @@ final class EventFileReader {
     void read(Path file, FileCounts counts, RowSink sink, AtomicLong bytes, AtomicLong events)
             throws IOException, InterruptedException {
         BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(2);
+        // Blocks go back for reuse once parsed: fresh memory costs page faults, and a few blocks suffice.
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
         InputStream in = open(file, bytes);
-        Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks));
+        Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
         reader.start();
         String name = file.toString();
         try {
@@ -84,6 +86,9 @@ final class EventFileReader {
                 long before = counts.read();
                 line = parseLines(name, block, line, counts, sink);
                 events.addAndGet(counts.read() - before);
+                if (block.bytes().length == BLOCK_SIZE) {
+                    free.offer(block.bytes());
+                }
                 if (block.error() != null) {
                     counts.broken(name + ":" + (line + 1) + ": " + describe(block.error())
                             + "; the lines before it are loaded");
@@ -163,9 +168,9 @@ final class EventFileReader {
     }
 
     /** The reader thread: inflated bytes, cut after the last newline of each block. */
-    private static void cut(InputStream in, BlockingQueue<Block> out) {
+    private static void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
         try {
-            byte[] buf = new byte[BLOCK_SIZE];
+            byte[] buf = block(free, 0);
             int len = 0;
             IOException error = null;
             while (true) {
@@ -189,7 +194,7 @@ final class EventFileReader {
                     continue;
                 }
                 int rest = len - cut - 1;
-                byte[] next = new byte[Math.max(BLOCK_SIZE, rest + BLOCK_SIZE / 2)];
+                byte[] next = block(free, rest);
                 System.arraycopy(buf, cut + 1, next, 0, rest);
                 out.put(new Block(buf, cut + 1, null));
                 buf = next;
@@ -206,6 +211,15 @@ final class EventFileReader {
         } catch (InterruptedException e) {
             // The parser stopped early (the sink failed); nothing more to hand over.
         }
+    }
+
+    /** A block with room for more than {@code keep} bytes, reused when one is free. */
+    private static byte[] block(BlockingQueue<byte[]> free, int keep) {
+        if (keep < BLOCK_SIZE / 2) {
+            byte[] b = free.poll();
+            return b != null ? b : new byte[BLOCK_SIZE];
+        }
+        return new byte[keep + BLOCK_SIZE / 2];
     }
 
     private static int lastNewline(byte[] b, int len) {
