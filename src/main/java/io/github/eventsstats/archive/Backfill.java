@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -99,21 +101,27 @@ final class Backfill {
                 long size = size(file);
                 FileCounts counts = new FileCounts();
                 try {
-                    String sha = null;
+                    CompletableFuture<String> sha = null;
                     if (!dryRun()) {
-                        sha = Ledger.sha256(file);
-                        if (ledger.loaded(sha)) {
-                            skipped++;
-                            progress.bytes.addAndGet(size);
-                            progress.fileDone();
-                            continue;
+                        if (ledger.anyOfSize(size)) {
+                            String known = Ledger.sha256(file);
+                            if (ledger.loaded(known)) {
+                                skipped++;
+                                progress.bytes.addAndGet(size);
+                                progress.fileDone();
+                                continue;
+                            }
+                            sha = CompletableFuture.completedFuture(known);
+                        } else {
+                            // No loaded file has this size, so none has this content: hash while loading.
+                            sha = hashInBackground(file);
                         }
                     }
                     long bytesBefore = progress.bytes.get();
                     load(file, counts, progress);
                     progress.bytes.set(bytesBefore + size);
                     if (!dryRun()) {
-                        ledger.record(file, size, sha, counts);
+                        ledger.record(file, size, hash(sha), counts);
                     }
                     loaded++;
                 } catch (IOException e) {
@@ -144,6 +152,29 @@ final class Backfill {
         }
         return new Summary(dryRun(), files.size(), loaded, skipped, failed, read, kept, stored, duplicate, bad, broken,
                 System.nanoTime() - start, byType, problems, failures);
+    }
+
+    private static CompletableFuture<String> hashInBackground(Path file) {
+        CompletableFuture<String> sha = new CompletableFuture<>();
+        Thread.ofPlatform().name("archive-sha256").daemon().start(() -> {
+            try {
+                sha.complete(Ledger.sha256(file));
+            } catch (IOException | RuntimeException e) {
+                sha.completeExceptionally(e);
+            }
+        });
+        return sha;
+    }
+
+    private static String hash(CompletableFuture<String> sha) throws IOException, InterruptedException {
+        try {
+            return sha.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private void load(Path file, FileCounts counts, Progress progress) throws IOException, InterruptedException {

@@ -14,7 +14,11 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,12 +29,13 @@ import java.util.zip.ZipException;
  * Reads one archive file (gzip, one or more concatenated members, or plain JSON lines) and hands
  * each kept event's row to a sink.
  *
- * <p>Two threads share the work: a reader thread inflates the file and cuts it into blocks of
- * whole lines, while the calling thread handles the lines of the previous block. Every line is
- * checked for UTF-8 ({@link LineScanner}); an event of a type not kept is then only counted (its
- * type is read from GH Archive's fixed line start, and the line must end with its object), while
- * every other line is parsed by the poller's {@link EventMapper}, with a parser of its own over
- * the block's bytes, so a malformed line costs that line and nothing else. Malformations deep
+ * <p>Two threads share the work. A reader thread inflates the file into blocks of whole lines; the
+ * calling thread makes a byte-level pass over each ({@link LineScanner}: every line is checked for
+ * UTF-8, and an event of a type not kept is only counted, its type read from GH Archive's fixed
+ * line start, the line required to end with its object), then parses the remaining lines with the
+ * poller's {@link EventMapper}, each with a parser of its own over the block's bytes, so a
+ * malformed line costs that line and nothing else. When the parser falls behind, the reader thread
+ * makes the byte-level pass itself, so that neither thread waits for the other. Malformations deep
  * inside an unkept event go unnoticed, as they would if it were parsed and dropped.
  */
 final class EventFileReader {
@@ -47,16 +52,30 @@ final class EventFileReader {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final EventMapper mapper;
-    private final LineScanner scanner;
 
     EventFileReader(EventMapper mapper) {
         this.mapper = mapper;
-        this.scanner = new LineScanner(mapper.keptTypes());
     }
 
-    /** Bytes of whole lines; {@code error} is set on the last block when the input broke off. */
-    private record Block(byte[] bytes, int length, IOException error) {
-        static final Block END = new Block(new byte[0], 0, null);
+    /**
+     * A line the parsing thread must handle: parse [off, off + len), or count {@code problem}.
+     * Lines of unkept types never become one; they are only counted, in {@link Block#unkept}.
+     */
+    private record Line(int off, int len, long number, String problem) {
+    }
+
+    /**
+     * Bytes [0, length) of whole lines, and once scanned, what the line pass found ({@code lines}
+     * numbered from 1 within the block, {@code lineCount} lines in all); {@code error} is set on
+     * the last block when the input broke off.
+     */
+    private record Block(byte[] bytes, int length, List<Line> lines, Map<String, Long> unkept, long lineCount,
+                         IOException error) {
+        static final Block END = new Block(new byte[0], 0, List.of(), Map.of(), 0, null);
+
+        boolean scanned() {
+            return lines != null;
+        }
     }
 
     /**
@@ -76,15 +95,27 @@ final class EventFileReader {
         Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
         reader.start();
         String name = file.toString();
+        LineScanner scanner = new LineScanner(mapper.keptTypes());
+        long line = 0;
         try {
-            long line = 0;
             while (true) {
                 Block block = blocks.take();
                 if (block == Block.END) {
                     break;
                 }
+                if (!block.scanned()) {
+                    block = scan(scanner, block);
+                }
                 long before = counts.read();
-                line = parseLines(name, block, line, counts, sink);
+                for (Line l : block.lines()) {
+                    if (l.problem() != null) {
+                        counts.bad(name, line + l.number(), l.problem());
+                    } else {
+                        parseLine(name, line + l.number(), block.bytes(), l.off(), l.len(), counts, sink);
+                    }
+                }
+                line += block.lineCount();
+                block.unkept().forEach(counts::unkept);
                 events.addAndGet(counts.read() - before);
                 if (block.bytes().length == BLOCK_SIZE) {
                     free.offer(block.bytes());
@@ -102,11 +133,13 @@ final class EventFileReader {
         }
     }
 
-    /** Parses the lines of one block; returns the number of the last line. */
-    private long parseLines(String name, Block block, long line, FileCounts counts, RowSink sink)
-            throws InterruptedException {
+    /** The byte-level pass over a block's lines: line ends, UTF-8, and the types that need no parsing. */
+    private static Block scan(LineScanner scanner, Block block) {
         byte[] b = block.bytes();
         int end = block.length();
+        long line = 0;
+        List<Line> lines = new ArrayList<>();
+        Map<String, Long> unkept = new HashMap<>();
         int pos = 0;
         while (pos < end) {
             int nl = scanner.lineEnd(b, pos, end);
@@ -117,22 +150,22 @@ final class EventFileReader {
             }
             if (stop > pos) {
                 if (scanner.invalid >= 0) {
-                    counts.bad(name, line, String.format("non-UTF-8 byte 0x%02x at column %d",
-                            b[scanner.invalid] & 0xff, scanner.invalid - pos + 1));
+                    lines.add(new Line(pos, 0, line, String.format("non-UTF-8 byte 0x%02x at column %d",
+                            b[scanner.invalid] & 0xff, scanner.invalid - pos + 1)));
                 } else {
-                    String unkept = scanner.unkeptType(b, pos, stop);
-                    if (unkept == null) {
-                        parseLine(name, line, b, pos, stop - pos, counts, sink);
+                    String type = scanner.unkeptType(b, pos, stop);
+                    if (type == null) {
+                        lines.add(new Line(pos, stop - pos, line, null));
                     } else if (b[stop - 1] != '}') {
-                        counts.bad(name, line, "malformed JSON (the line ends before its event does)");
+                        lines.add(new Line(pos, 0, line, "malformed JSON (the line ends before its event does)"));
                     } else {
-                        counts.event(unkept, false);
+                        unkept.merge(type, 1L, Long::sum);
                     }
                 }
             }
             pos = nl + 1;
         }
-        return line;
+        return new Block(b, end, lines, unkept, line, block.error());
     }
 
     private void parseLine(String name, long line, byte[] b, int off, int len, FileCounts counts, RowSink sink)
@@ -167,8 +200,13 @@ final class EventFileReader {
         }
     }
 
-    /** The reader thread: inflated bytes, cut after the last newline of each block. */
-    private static void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
+    /**
+     * The reader thread: inflated bytes, cut after the last newline of each block. When the parser
+     * is behind (the queue is full), this thread makes the line pass itself before handing the
+     * block over, so the two threads share the work whichever of them is the slower.
+     */
+    private void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
+        LineScanner scanner = new LineScanner(mapper.keptTypes());
         try {
             byte[] buf = block(free, 0);
             int len = 0;
@@ -196,16 +234,18 @@ final class EventFileReader {
                 int rest = len - cut - 1;
                 byte[] next = block(free, rest);
                 System.arraycopy(buf, cut + 1, next, 0, rest);
-                out.put(new Block(buf, cut + 1, null));
+                Block block = new Block(buf, cut + 1, null, null, 0, null);
+                if (!out.offer(block)) {
+                    out.put(scan(scanner, block));
+                }
                 buf = next;
                 len = rest;
             }
             if (error != null) {
                 // Whole lines before the break load; a partial last line is part of the damage.
-                int cut = lastNewline(buf, len);
-                out.put(new Block(buf, cut + 1, error));
+                out.put(new Block(buf, lastNewline(buf, len) + 1, null, null, 0, error));
             } else if (len > 0) {
-                out.put(new Block(buf, len, null)); // the last line may lack its newline
+                out.put(new Block(buf, len, null, null, 0, null)); // the last line may lack its newline
             }
             out.put(Block.END);
         } catch (InterruptedException e) {

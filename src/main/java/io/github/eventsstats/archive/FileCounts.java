@@ -33,6 +33,12 @@ final class FileCounts {
         readByType.merge(type, 1L, Long::sum);
     }
 
+    /** {@code n} events of a type not kept, counted without being parsed. */
+    void unkept(String type, long n) {
+        read += n;
+        readByType.merge(type, n, Long::sum);
+    }
+
     void bad(String file, long line, String reason) {
         bad++;
         problem(file + ":" + line + ": " + reason);

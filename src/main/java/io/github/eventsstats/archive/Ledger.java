@@ -27,6 +27,12 @@ class Ledger {
                 Map.of("h", sha256)).getFirst().getLong("c") > 0;
     }
 
+    /** Whether a loaded file has this size: only then can a file's content be loaded already. */
+    boolean anyOfSize(long size) {
+        return clickHouse.query("SELECT count() AS c FROM backfill_ledger WHERE file_size = {s:UInt64}",
+                Map.of("s", size)).getFirst().getLong("c") > 0;
+    }
+
     /** Written once every kept event of the file is stored, so a crash before it means "load again". */
     void record(Path file, long size, String sha256, FileCounts c) {
         clickHouse.query("""

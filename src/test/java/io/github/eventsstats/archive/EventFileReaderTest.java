@@ -152,6 +152,37 @@ class EventFileReaderTest {
     }
 
     @Test
+    void lineNumbersHoldAcrossBlocksWhicheverThreadScansThem() throws Exception {
+        List<String> lines = lines(6000, 7_000_000);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] line = lines.get(i).getBytes(StandardCharsets.UTF_8);
+            if (i == 999 || i == 4321 || i == 5999) {
+                line[line.length - 5] = (byte) 0xFE;
+            }
+            b.writeBytes(line);
+            b.write('\n');
+        }
+        Path file = dir.resolve("many-blocks.json.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(b.toByteArray());
+        }
+        assertTrue(b.size() > 5L * EventFileReader.BLOCK_SIZE);
+        FileCounts counts = new FileCounts();
+        AtomicLong rows = new AtomicLong();
+        // A slow sink keeps the queue full, so the reader thread scans blocks too.
+        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class))).read(file, counts, row -> {
+            if (rows.incrementAndGet() % 200 == 0) {
+                Thread.sleep(15);
+            }
+        }, new AtomicLong(), new AtomicLong());
+
+        assertEquals(5997, counts.read());
+        assertEquals(List.of(file + ":1000:", file + ":4322:", file + ":6000:"),
+                counts.problems().stream().map(p -> p.substring(0, p.indexOf(':', file.toString().length() + 1) + 1)).toList());
+    }
+
+    @Test
     void aTruncatedGzipLoadsEverythingBeforeTheCut() throws Exception {
         List<String> lines = lines(2000, 6_000_000);
         byte[] whole = gzip(String.join("\n", lines) + "\n");
