@@ -1,5 +1,6 @@
 package io.github.eventsstats;
 
+import io.github.eventsstats.archive.BackfillCommand;
 import io.github.eventsstats.embedded.ChdbLibrary;
 import io.github.eventsstats.embedded.EngineMain;
 import io.quarkus.runtime.Quarkus;
@@ -15,6 +16,7 @@ import java.util.Optional;
  * {@code quarkus-run.jar} with no command runs the service. {@code engine [--port N]} runs only
  * the embedded ClickHouse engine on a fixed port, for curl and other ClickHouse HTTP tools.
  * {@code healthcheck} exits 0 when the local service is ready (for container health checks).
+ * {@code backfill ...} loads archive files and exits (see {@link BackfillCommand}).
  */
 @QuarkusMain
 public final class Main {
@@ -26,6 +28,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals("healthcheck")) {
             System.exit(healthcheck());
+        }
+        if (args.length > 0 && args[0].equals("backfill")) {
+            BackfillCommand.launch(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         Quarkus.run(args);
     }

@@ -7,15 +7,19 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /** Owns the embedded engine process when no CLICKHOUSE_URL is configured. */
 @ApplicationScoped
 public class EmbeddedClickHouse {
 
+    private static final Logger LOG = Logger.getLogger(EmbeddedClickHouse.class);
+
     private final ClickHouseConfig config;
     private final ChdbConfig chdb;
     private final DataConfig data;
     private EngineProcess engine;
+    private String attached;
 
     EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
         this.config = config;
@@ -27,8 +31,21 @@ public class EmbeddedClickHouse {
         return config.url().filter(u -> !u.isBlank()).isEmpty();
     }
 
-    /** Starts the engine once and returns its HTTP endpoint. */
+    /**
+     * Starts the engine once and returns its HTTP endpoint; with {@code attach} on, the endpoint of
+     * a live engine already serving the data directory, when there is one.
+     */
     public synchronized String start() {
+        if (attached != null) {
+            return attached;
+        }
+        if (engine == null && config.embedded().attach()) {
+            attached = EngineEndpointFile.live(data.dir().resolve("clickhouse")).orElse(null);
+            if (attached != null) {
+                LOG.infof("using the embedded engine already serving %s at %s", data.dir(), attached);
+                return attached;
+            }
+        }
         if (engine == null) {
             if (ImageMode.current() == ImageMode.NATIVE_RUN) {
                 throw new EngineUnavailableException("the embedded ClickHouse engine is not available in the native"

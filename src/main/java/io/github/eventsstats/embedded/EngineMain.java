@@ -39,8 +39,9 @@ public final class EngineMain {
         // Connect before any thread of ours exists: the engine rewires signal handlers while connecting.
         Chdb chdb = new Chdb(library, path);
         EngineServer server = new EngineServer(chdb, host, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, chdb), "engine-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, chdb, path), "engine-shutdown"));
         server.start();
+        EngineEndpointFile.write(path, server.port());
         System.err.println("engine: ClickHouse " + server.version() + " (chDB) on http://" + host + ":" + server.port()
                 + " with data in " + path.toAbsolutePath());
         System.out.println(READY_PREFIX + server.port());
@@ -62,7 +63,8 @@ public final class EngineMain {
         }
     }
 
-    private static void shutdown(EngineServer server, Chdb chdb) {
+    private static void shutdown(EngineServer server, Chdb chdb, Path path) {
+        EngineEndpointFile.delete(path);
         server.close();
         chdb.close();
     }

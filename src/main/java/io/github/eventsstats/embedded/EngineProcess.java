@@ -36,7 +36,7 @@ public final class EngineProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineProcess.class);
     /** The classes the child runs; they use only the JDK, so nothing else goes on its class path. */
     private static final List<Class<?>> ENGINE_CLASSES =
-            List.of(EngineMain.class, EngineServer.class, Chdb.class, Chdb.Result.class);
+            List.of(EngineMain.class, EngineServer.class, Chdb.class, Chdb.Result.class, EngineEndpointFile.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
 

@@ -13,6 +13,8 @@ import java.net.URLDecoder;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,9 @@ final class EngineServer implements AutoCloseable {
             "http_headers_progress_interval_ms", "cancel_http_readonly_queries_on_client_close", "log_comment");
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
+    /** {@code INSERT INTO t [(cols)] FORMAT F}, as clients send it with the rows in the body. */
+    private static final Pattern INSERT_FORMAT =
+            Pattern.compile("(?is)\\s*(INSERT\\s+INTO\\s.*?)\\s+FORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
     private static final int BAD_ARGUMENTS = 36;
     private static final int UNKNOWN_SETTING = 115;
 
@@ -142,10 +147,20 @@ final class EngineServer implements AutoCloseable {
         byte[] body = readBody(exchange);
         String query = params.get("query");
         byte[] sql;
+        Path infile = null;
+        Matcher insertFormat = query == null ? null : INSERT_FORMAT.matcher(query);
         if (query == null) {
             sql = body;
         } else if (body.length == 0) {
             sql = query.getBytes(StandardCharsets.UTF_8);
+        } else if (insertFormat.matches()) {
+            // The engine ends data inlined after an INSERT at the first empty line, so binary rows
+            // that happen to hold two 0x0A bytes were cut short. From a file, all of it is read.
+            infile = Files.createTempFile("engine-insert-", ".data");
+            Files.write(infile, body);
+            String file = infile.toString().replace("\\", "\\\\").replace("'", "\\'");
+            sql = (insertFormat.group(1) + " FROM INFILE '" + file + "' FORMAT " + insertFormat.group(2))
+                    .getBytes(StandardCharsets.UTF_8);
         } else {
             byte[] head = (query + "\n").getBytes(StandardCharsets.UTF_8);
             sql = new byte[head.length + body.length];
@@ -202,6 +217,9 @@ final class EngineServer implements AutoCloseable {
             }
         } finally {
             engineLock.unlock();
+            if (infile != null) {
+                Files.deleteIfExists(infile);
+            }
         }
     }
 

@@ -45,5 +45,13 @@ public interface ClickHouseConfig {
         /** CLICKHOUSE_EMBEDDED_START_TIMEOUT. */
         @WithDefault("60s")
         Duration startTimeout();
+
+        /**
+         * CLICKHOUSE_EMBEDDED_ATTACH: use the engine a running service or `engine` command serves
+         * DATA_DIR with, instead of starting one (which that engine's lock would refuse). The
+         * backfill command turns it on.
+         */
+        @WithDefault("false")
+        boolean attach();
     }
 }

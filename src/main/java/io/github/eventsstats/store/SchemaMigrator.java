@@ -8,6 +8,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -41,6 +42,9 @@ public class SchemaMigrator {
         t.setDaemon(true);
         return t;
     });
+    /** Off for commands (the backfill) that migrate when they need to and report failures themselves. */
+    @ConfigProperty(name = "schema.migrate-at-start", defaultValue = "true")
+    boolean migrateAtStart;
     private volatile boolean applied;
     private volatile String lastError = "not applied yet";
 
@@ -50,6 +54,9 @@ public class SchemaMigrator {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (!migrateAtStart) {
+            return;
+        }
         try {
             migrate();
         } catch (SchemaChangedException | EngineUnavailableException e) {

@@ -67,6 +67,21 @@ class EngineHttpFrontTest {
     }
 
     @Test
+    void binaryInsertsHoldingEmptyLinesStoreEveryRow() {
+        // id 0x0A0A is "\n\n" in RowBinary; data inlined after the query text used to end there.
+        java.io.ByteArrayOutputStream rows = new java.io.ByteArrayOutputStream();
+        for (int id : new int[] {1, 0x0A0A, 3, 0x0A0A0A0A}) {
+            rows.writeBytes(new byte[] {(byte) id, (byte) (id >>> 8), (byte) (id >>> 16), (byte) (id >>> 24)});
+            rows.writeBytes(new byte[] {2, '\n', '\n'});
+        }
+        ClickHouse.await(clickHouse.client().insert("front_test", new ByteArrayInputStream(rows.toByteArray()),
+                ClickHouseFormat.RowBinary)).close();
+
+        assertEquals(List.of(1L, 3L, 0x0A0AL, 0x0A0A0A0AL), clickHouse.query("SELECT id FROM front_test ORDER BY id",
+                Map.of()).stream().map(r -> r.getLong("id")).toList());
+    }
+
+    @Test
     void engineErrorsReachTheClientWithTheirCode() {
         ServerException missing = assertThrows(ServerException.class,
                 () -> clickHouse.query("SELECT * FROM no_such_table_here", Map.of()));

@@ -1,0 +1,332 @@
+package io.github.eventsstats.archive;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.store.EventRow;
+
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads one archive file (gzip, one or more concatenated members, or plain JSON lines) and hands
+ * each kept event's row to a sink.
+ *
+ * <p>Two threads share the work. A reader thread inflates the file into blocks of whole lines; the
+ * calling thread makes a byte-level pass over each ({@link LineScanner}: every line is checked for
+ * UTF-8, and an event of a type not kept is only counted, its type read from GH Archive's fixed
+ * line start, the line required to end with its object), then parses the remaining lines with the
+ * poller's {@link EventMapper}, each with a parser of its own over the block's bytes, so a
+ * malformed line costs that line and nothing else. When the parser falls behind, the reader thread
+ * makes the byte-level pass itself, so that neither thread waits for the other. Malformations deep
+ * inside an unkept event go unnoticed, as they would if it were parsed and dropped.
+ */
+final class EventFileReader {
+
+    /** A block is about this many inflated bytes of whole lines (more when one line is longer). */
+    static final int BLOCK_SIZE = 1 << 20;
+    private static final int GZIP_BUFFER = 1 << 16;
+
+    /** Receives the kept events' rows, in file order. */
+    interface RowSink {
+        void accept(EventRow row) throws InterruptedException;
+    }
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final EventMapper mapper;
+
+    EventFileReader(EventMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * A line the parsing thread must handle: parse [off, off + len), or count {@code problem}.
+     * Lines of unkept types never become one; they are only counted, in {@link Block#unkept}.
+     */
+    private record Line(int off, int len, long number, String problem) {
+    }
+
+    /**
+     * Bytes [0, length) of whole lines, and once scanned, what the line pass found ({@code lines}
+     * numbered from 1 within the block, {@code lineCount} lines in all); {@code error} is set on
+     * the last block when the input broke off.
+     */
+    private record Block(byte[] bytes, int length, List<Line> lines, Map<String, Long> unkept, long lineCount,
+                         IOException error) {
+        static final Block END = new Block(new byte[0], 0, List.of(), Map.of(), 0, null);
+
+        boolean scanned() {
+            return lines != null;
+        }
+    }
+
+    /**
+     * Reads the whole file into {@code sink} and {@code counts}. Bad lines and a truncated or
+     * corrupt gzip stream are counted in {@code counts}; only an unreadable file or the sink's
+     * failure ends the read with an exception.
+     *
+     * @param bytes advanced by the file bytes read so far, for progress
+     * @param events advanced by the events read so far, for progress
+     */
+    void read(Path file, FileCounts counts, RowSink sink, AtomicLong bytes, AtomicLong events)
+            throws IOException, InterruptedException {
+        BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(2);
+        // Blocks go back for reuse once parsed: fresh memory costs page faults, and a few blocks suffice.
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
+        InputStream in = open(file, bytes);
+        Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
+        reader.start();
+        String name = file.toString();
+        LineScanner scanner = new LineScanner(mapper.keptTypes());
+        long line = 0;
+        try {
+            while (true) {
+                Block block = blocks.take();
+                if (block == Block.END) {
+                    break;
+                }
+                if (!block.scanned()) {
+                    block = scan(scanner, block);
+                }
+                long before = counts.read();
+                for (Line l : block.lines()) {
+                    if (l.problem() != null) {
+                        counts.bad(name, line + l.number(), l.problem());
+                    } else {
+                        parseLine(name, line + l.number(), block.bytes(), l.off(), l.len(), counts, sink);
+                    }
+                }
+                line += block.lineCount();
+                block.unkept().forEach(counts::unkept);
+                events.addAndGet(counts.read() - before);
+                if (block.bytes().length == BLOCK_SIZE) {
+                    free.offer(block.bytes());
+                }
+                if (block.error() != null) {
+                    counts.broken(name + ":" + (line + 1) + ": " + describe(block.error())
+                            + "; the lines before it are loaded");
+                    break;
+                }
+            }
+        } finally {
+            reader.interrupt();
+            reader.join();
+            in.close();
+        }
+    }
+
+    /** The byte-level pass over a block's lines: line ends, UTF-8, and the types that need no parsing. */
+    private static Block scan(LineScanner scanner, Block block) {
+        byte[] b = block.bytes();
+        int end = block.length();
+        long line = 0;
+        List<Line> lines = new ArrayList<>();
+        Map<String, Long> unkept = new HashMap<>();
+        int pos = 0;
+        while (pos < end) {
+            int nl = scanner.lineEnd(b, pos, end);
+            line++;
+            int stop = nl;
+            while (stop > pos && (b[stop - 1] == '\r' || b[stop - 1] == ' ' || b[stop - 1] == '\t')) {
+                stop--;
+            }
+            if (stop > pos) {
+                if (scanner.invalid >= 0) {
+                    lines.add(new Line(pos, 0, line, String.format("non-UTF-8 byte 0x%02x at column %d",
+                            b[scanner.invalid] & 0xff, scanner.invalid - pos + 1)));
+                } else {
+                    String type = scanner.unkeptType(b, pos, stop);
+                    if (type == null) {
+                        lines.add(new Line(pos, stop - pos, line, null));
+                    } else if (b[stop - 1] != '}') {
+                        lines.add(new Line(pos, 0, line, "malformed JSON (the line ends before its event does)"));
+                    } else {
+                        unkept.merge(type, 1L, Long::sum);
+                    }
+                }
+            }
+            pos = nl + 1;
+        }
+        return new Block(b, end, lines, unkept, line, block.error());
+    }
+
+    private void parseLine(String name, long line, byte[] b, int off, int len, FileCounts counts, RowSink sink)
+            throws InterruptedException {
+        EventMapper.Mapped mapped;
+        try (JsonParser p = JSON.createParser(b, off, len)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                counts.bad(name, line, "not a JSON object");
+                return;
+            }
+            mapped = mapper.read(p);
+            if (p.nextToken() != null) {
+                counts.bad(name, line, "text after the event object");
+                return;
+            }
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            counts.bad(name, line, m != null && m.contains("Invalid UTF-8")
+                    ? "non-UTF-8 byte (" + firstLine(m) + ")" : "malformed JSON (" + firstLine(m) + ")");
+            return;
+        } catch (IOException e) {
+            counts.bad(name, line, "unreadable: " + e.getMessage());
+            return;
+        }
+        if (mapped.problem() != null) {
+            counts.bad(name, line, mapped.problem());
+            return;
+        }
+        counts.event(mapped.type(), mapped.kept());
+        if (mapped.kept()) {
+            sink.accept(mapped.row());
+        }
+    }
+
+    /**
+     * The reader thread: inflated bytes, cut after the last newline of each block. When the parser
+     * is behind (the queue is full), this thread makes the line pass itself before handing the
+     * block over, so the two threads share the work whichever of them is the slower.
+     */
+    private void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
+        LineScanner scanner = new LineScanner(mapper.keptTypes());
+        try {
+            byte[] buf = block(free, 0);
+            int len = 0;
+            IOException error = null;
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf, len, buf.length - len);
+                } catch (IOException e) {
+                    error = e;
+                    break;
+                }
+                if (n < 0) {
+                    break;
+                }
+                len += n;
+                if (len < buf.length) {
+                    continue;
+                }
+                int cut = lastNewline(buf, len);
+                if (cut < 0) {
+                    buf = Arrays.copyOf(buf, buf.length * 2); // one line longer than a block
+                    continue;
+                }
+                int rest = len - cut - 1;
+                byte[] next = block(free, rest);
+                System.arraycopy(buf, cut + 1, next, 0, rest);
+                Block block = new Block(buf, cut + 1, null, null, 0, null);
+                if (!out.offer(block)) {
+                    out.put(scan(scanner, block));
+                }
+                buf = next;
+                len = rest;
+            }
+            if (error != null) {
+                // Whole lines before the break load; a partial last line is part of the damage.
+                out.put(new Block(buf, lastNewline(buf, len) + 1, null, null, 0, error));
+            } else if (len > 0) {
+                out.put(new Block(buf, len, null, null, 0, null)); // the last line may lack its newline
+            }
+            out.put(Block.END);
+        } catch (InterruptedException e) {
+            // The parser stopped early (the sink failed); nothing more to hand over.
+        }
+    }
+
+    /** A block with room for more than {@code keep} bytes, reused when one is free. */
+    private static byte[] block(BlockingQueue<byte[]> free, int keep) {
+        if (keep < BLOCK_SIZE / 2) {
+            byte[] b = free.poll();
+            return b != null ? b : new byte[BLOCK_SIZE];
+        }
+        return new byte[keep + BLOCK_SIZE / 2];
+    }
+
+    private static int lastNewline(byte[] b, int len) {
+        for (int i = len - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A gzip file (by its magic bytes, whatever its name) or plain text. */
+    static InputStream open(Path file, AtomicLong consumed) throws IOException {
+        InputStream raw = new CountingInputStream(Files.newInputStream(file), consumed);
+        PushbackInputStream head = new PushbackInputStream(raw, 2);
+        byte[] magic = head.readNBytes(2);
+        head.unread(magic);
+        if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            // GZIPInputStream reads concatenated members, as the poller's raw archive appends them.
+            return new GZIPInputStream(head, GZIP_BUFFER);
+        }
+        return head;
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof EOFException) {
+            return "gzip data truncated";
+        }
+        if (e instanceof ZipException) {
+            return "gzip data corrupt (" + e.getMessage() + ")";
+        }
+        return "read failed (" + e.getMessage() + ")";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Counts the file bytes read, for progress and ETA. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private final AtomicLong count;
+
+        CountingInputStream(InputStream in, AtomicLong count) {
+            super(in);
+            this.count = count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count.addAndGet(n);
+            }
+            return n;
+        }
+    }
+}
