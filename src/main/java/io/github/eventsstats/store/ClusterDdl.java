@@ -15,7 +15,12 @@ import java.util.regex.Pattern;
  *       plus {@code t ON CLUSTER AS t_local ENGINE = Distributed(...)}, which every query and insert
  *       uses;</li>
  *   <li>a materialized view is created on every node and wires the local tables, so each shard
- *       aggregates the events it stores.</li>
+ *       aggregates the events it stores;</li>
+ *   <li>{@code DROP TABLE} drops the Distributed table and the replicated one beneath it on every
+ *       node, {@code SYNC} so that a table re-created under the same name finds its replication
+ *       path free; {@code DROP VIEW} drops the view on every node;</li>
+ *   <li>{@code INSERT ... SELECT} runs as written: it names the Distributed tables, which route
+ *       rows to their shards.</li>
  * </ul>
  * Statements of another kind are refused: whoever adds one extends this translation on purpose.
  */
@@ -38,6 +43,9 @@ public final class ClusterDdl {
     private static final Pattern CREATE_MV = Pattern.compile(
             "(?is)CREATE\\s+MATERIALIZED\\s+VIEW\\s+IF\\s+NOT\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+TO\\s+"
                     + "([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.*)");
+    private static final Pattern DROP = Pattern.compile(
+            "(?is)DROP\\s+(TABLE|VIEW)\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
+    private static final Pattern INSERT_SELECT = Pattern.compile("(?is)INSERT\\s+INTO\\s+[A-Za-z_][A-Za-z0-9_]*\\s+SELECT\\b.*");
     /** An unqualified table after FROM/JOIN; not a table function, not a db.table name. */
     private static final Pattern TABLE_REF =
             Pattern.compile("(?i)\\b(FROM|JOIN)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b(?!\\s*[.(])");
@@ -65,6 +73,17 @@ public final class ClusterDdl {
         if (mv.matches()) {
             return List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS " + mv.group(1) + " ON CLUSTER `" + cluster
                     + "` TO " + local(mv.group(2)) + " AS " + localRefs(mv.group(3)));
+        }
+        Matcher drop = DROP.matcher(statement.strip());
+        if (drop.matches()) {
+            String onCluster = " ON CLUSTER `" + cluster + "` SYNC";
+            return drop.group(1).equalsIgnoreCase("VIEW")
+                    ? List.of("DROP VIEW IF EXISTS " + drop.group(2) + onCluster)
+                    : List.of("DROP TABLE IF EXISTS " + drop.group(2) + onCluster,
+                            "DROP TABLE IF EXISTS " + local(drop.group(2)) + onCluster);
+        }
+        if (INSERT_SELECT.matcher(statement.strip()).matches()) {
+            return List.of(statement.strip());
         }
         throw new IllegalStateException("no cluster translation for this statement (extend store/ClusterDdl): "
                 + statement.lines().findFirst().orElse(statement));

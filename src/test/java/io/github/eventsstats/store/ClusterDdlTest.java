@@ -51,7 +51,8 @@ class ClusterDdlTest {
     @Test
     void everyStatementOfTheSchemaHasAClusterForm() {
         List<String> out = ddl.translateAll(schemaStatements());
-        assertTrue(out.stream().allMatch(s -> s.contains("ON CLUSTER `gh_cluster`")));
+        assertTrue(out.stream().allMatch(s -> s.contains("ON CLUSTER `gh_cluster`") || s.startsWith("INSERT INTO ")),
+                "DDL runs on every node; inserts go through the Distributed tables");
         assertTrue(out.stream().noneMatch(s -> s.matches("(?s).*ENGINE = (MergeTree|ReplacingMergeTree|AggregatingMergeTree).*")),
                 "no unreplicated engine left");
         assertTrue(find(out, "CREATE TABLE IF NOT EXISTS schema_migrations_local").contains("ReplicatedMergeTree("));
@@ -63,6 +64,25 @@ class ClusterDdlTest {
         assertTrue(out.getFirst().contains("ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/t_local', '{replica}', v) ORDER BY a"),
                 out.getFirst());
         assertTrue(out.get(1).endsWith("t_local, rand())"), "unknown tables are spread evenly");
+    }
+
+    @Test
+    void droppingATableDropsItsDistributedAndReplicatedPartsEverywhereAndAtOnce() {
+        assertEquals(List.of("DROP TABLE IF EXISTS t ON CLUSTER `gh_cluster` SYNC",
+                        "DROP TABLE IF EXISTS t_local ON CLUSTER `gh_cluster` SYNC"),
+                ddl.translate("DROP TABLE IF EXISTS t"));
+        assertEquals(List.of("DROP VIEW IF EXISTS v ON CLUSTER `gh_cluster` SYNC"), ddl.translate("DROP VIEW IF EXISTS v"));
+    }
+
+    @Test
+    void theAggregateIsRebuiltThroughTheDistributedTables() {
+        List<String> out = ddl.translateAll(SqlScript.load("V005__pr_metrics_agg_unpartitioned.sql").statements());
+        String local = find(out, "CREATE TABLE IF NOT EXISTS pr_metrics_agg_local ON CLUSTER");
+        assertTrue(!local.contains("PARTITION BY"), local);
+        assertTrue(out.indexOf(find(out, "DROP TABLE IF EXISTS pr_metrics_agg_local")) < out.indexOf(local),
+                "the replicated table is dropped before it is created again");
+        String rebuild = find(out, "INSERT INTO pr_metrics_agg");
+        assertTrue(rebuild.contains("FROM events\n"), "reads the Distributed events table: " + rebuild);
     }
 
     @Test

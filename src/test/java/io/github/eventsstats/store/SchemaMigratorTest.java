@@ -55,6 +55,40 @@ class SchemaMigratorTest {
         assertEquals(0, migrator.migrate());
     }
 
+    @Test
+    void rebuildingTheAggregateUnpartitionedKeepsEveryOpenedPrOnceAndTheViewFeedsItAfterwards() {
+        String repo = "migration-test/rebuild";
+        clickHouse.query("""
+                INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+                SELECT 9100000000 + number, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened',
+                       toDateTime('2024-01-31 23:00:00', 'UTC') + number * 1800
+                FROM numbers(4)""", Map.of("repo", repo)); // two months, three hours
+        List<String> before = prRows(repo);
+        assertEquals(List.of("4 2024-01-31 23:00:00 2024-02-01 00:30:00"), before);
+
+        clickHouse.query("ALTER TABLE schema_migrations DELETE WHERE version = 5 SETTINGS mutations_sync = 2", Map.of());
+        assertEquals(1, migrator.migrate(), "V005 applied again: dropped, rebuilt from events");
+
+        assertEquals(before, prRows(repo));
+        assertEquals("", clickHouse.query("SELECT partition_key FROM system.tables WHERE database = currentDatabase()"
+                + " AND name = 'pr_metrics_agg'", Map.of()).getFirst().getString("partition_key"));
+        clickHouse.query("""
+                INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+                VALUES (9100000000, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-01-31 23:00:00'),
+                       (9100000009, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-02-02 00:00:00')""",
+                Map.of("repo", repo));
+        assertEquals(List.of("5 2024-01-31 23:00:00 2024-02-02 00:00:00"), prRows(repo),
+                "the view is back; the re-delivered event counts once");
+    }
+
+    private List<String> prRows(String repo) {
+        return clickHouse.query("""
+                SELECT toString(uniqExactMerge(opened_count)) || ' ' || toString(min(first_opened_at))
+                       || ' ' || toString(max(last_opened_at)) AS r
+                FROM pr_metrics_agg WHERE repo_name = {repo:String}""", Map.of("repo", repo))
+                .stream().map(r -> r.getString("r")).toList();
+    }
+
     private void setChecksum(int version, String checksum) {
         clickHouse.query("ALTER TABLE schema_migrations UPDATE checksum = {c:String} WHERE version = {v:UInt32}"
                 + " SETTINGS mutations_sync = 2", Map.of("c", checksum, "v", version));
