@@ -5,12 +5,23 @@ import io.github.eventsstats.store.EventRow;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Classes Jackson reads and writes outside REST endpoints (whose types Quarkus registers by
- * itself), so a native image keeps their constructors and accessors: the poll state file and the
- * ingest backlog spool.
+ * What a native image must keep for reflection that neither Quarkus nor the libraries declare.
+ * <ul>
+ *   <li>Classes Jackson reads and writes outside REST endpoints (whose types Quarkus registers by
+ *       itself): the poll state file and the ingest backlog spool.</li>
+ *   <li>lz4-java, which client-v2 uses to read a server's LZ4-framed responses: its factory loads
+ *       the pure-Java codecs by name and reads their {@code INSTANCE} fields, and it ships no native
+ *       metadata. (The JNI codecs are not used in native: {@code store/ClickHouse} disables them
+ *       there.) client-v2 itself reflects only for POJO mapping and type hints, which we do not use.</li>
+ * </ul>
  */
 @RegisterForReflection(targets = {PollState.class, PollState.RateLimitSnapshot.class, PollState.Wait.class,
-        EventRow.class})
+        EventRow.class},
+        classNames = {
+                "net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
+                "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",
+                "net.jpountz.lz4.LZ4JavaUnsafeCompressor", "net.jpountz.lz4.LZ4HCJavaUnsafeCompressor",
+                "net.jpountz.lz4.LZ4JavaUnsafeFastDecompressor", "net.jpountz.lz4.LZ4JavaUnsafeSafeDecompressor"})
 final class NativeReflection {
     private NativeReflection() {
     }

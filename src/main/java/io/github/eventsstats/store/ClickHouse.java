@@ -6,6 +6,7 @@ import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
+import io.quarkus.runtime.ImageMode;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,6 +72,8 @@ public class ClickHouse {
                 .setConnectTimeout(5, ChronoUnit.SECONDS)
                 // The embedded engine answers uncompressed; a real server gets ClickHouse's LZ4 framing.
                 .compressServerResponse(!local)
+                // lz4-java's JNI codec is a library inside its jar, which a native image does not carry.
+                .disableNativeCompression(ImageMode.current() == ImageMode.NATIVE_RUN)
                 .build();
     }
 
