@@ -57,12 +57,13 @@ class SchemaMigratorTest {
 
     @Test
     void rebuildingTheAggregateUnpartitionedKeepsEveryOpenedPrOnceAndTheViewFeedsItAfterwards() {
-        String repo = "migration-test/rebuild";
+        String repo = "migration-test/r" + System.nanoTime(); // test data outlives a run
+        long id = System.currentTimeMillis() * 1000;
         clickHouse.query("""
                 INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
-                SELECT 9100000000 + number, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened',
+                SELECT {id:UInt64} + number, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened',
                        toDateTime('2024-01-31 23:00:00', 'UTC') + number * 1800
-                FROM numbers(4)""", Map.of("repo", repo)); // two months, three hours
+                FROM numbers(4)""", Map.of("repo", repo, "id", id)); // two months, three hours
         List<String> before = prRows(repo);
         assertEquals(List.of("4 2024-01-31 23:00:00 2024-02-01 00:30:00"), before);
 
@@ -74,9 +75,9 @@ class SchemaMigratorTest {
                 + " AND name = 'pr_metrics_agg'", Map.of()).getFirst().getString("partition_key"));
         clickHouse.query("""
                 INSERT INTO events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
-                VALUES (9100000000, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-01-31 23:00:00'),
-                       (9100000009, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-02-02 00:00:00')""",
-                Map.of("repo", repo));
+                VALUES ({id:UInt64}, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-01-31 23:00:00'),
+                       ({id:UInt64} + 9, 'PullRequestEvent', 1, {repo:String}, 1, 'a', 'opened', '2024-02-02 00:00:00')""",
+                Map.of("repo", repo, "id", id));
         assertEquals(List.of("5 2024-01-31 23:00:00 2024-02-02 00:00:00"), prRows(repo),
                 "the view is back; the re-delivered event counts once");
     }
