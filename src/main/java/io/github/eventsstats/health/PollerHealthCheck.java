@@ -34,24 +34,19 @@ public class PollerHealthCheck implements HealthCheck {
             return b.up().withData("disabled", true).build();
         }
         PollState s = poller.state();
-        boolean overdue = overdue(s, poller.interval(), startedAt, Instant.now());
+        Instant now = Instant.now();
+        // Before the first success of this run, the clock starts at start-up.
+        Instant reference = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(startedAt) ? s.lastSuccessAt : startedAt;
+        Duration interval = Duration.ofSeconds(Math.max(1, s.pollIntervalSeconds));
+        boolean waitingAsTold = s.waitReason == PollState.Wait.RATE_LIMIT || s.waitReason == PollState.Wait.RETRY_AFTER;
+        boolean overdue = !waitingAsTold && Duration.between(reference, now).compareTo(interval.multipliedBy(3)) > 0;
         b.withData("last_success_at", String.valueOf(s.lastSuccessAt))
                 .withData("next_poll_at", String.valueOf(s.nextPollAt))
                 .withData("waiting_for", s.waitReason.name().toLowerCase())
-                .withData("interval_seconds", poller.interval().toSeconds())
+                .withData("interval_seconds", s.pollIntervalSeconds)
                 .withData("consecutive_failures", s.consecutiveFailures)
                 .withData("backlog_events", poller.backlogSize())
                 .withData("overdue", overdue);
         return b.status(!overdue).build();
-    }
-
-    /**
-     * More than three intervals (the effective one, as the poller waits it) since the last
-     * success, or since start-up before the first success of this run, unless GitHub told us to wait.
-     */
-    static boolean overdue(PollState s, Duration interval, Instant startedAt, Instant now) {
-        Instant reference = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(startedAt) ? s.lastSuccessAt : startedAt;
-        boolean waitingAsTold = s.waitReason == PollState.Wait.RATE_LIMIT || s.waitReason == PollState.Wait.RETRY_AFTER;
-        return !waitingAsTold && Duration.between(reference, now).compareTo(interval.multipliedBy(3)) > 0;
     }
 }

@@ -19,7 +19,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +57,6 @@ public class EventsPoller {
     private volatile PollState state = new PollState();
     private Instant nextFlushAt = Instant.EPOCH;
     private int flushFailures;
-    private int saveFailures;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
                  RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, DataConfig data) {
@@ -137,14 +135,15 @@ public class EventsPoller {
 
     private void poll(Instant now) {
         state.lastPollAt = now;
-        if (reserveReached(now)) {
+        PollState.RateLimitSnapshot rate = state.rateLimit;
+        if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now)) {
             LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
-                    state.rateLimit.remaining(), config.rateLimitReserve(), state.rateLimit.reset());
-            finish(Outcome.RATE_LIMITED, now, state.rateLimit.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
+                    rate.remaining(), config.rateLimitReserve(), rate.reset());
+            finish(Outcome.RATE_LIMITED, now, rate.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
             return;
         }
         List<EventRow> rows = new ArrayList<>();
-        List<byte[]> raw = new ArrayList<>();
+        List<RawArchive.RawEvent> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         String url = github.firstPageUrl(config.perPage());
         Optional<String> newEtag = Optional.empty();
@@ -153,17 +152,7 @@ public class EventsPoller {
         PollState.Wait wait = PollState.Wait.INTERVAL;
         try {
             for (int page = 1; url != null && page <= config.maxPages(); page++) {
-                if (page > 1 && reserveReached(now)) {
-                    // The rest of the pages waits for the reset; the poll then starts over.
-                    outcome = Outcome.RATE_LIMITED;
-                    next = state.rateLimit.reset().plusSeconds(1);
-                    wait = PollState.Wait.RATE_LIMIT;
-                    LOG.infof("poller: %d requests left (reserve %d) before page %d; next poll after the reset at %s",
-                            state.rateLimit.remaining(), config.rateLimitReserve(), page, state.rateLimit.reset());
-                    break;
-                }
                 EventsPage response = github.fetch(url, page == 1 ? Optional.ofNullable(state.etag) : Optional.empty());
-                Instant arrived = Instant.now();
                 response.rateLimit().ifPresent(r ->
                         state.rateLimit = new PollState.RateLimitSnapshot(r.limit(), r.remaining(), r.reset(), r.used()));
                 if (page == 1) {
@@ -176,7 +165,7 @@ public class EventsPoller {
                 if (response.rateLimited()) {
                     outcome = Outcome.RATE_LIMITED;
                     if (response.retryAfter().isPresent()) {
-                        next = arrived.plus(response.retryAfter().get()); // Retry-After counts from the answer
+                        next = now.plus(response.retryAfter().get());
                         wait = PollState.Wait.RETRY_AFTER;
                     } else {
                         next = response.rateLimit().orElseThrow().reset().plusSeconds(1);
@@ -184,11 +173,6 @@ public class EventsPoller {
                     }
                     LOG.warnf("poller: GitHub answered %d (rate limited); next poll at %s", response.status(), next);
                     break;
-                }
-                if (response.status() == 403 || response.status() == 429) {
-                    // A secondary rate limit without Retry-After: GitHub asks for at least a minute.
-                    throw new PollFailure("GitHub answered HTTP " + response.status() + " without Retry-After",
-                            config.minInterval());
                 }
                 if (!response.ok()) {
                     throw new IOException("GitHub answered HTTP " + response.status());
@@ -208,33 +192,22 @@ public class EventsPoller {
                     break; // everything older is stored already
                 }
                 url = response.nextUrl().orElse(null);
-                if (url != null && !github.underApiUrl(url)) {
-                    LOG.warnf("poller: not following a Link outside GITHUB_API_URL (%s); the token goes nowhere else",
-                            GitHubEventsClient.origin(url));
-                    url = null;
-                }
             }
-        } catch (PollFailure e) {
+        } catch (IOException e) {
             outcome = Outcome.ERROR;
-            failure(now, e.getMessage(), e.atLeast);
-        } catch (IOException | RuntimeException e) {
-            outcome = Outcome.ERROR;
-            failure(now, e.getMessage(), Duration.ZERO);
+            failure(now, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        store(rows, raw, now);
+        store(rows, raw);
+        state.remember(ids, config.recentIds());
         if (outcome == Outcome.ERROR) {
             finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
             return;
         }
         if (outcome == Outcome.OK) {
-            // Only a poll that read every page it wanted may move the ETag and the seen ids on:
-            // otherwise the next poll would get a 304, or stop at a page it has seen, and never
-            // read the pages this one missed.
             newEtag.ifPresent(e -> state.etag = e);
-            state.remember(ids, config.recentIds());
         }
         if (outcome != Outcome.RATE_LIMITED) {
             if (state.consecutiveFailures > 0) {
@@ -246,36 +219,17 @@ public class EventsPoller {
         finish(outcome, now, next != null ? next : now.plus(interval()), wait);
     }
 
-    private boolean reserveReached(Instant now) {
-        PollState.RateLimitSnapshot rate = state.rateLimit;
-        return rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now);
-    }
-
-    /** A failed poll that must not be retried sooner than {@code atLeast}. */
-    private static final class PollFailure extends Exception {
-        final Duration atLeast;
-
-        PollFailure(String message, Duration atLeast) {
-            super(message, null, false, false);
-            this.atLeast = atLeast;
-        }
-    }
-
-    /** The interval between polls: GitHub's X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
-    public Duration interval() {
+    private Duration interval() {
         return Duration.ofSeconds(Math.max(state.pollIntervalSeconds, config.minInterval().toSeconds()));
     }
 
     /** Capped exponential backoff with jitter; logged at the 1st, 2nd, 4th, 8th... failure only. */
-    private void failure(Instant now, String reason, Duration atLeast) {
+    private void failure(Instant now, String reason) {
         int n = ++state.consecutiveFailures;
         Duration delay = backoff(n, config.backoffInitial(), config.backoffMax());
-        if (delay.compareTo(atLeast) < 0) {
-            delay = atLeast;
-        }
         state.nextPollAt = now.plus(delay);
         if (Integer.bitCount(n) == 1) {
-            LOG.warnf("poller: poll failed (%s); failure %d in a row, next try in %d ms", reason, n, delay.toMillis());
+            LOG.warnf("poller: poll failed (%s); failure %d in a row, next try in %d s", reason, n, delay.toSeconds());
         } else {
             LOG.debugf("poller: poll failed (%s); failure %d in a row", reason, n);
         }
@@ -297,22 +251,14 @@ public class EventsPoller {
     private void waitUntil(Instant now, Instant next, PollState.Wait wait) {
         state.nextPollAt = next.isBefore(now) ? now : next;
         state.waitReason = wait;
-        try {
-            stateStore.save(state);
-            saveFailures = 0;
-        } catch (UncheckedIOException e) {
-            // Polling goes on from the state in memory; a restart would resume from the last saved one.
-            if (Integer.bitCount(++saveFailures) == 1) {
-                LOG.errorf("poller: %s (%s); failure %d in a row", e.getMessage(), e.getCause().getMessage(), saveFailures);
-            }
-        }
+        stateStore.save(state);
     }
 
     /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
-    private void store(List<EventRow> rows, List<byte[]> raw, Instant fetchedAt) {
+    private void store(List<EventRow> rows, List<RawArchive.RawEvent> raw) {
         if (archiveConfig.eventsToFiles() && !raw.isEmpty()) {
             try {
-                archive.append(raw, fetchedAt);
+                archive.append(raw);
             } catch (IOException e) {
                 LOG.errorf("poller: raw archive append failed (%s); events are still stored", e.getMessage());
             }
@@ -353,13 +299,13 @@ public class EventsPoller {
         }
     }
 
-    /** The events of one page: rows to store, every event's raw line to archive, all ids, and a parse error if any. */
-    record Page(List<EventRow> rows, List<byte[]> raw, List<Long> ids, boolean allSeen, String error) {
+    /** The events of one page: rows to store, raw lines to archive, all ids, and a parse error if any. */
+    record Page(List<EventRow> rows, List<RawArchive.RawEvent> raw, List<Long> ids, boolean allSeen, String error) {
     }
 
     Page parse(byte[] body) {
         List<EventRow> rows = new ArrayList<>();
-        List<byte[]> raw = new ArrayList<>();
+        List<RawArchive.RawEvent> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         boolean allSeen = true;
         try (JsonParser p = jsonFactory.createParser(body)) {
@@ -379,9 +325,9 @@ public class EventsPoller {
                 }
                 if (m.kept()) {
                     rows.add(m.row());
-                }
-                if (archiveConfig.eventsToFiles()) {
-                    raw.add(oneLine(body, start, end));
+                    if (archiveConfig.eventsToFiles()) {
+                        raw.add(new RawArchive.RawEvent(oneLine(body, start, end), m.row().createdAt()));
+                    }
                 }
             }
             if (p.currentToken() != JsonToken.END_ARRAY) {

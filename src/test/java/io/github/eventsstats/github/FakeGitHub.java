@@ -25,27 +25,16 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "ghp_FAKE_TOKEN_must_never_be_logged_1234567890";
     public static FakeGitHub instance;
 
-    /**
-     * A canned answer; {@code delayMs} holds it back (to provoke timeouts or race a kill);
-     * {@code trickleMs} spreads the body's bytes over that long, after the headers.
-     */
-    public record Reply(int status, String body, Map<String, String> headers, long delayMs, long trickleMs) {
-        public Reply(int status, String body, Map<String, String> headers, long delayMs) {
-            this(status, body, headers, delayMs, 0);
-        }
-
+    /** A canned answer; {@code delayMs} holds it back (to provoke timeouts or race a kill). */
+    public record Reply(int status, String body, Map<String, String> headers, long delayMs) {
         public Reply header(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Reply(status, body, h, delayMs, trickleMs);
+            return new Reply(status, body, h, delayMs);
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, body, headers, ms, trickleMs);
-        }
-
-        public Reply trickled(long ms) {
-            return new Reply(status, body, headers, delayMs, ms);
+            return new Reply(status, body, headers, ms);
         }
     }
 
@@ -129,21 +118,11 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
-                    if (reply.trickleMs() > 0) {
-                        for (int i = 0; i < 10; i++) {
-                            os.write(body, i * body.length / 10, (i + 1) * body.length / 10 - i * body.length / 10);
-                            os.flush();
-                            Thread.sleep(reply.trickleMs() / 10);
-                        }
-                    } else {
-                        os.write(body);
-                    }
+                    os.write(body);
                 }
             }
         } catch (IOException e) {
             // the client gave up (timeout test): nothing to answer
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
