@@ -7,8 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /events} over the JDK HttpClient. The poller needs the raw body (to stream-parse it
@@ -41,15 +46,37 @@ public class GitHubEventsClient {
      */
     public EventsPage fetch(String url, Optional<String> etag) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.requestTimeout())
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", config.userAgent())
                 .GET();
         etag.ifPresent(e -> request.header("If-None-Match", e));
         config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = sendWithin(request.build());
         return GitHubHeaders.page(response.statusCode(), response.body(),
                 name -> response.headers().firstValue(name).orElse(null), Instant.now());
+    }
+
+    /**
+     * The JDK's per-request timeout stops at the response headers; a body that trickles in would
+     * hold the poller indefinitely. This deadline covers the whole response, and cancelling the
+     * future aborts the exchange.
+     */
+    private HttpResponse<byte[]> sendWithin(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return response.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new HttpTimeoutException("no complete response within " + config.requestTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            response.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(e.getCause()), e.getCause());
+        }
     }
 }

@@ -330,6 +330,17 @@ class EventsPollerTest {
     }
 
     @Test
+    void aBodyTricklingPastTheRequestTimeoutIsATimeout() throws Exception {
+        long[] id = ids(2);
+        start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"slow\"").trickled(2500),
+                FakeGitHub.ok(page(pr(id[1]))).header("ETag", "\"fast\""));
+        await("the retry", Duration.ofSeconds(10), () -> stored() == 1 && "\"fast\"".equals(poller.state().etag));
+        List<FakeGitHub.Request> r = fake.requests();
+        assertNull(r.get(1).ifNoneMatch(), "the trickled answer was given up, not taken");
+        assertTrue(gapMs(r, 1) < 2500, "retried before the trickle would have ended: " + gapMs(r, 1));
+    }
+
+    @Test
     void healthReportsThePoller() {
         given().get("/q/health/well").then().statusCode(200)
                 .body(containsString("\"poller\"")).body(containsString("last_success_at"));
