@@ -219,7 +219,8 @@ public class EventsPoller {
         finish(outcome, now, next != null ? next : now.plus(interval()), wait);
     }
 
-    private Duration interval() {
+    /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
+    public Duration interval() {
         return Duration.ofSeconds(Math.max(state.pollIntervalSeconds, config.minInterval().toSeconds()));
     }
 
