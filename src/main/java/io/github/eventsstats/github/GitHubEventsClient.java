@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,6 +39,35 @@ public class GitHubEventsClient {
     public String firstPageUrl(int perPage) {
         String base = config.apiUrl().endsWith("/") ? config.apiUrl() : config.apiUrl() + "/";
         return base + "events?per_page=" + perPage;
+    }
+
+    /**
+     * Whether {@code url} lies under GITHUB_API_URL: same scheme, host and port, and a path below
+     * its path. The token goes with every request, so a Link to anywhere else must not be followed.
+     */
+    public boolean withinApi(String url) {
+        URI api;
+        URI target;
+        try {
+            api = URI.create(config.apiUrl()).normalize();
+            target = new URI(url).normalize();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return false;
+        }
+        String base = api.getRawPath() == null ? "" : api.getRawPath().replaceAll("/+$", "");
+        String path = target.getRawPath() == null ? "" : target.getRawPath();
+        return api.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
+                && api.getHost().equalsIgnoreCase(String.valueOf(target.getHost()))
+                && port(api) == port(target)
+                && target.getRawUserInfo() == null
+                && (base.isEmpty() || path.equals(base) || path.startsWith(base + "/"));
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**

@@ -57,6 +57,7 @@ public class EventsPoller {
     private volatile PollState state = new PollState();
     private Instant nextFlushAt = Instant.EPOCH;
     private int flushFailures;
+    private boolean warnedForeignLink;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
                  RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, DataConfig data) {
@@ -191,7 +192,7 @@ public class EventsPoller {
                 if (parsed.allSeen()) {
                     break; // everything older is stored already
                 }
-                url = response.nextUrl().orElse(null);
+                url = response.nextUrl().filter(this::followable).orElse(null);
             }
         } catch (IOException e) {
             outcome = Outcome.ERROR;
@@ -222,6 +223,20 @@ public class EventsPoller {
     /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
     public Duration interval() {
         return Duration.ofSeconds(Math.max(state.pollIntervalSeconds, config.minInterval().toSeconds()));
+    }
+
+    /** A Link outside GITHUB_API_URL would receive the token: not followed, and said once. */
+    private boolean followable(String url) {
+        if (github.withinApi(url)) {
+            return true;
+        }
+        if (!warnedForeignLink) {
+            warnedForeignLink = true;
+            LOG.warnf("poller: GitHub's Link points outside GITHUB_API_URL (%s); not following it, paging stops there", url);
+        } else {
+            LOG.debugf("poller: not following a Link outside GITHUB_API_URL (%s)", url);
+        }
+        return false;
     }
 
     /** Capped exponential backoff with jitter; logged at the 1st, 2nd, 4th, 8th... failure only. */

@@ -341,6 +341,22 @@ class EventsPollerTest {
     }
 
     @Test
+    void aLinkOutsideTheApiUrlIsNotFollowed() throws Exception {
+        FakeGitHub elsewhere = FakeGitHub.elsewhere();
+        try {
+            long[] id = ids(1);
+            start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"e\"")
+                    .header("Link", "<" + elsewhere.baseUrl() + "/events?per_page=100&page=2>; rel=\"next\""));
+            await("the next poll", Duration.ofSeconds(10), () -> fake.requests().size() >= 2);
+            assertTrue(elsewhere.requests().isEmpty(), "the token went to another host");
+            assertEquals("\"e\"", fake.requests().get(1).ifNoneMatch(), "the poll itself finished");
+            assertEquals(1, stored());
+        } finally {
+            elsewhere.stop();
+        }
+    }
+
+    @Test
     void healthReportsThePoller() {
         given().get("/q/health/well").then().statusCode(200)
                 .body(containsString("\"poller\"")).body(containsString("last_success_at"));
