@@ -136,13 +136,6 @@ public class EventsPoller {
 
     private void poll(Instant now) {
         state.lastPollAt = now;
-        PollState.RateLimitSnapshot rate = state.rateLimit;
-        if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now)) {
-            LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
-                    rate.remaining(), config.rateLimitReserve(), rate.reset());
-            finish(Outcome.RATE_LIMITED, now, rate.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
-            return;
-        }
         List<EventRow> rows = new ArrayList<>();
         List<RawArchive.RawEvent> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
@@ -153,6 +146,17 @@ public class EventsPoller {
         PollState.Wait wait = PollState.Wait.INTERVAL;
         try {
             for (int page = 1; url != null && page <= config.maxPages(); page++) {
+                // Before every page, not only the first: pagination must not spend the reserve either.
+                PollState.RateLimitSnapshot rate = state.rateLimit;
+                Instant at = Instant.now();
+                if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(at)) {
+                    LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
+                            rate.remaining(), config.rateLimitReserve(), rate.reset());
+                    outcome = Outcome.RATE_LIMITED;
+                    next = rate.reset().plusSeconds(1);
+                    wait = PollState.Wait.RATE_LIMIT;
+                    break;
+                }
                 EventsPage response = github.fetch(url, page == 1 ? Optional.ofNullable(state.etag) : Optional.empty());
                 response.rateLimit().ifPresent(r ->
                         state.rateLimit = new PollState.RateLimitSnapshot(r.limit(), r.remaining(), r.reset(), r.used()));
@@ -183,7 +187,6 @@ public class EventsPoller {
                 raw.addAll(parsed.raw());
                 ids.addAll(parsed.ids());
                 if (parsed.error() != null) {
-                    // Keep what parsed; the ETag stays old, so the next poll fetches the page again.
                     throw new IOException("malformed events page: " + parsed.error());
                 }
                 if (page == 1) {
@@ -202,13 +205,15 @@ public class EventsPoller {
             return;
         }
         store(rows, raw);
-        state.remember(ids, config.recentIds());
         if (outcome == Outcome.ERROR) {
             finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
             return;
         }
         if (outcome == Outcome.OK) {
+            // Only a finished poll moves on. After a failed page the ETag would make the next poll a
+            // 304, and remembered ids would stop it early: either way the pages after it were lost.
             newEtag.ifPresent(e -> state.etag = e);
+            state.remember(ids, config.recentIds());
         }
         if (outcome != Outcome.RATE_LIMITED) {
             if (state.consecutiveFailures > 0) {

@@ -357,6 +357,38 @@ class EventsPollerTest {
     }
 
     @Test
+    void aFailedLaterPageLeavesEtagAndSeenIdsSoThePollIsRetriedWhole() throws Exception {
+        long[] id = ids(4);
+        Reply first = FakeGitHub.ok(page(pr(id[3]), pr(id[2]))).header("ETag", "\"p1\"")
+                .header("Link", "<{base}/events?per_page=100&page=2>; rel=\"next\"");
+        start(first, FakeGitHub.status(502, ""), first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))),
+                FakeGitHub.notModified());
+        await("the poll after the retry", Duration.ofSeconds(15), () -> fake.requests().size() >= 5);
+        List<FakeGitHub.Request> r = fake.requests();
+        assertNull(r.get(2).ifNoneMatch(), "the ETag of an unfinished poll is not kept");
+        assertTrue(r.get(3).uri().contains("page=2"), "the retry fetches page 2 again: " + r.get(3).uri());
+        assertEquals("\"p1\"", r.get(4).ifNoneMatch());
+        assertEquals(4, stored());
+    }
+
+    @Test
+    void theRateLimitReserveIsCheckedBeforeEveryPage() throws Exception {
+        long[] id = ids(3);
+        long reset = Instant.now().getEpochSecond() + 4;
+        String link = "<{base}/events?per_page=100&page=2>; rel=\"next\"";
+        Reply first = FakeGitHub.ok(page(pr(id[2]))).header("ETag", "\"r\"").header("Link", link);
+        start(first.header("X-RateLimit-Remaining", "5").header("X-RateLimit-Limit", "60")
+                        .header("X-RateLimit-Reset", Long.toString(reset)).header("X-RateLimit-Used", "55"),
+                first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))));
+        await("the poll after the reset", Duration.ofSeconds(12), () -> fake.requests().size() >= 3);
+        List<FakeGitHub.Request> r = fake.requests();
+        assertFalse(r.get(1).at().isBefore(Instant.ofEpochSecond(reset)), "a page fetched before the reset");
+        assertFalse(r.get(1).uri().contains("page=2"), "after the reset the poll starts over: " + r.get(1).uri());
+        assertNull(r.get(1).ifNoneMatch());
+        await("all three events", Duration.ofSeconds(5), () -> stored() == 3);
+    }
+
+    @Test
     void healthReportsThePoller() {
         given().get("/q/health/well").then().statusCode(200)
                 .body(containsString("\"poller\"")).body(containsString("last_success_at"));
