@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** One response of {@code GET /events}: status, raw body and the headers the poller acts on. */
+/** One response of {@code GET /events}: status, raw body, the headers the poller acts on, and when it arrived. */
 public record EventsPage(int status, byte[] body, Optional<String> etag, Optional<Duration> pollInterval,
-                         Optional<RateLimit> rateLimit, Optional<Duration> retryAfter, Optional<String> nextUrl) {
+                         Optional<RateLimit> rateLimit, Optional<Duration> retryAfter, Optional<String> nextUrl,
+                         Instant receivedAt) {
 
     /** X-RateLimit-Limit / -Remaining / -Reset / -Used. */
     public record RateLimit(long limit, long remaining, Instant reset, long used) {

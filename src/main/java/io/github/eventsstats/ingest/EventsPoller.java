@@ -57,6 +57,7 @@ public class EventsPoller {
     private volatile PollState state = new PollState();
     private Instant nextFlushAt = Instant.EPOCH;
     private int flushFailures;
+    private int archiveFailures;
     private boolean warnedForeignLink;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
@@ -137,7 +138,6 @@ public class EventsPoller {
     private void poll(Instant now) {
         state.lastPollAt = now;
         List<EventRow> rows = new ArrayList<>();
-        List<RawArchive.RawEvent> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         String url = github.firstPageUrl(config.perPage());
         Optional<String> newEtag = Optional.empty();
@@ -183,8 +183,8 @@ public class EventsPoller {
                     throw new IOException("GitHub answered HTTP " + response.status());
                 }
                 Page parsed = parse(response.body());
+                archive(parsed.raw(), response.receivedAt());
                 rows.addAll(parsed.rows());
-                raw.addAll(parsed.raw());
                 ids.addAll(parsed.ids());
                 if (parsed.error() != null) {
                     throw new IOException("malformed events page: " + parsed.error());
@@ -204,7 +204,7 @@ public class EventsPoller {
             Thread.currentThread().interrupt();
             return;
         }
-        store(rows, raw);
+        store(rows);
         if (outcome == Outcome.ERROR) {
             finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
             return;
@@ -275,15 +275,28 @@ public class EventsPoller {
         stateStore.save(state);
     }
 
-    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
-    private void store(List<EventRow> rows, List<RawArchive.RawEvent> raw) {
-        if (archiveConfig.eventsToFiles() && !raw.isEmpty()) {
-            try {
-                archive.append(raw);
-            } catch (IOException e) {
-                LOG.errorf("poller: raw archive append failed (%s); events are still stored", e.getMessage());
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** Appends one fetched page to the raw archive; a failure there never stops storing. */
+    private void archive(List<byte[]> events, Instant fetchedAt) {
+        if (!archiveConfig.eventsToFiles()) {
+            return;
+        }
+        try {
+            archive.append(events, fetchedAt);
+            archiveFailures = 0;
+        } catch (IOException e) {
+            if (Integer.bitCount(++archiveFailures) == 1) {
+                LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
+                        describe(e), archiveFailures);
             }
         }
+    }
+
+    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
+    private void store(List<EventRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -320,13 +333,13 @@ public class EventsPoller {
         }
     }
 
-    /** The events of one page: rows to store, raw lines to archive, all ids, and a parse error if any. */
-    record Page(List<EventRow> rows, List<RawArchive.RawEvent> raw, List<Long> ids, boolean allSeen, String error) {
+    /** The events of one page: rows to store, raw lines to archive (all types), all ids, and a parse error if any. */
+    record Page(List<EventRow> rows, List<byte[]> raw, List<Long> ids, boolean allSeen, String error) {
     }
 
     Page parse(byte[] body) {
         List<EventRow> rows = new ArrayList<>();
-        List<RawArchive.RawEvent> raw = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         boolean allSeen = true;
         try (JsonParser p = jsonFactory.createParser(body)) {
@@ -346,9 +359,9 @@ public class EventsPoller {
                 }
                 if (m.kept()) {
                     rows.add(m.row());
-                    if (archiveConfig.eventsToFiles()) {
-                        raw.add(new RawArchive.RawEvent(oneLine(body, start, end), m.row().createdAt()));
-                    }
+                }
+                if (archiveConfig.eventsToFiles()) {
+                    raw.add(oneLine(body, start, end)); // every type: the archive is GitHub's feed as fetched
                 }
             }
             if (p.currentToken() != JsonToken.END_ARRAY) {

@@ -312,21 +312,34 @@ class EventsPollerTest {
     }
 
     @Test
-    void keptEventsAreArchivedAsGzipJsonLinesByHour() throws Exception {
-        long[] id = ids(2);
+    void everyFetchedEventIsArchivedAsReceivedInTheFileOfTheHourOfFetching() throws Exception {
+        long[] id = ids(3);
         Instant at = Instant.parse("2026-02-03T04:05:06Z");
+        Instant before = Instant.now();
         start(FakeGitHub.ok("[\n  " + event(id[0], "IssuesEvent", "opened", at) + ",\n  "
-                + event(id[1], "WatchEvent", "started", at) + "\n]").header("ETag", "\"raw\""));
+                + event(id[1], "PushEvent", null, at) + ",\n  "
+                + event(id[2], "WatchEvent", "started", at) + "\n]").header("ETag", "\"raw\""));
         await("stored", Duration.ofSeconds(10), () -> stored() == 2);
-        Path file = data.dir().resolve("raw").resolve("2026-02-03-4.json.gz");
-        List<String> lines;
+        Instant after = Instant.now();
+        List<String> lines = new java.util.ArrayList<>();
+        for (String name : new java.util.LinkedHashSet<>(List.of(RawArchive.fileName(before), RawArchive.fileName(after)))) {
+            lines.addAll(archived(name));
+        }
+        assertEquals(3, lines.size(), "all types, in the file of the fetch hour: " + lines);
+        assertEquals(event(id[0], "IssuesEvent", "opened", at), lines.get(0), "as received, on one line");
+        assertEquals(event(id[1], "PushEvent", null, at), lines.get(1));
+        assertTrue(archived("2026-02-03-4.json.gz").isEmpty(), "not filed by created_at");
+    }
+
+    private List<String> archived(String name) throws IOException {
+        Path file = data.dir().resolve("raw").resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(l -> l.contains(repo)).collect(Collectors.toList());
         }
-        assertEquals(2, lines.size());
-        assertTrue(lines.getFirst().startsWith("{\"id\":\"" + id[0] + "\""), lines.getFirst());
-        assertTrue(IntStream.range(0, 2).allMatch(i -> lines.get(i).endsWith("}")));
     }
 
     @Test
