@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -125,11 +126,11 @@ public class EventsPoller {
             return;
         }
         if (backlog.full()) {
-            LOG.errorf("poller PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub"
-                    + " publishes meanwhile will be missed (load them later from GH Archive)", backlog.size(),
-                    config.backlogMaxEvents());
-            metrics.poll(Outcome.PAUSED);
-            waitUntil(now, now.plus(interval()), PollState.Wait.INTERVAL);
+            Instant next = backOff(now, interval(), Logger.Level.ERROR, String.format(
+                    "PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub publishes"
+                            + " meanwhile will be missed (load them later from GH Archive)",
+                    backlog.size(), config.backlogMaxEvents()));
+            finish(Outcome.PAUSED, now, next, PollState.Wait.BACKOFF);
             return;
         }
         poll(now);
@@ -144,14 +145,17 @@ public class EventsPoller {
         Outcome outcome = Outcome.OK;
         Instant next = null;
         PollState.Wait wait = PollState.Wait.INTERVAL;
+        String failed = null;
+        Logger.Level level = Logger.Level.WARN;
         try {
             for (int page = 1; url != null && page <= config.maxPages(); page++) {
                 // Before every page, not only the first: pagination must not spend the reserve either.
                 PollState.RateLimitSnapshot rate = state.rateLimit;
                 Instant at = Instant.now();
                 if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(at)) {
-                    LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
-                            rate.remaining(), config.rateLimitReserve(), rate.reset());
+                    LOG.infof("poller: %d requests left (reserve %d); sleeping %s until the rate limit resets at %s",
+                            rate.remaining(), config.rateLimitReserve(), readable(Duration.between(at, rate.reset())),
+                            rate.reset());
                     outcome = Outcome.RATE_LIMITED;
                     next = rate.reset().plusSeconds(1);
                     wait = PollState.Wait.RATE_LIMIT;
@@ -169,14 +173,18 @@ public class EventsPoller {
                 }
                 if (response.rateLimited()) {
                     outcome = Outcome.RATE_LIMITED;
-                    if (response.retryAfter().isPresent()) {
-                        next = now.plus(response.retryAfter().get());
-                        wait = PollState.Wait.RETRY_AFTER;
+                    Optional<Instant> told = response.toldToWaitUntil();
+                    if (told.isPresent()) {
+                        next = told.get();
+                        wait = response.retryAfter().isPresent() ? PollState.Wait.RETRY_AFTER : PollState.Wait.RATE_LIMIT;
+                        LOG.warnf("poller: GitHub answered %d (rate limited); next poll in %s, at %s", response.status(),
+                                readable(Duration.between(response.receivedAt(), next)), next);
                     } else {
-                        next = response.rateLimit().orElseThrow().reset().plusSeconds(1);
-                        wait = PollState.Wait.RATE_LIMIT;
+                        // A secondary rate limit that does not say how long: GitHub asks for a minute at least.
+                        next = backOff(response.receivedAt(), config.minInterval(), Logger.Level.WARN,
+                                "GitHub answered " + response.status() + " without Retry-After (secondary rate limit)");
+                        wait = PollState.Wait.BACKOFF;
                     }
-                    LOG.warnf("poller: GitHub answered %d (rate limited); next poll at %s", response.status(), next);
                     break;
                 }
                 if (!response.ok()) {
@@ -199,15 +207,25 @@ public class EventsPoller {
             }
         } catch (IOException e) {
             outcome = Outcome.ERROR;
-            failure(now, e.getMessage());
+            failed = "poll failed (" + describe(e) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        store(rows);
-        if (outcome == Outcome.ERROR) {
-            finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
-            return;
+        try {
+            store(rows);
+        } catch (RuntimeException e) {
+            // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
+            outcome = Outcome.ERROR;
+            failed = (failed == null ? "" : failed + "; ") + "cannot keep the fetched events (" + describe(e) + ")";
+            level = Logger.Level.ERROR;
+        }
+        if (failed != null) {
+            Instant retry = backOff(Instant.now(), Duration.ZERO, level, failed);
+            if (next == null || retry.isAfter(next)) { // never sooner than GitHub asked
+                next = retry;
+                wait = PollState.Wait.BACKOFF;
+            }
         }
         if (outcome == Outcome.OK) {
             // Only a finished poll moves on. After a failed page the ETag would make the next poll a
@@ -215,7 +233,7 @@ public class EventsPoller {
             newEtag.ifPresent(e -> state.etag = e);
             state.remember(ids, config.recentIds());
         }
-        if (outcome != Outcome.RATE_LIMITED) {
+        if (outcome == Outcome.OK || outcome == Outcome.NOT_MODIFIED) {
             if (state.consecutiveFailures > 0) {
                 LOG.infof("poller: GitHub answers again after %d failed polls", state.consecutiveFailures);
             }
@@ -244,16 +262,20 @@ public class EventsPoller {
         return false;
     }
 
-    /** Capped exponential backoff with jitter; logged at the 1st, 2nd, 4th, 8th... failure only. */
-    private void failure(Instant now, String reason) {
+    /**
+     * Counts one more failure in a row and returns when to try again: capped exponential backoff
+     * with jitter, but no sooner than {@code atLeast}. Logged at the 1st, 2nd, 4th, 8th... only.
+     */
+    private Instant backOff(Instant from, Duration atLeast, Logger.Level level, String what) {
         int n = ++state.consecutiveFailures;
         Duration delay = backoff(n, config.backoffInitial(), config.backoffMax());
-        state.nextPollAt = now.plus(delay);
+        delay = delay.compareTo(atLeast) < 0 ? atLeast : delay;
         if (Integer.bitCount(n) == 1) {
-            LOG.warnf("poller: poll failed (%s); failure %d in a row, next try in %d s", reason, n, delay.toSeconds());
+            LOG.logf(level, "poller: %s; failure %d in a row, next try in %s", what, n, readable(delay));
         } else {
-            LOG.debugf("poller: poll failed (%s); failure %d in a row", reason, n);
+            LOG.debugf("poller: %s; failure %d in a row", what, n);
         }
+        return from.plus(delay);
     }
 
     static Duration backoff(int failures, Duration initial, Duration max) {
@@ -263,20 +285,40 @@ public class EventsPoller {
         return Duration.ofMillis(Math.max(jittered, 1));
     }
 
-    private void finish(Outcome outcome, Instant now, Instant next, PollState.Wait wait) {
-        state.lastOutcome = outcome.name().toLowerCase();
-        metrics.poll(outcome);
-        waitUntil(now, next, wait);
-    }
-
-    private void waitUntil(Instant now, Instant next, PollState.Wait wait) {
-        state.nextPollAt = next.isBefore(now) ? now : next;
-        state.waitReason = wait;
-        stateStore.save(state);
+    /** For log lines: 300 ms, 4.5 s, 2 min 5 s, 1 h 3 min. */
+    static String readable(Duration d) {
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + " ms";
+        }
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        StringBuilder out = new StringBuilder();
+        if (d.toHours() > 0) {
+            out.append(d.toHours()).append(" h ");
+        }
+        if (d.toMinutesPart() > 0) {
+            out.append(d.toMinutesPart()).append(" min ");
+        }
+        if (d.toSecondsPart() > 0 && d.toHours() == 0) {
+            out.append(d.toSecondsPart()).append(" s");
+        }
+        return out.toString().trim();
     }
 
     private static String describe(Exception e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private void finish(Outcome outcome, Instant now, Instant next, PollState.Wait wait) {
+        state.lastOutcome = outcome.name().toLowerCase();
+        metrics.poll(outcome);
+        state.nextPollAt = next.isBefore(now) ? now : next;
+        state.waitReason = wait;
+        stateStore.save(state);
     }
 
     /** Appends one fetched page to the raw archive; a failure there never stops storing. */
@@ -324,6 +366,9 @@ public class EventsPoller {
             metrics.stored(result);
             flushFailures = 0;
             LOG.infof("poller: stored the backlog (%d events, %d already stored)", result.stored(), result.duplicates());
+            if ("paused".equals(state.lastOutcome)) {
+                state.nextPollAt = now; // the pause was for the backlog only: resume now, not when its backoff ends
+            }
         } catch (RuntimeException e) {
             flushFailures++;
             nextFlushAt = now.plus(backoff(flushFailures, config.backoffInitial(), config.backoffMax()));
