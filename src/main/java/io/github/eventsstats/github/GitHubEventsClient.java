@@ -4,11 +4,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET /events} over the JDK HttpClient. The poller needs the raw body (to stream-parse it
@@ -36,20 +42,71 @@ public class GitHubEventsClient {
     }
 
     /**
+     * Whether {@code url} lies under GITHUB_API_URL: same scheme, host and port, and a path below
+     * its path. The token goes with every request, so a Link to anywhere else must not be followed.
+     */
+    public boolean withinApi(String url) {
+        URI api;
+        URI target;
+        try {
+            api = URI.create(config.apiUrl()).normalize();
+            target = new URI(url).normalize();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return false;
+        }
+        String base = api.getRawPath() == null ? "" : api.getRawPath().replaceAll("/+$", "");
+        String path = target.getRawPath() == null ? "" : target.getRawPath();
+        return api.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
+                && api.getHost().equalsIgnoreCase(String.valueOf(target.getHost()))
+                && port(api) == port(target)
+                && target.getRawUserInfo() == null
+                && (base.isEmpty() || path.equals(base) || path.startsWith(base + "/"));
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /**
      * Fetches one page. Network failures and timeouts are IOExceptions whose messages never
      * contain the token (it only travels in a header).
      */
     public EventsPage fetch(String url, Optional<String> etag) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.requestTimeout())
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", config.userAgent())
                 .GET();
         etag.ifPresent(e -> request.header("If-None-Match", e));
         config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = sendWithin(request.build());
         return GitHubHeaders.page(response.statusCode(), response.body(),
                 name -> response.headers().firstValue(name).orElse(null), Instant.now());
+    }
+
+    /**
+     * The JDK's per-request timeout stops at the response headers; a body that trickles in would
+     * hold the poller indefinitely. This deadline covers the whole response, and cancelling the
+     * future aborts the exchange.
+     */
+    private HttpResponse<byte[]> sendWithin(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return response.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new HttpTimeoutException("no complete response within " + config.requestTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            response.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(e.getCause()), e.getCause());
+        }
     }
 }

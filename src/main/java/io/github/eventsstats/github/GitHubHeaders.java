@@ -73,6 +73,7 @@ public final class GitHubHeaders {
                 number(header.apply("X-Poll-Interval")).filter(s -> s > 0).map(Duration::ofSeconds),
                 rate,
                 retryAfter(header.apply("Retry-After"), now),
-                Optional.ofNullable(links(header.apply("Link")).get("next")));
+                Optional.ofNullable(links(header.apply("Link")).get("next")),
+                now);
     }
 }

@@ -37,13 +37,13 @@ public class PollerHealthCheck implements HealthCheck {
         Instant now = Instant.now();
         // Before the first success of this run, the clock starts at start-up.
         Instant reference = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(startedAt) ? s.lastSuccessAt : startedAt;
-        Duration interval = Duration.ofSeconds(Math.max(1, s.pollIntervalSeconds));
+        Duration interval = poller.interval(); // the one polls keep, POLLER_MIN_INTERVAL included
         boolean waitingAsTold = s.waitReason == PollState.Wait.RATE_LIMIT || s.waitReason == PollState.Wait.RETRY_AFTER;
         boolean overdue = !waitingAsTold && Duration.between(reference, now).compareTo(interval.multipliedBy(3)) > 0;
         b.withData("last_success_at", String.valueOf(s.lastSuccessAt))
                 .withData("next_poll_at", String.valueOf(s.nextPollAt))
                 .withData("waiting_for", s.waitReason.name().toLowerCase())
-                .withData("interval_seconds", s.pollIntervalSeconds)
+                .withData("interval_seconds", interval.toSeconds())
                 .withData("consecutive_failures", s.consecutiveFailures)
                 .withData("backlog_events", poller.backlogSize())
                 .withData("overdue", overdue);

@@ -84,8 +84,12 @@ public final class Backlog {
             Path dir = spool.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, spool.getFileName().toString(), ".tmp");
-            json.writeValue(tmp.toFile(), rows);
-            Files.move(tmp, spool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                json.writeValue(tmp.toFile(), rows);
+                Files.move(tmp, spool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp); // a failed move would leave a copy of the backlog behind each time
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the ingest backlog spool " + spool, e);
         }

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -57,6 +58,8 @@ public class EventsPoller {
     private volatile PollState state = new PollState();
     private Instant nextFlushAt = Instant.EPOCH;
     private int flushFailures;
+    private int archiveFailures;
+    private boolean warnedForeignLink;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
                  RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, DataConfig data) {
@@ -123,11 +126,11 @@ public class EventsPoller {
             return;
         }
         if (backlog.full()) {
-            LOG.errorf("poller PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub"
-                    + " publishes meanwhile will be missed (load them later from GH Archive)", backlog.size(),
-                    config.backlogMaxEvents());
-            metrics.poll(Outcome.PAUSED);
-            waitUntil(now, now.plus(interval()), PollState.Wait.INTERVAL);
+            Instant next = backOff(now, interval(), Logger.Level.ERROR, String.format(
+                    "PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub publishes"
+                            + " meanwhile will be missed (load them later from GH Archive)",
+                    backlog.size(), config.backlogMaxEvents()));
+            finish(Outcome.PAUSED, now, next, PollState.Wait.BACKOFF);
             return;
         }
         poll(now);
@@ -135,23 +138,29 @@ public class EventsPoller {
 
     private void poll(Instant now) {
         state.lastPollAt = now;
-        PollState.RateLimitSnapshot rate = state.rateLimit;
-        if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now)) {
-            LOG.infof("poller: %d requests left (reserve %d); sleeping until the rate limit resets at %s",
-                    rate.remaining(), config.rateLimitReserve(), rate.reset());
-            finish(Outcome.RATE_LIMITED, now, rate.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
-            return;
-        }
         List<EventRow> rows = new ArrayList<>();
-        List<RawArchive.RawEvent> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         String url = github.firstPageUrl(config.perPage());
         Optional<String> newEtag = Optional.empty();
         Outcome outcome = Outcome.OK;
         Instant next = null;
         PollState.Wait wait = PollState.Wait.INTERVAL;
+        String failed = null;
+        Logger.Level level = Logger.Level.WARN;
         try {
             for (int page = 1; url != null && page <= config.maxPages(); page++) {
+                // Before every page, not only the first: pagination must not spend the reserve either.
+                PollState.RateLimitSnapshot rate = state.rateLimit;
+                Instant at = Instant.now();
+                if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(at)) {
+                    LOG.infof("poller: %d requests left (reserve %d); sleeping %s until the rate limit resets at %s",
+                            rate.remaining(), config.rateLimitReserve(), readable(Duration.between(at, rate.reset())),
+                            rate.reset());
+                    outcome = Outcome.RATE_LIMITED;
+                    next = rate.reset().plusSeconds(1);
+                    wait = PollState.Wait.RATE_LIMIT;
+                    break;
+                }
                 EventsPage response = github.fetch(url, page == 1 ? Optional.ofNullable(state.etag) : Optional.empty());
                 response.rateLimit().ifPresent(r ->
                         state.rateLimit = new PollState.RateLimitSnapshot(r.limit(), r.remaining(), r.reset(), r.used()));
@@ -164,25 +173,28 @@ public class EventsPoller {
                 }
                 if (response.rateLimited()) {
                     outcome = Outcome.RATE_LIMITED;
-                    if (response.retryAfter().isPresent()) {
-                        next = now.plus(response.retryAfter().get());
-                        wait = PollState.Wait.RETRY_AFTER;
+                    Optional<Instant> told = response.toldToWaitUntil();
+                    if (told.isPresent()) {
+                        next = told.get();
+                        wait = response.retryAfter().isPresent() ? PollState.Wait.RETRY_AFTER : PollState.Wait.RATE_LIMIT;
+                        LOG.warnf("poller: GitHub answered %d (rate limited); next poll in %s, at %s", response.status(),
+                                readable(Duration.between(response.receivedAt(), next)), next);
                     } else {
-                        next = response.rateLimit().orElseThrow().reset().plusSeconds(1);
-                        wait = PollState.Wait.RATE_LIMIT;
+                        // A secondary rate limit that does not say how long: GitHub asks for a minute at least.
+                        next = backOff(response.receivedAt(), config.minInterval(), Logger.Level.WARN,
+                                "GitHub answered " + response.status() + " without Retry-After (secondary rate limit)");
+                        wait = PollState.Wait.BACKOFF;
                     }
-                    LOG.warnf("poller: GitHub answered %d (rate limited); next poll at %s", response.status(), next);
                     break;
                 }
                 if (!response.ok()) {
                     throw new IOException("GitHub answered HTTP " + response.status());
                 }
                 Page parsed = parse(response.body());
+                archive(parsed.raw(), response.receivedAt());
                 rows.addAll(parsed.rows());
-                raw.addAll(parsed.raw());
                 ids.addAll(parsed.ids());
                 if (parsed.error() != null) {
-                    // Keep what parsed; the ETag stays old, so the next poll fetches the page again.
                     throw new IOException("malformed events page: " + parsed.error());
                 }
                 if (page == 1) {
@@ -191,25 +203,37 @@ public class EventsPoller {
                 if (parsed.allSeen()) {
                     break; // everything older is stored already
                 }
-                url = response.nextUrl().orElse(null);
+                url = response.nextUrl().filter(this::followable).orElse(null);
             }
         } catch (IOException e) {
             outcome = Outcome.ERROR;
-            failure(now, e.getMessage());
+            failed = "poll failed (" + describe(e) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        store(rows, raw);
-        state.remember(ids, config.recentIds());
-        if (outcome == Outcome.ERROR) {
-            finish(outcome, now, state.nextPollAt, PollState.Wait.BACKOFF);
-            return;
+        try {
+            store(rows);
+        } catch (RuntimeException e) {
+            // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
+            outcome = Outcome.ERROR;
+            failed = (failed == null ? "" : failed + "; ") + "cannot keep the fetched events (" + describe(e) + ")";
+            level = Logger.Level.ERROR;
+        }
+        if (failed != null) {
+            Instant retry = backOff(Instant.now(), Duration.ZERO, level, failed);
+            if (next == null || retry.isAfter(next)) { // never sooner than GitHub asked
+                next = retry;
+                wait = PollState.Wait.BACKOFF;
+            }
         }
         if (outcome == Outcome.OK) {
+            // Only a finished poll moves on. After a failed page the ETag would make the next poll a
+            // 304, and remembered ids would stop it early: either way the pages after it were lost.
             newEtag.ifPresent(e -> state.etag = e);
+            state.remember(ids, config.recentIds());
         }
-        if (outcome != Outcome.RATE_LIMITED) {
+        if (outcome == Outcome.OK || outcome == Outcome.NOT_MODIFIED) {
             if (state.consecutiveFailures > 0) {
                 LOG.infof("poller: GitHub answers again after %d failed polls", state.consecutiveFailures);
             }
@@ -219,20 +243,39 @@ public class EventsPoller {
         finish(outcome, now, next != null ? next : now.plus(interval()), wait);
     }
 
-    private Duration interval() {
+    /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
+    public Duration interval() {
         return Duration.ofSeconds(Math.max(state.pollIntervalSeconds, config.minInterval().toSeconds()));
     }
 
-    /** Capped exponential backoff with jitter; logged at the 1st, 2nd, 4th, 8th... failure only. */
-    private void failure(Instant now, String reason) {
+    /** A Link outside GITHUB_API_URL would receive the token: not followed, and said once. */
+    private boolean followable(String url) {
+        if (github.withinApi(url)) {
+            return true;
+        }
+        if (!warnedForeignLink) {
+            warnedForeignLink = true;
+            LOG.warnf("poller: GitHub's Link points outside GITHUB_API_URL (%s); not following it, paging stops there", url);
+        } else {
+            LOG.debugf("poller: not following a Link outside GITHUB_API_URL (%s)", url);
+        }
+        return false;
+    }
+
+    /**
+     * Counts one more failure in a row and returns when to try again: capped exponential backoff
+     * with jitter, but no sooner than {@code atLeast}. Logged at the 1st, 2nd, 4th, 8th... only.
+     */
+    private Instant backOff(Instant from, Duration atLeast, Logger.Level level, String what) {
         int n = ++state.consecutiveFailures;
         Duration delay = backoff(n, config.backoffInitial(), config.backoffMax());
-        state.nextPollAt = now.plus(delay);
+        delay = delay.compareTo(atLeast) < 0 ? atLeast : delay;
         if (Integer.bitCount(n) == 1) {
-            LOG.warnf("poller: poll failed (%s); failure %d in a row, next try in %d s", reason, n, delay.toSeconds());
+            LOG.logf(level, "poller: %s; failure %d in a row, next try in %s", what, n, readable(delay));
         } else {
-            LOG.debugf("poller: poll failed (%s); failure %d in a row", reason, n);
+            LOG.debugf("poller: %s; failure %d in a row", what, n);
         }
+        return from.plus(delay);
     }
 
     static Duration backoff(int failures, Duration initial, Duration max) {
@@ -242,27 +285,60 @@ public class EventsPoller {
         return Duration.ofMillis(Math.max(jittered, 1));
     }
 
+    /** For log lines: 300 ms, 4.5 s, 2 min 5 s, 1 h 3 min. */
+    static String readable(Duration d) {
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + " ms";
+        }
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+        }
+        StringBuilder out = new StringBuilder();
+        if (d.toHours() > 0) {
+            out.append(d.toHours()).append(" h ");
+        }
+        if (d.toMinutesPart() > 0) {
+            out.append(d.toMinutesPart()).append(" min ");
+        }
+        if (d.toSecondsPart() > 0 && d.toHours() == 0) {
+            out.append(d.toSecondsPart()).append(" s");
+        }
+        return out.toString().trim();
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     private void finish(Outcome outcome, Instant now, Instant next, PollState.Wait wait) {
         state.lastOutcome = outcome.name().toLowerCase();
         metrics.poll(outcome);
-        waitUntil(now, next, wait);
-    }
-
-    private void waitUntil(Instant now, Instant next, PollState.Wait wait) {
         state.nextPollAt = next.isBefore(now) ? now : next;
         state.waitReason = wait;
         stateStore.save(state);
     }
 
-    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
-    private void store(List<EventRow> rows, List<RawArchive.RawEvent> raw) {
-        if (archiveConfig.eventsToFiles() && !raw.isEmpty()) {
-            try {
-                archive.append(raw);
-            } catch (IOException e) {
-                LOG.errorf("poller: raw archive append failed (%s); events are still stored", e.getMessage());
+    /** Appends one fetched page to the raw archive; a failure there never stops storing. */
+    private void archive(List<byte[]> events, Instant fetchedAt) {
+        if (!archiveConfig.eventsToFiles()) {
+            return;
+        }
+        try {
+            archive.append(events, fetchedAt);
+            archiveFailures = 0;
+        } catch (IOException e) {
+            if (Integer.bitCount(++archiveFailures) == 1) {
+                LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
+                        describe(e), archiveFailures);
             }
         }
+    }
+
+    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
+    private void store(List<EventRow> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -290,6 +366,9 @@ public class EventsPoller {
             metrics.stored(result);
             flushFailures = 0;
             LOG.infof("poller: stored the backlog (%d events, %d already stored)", result.stored(), result.duplicates());
+            if ("paused".equals(state.lastOutcome)) {
+                state.nextPollAt = now; // the pause was for the backlog only: resume now, not when its backoff ends
+            }
         } catch (RuntimeException e) {
             flushFailures++;
             nextFlushAt = now.plus(backoff(flushFailures, config.backoffInitial(), config.backoffMax()));
@@ -299,13 +378,13 @@ public class EventsPoller {
         }
     }
 
-    /** The events of one page: rows to store, raw lines to archive, all ids, and a parse error if any. */
-    record Page(List<EventRow> rows, List<RawArchive.RawEvent> raw, List<Long> ids, boolean allSeen, String error) {
+    /** The events of one page: rows to store, raw lines to archive (all types), all ids, and a parse error if any. */
+    record Page(List<EventRow> rows, List<byte[]> raw, List<Long> ids, boolean allSeen, String error) {
     }
 
     Page parse(byte[] body) {
         List<EventRow> rows = new ArrayList<>();
-        List<RawArchive.RawEvent> raw = new ArrayList<>();
+        List<byte[]> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         boolean allSeen = true;
         try (JsonParser p = jsonFactory.createParser(body)) {
@@ -325,9 +404,9 @@ public class EventsPoller {
                 }
                 if (m.kept()) {
                     rows.add(m.row());
-                    if (archiveConfig.eventsToFiles()) {
-                        raw.add(new RawArchive.RawEvent(oneLine(body, start, end), m.row().createdAt()));
-                    }
+                }
+                if (archiveConfig.eventsToFiles()) {
+                    raw.add(oneLine(body, start, end)); // every type: the archive is GitHub's feed as fetched
                 }
             }
             if (p.currentToken() != JsonToken.END_ARRAY) {

@@ -11,26 +11,19 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Appends raw events to hourly gzip JSON-lines files in GH Archive's layout
- * ({@code DATA_DIR/raw/YYYY-MM-DD-H.json.gz}, by the event's created_at hour, UTC), so the
- * backfill can load them again. Each append is a new gzip member; concatenated members are one
- * valid gzip stream, and a crash mid-append loses at most that member.
+ * Appends fetched pages of raw events to hourly gzip JSON-lines files in GH Archive's layout
+ * ({@code DATA_DIR/raw/YYYY-MM-DD-H.json.gz}, by the UTC hour of fetching), so the backfill can
+ * load them again. Each append is a new gzip member; concatenated members are one valid gzip
+ * stream, and a crash mid-append loses at most that member.
  */
 @ApplicationScoped
 public class RawArchive {
 
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd-H").withZone(ZoneOffset.UTC);
-
-    /** One event's JSON text (on one line) and its creation time. */
-    public record RawEvent(byte[] json, Instant createdAt) {
-    }
 
     private final Path dir;
 
@@ -38,23 +31,21 @@ public class RawArchive {
         this.dir = data.dir().resolve("raw");
     }
 
-    public static String fileName(Instant createdAt) {
-        return HOUR.format(createdAt) + ".json.gz";
+    public static String fileName(Instant fetchedAt) {
+        return HOUR.format(fetchedAt) + ".json.gz";
     }
 
-    public synchronized void append(List<RawEvent> events) throws IOException {
-        Map<String, List<RawEvent>> byHour = new LinkedHashMap<>();
-        for (RawEvent e : events) {
-            byHour.computeIfAbsent(fileName(e.createdAt()), k -> new ArrayList<>()).add(e);
+    /** One page's events, each one JSON object on one line, as GitHub sent them. */
+    public synchronized void append(List<byte[]> events, Instant fetchedAt) throws IOException {
+        if (events.isEmpty()) {
+            return;
         }
         Files.createDirectories(dir);
-        for (Map.Entry<String, List<RawEvent>> hour : byHour.entrySet()) {
-            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(hour.getKey()),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16)) {
-                for (RawEvent e : hour.getValue()) {
-                    out.write(e.json());
-                    out.write('\n');
-                }
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(fileName(fetchedAt)),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16)) {
+            for (byte[] event : events) {
+                out.write(event);
+                out.write('\n');
             }
         }
     }

@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "save")
 public interface RawArchiveConfig {
 
-    /** SAVE_EVENTS_TO_FILES: append every fetched event to DATA_DIR/raw/YYYY-MM-DD-H.json.gz. */
+    /** SAVE_EVENTS_TO_FILES: append every fetched event to DATA_DIR/raw/YYYY-MM-DD-H.json.gz (hour of fetching, UTC). */
     @WithDefault("false")
     boolean eventsToFiles();
 }

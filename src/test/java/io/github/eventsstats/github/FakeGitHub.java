@@ -25,16 +25,27 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "ghp_FAKE_TOKEN_must_never_be_logged_1234567890";
     public static FakeGitHub instance;
 
-    /** A canned answer; {@code delayMs} holds it back (to provoke timeouts or race a kill). */
-    public record Reply(int status, String body, Map<String, String> headers, long delayMs) {
+    /**
+     * A canned answer; {@code delayMs} holds it back (to provoke timeouts or race a kill), and
+     * {@code trickleMs} spreads the body over that long after prompt headers.
+     */
+    public record Reply(int status, String body, Map<String, String> headers, long delayMs, long trickleMs) {
+        public Reply(int status, String body, Map<String, String> headers, long delayMs) {
+            this(status, body, headers, delayMs, 0);
+        }
+
         public Reply header(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Reply(status, body, h, delayMs);
+            return new Reply(status, body, h, delayMs, trickleMs);
         }
 
         public Reply delayed(long ms) {
-            return new Reply(status, body, headers, ms);
+            return new Reply(status, body, headers, ms, trickleMs);
+        }
+
+        public Reply trickled(long ms) {
+            return new Reply(status, body, headers, delayMs, ms);
         }
     }
 
@@ -61,6 +72,19 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        listen();
+        instance = this;
+        return Map.of("github.api-url", baseUrl());
+    }
+
+    /** Another server, not the one the app is configured with: where a foreign Link would lead. */
+    public static FakeGitHub elsewhere() {
+        FakeGitHub other = new FakeGitHub();
+        other.listen();
+        return other;
+    }
+
+    private void listen() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         } catch (IOException e) {
@@ -69,8 +93,6 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
-        instance = this;
-        return Map.of("github.api-url", "http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     @Override
@@ -118,7 +140,16 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
+                    int chunks = reply.trickleMs() > 0 ? 10 : 1;
+                    for (int i = 0; i < chunks; i++) {
+                        os.write(body, i * body.length / chunks, (i + 1) * body.length / chunks - i * body.length / chunks);
+                        os.flush();
+                        if (chunks > 1) {
+                            Thread.sleep(reply.trickleMs() / chunks);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         } catch (IOException e) {

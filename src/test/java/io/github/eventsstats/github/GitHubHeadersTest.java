@@ -47,10 +47,24 @@ class GitHubHeadersTest {
     }
 
     @Test
-    void only403Or429WithRetryAfterOrNoRequestsLeftIsRateLimiting() {
-        Map<String, String> exhausted = Map.of("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "1700000000");
-        assertTrue(GitHubHeaders.page(403, new byte[0], exhausted::get, Instant.now()).rateLimited());
-        assertTrue(GitHubHeaders.page(429, new byte[0], Map.of("Retry-After", "5")::get, Instant.now()).rateLimited());
-        assertFalse(GitHubHeaders.page(403, new byte[0], name -> null, Instant.now()).rateLimited());
+    void aRateLimitedAnswerSaysWhenToComeBackOnlyWithRetryAfterOrAnExhaustedLimitStillAhead() {
+        Instant arrived = Instant.parse("2026-01-01T00:00:00Z");
+        Map<String, String> exhausted = Map.of("X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", Long.toString(arrived.getEpochSecond() + 60));
+        assertEquals(Optional.of(arrived.plusSeconds(61)),
+                GitHubHeaders.page(403, new byte[0], exhausted::get, arrived).toldToWaitUntil());
+        EventsPage retry = GitHubHeaders.page(429, new byte[0], Map.of("Retry-After", "5")::get, arrived);
+        assertTrue(retry.rateLimited());
+        assertEquals(Optional.of(arrived.plusSeconds(5)), retry.toldToWaitUntil(), "counted from the arrival");
+
+        Map<String, String> resetPassed = Map.of("X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", Long.toString(arrived.getEpochSecond() - 5));
+        assertEquals(Optional.empty(), GitHubHeaders.page(403, new byte[0], resetPassed::get, arrived).toldToWaitUntil());
+        Map<String, String> secondary = Map.of("X-RateLimit-Remaining", "4000",
+                "X-RateLimit-Reset", Long.toString(arrived.getEpochSecond() + 60));
+        EventsPage page = GitHubHeaders.page(403, new byte[0], secondary::get, arrived);
+        assertTrue(page.rateLimited());
+        assertEquals(Optional.empty(), page.toldToWaitUntil());
+        assertFalse(GitHubHeaders.page(500, new byte[0], name -> null, arrived).rateLimited());
     }
 }

@@ -1,9 +1,11 @@
 package io.github.eventsstats.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.github.FakeGitHub.Reply;
+import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.store.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -52,6 +54,8 @@ class EventsPollerTest {
     EmbeddedClickHouse embedded;
     @Inject
     DataConfig data;
+    @Inject
+    ObjectMapper json;
 
     private FakeGitHub fake;
     private String repo;
@@ -312,21 +316,159 @@ class EventsPollerTest {
     }
 
     @Test
-    void keptEventsAreArchivedAsGzipJsonLinesByHour() throws Exception {
-        long[] id = ids(2);
+    void everyFetchedEventIsArchivedAsReceivedInTheFileOfTheHourOfFetching() throws Exception {
+        long[] id = ids(3);
         Instant at = Instant.parse("2026-02-03T04:05:06Z");
+        Instant before = Instant.now();
         start(FakeGitHub.ok("[\n  " + event(id[0], "IssuesEvent", "opened", at) + ",\n  "
-                + event(id[1], "WatchEvent", "started", at) + "\n]").header("ETag", "\"raw\""));
+                + event(id[1], "PushEvent", null, at) + ",\n  "
+                + event(id[2], "WatchEvent", "started", at) + "\n]").header("ETag", "\"raw\""));
         await("stored", Duration.ofSeconds(10), () -> stored() == 2);
-        Path file = data.dir().resolve("raw").resolve("2026-02-03-4.json.gz");
-        List<String> lines;
+        Instant after = Instant.now();
+        List<String> lines = new java.util.ArrayList<>();
+        for (String name : new java.util.LinkedHashSet<>(List.of(RawArchive.fileName(before), RawArchive.fileName(after)))) {
+            lines.addAll(archived(name));
+        }
+        assertEquals(3, lines.size(), "all types, in the file of the fetch hour: " + lines);
+        assertEquals(event(id[0], "IssuesEvent", "opened", at), lines.get(0), "as received, on one line");
+        assertEquals(event(id[1], "PushEvent", null, at), lines.get(1));
+        assertTrue(archived("2026-02-03-4.json.gz").isEmpty(), "not filed by created_at");
+    }
+
+    private List<String> archived(String name) throws IOException {
+        Path file = data.dir().resolve("raw").resolve(name);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .filter(l -> l.contains(repo)).collect(Collectors.toList());
         }
-        assertEquals(2, lines.size());
-        assertTrue(lines.getFirst().startsWith("{\"id\":\"" + id[0] + "\""), lines.getFirst());
-        assertTrue(IntStream.range(0, 2).allMatch(i -> lines.get(i).endsWith("}")));
+    }
+
+    @Test
+    void aBodyTricklingPastTheRequestTimeoutIsATimeout() throws Exception {
+        long[] id = ids(2);
+        start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"slow\"").trickled(2500),
+                FakeGitHub.ok(page(pr(id[1]))).header("ETag", "\"fast\""));
+        await("the retry", Duration.ofSeconds(10), () -> stored() == 1 && "\"fast\"".equals(poller.state().etag));
+        List<FakeGitHub.Request> r = fake.requests();
+        assertNull(r.get(1).ifNoneMatch(), "the trickled answer was given up, not taken");
+        assertTrue(gapMs(r, 1) < 2500, "retried before the trickle would have ended: " + gapMs(r, 1));
+    }
+
+    @Test
+    void aFailedLaterPageLeavesEtagAndSeenIdsSoThePollIsRetriedWhole() throws Exception {
+        long[] id = ids(4);
+        Reply first = FakeGitHub.ok(page(pr(id[3]), pr(id[2]))).header("ETag", "\"p1\"")
+                .header("Link", "<{base}/events?per_page=100&page=2>; rel=\"next\"");
+        start(first, FakeGitHub.status(502, ""), first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))),
+                FakeGitHub.notModified());
+        await("the poll after the retry", Duration.ofSeconds(15), () -> fake.requests().size() >= 5);
+        List<FakeGitHub.Request> r = fake.requests();
+        assertNull(r.get(2).ifNoneMatch(), "the ETag of an unfinished poll is not kept");
+        assertTrue(r.get(3).uri().contains("page=2"), "the retry fetches page 2 again: " + r.get(3).uri());
+        assertEquals("\"p1\"", r.get(4).ifNoneMatch());
+        assertEquals(4, stored());
+    }
+
+    @Test
+    void theRateLimitReserveIsCheckedBeforeEveryPage() throws Exception {
+        long[] id = ids(3);
+        long reset = Instant.now().getEpochSecond() + 4;
+        String link = "<{base}/events?per_page=100&page=2>; rel=\"next\"";
+        Reply first = FakeGitHub.ok(page(pr(id[2]))).header("ETag", "\"r\"").header("Link", link);
+        start(first.header("X-RateLimit-Remaining", "5").header("X-RateLimit-Limit", "60")
+                        .header("X-RateLimit-Reset", Long.toString(reset)).header("X-RateLimit-Used", "55"),
+                first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))));
+        await("the poll after the reset", Duration.ofSeconds(12), () -> fake.requests().size() >= 3);
+        List<FakeGitHub.Request> r = fake.requests();
+        assertFalse(r.get(1).at().isBefore(Instant.ofEpochSecond(reset)), "a page fetched before the reset");
+        assertFalse(r.get(1).uri().contains("page=2"), "after the reset the poll starts over: " + r.get(1).uri());
+        assertNull(r.get(1).ifNoneMatch());
+        await("all three events", Duration.ofSeconds(5), () -> stored() == 3);
+    }
+
+    @Test
+    void aLinkOutsideTheApiUrlIsNotFollowed() throws Exception {
+        FakeGitHub elsewhere = FakeGitHub.elsewhere();
+        try {
+            long[] id = ids(1);
+            start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"e\"")
+                    .header("Link", "<" + elsewhere.baseUrl() + "/events?per_page=100&page=2>; rel=\"next\""));
+            await("the next poll", Duration.ofSeconds(10), () -> fake.requests().size() >= 2);
+            assertTrue(elsewhere.requests().isEmpty(), "the token went to another host");
+            assertEquals("\"e\"", fake.requests().get(1).ifNoneMatch(), "the poll itself finished");
+            assertEquals(1, stored());
+        } finally {
+            elsewhere.stop();
+        }
+    }
+
+    @Test
+    void aSecondaryRateLimitWithoutRetryAfterWaitsAtLeastTheMinInterval() throws Exception {
+        start(FakeGitHub.status(403, "{\"message\":\"You have exceeded a secondary rate limit\"}")
+                .header("X-RateLimit-Remaining", "4000")
+                .header("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 3600)));
+        await("the 403", Duration.ofSeconds(5), () -> "rate_limited".equals(savedState().lastOutcome));
+        PollState saved = savedState();
+        long waitMs = Duration.between(fake.requests().getFirst().at(), saved.nextPollAt).toMillis();
+        assertTrue(waitMs >= 950, "POLLER_MIN_INTERVAL is 1 s; waits " + waitMs + " ms");
+        assertEquals(PollState.Wait.BACKOFF, saved.waitReason);
+    }
+
+    @Test
+    void retryAfterCountsFromWhenTheAnswerArrived() throws Exception {
+        start(FakeGitHub.status(429, "{}").header("Retry-After", "2").delayed(600));
+        await("the 429", Duration.ofSeconds(5), () -> "rate_limited".equals(savedState().lastOutcome));
+        long waitMs = Duration.between(fake.requests().getFirst().at(), savedState().nextPollAt).toMillis();
+        assertTrue(waitMs >= 2550, "2 s after the answer, which took 0.6 s: " + waitMs + " ms after the request");
+    }
+
+    @Test
+    void aLocalStorageFailureBacksOffInsteadOfRetryingEveryTick() throws Exception {
+        start();
+        await("the first poll", Duration.ofSeconds(5), () -> "not_modified".equals(savedState().lastOutcome));
+        // After the start: a reload would move the unreadable spool aside.
+        Path spool = data.dir().resolve("ingest-backlog.json");
+        deleteSpoolTempFiles();
+        Files.createDirectories(spool.resolve("blocked")); // the spool cannot be written
+        clickHouse.execute("RENAME TABLE events TO events_away");
+        long[] id = ids(1);
+        try {
+            fake.then(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"l\""));
+            await("the failed poll", Duration.ofSeconds(5), () -> "error".equals(savedState().lastOutcome));
+            PollState saved = savedState();
+            assertEquals(1, saved.consecutiveFailures);
+            assertEquals(PollState.Wait.BACKOFF, saved.waitReason);
+            assertTrue(saved.nextPollAt.isAfter(saved.lastPollAt));
+            try (var files = Files.list(data.dir())) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no spool copies left");
+            }
+        } finally {
+            clickHouse.execute("RENAME TABLE events_away TO events");
+            Files.delete(spool.resolve("blocked"));
+            Files.delete(spool);
+        }
+        await("the event, stored from the backlog", Duration.ofSeconds(10), () -> stored() == 1);
+    }
+
+    private void deleteSpoolTempFiles() throws IOException {
+        try (var files = Files.list(data.dir())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** The state file as the poller last saved it (written whole, so never half a poll). */
+    private PollState savedState() {
+        Path file = Path.of("target/poller-test/client-state.json");
+        try {
+            return Files.exists(file) ? json.readValue(file.toFile(), PollState.class) : new PollState();
+        } catch (IOException e) {
+            return new PollState();
+        }
     }
 
     @Test

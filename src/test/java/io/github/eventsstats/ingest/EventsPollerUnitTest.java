@@ -28,6 +28,16 @@ class EventsPollerUnitTest {
     }
 
     @Test
+    void durationsInLogsAreReadable() {
+        assertEquals("300 ms", EventsPoller.readable(Duration.ofMillis(300)));
+        assertEquals("4.5 s", EventsPoller.readable(Duration.ofMillis(4500)));
+        assertEquals("30 s", EventsPoller.readable(Duration.ofSeconds(30)));
+        assertEquals("2 min 5 s", EventsPoller.readable(Duration.ofSeconds(125)));
+        assertEquals("10 min", EventsPoller.readable(Duration.ofMinutes(10)));
+        assertEquals("1 h 3 min", EventsPoller.readable(Duration.ofSeconds(3780 + 7)));
+    }
+
+    @Test
     void eventTypesAreValidated() {
         assertEquals(EnumSet.of(EventType.WatchEvent, EventType.IssuesEvent),
                 EventsPoller.parseTypes(List.of("WatchEvent", " IssuesEvent")));
