@@ -278,8 +278,8 @@ final class EventFileReader {
         byte[] magic = head.readNBytes(2);
         head.unread(magic);
         if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            // Both read concatenated members, as the poller's raw archive appends them.
-            return IsalGzipInputStream.supported() ? new IsalGzipInputStream(head) : new GZIPInputStream(head, GZIP_BUFFER);
+            // GZIPInputStream reads concatenated members, as the poller's raw archive appends them.
+            return new GZIPInputStream(head, GZIP_BUFFER);
         }
         return head;
     }
