@@ -11,8 +11,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -32,9 +30,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class IsalGzip extends InputStream {
 
     private static final Logger LOG = Logger.getLogger(IsalGzip.class);
-    private static final Path LIBRARY = Path.of("/usr/lib/x86_64-linux-gnu/libisal.so.2");
+    private static final String LIBRARY = "libisal.so.2";
 
-    // struct inflate_state of igzip_lib.h (ISA-L 2.x, x86_64), checked by IsalGzipTest.
+    // struct inflate_state of igzip_lib.h: the same in ISA-L 2.30 to 2.32 on 64-bit; IsalGzipTest checks it.
     static final long STATE_SIZE = 87_368;
     static final long NEXT_OUT = 0;
     static final long AVAIL_OUT = 8;
@@ -54,19 +52,18 @@ final class IsalGzip extends InputStream {
     /** The library's entry points, or none when it is missing or unusable here. */
     record Native(MethodHandle init, MethodHandle reset, MethodHandle inflate) {
         static Native load() {
-            if (!Files.isReadable(LIBRARY)) {
-                LOG.infof("gzip: java.util.zip (%s not found; install the libisal2 package to inflate faster)", LIBRARY);
-                return null;
-            }
             try {
-                Linker linker = Linker.nativeLinker();
                 SymbolLookup lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+                Linker linker = Linker.nativeLinker();
                 Native n = new Native(
                         linker.downcallHandle(lib.findOrThrow("isal_inflate_init"), FunctionDescriptor.ofVoid(ADDRESS)),
                         linker.downcallHandle(lib.findOrThrow("isal_inflate_reset"), FunctionDescriptor.ofVoid(ADDRESS)),
                         linker.downcallHandle(lib.findOrThrow("isal_inflate"), FunctionDescriptor.of(JAVA_INT, ADDRESS)));
                 LOG.debugf("gzip: ISA-L (%s)", LIBRARY);
                 return n;
+            } catch (IllegalArgumentException e) {
+                LOG.infof("gzip: java.util.zip (%s not found; install the libisal2 package to inflate faster)", LIBRARY);
+                return null;
             } catch (RuntimeException | LinkageError e) {
                 // Native access refused, or a library without these symbols: zlib still works.
                 LOG.infof("gzip: java.util.zip (%s unusable: %s)", LIBRARY, e);
