@@ -91,6 +91,7 @@ final class IsalGzip extends InputStream {
     private final MemorySegment input;
     private final MemorySegment output;
     private final byte[] chunk = new byte[IN_SIZE];
+    private final byte[] one = new byte[1];
     private int outPos;
     private int outLen;
     private boolean inputEnded;
@@ -111,7 +112,6 @@ final class IsalGzip extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
@@ -160,10 +160,15 @@ final class IsalGzip extends InputStream {
             outLen = OUT_SIZE - state.get(JAVA_INT, AVAIL_OUT);
             if (state.get(JAVA_INT, BLOCK_STATE) == ISAL_BLOCK_FINISH) {
                 memberEnded = true;
-            } else if (outLen == 0 && inputEnded && state.get(JAVA_INT, AVAIL_IN) == 0) {
-                throw new EOFException("Unexpected end of gzip input");
-            } else if (outLen == 0 && state.get(JAVA_INT, AVAIL_IN) == availIn && availIn > 0) {
-                throw new ZipException("inflate made no progress");
+            } else if (outLen == 0 && state.get(JAVA_INT, AVAIL_IN) == availIn) {
+                // Nothing taken, nothing given: only more input can help.
+                if (inputEnded) {
+                    throw new EOFException("Unexpected end of gzip input");
+                }
+                if (availIn == IN_SIZE) {
+                    throw new ZipException("inflate made no progress");
+                }
+                refill();
             }
         }
     }
