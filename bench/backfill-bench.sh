@@ -6,7 +6,8 @@
 #           sent to the same embedded engine, doing the same filter and mapping (no dedup check).
 # Both write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
 # the `engine` command's, which the backfill uses through DATA_DIR/clickhouse/engine.endpoint.
-# Each way runs RUNS times on emptied tables; the best run of each counts.
+# Each way runs RUNS times on emptied tables, alternating; the best run of each counts, and the
+# medians are printed too (on a shared machine a single run can be far off).
 #
 #   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default
 set -euo pipefail
@@ -70,6 +71,8 @@ WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
 SETTINGS date_time_input_format = 'best_effort'"
 
 best_ours_load=999; best_ours_wall=999; best_engine=999
+all_load=(); all_wall=(); all_engine=()
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for run in $(seq 1 "$RUNS"); do
   empty
   t0=$(now)
@@ -91,12 +94,16 @@ for run in $(seq 1 "$RUNS"); do
   best_ours_load=$(echo "if ($load < $best_ours_load) $load else $best_ours_load" | bc -l)
   best_ours_wall=$(echo "if ($wall < $best_ours_wall) $wall else $best_ours_wall" | bc -l)
   best_engine=$(echo "if ($engine < $best_engine) $engine else $best_engine" | bc -l)
+  all_load+=("$load"); all_wall+=("$wall"); all_engine+=("$engine")
 done
+med_load=$(median "${all_load[@]}"); med_wall=$(median "${all_wall[@]}"); med_engine=$(median "${all_engine[@]}")
 
 echo "== stored (both ways): $(tr '\n' ' ' <<< "$ours_counts")"
 printf 'ours (load):            %6.2f s  %'"'"'10.0f events/s\n' "$best_ours_load" "$(echo "$EVENTS / $best_ours_load" | bc -l)"
 printf 'ours (command, JVM incl.): %3.2f s  %'"'"'10.0f events/s\n' "$best_ours_wall" "$(echo "$EVENTS / $best_ours_wall" | bc -l)"
 printf 'engine (INSERT SELECT): %6.2f s  %'"'"'10.0f events/s\n' "$best_engine" "$(echo "$EVENTS / $best_engine" | bc -l)"
-printf 'ratio ours/engine: %.2fx (load), %.2fx (command)\n' "$(echo "$best_engine / $best_ours_load" | bc -l)" \
-  "$(echo "$best_engine / $best_ours_wall" | bc -l)"
+printf 'speed ratio ours/engine (engine time / our time): %.2fx (load), %.2fx (command)\n' \
+  "$(echo "$best_engine / $best_ours_load" | bc -l)" "$(echo "$best_engine / $best_ours_wall" | bc -l)"
+printf 'medians of %d runs: ours %.2f s load, %.2f s command; engine %.2f s; ratio %.2fx (load)\n' "$RUNS" \
+  "$med_load" "$med_wall" "$med_engine" "$(echo "$med_engine / $med_load" | bc -l)"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

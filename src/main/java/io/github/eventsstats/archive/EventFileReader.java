@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -42,7 +41,6 @@ final class EventFileReader {
 
     /** A block is about this many inflated bytes of whole lines (more when one line is longer). */
     static final int BLOCK_SIZE = 1 << 20;
-    private static final int GZIP_BUFFER = 1 << 16;
 
     /** Receives the kept events' rows, in file order. */
     interface RowSink {
@@ -52,9 +50,16 @@ final class EventFileReader {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final EventMapper mapper;
+    private final boolean isal;
 
     EventFileReader(EventMapper mapper) {
+        this(mapper, true);
+    }
+
+    /** {@code isal} false inflates with java.util.zip even where ISA-L is there (tests run both). */
+    EventFileReader(EventMapper mapper, boolean isal) {
         this.mapper = mapper;
+        this.isal = isal;
     }
 
     /**
@@ -91,7 +96,7 @@ final class EventFileReader {
         BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(2);
         // Blocks go back for reuse once parsed: fresh memory costs page faults, and a few blocks suffice.
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
-        InputStream in = open(file, bytes);
+        InputStream in = open(file, bytes, isal);
         Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
         reader.start();
         String name = file.toString();
@@ -272,14 +277,13 @@ final class EventFileReader {
     }
 
     /** A gzip file (by its magic bytes, whatever its name) or plain text. */
-    static InputStream open(Path file, AtomicLong consumed) throws IOException {
+    static InputStream open(Path file, AtomicLong consumed, boolean isal) throws IOException {
         InputStream raw = new CountingInputStream(Files.newInputStream(file), consumed);
         PushbackInputStream head = new PushbackInputStream(raw, 2);
         byte[] magic = head.readNBytes(2);
         head.unread(magic);
         if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            // GZIPInputStream reads concatenated members, as the poller's raw archive appends them.
-            return new GZIPInputStream(head, GZIP_BUFFER);
+            return IsalGzip.open(head, isal);
         }
         return head;
     }

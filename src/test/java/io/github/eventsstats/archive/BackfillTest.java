@@ -216,8 +216,13 @@ class BackfillTest {
             }
             byte[] line = json.getBytes(StandardCharsets.UTF_8);
             if (i == 200) {
-                line[line.length / 2] = (byte) 0xC3;
-                line[line.length / 2 + 1] = (byte) '(';
+                // On an ASCII byte, so no multi-byte character before it is broken first.
+                int at = line.length / 2;
+                while (line[at] < 0) {
+                    at--;
+                }
+                line[at] = (byte) 0xC3;
+                line[at + 1] = (byte) '(';
             }
             b.writeBytes(line);
             b.write('\n');
