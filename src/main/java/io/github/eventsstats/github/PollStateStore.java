@@ -1,6 +1,7 @@
 package io.github.eventsstats.github;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.JsonFiles;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -50,18 +51,10 @@ public final class PollStateStore {
         }
     }
 
-    /** Write to a temp file, then rename over the old one: a crash leaves the old or the new file, whole. */
+    /** Atomic: a crash leaves the old or the new file, whole. */
     public void save(PollState state) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                json.writeValue(tmp.toFile(), state);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            JsonFiles.writeAtomically(json, file, state);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write poll state file " + file, e);
         }

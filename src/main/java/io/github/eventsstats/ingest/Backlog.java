@@ -2,6 +2,7 @@ package io.github.eventsstats.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.JsonFiles;
 import io.github.eventsstats.store.EventRow;
 import org.jboss.logging.Logger;
 
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,15 +81,7 @@ public final class Backlog {
                 Files.deleteIfExists(spool);
                 return;
             }
-            Path dir = spool.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, spool.getFileName().toString(), ".tmp");
-            try {
-                json.writeValue(tmp.toFile(), rows);
-                Files.move(tmp, spool, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp); // a failed move would leave a copy of the backlog behind each time
-            }
+            JsonFiles.writeAtomically(json, spool, rows);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the ingest backlog spool " + spool, e);
         }
