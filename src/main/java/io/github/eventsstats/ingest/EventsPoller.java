@@ -270,12 +270,17 @@ public class EventsPoller {
         int n = ++state.consecutiveFailures;
         Duration delay = backoff(n, config.backoffInitial(), config.backoffMax());
         delay = delay.compareTo(atLeast) < 0 ? atLeast : delay;
-        if (Integer.bitCount(n) == 1) {
+        if (worthLogging(n)) {
             LOG.logf(level, "poller: %s; failure %d in a row, next try in %s", what, n, readable(delay));
         } else {
             LOG.debugf("poller: %s; failure %d in a row", what, n);
         }
         return from.plus(delay);
+    }
+
+    /** The 1st, 2nd, 4th, 8th... failure in a row: an outage is reported without flooding the log. */
+    private static boolean worthLogging(int failuresInARow) {
+        return Integer.bitCount(failuresInARow) == 1;
     }
 
     static Duration backoff(int failures, Duration initial, Duration max) {
@@ -330,7 +335,7 @@ public class EventsPoller {
             archive.append(events, fetchedAt);
             archiveFailures = 0;
         } catch (IOException e) {
-            if (Integer.bitCount(++archiveFailures) == 1) {
+            if (worthLogging(++archiveFailures)) {
                 LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
                         describe(e), archiveFailures);
             }
@@ -372,7 +377,7 @@ public class EventsPoller {
         } catch (RuntimeException e) {
             flushFailures++;
             nextFlushAt = now.plus(backoff(flushFailures, config.backoffInitial(), config.backoffMax()));
-            if (Integer.bitCount(flushFailures) == 1) {
+            if (worthLogging(flushFailures)) {
                 LOG.warnf("poller: backlog of %d events still not stored (%s)", waiting.size(), e.getMessage());
             }
         }
