@@ -16,8 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static io.github.eventsstats.ingest.Await.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The poller with room for one waiting event, so a ClickHouse outage fills the backlog at once. */
@@ -52,16 +52,6 @@ class BacklogFullPauseTest {
             return Files.exists(file) ? json.readValue(file.toFile(), PollState.class) : new PollState();
         } catch (IOException e) {
             return new PollState();
-        }
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
         }
     }
 
