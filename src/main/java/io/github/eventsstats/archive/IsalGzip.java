@@ -11,13 +11,13 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Gzip inflation with Intel's ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) through
@@ -100,7 +100,7 @@ final class IsalGzip extends InputStream {
 
     IsalGzip(InputStream compressed) {
         this.in = compressed;
-        this.lib = java.util.Objects.requireNonNull(NATIVE, "ISA-L is not available");
+        this.lib = Objects.requireNonNull(NATIVE, "ISA-L is not available");
         state = arena.allocate(STATE_SIZE, 64);
         input = arena.allocate(IN_SIZE, 64);
         output = arena.allocate(OUT_SIZE, 64);
@@ -179,13 +179,12 @@ final class IsalGzip extends InputStream {
         while (state.get(JAVA_INT, AVAIL_IN) < 2 && !inputEnded) {
             refill();
         }
-        MemorySegment next = state.get(ADDRESS, NEXT_IN).reinterpret(2);
-        if (state.get(JAVA_INT, AVAIL_IN) < 2
-                || (next.get(JAVA_BYTE, 0) & 0xff) != 0x1f || (next.get(JAVA_BYTE, 1) & 0xff) != 0x8b) {
-            return false;
-        }
         MemorySegment nextIn = state.get(ADDRESS, NEXT_IN);
         int availIn = state.get(JAVA_INT, AVAIL_IN);
+        MemorySegment magic = nextIn.reinterpret(2);
+        if (availIn < 2 || (magic.get(JAVA_BYTE, 0) & 0xff) != 0x1f || (magic.get(JAVA_BYTE, 1) & 0xff) != 0x8b) {
+            return false;
+        }
         call(lib.reset);
         state.set(JAVA_INT, CRC_FLAG, ISAL_GZIP);
         state.set(ADDRESS, NEXT_IN, nextIn);
