@@ -1,10 +1,7 @@
 package io.github.eventsstats.archive;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.ingest.JsonCursor;
 import io.github.eventsstats.store.EventRow;
 
 import java.io.EOFException;
@@ -32,7 +29,7 @@ import java.util.zip.ZipException;
  * calling thread makes a byte-level pass over each ({@link LineScanner}: every line is checked for
  * UTF-8, and an event of a type not kept is only counted, its type read from GH Archive's fixed
  * line start, the line required to end with its object), then parses the remaining lines with the
- * poller's {@link EventMapper}, each with a parser of its own over the block's bytes, so a
+ * poller's {@link EventMapper}, each read on its own over the block's bytes, so a
  * malformed line costs that line and nothing else. When the parser falls behind, the reader thread
  * makes the byte-level pass itself, so that neither thread waits for the other. Malformations deep
  * inside an unkept event go unnoticed, as they would if it were parsed and dropped.
@@ -46,8 +43,6 @@ final class EventFileReader {
     interface RowSink {
         void accept(EventRow row) throws InterruptedException;
     }
-
-    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final EventMapper mapper;
     private final boolean isal;
@@ -175,24 +170,15 @@ final class EventFileReader {
 
     private void parseLine(String name, long line, byte[] b, int off, int len, FileCounts counts, RowSink sink)
             throws InterruptedException {
-        EventMapper.Mapped mapped;
-        try (JsonParser p = JSON.createParser(b, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                counts.bad(name, line, "not a JSON object");
-                return;
-            }
-            mapped = mapper.read(p);
-            if (p.nextToken() != null) {
-                counts.bad(name, line, "text after the event object");
-                return;
-            }
-        } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            counts.bad(name, line, m != null && m.contains("Invalid UTF-8")
-                    ? "non-UTF-8 byte (" + firstLine(m) + ")" : "malformed JSON (" + firstLine(m) + ")");
+        if (b[off] != '{') {
+            counts.bad(name, line, "not a JSON object");
             return;
-        } catch (IOException e) {
-            counts.bad(name, line, "unreadable: " + e.getMessage());
+        }
+        EventMapper.Mapped mapped;
+        try {
+            mapped = mapper.read(b, off, len);
+        } catch (JsonCursor.MalformedJsonException e) {
+            counts.bad(name, line, "malformed JSON (" + e.getMessage() + ")");
             return;
         }
         if (mapped.problem() != null) {
@@ -296,14 +282,6 @@ final class EventFileReader {
             return "gzip data corrupt (" + e.getMessage() + ")";
         }
         return "read failed (" + e.getMessage() + ")";
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Counts the file bytes read, for progress and ETA. */

@@ -1,11 +1,8 @@
 package io.github.eventsstats.ingest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventType;
 
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,11 +11,12 @@ import java.util.Set;
 
 /**
  * Maps one GitHub event object (the Events API and GH Archive share the shape) to an
- * {@code events} row, reading it from a streaming parser.
+ * {@code events} row, reading its bytes with a {@link JsonCursor}. The poller and the backfill
+ * both map events here.
  *
  * <p>Only the fields the row needs are materialised. An event of a type that is not kept is
  * skipped as soon as its {@code type} is read (it comes second in both sources), so most of
- * GitHub's traffic costs only a token scan. Unknown fields are ignored.
+ * GitHub's traffic costs only a syntax-checking skip. Unknown fields are ignored.
  */
 public final class EventMapper {
 
@@ -39,15 +37,30 @@ public final class EventMapper {
         return EnumSet.copyOf(kept.isEmpty() ? EnumSet.noneOf(EventType.class) : kept);
     }
 
+    // The fields read, by index: the event's, actor's and repo's, and the payload's.
+    private static final byte[][] EVENT = names("id", "type", "actor", "repo", "payload", "created_at");
+    private static final byte[][] ACTOR = names("id", "login");
+    private static final byte[][] REPO = names("id", "name");
+    private static final byte[][] PAYLOAD = names("action");
+
     /**
-     * Reads the event object at the parser's current token (START_OBJECT) up to and including its
-     * END_OBJECT. Throws only for malformed JSON; a well-formed event that lacks what a row needs
-     * comes back with a {@code problem}.
+     * Reads the one event object that is all of {@code json[offset, offset + length)} (whitespace
+     * around it aside). Throws for malformed JSON and anything after the object; a well-formed
+     * event that lacks what a row needs comes back with a {@code problem}.
      */
-    public Mapped read(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            throw new IOException("expected an event object, found " + p.currentToken());
+    public Mapped read(byte[] json, int offset, int length) throws JsonCursor.MalformedJsonException {
+        JsonCursor c = new JsonCursor(json, offset, length);
+        Mapped m = read(c);
+        if (!c.atEnd()) {
+            throw new JsonCursor.MalformedJsonException("text after the event object at column "
+                    + (c.position() - offset + 1));
         }
+        return m;
+    }
+
+    /** Reads the event object next in {@code c}, up to and including its closing brace. */
+    public Mapped read(JsonCursor c) throws JsonCursor.MalformedJsonException {
+        c.beginObject();
         long id = -1;
         String type = null;
         EventType eventType = null;
@@ -58,57 +71,38 @@ public final class EventMapper {
         String action = "";
         Instant createdAt = null;
         String problem = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
+        int field;
+        while ((field = c.nextField(EVENT)) != JsonCursor.END) {
             switch (field) {
-                case "id" -> id = idValue(p, value);
-                case "type" -> {
-                    type = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case 0 -> id = c.readLong();
+                case 1 -> {
+                    type = stringOrSkip(c);
                     eventType = type == null ? null : EventType.of(type).orElse(null);
                     if (eventType == null || !kept.contains(eventType)) {
-                        skipRest(p);
+                        c.skipRest();
                         return new Mapped(type, null, null, id);
                     }
                 }
-                case "actor" -> {
-                    IdName actor = readIdName(p, value, "login");
+                case 2 -> {
+                    IdName actor = readIdName(c, ACTOR);
                     actorId = actor.id();
                     actorLogin = actor.name() == null ? "" : actor.name();
                 }
-                case "repo" -> {
-                    IdName repo = readIdName(p, value, "name");
+                case 3 -> {
+                    IdName repo = readIdName(c, REPO);
                     repoId = repo.id();
                     repoName = repo.name();
                 }
-                case "payload" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (f.equals("action") && v == JsonToken.VALUE_STRING) {
-                                action = p.getText();
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren(); // null or an unexpected shape: no action
+                case 4 -> action = readAction(c);
+                case 5 -> {
+                    String text = stringOrSkip(c);
+                    createdAt = text == null ? null : parseTime(text);
+                    if (text != null && createdAt == null) {
+                        problem = "unparseable created_at '" + text + "'";
                     }
                 }
-                case "created_at" -> {
-                    if (value == JsonToken.VALUE_STRING) {
-                        createdAt = parseTime(p.getText());
-                        if (createdAt == null) {
-                            problem = "unparseable created_at '" + p.getText() + "'";
-                        }
-                    }
-                }
-                default -> p.skipChildren();
+                default -> c.skipValue(); // unknown fields
             }
-        }
-        if (p.currentToken() != JsonToken.END_OBJECT) {
-            throw new IOException("event object not terminated");
         }
         if (type == null) {
             return new Mapped(null, null, "missing type", id);
@@ -128,53 +122,59 @@ public final class EventMapper {
     private record IdName(long id, String name) {
     }
 
-    /** Reads {@code {"id": ..., "<nameField>": "..."}} (actor, repo), skipping everything else. */
-    private static IdName readIdName(JsonParser p, JsonToken value, String nameField) throws IOException {
+    /** Reads {@code {"id": ..., "<name>": "..."}} (actor, repo; {@code fields} are those two), skipping the rest. */
+    private static IdName readIdName(JsonCursor c, byte[][] fields) throws JsonCursor.MalformedJsonException {
         long id = 0;
         String name = null;
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
+        if (c.peek() != '{') {
+            c.skipValue();
             return new IdName(id, name);
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            JsonToken v = p.nextToken();
-            if (f.equals("id")) {
-                id = Math.max(0, idValue(p, v));
-            } else if (f.equals(nameField) && v == JsonToken.VALUE_STRING) {
-                name = p.getText();
-            } else {
-                p.skipChildren();
+        c.beginObject();
+        int field;
+        while ((field = c.nextField(fields)) != JsonCursor.END) {
+            switch (field) {
+                case 0 -> id = Math.max(0, c.readLong());
+                case 1 -> name = stringOrSkip(c);
+                default -> c.skipValue();
             }
         }
         return new IdName(id, name);
     }
 
-    /** Ids come as strings in the Events API and as numbers in some archive years. */
-    private static long idValue(JsonParser p, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_NUMBER_INT) {
-            return p.getLongValue();
+    /** The payload's action, or empty: a payload that is null or not an object has none. */
+    private static String readAction(JsonCursor c) throws JsonCursor.MalformedJsonException {
+        String action = "";
+        if (c.peek() != '{') {
+            c.skipValue();
+            return action;
         }
-        if (value == JsonToken.VALUE_STRING) {
-            String s = p.getText();
-            try {
-                return Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                return -1;
+        c.beginObject();
+        int field;
+        while ((field = c.nextField(PAYLOAD)) != JsonCursor.END) {
+            if (field == 0 && c.peek() == '"') {
+                action = c.readString();
+            } else {
+                c.skipValue();
             }
         }
-        p.skipChildren();
-        return -1;
+        return action;
     }
 
-    private static void skipRest(JsonParser p) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            p.nextToken();
-            p.skipChildren();
+    private static String stringOrSkip(JsonCursor c) throws JsonCursor.MalformedJsonException {
+        if (c.peek() == '"') {
+            return c.readString();
         }
-        if (p.currentToken() != JsonToken.END_OBJECT) {
-            throw new IOException("event object not terminated");
+        c.skipValue();
+        return null;
+    }
+
+    private static byte[][] names(String... ascii) {
+        byte[][] b = new byte[ascii.length][];
+        for (int i = 0; i < ascii.length; i++) {
+            b[i] = ascii[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
+        return b;
     }
 
     /** Parses {@code 2024-01-02T03:04:05Z} without allocation-heavy formatters; other ISO forms fall back. */

@@ -1,8 +1,5 @@
 package io.github.eventsstats.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.github.EventsPage;
@@ -51,7 +48,6 @@ public class EventsPoller {
     private final RawArchiveConfig archiveConfig;
     private final ObjectMapper json;
     private final PollerMetrics metrics;
-    private final JsonFactory jsonFactory = new JsonFactory();
     private final PollStateStore stateStore;
     private final Backlog backlog;
     private final EventMapper mapper;
@@ -392,14 +388,19 @@ public class EventsPoller {
         List<byte[]> raw = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         boolean allSeen = true;
-        try (JsonParser p = jsonFactory.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
+        JsonCursor c = new JsonCursor(body, 0, body.length);
+        try {
+            if (c.peek() != '[') {
                 return new Page(rows, raw, ids, false, "expected a JSON array of events");
             }
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                int start = (int) p.currentTokenLocation().getByteOffset();
-                EventMapper.Mapped m = mapper.read(p);
-                int end = (int) p.currentLocation().getByteOffset();
+            c.beginArray();
+            while (c.nextElement()) {
+                if (c.peek() != '{') {
+                    return new Page(rows, raw, ids, false, "expected an event object at byte " + c.position());
+                }
+                int start = c.position();
+                EventMapper.Mapped m = mapper.read(c);
+                int end = c.position();
                 metrics.fetched(m);
                 if (m.id() >= 0) {
                     ids.add(m.id());
@@ -414,8 +415,8 @@ public class EventsPoller {
                     raw.add(oneLine(body, start, end)); // every type: the archive is GitHub's feed as fetched
                 }
             }
-            if (p.currentToken() != JsonToken.END_ARRAY) {
-                return new Page(rows, raw, ids, false, "unexpected " + p.currentToken() + " in the events array");
+            if (!c.atEnd()) {
+                return new Page(rows, raw, ids, false, "text after the events array at byte " + c.position());
             }
             return new Page(rows, raw, ids, allSeen && !ids.isEmpty(), null);
         } catch (IOException e) {

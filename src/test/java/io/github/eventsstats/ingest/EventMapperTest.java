@@ -1,12 +1,11 @@
 package io.github.eventsstats.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 
@@ -17,16 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class EventMapperTest {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private final EventMapper all = new EventMapper(EnumSet.allOf(EventType.class));
 
     private static EventMapper.Mapped map(EventMapper mapper, String json) throws IOException {
-        try (JsonParser p = JSON.createParser(json)) {
-            p.nextToken();
-            EventMapper.Mapped m = mapper.read(p);
-            assertNull(p.nextToken(), "the mapper must consume exactly one object");
-            return m;
-        }
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return mapper.read(b, 0, b.length);
     }
 
     @Test
@@ -74,6 +68,7 @@ class EventMapperTest {
     void malformedJsonIsAnError() {
         assertThrows(IOException.class, () -> map(all, "{\"id\":\"1\",\"type\":\"WatchEvent\",\"payload\":{\"action\":"));
         assertThrows(IOException.class, () -> map(all, "[1,2]"));
+        assertThrows(IOException.class, () -> map(all, "{\"id\":\"1\"} {}"));
     }
 
     @Test
