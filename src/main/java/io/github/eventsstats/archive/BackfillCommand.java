@@ -135,6 +135,7 @@ public class BackfillCommand implements QuarkusApplication {
             return Backfill.OK;
         }
         EventMapper mapper = new EventMapper(options.types());
+        Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
         Backfill backfill;
         if (options.dryRun()) {
             backfill = new Backfill(mapper, null, null, Backfill.BATCH_SIZE);
@@ -150,6 +151,7 @@ public class BackfillCommand implements QuarkusApplication {
             }
             backfill = new Backfill(mapper, writer::write, ledger, Backfill.BATCH_SIZE);
         }
+        natives.join();
         Backfill.Summary summary = backfill.run(options.files(), terminal);
         summary.lines().forEach(out::println);
         return summary.exitCode();

@@ -4,11 +4,16 @@ import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.JsonCursor;
 import io.github.eventsstats.store.EventRow;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -45,16 +51,19 @@ final class EventFileReader {
     }
 
     private final EventMapper mapper;
-    private final boolean isal;
+    private final boolean nativeLibraries;
 
     EventFileReader(EventMapper mapper) {
         this(mapper, true);
     }
 
-    /** {@code isal} false inflates with java.util.zip even where ISA-L is there (tests run both). */
-    EventFileReader(EventMapper mapper, boolean isal) {
+    /**
+     * {@code nativeLibraries} false inflates with java.util.zip and makes the line pass in Java even
+     * where ISA-L and simdjson are there (tests run both ways).
+     */
+    EventFileReader(EventMapper mapper, boolean nativeLibraries) {
         this.mapper = mapper;
-        this.isal = isal;
+        this.nativeLibraries = nativeLibraries;
     }
 
     /**
@@ -91,11 +100,11 @@ final class EventFileReader {
         BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(2);
         // Blocks go back for reuse once parsed: fresh memory costs page faults, and a few blocks suffice.
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
-        InputStream in = open(file, bytes, isal);
+        InputStream in = open(file, bytes, nativeLibraries);
         Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
         reader.start();
         String name = file.toString();
-        LineScanner scanner = new LineScanner(mapper.keptTypes());
+        LineScanner scanner = scanner();
         long line = 0;
         try {
             while (true) {
@@ -117,7 +126,7 @@ final class EventFileReader {
                 line += block.lineCount();
                 block.unkept().forEach(counts::unkept);
                 events.addAndGet(counts.read() - before);
-                if (block.bytes().length == BLOCK_SIZE) {
+                if (block.bytes().length == BLOCK_SIZE + 1) {
                     free.offer(block.bytes());
                 }
                 if (block.error() != null) {
@@ -133,10 +142,15 @@ final class EventFileReader {
         }
     }
 
+    private LineScanner scanner() {
+        return new LineScanner(mapper.keptTypes(), nativeLibraries ? SimdLines.NATIVE : null);
+    }
+
     /** The byte-level pass over a block's lines: line ends, UTF-8, and the types that need no parsing. */
     private static Block scan(LineScanner scanner, Block block) {
         byte[] b = block.bytes();
         int end = block.length();
+        scanner.startBlock(b, end);
         long line = 0;
         List<Line> lines = new ArrayList<>();
         Map<String, Long> unkept = new HashMap<>();
@@ -197,7 +211,7 @@ final class EventFileReader {
      * block over, so the two threads share the work whichever of them is the slower.
      */
     private void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
-        LineScanner scanner = new LineScanner(mapper.keptTypes());
+        LineScanner scanner = scanner();
         try {
             byte[] buf = block(free, 0);
             int len = 0;
@@ -205,7 +219,7 @@ final class EventFileReader {
             while (true) {
                 int n;
                 try {
-                    n = in.read(buf, len, buf.length - len);
+                    n = in.read(buf, len, buf.length - 1 - len); // one byte left for the terminator
                 } catch (IOException e) {
                     error = e;
                     break;
@@ -214,7 +228,7 @@ final class EventFileReader {
                     break;
                 }
                 len += n;
-                if (len < buf.length) {
+                if (len < buf.length - 1) {
                     continue;
                 }
                 int cut = lastNewline(buf, len);
@@ -225,7 +239,7 @@ final class EventFileReader {
                 int rest = len - cut - 1;
                 byte[] next = block(free, rest);
                 System.arraycopy(buf, cut + 1, next, 0, rest);
-                Block block = new Block(buf, cut + 1, null, null, 0, null);
+                Block block = whole(buf, cut + 1, null);
                 if (!out.offer(block)) {
                     out.put(scan(scanner, block));
                 }
@@ -234,9 +248,9 @@ final class EventFileReader {
             }
             if (error != null) {
                 // Whole lines before the break load; a partial last line is part of the damage.
-                out.put(new Block(buf, lastNewline(buf, len) + 1, null, null, 0, error));
+                out.put(whole(buf, lastNewline(buf, len) + 1, error));
             } else if (len > 0) {
-                out.put(new Block(buf, len, null, null, 0, null)); // the last line may lack its newline
+                out.put(whole(buf, len, null)); // the last line may lack its newline
             }
             out.put(Block.END);
         } catch (InterruptedException e) {
@@ -244,11 +258,17 @@ final class EventFileReader {
         }
     }
 
-    /** A block with room for more than {@code keep} bytes, reused when one is free. */
+    /** The unscanned block of {@code buf[0, length)}, NUL-terminated for {@link SimdLines#lineEnd}. */
+    private static Block whole(byte[] buf, int length, IOException error) {
+        buf[length] = 0;
+        return new Block(buf, length, null, null, 0, error);
+    }
+
+    /** A block with room for more than {@code keep} bytes and a terminator, reused when one is free. */
     private static byte[] block(BlockingQueue<byte[]> free, int keep) {
         if (keep < BLOCK_SIZE / 2) {
             byte[] b = free.poll();
-            return b != null ? b : new byte[BLOCK_SIZE];
+            return b != null ? b : new byte[BLOCK_SIZE + 1];
         }
         return new byte[keep + BLOCK_SIZE / 2];
     }
@@ -260,6 +280,30 @@ final class EventFileReader {
             }
         }
         return -1;
+    }
+
+    /**
+     * Loads ISA-L and simdjson and calls each once on a few bytes. Linking the first native calls
+     * costs about 0.1 s, which the command pays while it connects to ClickHouse, not in the middle
+     * of the first file.
+     */
+    static void prepareNativeLibraries() {
+        try {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (OutputStream out = new GZIPOutputStream(gz)) {
+                out.write("{}\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            try (InputStream in = IsalGzip.open(new ByteArrayInputStream(gz.toByteArray()), true)) {
+                in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: cannot happen
+        }
+        if (SimdLines.NATIVE != null) {
+            byte[] line = {'{', '}', '\n', 0};
+            SimdLines.NATIVE.validUtf8(line, 3);
+            SimdLines.NATIVE.lineEnd(line, 0, 3);
+        }
     }
 
     /** A gzip file (by its magic bytes, whatever its name) or plain text. */

@@ -14,7 +14,8 @@ import java.util.Set;
  * The byte-level pass over each line, before any JSON parsing: it finds the line's end, checks
  * that the line is UTF-8, and reads the event type from GH Archive's fixed line start
  * ({@code {"id":"…","type":"…"}), so that the ~80% of events the service does not keep are
- * counted without being parsed. Eight bytes are examined at a time while they are plain ASCII.
+ * counted without being parsed. {@link SimdLines} does the byte loops where simdjson is installed;
+ * else eight bytes are examined at a time while they are plain ASCII.
  */
 final class LineScanner {
 
@@ -25,19 +26,39 @@ final class LineScanner {
     private static final byte[] ID_PREFIX = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TYPE_KEY = ",\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
+    private final SimdLines simd;
     private final byte[][] keptNames;
     /** Type names seen, so that counting an unkept event allocates nothing after the first few. */
     private final Map<Integer, String> names = new HashMap<>();
     /** Offset of the first byte of the last scanned line that is not UTF-8, or -1. */
     int invalid;
+    /** The current block is valid UTF-8 and NUL-terminated: line ends come from {@link #simd}. */
+    private boolean simdBlock;
 
     LineScanner(Set<EventType> kept) {
+        this(kept, SimdLines.NATIVE);
+    }
+
+    /** {@code simd} null makes the pass in Java even where simdjson is there (tests run both). */
+    LineScanner(Set<EventType> kept, SimdLines simd) {
+        this.simd = simd;
         keptNames = kept.stream().map(t -> t.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    }
+
+    /**
+     * Starts the pass over a block {@code b[0, end)}: with simdjson, the whole block's UTF-8 is
+     * checked at once, and only a block that fails is checked line by line in Java to find where.
+     */
+    void startBlock(byte[] b, int end) {
+        simdBlock = simd != null && end < b.length && b[end] == 0 && simd.validUtf8(b, end);
     }
 
     /** The index of the first '\n' at or after {@code from}, or {@code end}; sets {@link #invalid}. */
     int lineEnd(byte[] b, int from, int end) {
         invalid = -1;
+        if (simdBlock) {
+            return simd.lineEnd(b, from, end);
+        }
         int i = from;
         while (true) {
             while (i + 8 <= end) {

@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Reading archive files: formats, line handling and bad input, without a database. Gzip is
- * inflated with ISA-L where it is installed; {@link EventFileReaderZlibTest} runs the same with
- * java.util.zip.
+ * inflated with ISA-L and lines checked with simdjson where they are installed;
+ * {@link EventFileReaderPureJavaTest} runs the same in Java only.
  */
 class EventFileReaderTest {
 
-    /** Whether gzip is inflated with ISA-L (when installed). */
-    boolean isal() {
+    /** Whether gzip is inflated with ISA-L and lines checked with simdjson (when installed). */
+    boolean nativeLibraries() {
         return true;
     }
 
@@ -46,7 +46,7 @@ class EventFileReaderTest {
     private Read read(Path file) throws Exception {
         FileCounts counts = new FileCounts();
         List<EventRow> rows = new ArrayList<>();
-        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), isal())
+        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), nativeLibraries())
                 .read(file, counts, rows::add, new AtomicLong(), new AtomicLong());
         return new Read(counts, rows);
     }
@@ -180,7 +180,7 @@ class EventFileReaderTest {
         FileCounts counts = new FileCounts();
         AtomicLong rows = new AtomicLong();
         // A slow sink keeps the queue full, so the reader thread scans blocks too.
-        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), isal()).read(file, counts, row -> {
+        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), nativeLibraries()).read(file, counts, row -> {
             if (rows.incrementAndGet() % 200 == 0) {
                 Thread.sleep(15);
             }
