@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -283,7 +284,7 @@ final class EventFileReader {
     }
 
     /**
-     * Loads ISA-L and simdjson and calls each once on a few bytes. Linking the first native calls
+     * Loads ISA-L, simdjson and libcrypto and calls the first two once on a few bytes. Linking the first native calls
      * costs about 0.1 s, which the command pays while it connects to ClickHouse, not in the middle
      * of the first file.
      */
@@ -299,6 +300,7 @@ final class EventFileReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
+        Objects.requireNonNullElse(NativeSha256.LIB, "sha256 in Java"); // loads and links it
         if (SimdLines.NATIVE != null) {
             byte[] line = {'{', '}', '\n', 0};
             SimdLines.NATIVE.validUtf8(line, 3);
