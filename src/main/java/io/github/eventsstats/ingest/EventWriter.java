@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -73,10 +74,17 @@ public class EventWriter {
     /** The same set of events always gets the same token. */
     static String token(List<EventRow> rows) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            rows.stream().mapToLong(EventRow::eventId).sorted()
-                    .forEach(id -> sha.update(Long.toString(id).concat(",").getBytes(StandardCharsets.US_ASCII)));
-            return "events-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+            long[] ids = new long[rows.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = rows.get(i).eventId();
+            }
+            Arrays.sort(ids);
+            StringBuilder text = new StringBuilder(ids.length * 12);
+            for (long id : ids) {
+                text.append(id).append(',');
+            }
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.US_ASCII));
+            return "events-" + HexFormat.of().formatHex(sha, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

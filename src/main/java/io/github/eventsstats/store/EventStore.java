@@ -5,7 +5,6 @@ import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.data.ClickHouseFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.HashSet;
@@ -58,17 +57,17 @@ public class EventStore {
     }
 
     private static void write(OutputStream raw, List<EventRow> rows, long ingestedAt) throws java.io.IOException {
-        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        RowBinary out = new RowBinary(raw);
         for (EventRow r : rows) {
-            RowBinary.uint64(out, r.eventId());
-            RowBinary.uint8(out, r.type().code());
-            RowBinary.uint64(out, r.repoId());
-            RowBinary.string(out, r.repoName());
-            RowBinary.uint64(out, r.actorId());
-            RowBinary.string(out, r.actorLogin());
-            RowBinary.string(out, r.action());
-            RowBinary.uint32(out, r.createdAt().getEpochSecond());
-            RowBinary.uint64(out, ingestedAt);
+            out.uint64(r.eventId());
+            out.uint8(r.type().code());
+            out.uint64(r.repoId());
+            out.string(r.repoName());
+            out.uint64(r.actorId());
+            out.string(r.actorLogin());
+            out.string(r.action());
+            out.uint32(r.createdAt().getEpochSecond());
+            out.uint64(ingestedAt);
         }
         out.flush();
     }

@@ -2,39 +2,75 @@ package io.github.eventsstats.store;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** Encoders for ClickHouse's RowBinary format: little-endian numbers, LEB128-prefixed strings. */
+/**
+ * An encoder for ClickHouse's RowBinary format (little-endian numbers, LEB128-prefixed strings)
+ * into a buffer of its own: a stream call per byte (BufferedOutputStream takes a lock on each)
+ * cost more than the whole encoding.
+ */
 final class RowBinary {
 
-    private RowBinary() {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final OutputStream out;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+
+    RowBinary(OutputStream out) {
+        this.out = out;
     }
 
-    static void uint8(OutputStream out, int v) throws IOException {
-        out.write(v);
+    void uint8(int v) throws IOException {
+        room(1);
+        buf[pos++] = (byte) v;
     }
 
-    static void uint32(OutputStream out, long v) throws IOException {
-        out.write((int) v);
-        out.write((int) (v >>> 8));
-        out.write((int) (v >>> 16));
-        out.write((int) (v >>> 24));
+    void uint32(long v) throws IOException {
+        room(4);
+        INTS.set(buf, pos, (int) v);
+        pos += 4;
     }
 
-    static void uint64(OutputStream out, long v) throws IOException {
-        for (int i = 0; i < 8; i++) {
-            out.write((int) (v >>> (8 * i)));
-        }
+    void uint64(long v) throws IOException {
+        room(8);
+        LONGS.set(buf, pos, v);
+        pos += 8;
     }
 
-    static void string(OutputStream out, String s) throws IOException {
+    void string(String s) throws IOException {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        room(5);
         long len = bytes.length;
         while ((len & ~0x7FL) != 0) {
-            out.write((int) ((len & 0x7F) | 0x80));
+            buf[pos++] = (byte) ((len & 0x7F) | 0x80);
             len >>>= 7;
         }
-        out.write((int) len);
-        out.write(bytes);
+        buf[pos++] = (byte) len;
+        if (bytes.length > buf.length - pos) {
+            flush();
+            out.write(bytes);
+        } else {
+            System.arraycopy(bytes, 0, buf, pos, bytes.length);
+            pos += bytes.length;
+        }
+    }
+
+    /** Hands what is buffered to the stream, and flushes it. */
+    void flush() throws IOException {
+        out.write(buf, 0, pos);
+        pos = 0;
+        out.flush();
+    }
+
+    private void room(int n) throws IOException {
+        if (buf.length - pos < n) {
+            out.write(buf, 0, pos);
+            pos = 0;
+        }
     }
 }
