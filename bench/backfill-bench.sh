@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Backfill benchmark: loads the same generated GH Archive hour (~200k events, ~2.5 KB each) two
 # ways on this machine, and prints both rates and their ratio:
-#   ours:   java -jar quarkus-run.jar backfill FILE   (the command, with its JVM start-up)
 #   engine: INSERT INTO events ... SELECT ... FROM file(FILE, 'JSONEachRow', ...) WHERE type IN (...)
-#           sent to the same embedded engine, doing the same filter and mapping (no dedup check).
-# Both write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
+#           sent to the same embedded engine, doing the same filter and mapping (no dedup check);
+#   ours:   java $OURS_OPTS -jar quarkus-run.jar backfill FILE, the README's command (load phase,
+#           the time the summary prints, and the whole command with its JVM start-up), and the
+#           same without OURS_OPTS.
+# All write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
 # the `engine` command's, which the backfill uses through DATA_DIR/clickhouse/engine.endpoint.
-# Each way runs RUNS times on emptied tables, alternating; the best run of each counts, and the
-# medians are printed too (on a shared machine a single run can be far off).
+# Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the best
+# and the median of each are printed, the ratio from the medians (on a shared machine a single
+# run can be far off).
 #
 #   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EVENTS=${EVENTS:-200000}
+# The JVM options of "ours", as the README's backfill command has them.
+OURS_OPTS=${OURS_OPTS:--XX:TieredStopAtLevel=1}
 RUNS=${RUNS:-3}
+# Then HOURS hours (that one and HOURS-1 more, generated likewise) in one run each way; 1 skips it.
+HOURS=${HOURS:-4}
 PORT=${PORT:-18199}
 OUT=bench/out
 FILE=$PWD/$OUT/2024-01-15-15.json.gz
@@ -33,6 +40,19 @@ if [[ ! -f "$FILE" || "$(cat "$FILE.events" 2>/dev/null)" != "$EVENTS" ]]; then
   echo "$EVENTS" > "$FILE.events"
 fi
 echo "file: $(du -h "$FILE" | cut -f1) gzip, $(gzip -dc "$FILE" | wc -c | numfmt --to=iec) uncompressed, $EVENTS events"
+# The multi-hour run's files, in a directory of their own for the engine's file() glob.
+HOURS_DIR=$PWD/$OUT/hours
+mkdir -p "$HOURS_DIR"
+ln -sf "$FILE" "$HOURS_DIR/"
+for h in $(seq 16 $((14 + HOURS))); do
+  f=$HOURS_DIR/2024-01-15-$h.json.gz
+  if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
+    echo "== generating $f"
+    "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+      --out "$f" --events "$EVENTS" --seed "$h" --hour "2024-01-15T$h" --first-id $((h * 1000000000)) > /dev/null
+    echo "$EVENTS" > "$f.events"
+  fi
+done
 
 rm -rf "$DATA"
 mkdir -p "$DATA"
@@ -46,7 +66,7 @@ for _ in $(seq 1 120); do
 done
 sql() { curl -sS --fail-with-body "http://127.0.0.1:$PORT/" --data-binary "$1"; }
 
-backfill() { DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" backfill "$@"; }
+backfill() { DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill "$@"; }
 # A first backfill of a one-line file applies the schema.
 TINY=$OUT/bench-schema.json
 echo '{"id":"1","type":"PushEvent","repo":{"name":"o/r"},"created_at":"2020-01-01T00:00:00Z"}' > "$TINY"
@@ -64,46 +84,76 @@ ENGINE_SQL="INSERT INTO github_stats.events
   (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
 SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
        repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
-FROM file('$FILE', 'JSONEachRow',
+FROM file('FILE', 'JSONEachRow',
   'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),
    payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
 WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
 SETTINGS date_time_input_format = 'best_effort'"
 
-best_ours_load=999; best_ours_wall=999; best_engine=999
-all_load=(); all_wall=(); all_engine=()
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
+ours_load=(); ours_wall=(); plain_load=(); plain_wall=(); engine=()
+# One of our runs: load phase (the summary's time) and whole command; checks what it stored.
+ours() {
+  empty
+  local t0 t1 summary
+  t0=$(now)
+  summary=$(DATA_DIR=$DATA "$JAVA" "$@" -jar "$JAR" backfill "${PATHS[@]}" 2>&1)
+  t1=$(now)
+  LOAD=$(sed -n 's/.*bad lines[^;]*; \([0-9.]*\) s .*/\1/p' <<< "$summary")
+  WALL=$(echo "$t1 - $t0" | bc -l)
+  local c
+  c=$(counts)
+  if [[ -n "$ENGINE_COUNTS" && "$c" != "$ENGINE_COUNTS" ]]; then
+    echo "the loads differ:"; echo "ours:   $c"; echo "engine: $ENGINE_COUNTS"; exit 1
+  fi
+}
+ENGINE_COUNTS=
+PATHS=("$FILE")
 for run in $(seq 1 "$RUNS"); do
   empty
   t0=$(now)
-  summary=$(backfill "$FILE" 2>&1)
+  sql "${ENGINE_SQL/FILE/$FILE}"
   t1=$(now)
-  load=$(sed -n 's/.*bad lines[^;]*; \([0-9.]*\) s .*/\1/p' <<< "$summary")
-  wall=$(echo "$t1 - $t0" | bc -l)
-  ours_counts=$(counts)
-  empty
-  t0=$(now)
-  sql "$ENGINE_SQL"
-  t1=$(now)
-  engine=$(echo "$t1 - $t0" | bc -l)
-  engine_counts=$(counts)
-  if [[ "$ours_counts" != "$engine_counts" ]]; then
-    echo "the two loads differ:"; echo "ours:   $ours_counts"; echo "engine: $engine_counts"; exit 1
-  fi
-  printf 'run %d: ours %.2f s load (%.2f s with JVM start), engine %.2f s\n' "$run" "$load" "$wall" "$engine"
-  best_ours_load=$(echo "if ($load < $best_ours_load) $load else $best_ours_load" | bc -l)
-  best_ours_wall=$(echo "if ($wall < $best_ours_wall) $wall else $best_ours_wall" | bc -l)
-  best_engine=$(echo "if ($engine < $best_engine) $engine else $best_engine" | bc -l)
-  all_load+=("$load"); all_wall+=("$wall"); all_engine+=("$engine")
+  engine+=("$(echo "$t1 - $t0" | bc -l)")
+  ENGINE_COUNTS=$(counts)
+  ours $OURS_OPTS; ours_load+=("$LOAD"); ours_wall+=("$WALL")
+  ours; plain_load+=("$LOAD"); plain_wall+=("$WALL")
+  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); without %s %.2f s load (%.2f s command)\n' "$run" \
+    "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "$OURS_OPTS" "${plain_load[-1]}" "${plain_wall[-1]}"
 done
-med_load=$(median "${all_load[@]}"); med_wall=$(median "${all_wall[@]}"); med_engine=$(median "${all_engine[@]}")
 
-echo "== stored (both ways): $(tr '\n' ' ' <<< "$ours_counts")"
-printf 'ours (load):            %6.2f s  %'"'"'10.0f events/s\n' "$best_ours_load" "$(echo "$EVENTS / $best_ours_load" | bc -l)"
-printf 'ours (command, JVM incl.): %3.2f s  %'"'"'10.0f events/s\n' "$best_ours_wall" "$(echo "$EVENTS / $best_ours_wall" | bc -l)"
-printf 'engine (INSERT SELECT): %6.2f s  %'"'"'10.0f events/s\n' "$best_engine" "$(echo "$EVENTS / $best_engine" | bc -l)"
-printf 'speed ratio ours/engine (engine time / our time): %.2fx (load), %.2fx (command)\n' \
-  "$(echo "$best_engine / $best_ours_load" | bc -l)" "$(echo "$best_engine / $best_ours_wall" | bc -l)"
-printf 'medians of %d runs: ours %.2f s load, %.2f s command; engine %.2f s; ratio %.2fx (load)\n' "$RUNS" \
-  "$med_load" "$med_wall" "$med_engine" "$(echo "$med_engine / $med_load" | bc -l)"
+echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
+echo "                               best of $RUNS              median of $RUNS"
+row() { printf '%-30s %6.2f s %s/s   %6.2f s\n' "$1" "$(best "${@:2}")" "$(rate "$(best "${@:2}")")" "$(median "${@:2}")"; }
+row "engine (INSERT SELECT)" "${engine[@]}"
+row "ours, load" "${ours_load[@]}"
+row "ours, command (JVM start incl.)" "${ours_wall[@]}"
+row "ours without the flag, load" "${plain_load[@]}"
+row "ours without the flag, command" "${plain_wall[@]}"
+ratio() { echo "$(median "${engine[@]}") / $(median "$@")" | bc -l; }
+printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; without the flag %.2fx load\n' \
+  "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${plain_load[@]}")"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if (( HOURS > 1 )); then
+  echo "== $HOURS hours in one run each way ($((HOURS * EVENTS)) events)"
+  PATHS=("$HOURS_DIR"/*.json.gz)
+  multi_ours=(); multi_engine=(); ENGINE_COUNTS=
+  for run in $(seq 1 "$RUNS"); do
+    empty
+    t0=$(now)
+    sql "${ENGINE_SQL/FILE/$HOURS_DIR/*.json.gz}"
+    t1=$(now)
+    multi_engine+=("$(echo "$t1 - $t0" | bc -l)")
+    ENGINE_COUNTS=$(counts)
+    ours $OURS_OPTS; multi_ours+=("$LOAD")
+    printf 'run %d: engine %.2f s; ours %.2f s load\n' "$run" "${multi_engine[-1]}" "${multi_ours[-1]}"
+  done
+  EVENTS=$((HOURS * EVENTS))
+  row "engine (one INSERT, file glob)" "${multi_engine[@]}"
+  row "ours, load" "${multi_ours[@]}"
+  printf 'speed ratio ours/engine over %d hours (medians): %.2fx\n' "$HOURS" \
+    "$(echo "$(median "${multi_engine[@]}") / $(median "${multi_ours[@]}")" | bc -l)"
+fi
