@@ -12,11 +12,11 @@ import java.nio.charset.StandardCharsets;
  * A forward-only JSON reader over UTF-8 bytes, made for events: the mapper reads the few fields a
  * row needs, and everything else is skipped with its syntax checked but nothing decoded, no field
  * name looked up and no number converted. Most of an event's bytes are such skipped values (a pull
- * request event carries the whole pull request), which is why this is several times faster than a
- * general streaming parser, and why one malformed event costs only itself.
+ * request event carries the whole pull request), so this costs much less than a general streaming
+ * parser, which tokenizes all of them.
  *
  * <p>Usage follows the document: {@link #beginObject} then {@link #nextField} until it returns
- * false, and {@link #beginArray} then {@link #nextElement} likewise; a value is read with
+ * {@link #END}, and {@link #beginArray} then {@link #nextElement} until false; a value is read with
  * {@link #readString}, {@link #readLong} or {@link #skipValue}. Any syntax error throws
  * {@link MalformedJsonException} with the column.
  */
