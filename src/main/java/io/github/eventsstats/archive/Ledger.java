@@ -46,9 +46,9 @@ class Ledger {
     }
 
     /**
-     * The file's sha256, in hex: with OpenSSL's libcrypto over the mapped file where it is there
-     * (SHA extensions, no JIT warm-up: ~45 ms for an 80 MB hour, against ~130 ms from a fresh
-     * JVM's MessageDigest, on the cores the load needs), else with MessageDigest.
+     * The file's sha256, in hex: with OpenSSL's libcrypto where it is there (SHA extensions, no JIT
+     * warm-up: ~60 ms for an 80 MB hour, against ~130 ms from a fresh JVM's MessageDigest, on the
+     * cores the load needs), else with MessageDigest.
      */
     static String sha256(Path file) throws IOException {
         byte[] digest = NativeSha256.LIB != null ? NativeSha256.LIB.digest(file) : javaSha256(file);
