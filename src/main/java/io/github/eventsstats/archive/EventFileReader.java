@@ -1,5 +1,6 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.Sha256;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.JsonCursor;
 import io.github.eventsstats.store.EventRow;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,9 +297,7 @@ final class EventFileReader {
             try (InputStream in = IsalGzip.open(new ByteArrayInputStream(gz.toByteArray()), true)) {
                 in.readAllBytes();
             }
-            if (NativeSha256.LIB != null) {
-                NativeSha256.LIB.digest(Channels.newChannel(new ByteArrayInputStream(gz.toByteArray())));
-            }
+            Sha256.of(gz.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }

@@ -1,13 +1,12 @@
 package io.github.eventsstats.ingest;
 
+import io.github.eventsstats.Sha256;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,20 +72,16 @@ public class EventWriter {
 
     /** The same set of events always gets the same token. */
     static String token(List<EventRow> rows) {
-        try {
-            long[] ids = new long[rows.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = rows.get(i).eventId();
-            }
-            Arrays.sort(ids);
-            StringBuilder text = new StringBuilder(ids.length * 12);
-            for (long id : ids) {
-                text.append(id).append(',');
-            }
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.US_ASCII));
-            return "events-" + HexFormat.of().formatHex(sha, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        long[] ids = new long[rows.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rows.get(i).eventId();
         }
+        Arrays.sort(ids);
+        StringBuilder text = new StringBuilder(ids.length * 12);
+        for (long id : ids) {
+            text.append(id).append(',');
+        }
+        return "events-" + HexFormat.of().formatHex(Sha256.of(text.toString().getBytes(StandardCharsets.US_ASCII)), 0, 16);
     }
+
 }
