@@ -284,9 +284,9 @@ final class EventFileReader {
     }
 
     /**
-     * Loads ISA-L, simdjson and libcrypto and calls each once on a few bytes. Linking the first native calls
-     * costs about 0.1 s, which the command pays while it connects to ClickHouse, not in the middle
-     * of the first file.
+     * Loads ISA-L, simdjson and libcrypto and calls each once on a few bytes. Linking the first
+     * native calls costs about 0.1 s, which the command pays while it connects to ClickHouse, not in
+     * the middle of the first file.
      */
     static void prepareNativeLibraries() {
         try {
