@@ -3,9 +3,11 @@
 # ways on this machine, and prints both rates and their ratio:
 #   engine: INSERT INTO events ... SELECT ... FROM file(FILE, 'JSONEachRow', ...) WHERE type IN (...)
 #           sent to the same embedded engine, doing the same filter and mapping (no dedup check);
-#   ours:   java $OURS_OPTS -jar quarkus-run.jar backfill FILE, the README's command (load phase,
-#           the time the summary prints, and the whole command with its JVM start-up), and the
-#           same without OURS_OPTS.
+#   ours:   java -jar quarkus-run.jar backfill FILE, the README's command (load phase, the time
+#           the summary prints, and the whole command with its JVM start-up); the same with
+#           $C1_OPTS (C1 only from the JVM's start, not only from the command's); and with the
+#           JVM's default JIT ($C2_OPTS: any JIT option turns the command's C1-only directive
+#           off; see archive/QuickCompiler).
 # All write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
 # the `engine` command's, which the backfill uses through DATA_DIR/clickhouse/engine.endpoint.
 # Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the best
@@ -17,8 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EVENTS=${EVENTS:-200000}
-# The JVM options of "ours", as the README's backfill command has them.
-OURS_OPTS=${OURS_OPTS:--XX:TieredStopAtLevel=1}
+C1_OPTS=-XX:TieredStopAtLevel=1
+C2_OPTS=-XX:+TieredCompilation
 RUNS=${RUNS:-3}
 # Then HOURS hours (that one and HOURS-1 more, generated likewise) in one run each way; 1 skips it.
 HOURS=${HOURS:-4}
@@ -93,7 +95,7 @@ SETTINGS date_time_input_format = 'best_effort'"
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
-ours_load=(); ours_wall=(); plain_load=(); plain_wall=(); engine=()
+ours_load=(); ours_wall=(); c1_load=(); c1_wall=(); c2_load=(); c2_wall=(); engine=()
 # One of our runs: load phase (the summary's time) and whole command; checks what it stored.
 ours() {
   empty
@@ -118,23 +120,27 @@ for run in $(seq 1 "$RUNS"); do
   t1=$(now)
   engine+=("$(echo "$t1 - $t0" | bc -l)")
   ENGINE_COUNTS=$(counts)
-  ours $OURS_OPTS; ours_load+=("$LOAD"); ours_wall+=("$WALL")
-  ours; plain_load+=("$LOAD"); plain_wall+=("$WALL")
-  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); without %s %.2f s load (%.2f s command)\n' "$run" \
-    "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "$OURS_OPTS" "${plain_load[-1]}" "${plain_wall[-1]}"
+  ours; ours_load+=("$LOAD"); ours_wall+=("$WALL")
+  ours $C1_OPTS; c1_load+=("$LOAD"); c1_wall+=("$WALL")
+  ours $C2_OPTS; c2_load+=("$LOAD"); c2_wall+=("$WALL")
+  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); %s %.2f s (%.2f s); with C2 %.2f s (%.2f s)\n' \
+    "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "$C1_OPTS" "${c1_load[-1]}" "${c1_wall[-1]}" \
+    "${c2_load[-1]}" "${c2_wall[-1]}"
 done
 
 echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
-echo "                               best of $RUNS              median of $RUNS"
-row() { printf '%-30s %6.2f s %s/s   %6.2f s\n' "$1" "$(best "${@:2}")" "$(rate "$(best "${@:2}")")" "$(median "${@:2}")"; }
+printf '%-44s best of %d              median of %d\n' "" "$RUNS" "$RUNS"
+row() { printf '%-44s %6.2f s %s/s   %6.2f s\n' "$1" "$(best "${@:2}")" "$(rate "$(best "${@:2}")")" "$(median "${@:2}")"; }
 row "engine (INSERT SELECT)" "${engine[@]}"
 row "ours, load" "${ours_load[@]}"
 row "ours, command (JVM start incl.)" "${ours_wall[@]}"
-row "ours without the flag, load" "${plain_load[@]}"
-row "ours without the flag, command" "${plain_wall[@]}"
+row "ours $C1_OPTS, load" "${c1_load[@]}"
+row "ours $C1_OPTS, command" "${c1_wall[@]}"
+row "ours with C2, load" "${c2_load[@]}"
+row "ours with C2, command" "${c2_wall[@]}"
 ratio() { echo "$(median "${engine[@]}") / $(median "$@")" | bc -l; }
-printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; without the flag %.2fx load\n' \
-  "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${plain_load[@]}")"
+printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; with C2 %.2fx load\n' \
+  "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${c2_load[@]}")"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if (( HOURS > 1 )); then
@@ -148,7 +154,7 @@ if (( HOURS > 1 )); then
     t1=$(now)
     multi_engine+=("$(echo "$t1 - $t0" | bc -l)")
     ENGINE_COUNTS=$(counts)
-    ours $OURS_OPTS; multi_ours+=("$LOAD")
+    ours; multi_ours+=("$LOAD")
     printf 'run %d: engine %.2f s; ours %.2f s load\n' "$run" "${multi_engine[-1]}" "${multi_ours[-1]}"
   done
   EVENTS=$((HOURS * EVENTS))

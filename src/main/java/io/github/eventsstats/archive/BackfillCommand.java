@@ -43,6 +43,7 @@ public class BackfillCommand implements QuarkusApplication {
 
     /** Entry point from {@code Main}: checks the arguments, then starts Quarkus without HTTP or poller. */
     public static void launch(String... args) {
+        QuickCompiler.start();
         try {
             if (parse(args) == null) {
                 System.out.println(USAGE);
@@ -152,6 +153,7 @@ public class BackfillCommand implements QuarkusApplication {
             backfill = new Backfill(mapper, writer::write, ledger, Backfill.BATCH_SIZE);
         }
         natives.join();
+        QuickCompiler.await();
         Backfill.Summary summary = backfill.run(options.files(), terminal);
         summary.lines().forEach(out::println);
         return summary.exitCode();
