@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Usage follows the document: {@link #beginObject} then {@link #nextField} until it returns
  * {@link #END}, and {@link #beginArray} then {@link #nextElement} until false; a value is read with
  * {@link #readString}, {@link #readLong} or {@link #skipValue}. Any syntax error throws
- * {@link MalformedJsonException} with the column.
+ * {@link MalformedJsonException} with the column. Decoded strings must be UTF-8; skipped ones are
+ * not checked (the backfill's line pass checks every byte first, and GitHub's API sends UTF-8).
  */
 public final class JsonCursor {
 
