@@ -35,11 +35,7 @@ final class LineScanner {
     /** The current block is valid UTF-8 and NUL-terminated: line ends come from {@link #simd}. */
     private boolean simdBlock;
 
-    LineScanner(Set<EventType> kept) {
-        this(kept, SimdLines.NATIVE);
-    }
-
-    /** {@code simd} null makes the pass in Java even where simdjson is there (tests run both). */
+    /** {@code simd} null makes the pass in Java (where simdjson is missing, and in tests). */
     LineScanner(Set<EventType> kept, SimdLines simd) {
         this.simd = simd;
         keptNames = kept.stream().map(t -> t.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 class LineScannerTest {
 
-    private final LineScanner scanner = new LineScanner(EnumSet.allOf(EventType.class));
+    private final LineScanner scanner = new LineScanner(EnumSet.allOf(EventType.class), null);
 
     private int invalidAt(byte[] line) {
         scanner.lineEnd(line, 0, line.length);
@@ -54,7 +54,7 @@ class LineScannerTest {
 
     @Test
     void aTypeOutsideTheKeptSetIsUnkept() {
-        LineScanner onlyWatch = new LineScanner(EnumSet.of(EventType.WatchEvent));
+        LineScanner onlyWatch = new LineScanner(EnumSet.of(EventType.WatchEvent), null);
         byte[] b = "{\"id\":\"5\",\"type\":\"IssuesEvent\"}".getBytes(StandardCharsets.UTF_8);
         assertEquals("IssuesEvent", onlyWatch.unkeptType(b, 0, b.length));
     }
