@@ -102,21 +102,44 @@ public final class JsonCursor {
      * code small, which matters as much as its speed for a load that lasts a second.
      */
     public int nextField(byte[][] names) throws MalformedJsonException {
+        if (!more('}')) {
+            return END;
+        }
+        name();
+        return nameEscaped ? matchDecoded(names) : match(names);
+    }
+
+    /** Like {@link #nextField} for an array: true when an element is next, false after the ']'. */
+    public boolean nextElement() throws MalformedJsonException {
+        boolean afterComma = !first;
+        if (!more(']')) {
+            return false;
+        }
+        if (afterComma && peek() < 0) {
+            throw error("unexpected end of input");
+        }
+        return true;
+    }
+
+    /**
+     * In the object or array being read: false when {@code close} ends it (consumed), true when a
+     * member follows (the comma before it, if any, consumed).
+     */
+    private boolean more(char close) throws MalformedJsonException {
         int c = peek();
-        if (c == '}') {
+        if (c == close) {
             pos++;
             first = false;
-            return END;
+            return false;
         }
         if (!first) {
             if (c != ',') {
-                throw error("expected ',' or '}'");
+                throw error("expected ',' or '" + close + "'");
             }
             pos++;
         }
         first = false;
-        name();
-        return nameEscaped ? matchDecoded(names) : match(names);
+        return true;
     }
 
     /** Reads {@code "name" :}, noting where the name is. */
@@ -160,27 +183,6 @@ public final class JsonCursor {
             }
         }
         return OTHER;
-    }
-
-    /** Like {@link #nextField} for an array: true when an element is next, false after the ']'. */
-    public boolean nextElement() throws MalformedJsonException {
-        int c = peek();
-        if (c == ']') {
-            pos++;
-            first = false;
-            return false;
-        }
-        if (!first) {
-            if (c != ',') {
-                throw error("expected ',' or ']'");
-            }
-            pos++;
-            if (peek() < 0) {
-                throw error("unexpected end of input");
-            }
-        }
-        first = false;
-        return true;
     }
 
     /** The string value next, decoded; throws when the value is not a string. */
