@@ -42,18 +42,21 @@ if [[ ! -f "$FILE" || "$(cat "$FILE.events" 2>/dev/null)" != "$EVENTS" ]]; then
   echo "$EVENTS" > "$FILE.events"
 fi
 echo "file: $(du -h "$FILE" | cut -f1) gzip, $(gzip -dc "$FILE" | wc -c | numfmt --to=iec) uncompressed, $EVENTS events"
-# The multi-hour run's files, in a directory of their own for the engine's file() glob.
-HOURS_DIR=$PWD/$OUT/hours
-mkdir -p "$HOURS_DIR"
-ln -sf "$FILE" "$HOURS_DIR/"
+# The multi-hour run's files: generated in $OUT/hours, linked into a directory that holds exactly
+# HOURS of them for the engine's file() glob.
+HOURS_DIR=$PWD/$OUT/hours-run
+rm -rf "$HOURS_DIR"
+mkdir -p "$HOURS_DIR" "$OUT/hours"
+ln -s "$FILE" "$HOURS_DIR/"
 for h in $(seq 16 $((14 + HOURS))); do
-  f=$HOURS_DIR/2024-01-15-$h.json.gz
+  f=$PWD/$OUT/hours/2024-01-15-$h.json.gz
   if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
     echo "== generating $f"
     "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
       --out "$f" --events "$EVENTS" --seed "$h" --hour "2024-01-15T$h" --first-id $((h * 1000000000)) > /dev/null
     echo "$EVENTS" > "$f.events"
   fi
+  ln -s "$f" "$HOURS_DIR/"
 done
 
 rm -rf "$DATA"
@@ -111,15 +114,20 @@ ours() {
     echo "the loads differ:"; echo "ours:   $c"; echo "engine: $ENGINE_COUNTS"; exit 1
   fi
 }
+# The engine's own load of the files matching $1: its time in ENGINE_TIME, what it stored in ENGINE_COUNTS.
+engine_load() {
+  empty
+  local t0 t1
+  t0=$(now)
+  sql "${ENGINE_SQL/FILE/$1}"
+  t1=$(now)
+  ENGINE_TIME=$(echo "$t1 - $t0" | bc -l)
+  ENGINE_COUNTS=$(counts)
+}
 ENGINE_COUNTS=
 PATHS=("$FILE")
 for run in $(seq 1 "$RUNS"); do
-  empty
-  t0=$(now)
-  sql "${ENGINE_SQL/FILE/$FILE}"
-  t1=$(now)
-  engine+=("$(echo "$t1 - $t0" | bc -l)")
-  ENGINE_COUNTS=$(counts)
+  engine_load "$FILE"; engine+=("$ENGINE_TIME")
   ours; ours_load+=("$LOAD"); ours_wall+=("$WALL")
   ours $C1_OPTS; c1_load+=("$LOAD"); c1_wall+=("$WALL")
   ours $C2_OPTS; c2_load+=("$LOAD"); c2_wall+=("$WALL")
@@ -148,12 +156,7 @@ if (( HOURS > 1 )); then
   PATHS=("$HOURS_DIR"/*.json.gz)
   multi_ours=(); multi_engine=(); ENGINE_COUNTS=
   for run in $(seq 1 "$RUNS"); do
-    empty
-    t0=$(now)
-    sql "${ENGINE_SQL/FILE/$HOURS_DIR/*.json.gz}"
-    t1=$(now)
-    multi_engine+=("$(echo "$t1 - $t0" | bc -l)")
-    ENGINE_COUNTS=$(counts)
+    engine_load "$HOURS_DIR/*.json.gz"; multi_engine+=("$ENGINE_TIME")
     ours; multi_ours+=("$LOAD")
     printf 'run %d: engine %.2f s; ours %.2f s load\n' "$run" "${multi_engine[-1]}" "${multi_ours[-1]}"
   done
