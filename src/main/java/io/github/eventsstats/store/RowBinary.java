@@ -52,7 +52,7 @@ final class RowBinary {
         }
         buf[pos++] = (byte) len;
         if (bytes.length > buf.length - pos) {
-            flush();
+            drain();
             out.write(bytes);
         } else {
             System.arraycopy(bytes, 0, buf, pos, bytes.length);
@@ -62,15 +62,18 @@ final class RowBinary {
 
     /** Hands what is buffered to the stream, and flushes it. */
     void flush() throws IOException {
-        out.write(buf, 0, pos);
-        pos = 0;
+        drain();
         out.flush();
     }
 
     private void room(int n) throws IOException {
         if (buf.length - pos < n) {
-            out.write(buf, 0, pos);
-            pos = 0;
+            drain();
         }
+    }
+
+    private void drain() throws IOException {
+        out.write(buf, 0, pos);
+        pos = 0;
     }
 }
