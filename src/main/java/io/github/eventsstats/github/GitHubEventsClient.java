@@ -9,7 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,9 +26,11 @@ public class GitHubEventsClient {
 
     private final GitHubConfig config;
     private final HttpClient http;
+    private final InstantSource clock;
 
-    GitHubEventsClient(GitHubConfig config) {
+    GitHubEventsClient(GitHubConfig config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
@@ -84,7 +86,7 @@ public class GitHubEventsClient {
         config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
         HttpResponse<byte[]> response = sendWithin(request.build());
         return GitHubHeaders.page(response.statusCode(), response.body(),
-                name -> response.headers().firstValue(name).orElse(null), Instant.now());
+                name -> response.headers().firstValue(name).orElse(null), clock.instant());
     }
 
     /**

@@ -28,8 +28,6 @@ public class PollState {
     public String lastOutcome;
     public int consecutiveFailures;
     public RateLimitSnapshot rateLimit;
-    /** The largest event id seen; GitHub's ids grow with time. */
-    public long highWatermark;
     /** The most recent ids seen, oldest first, for the early stop and dedup after a restart. */
     public List<Long> recentIds = new ArrayList<>();
 
@@ -44,7 +42,6 @@ public class PollState {
             if (known.add(id)) {
                 all.addLast(id);
             }
-            highWatermark = Math.max(highWatermark, id);
         }
         while (all.size() > keep) {
             all.removeFirst();
@@ -52,18 +49,11 @@ public class PollState {
         recentIds = new ArrayList<>(all);
     }
 
-    /** Remembered, or older than everything remembered (so it was seen before the memory's horizon). */
+    /**
+     * Remembered. Only equality counts: event ids are not ordered by time (types draw from
+     * different ranges, which have restarted lower), so an id below the remembered ones says nothing.
+     */
     public boolean seen(long id) {
-        if (recentIds.isEmpty()) {
-            return false;
-        }
-        long oldest = Long.MAX_VALUE;
-        for (long r : recentIds) {
-            if (r == id) {
-                return true;
-            }
-            oldest = Math.min(oldest, r);
-        }
-        return id < oldest;
+        return recentIds.contains(id);
     }
 }

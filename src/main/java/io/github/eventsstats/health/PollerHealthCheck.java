@@ -8,9 +8,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
-import java.time.Duration;
-import java.time.Instant;
-
 /**
  * The poller's health, in the wellness group (/q/health/well, and /q/health): DOWN when the last
  * successful poll is more than three intervals old, except while GitHub told us to wait. It is
@@ -21,7 +18,6 @@ import java.time.Instant;
 public class PollerHealthCheck implements HealthCheck {
 
     private final EventsPoller poller;
-    private final Instant startedAt = Instant.now();
 
     PollerHealthCheck(EventsPoller poller) {
         this.poller = poller;
@@ -34,16 +30,11 @@ public class PollerHealthCheck implements HealthCheck {
             return b.up().withData("disabled", true).build();
         }
         PollState s = poller.state();
-        Instant now = Instant.now();
-        // Before the first success of this run, the clock starts at start-up.
-        Instant reference = s.lastSuccessAt != null && s.lastSuccessAt.isAfter(startedAt) ? s.lastSuccessAt : startedAt;
-        Duration interval = poller.interval(); // the one polls keep, POLLER_MIN_INTERVAL included
-        boolean waitingAsTold = s.waitReason == PollState.Wait.RATE_LIMIT || s.waitReason == PollState.Wait.RETRY_AFTER;
-        boolean overdue = !waitingAsTold && Duration.between(reference, now).compareTo(interval.multipliedBy(3)) > 0;
+        boolean overdue = poller.overdue();
         b.withData("last_success_at", String.valueOf(s.lastSuccessAt))
                 .withData("next_poll_at", String.valueOf(s.nextPollAt))
                 .withData("waiting_for", s.waitReason.name().toLowerCase())
-                .withData("interval_seconds", interval.toSeconds())
+                .withData("interval_seconds", poller.interval().toSeconds()) // POLLER_MIN_INTERVAL included
                 .withData("consecutive_failures", s.consecutiveFailures)
                 .withData("backlog_events", poller.backlogSize())
                 .withData("overdue", overdue);

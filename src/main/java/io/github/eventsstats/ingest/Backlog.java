@@ -6,17 +6,22 @@ import io.github.eventsstats.JsonFiles;
 import io.github.eventsstats.store.EventRow;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rows fetched but not yet stored because ClickHouse did not take them. Mirrored to a spool file
- * (atomic rewrite on every change) so a restart does not lose them. Bounded: the poller stops
- * fetching while it is full rather than drop what it already has.
+ * Rows fetched but not yet stored because ClickHouse did not take them, mirrored to a spool file
+ * (one JSON row a line) so a restart does not lose them. New rows are appended; the file is
+ * deleted once everything is stored, and rewritten whole only when an append failed half-way or
+ * part of it was stored. Bounded: the poller stops fetching while it is full rather than drop
+ * what it already has.
  */
 public final class Backlog {
 
@@ -26,6 +31,8 @@ public final class Backlog {
     private final ObjectMapper json;
     private final int max;
     private List<EventRow> rows = new ArrayList<>();
+    /** The file may not hold exactly {@link #rows} (an append failed): rewrite it on the next change. */
+    private boolean rewrite;
 
     public Backlog(Path spool, ObjectMapper json, int max) {
         this.spool = spool;
@@ -35,21 +42,56 @@ public final class Backlog {
 
     public synchronized void load() {
         rows = new ArrayList<>();
+        rewrite = false;
         if (!Files.exists(spool)) {
             return;
         }
         try {
-            rows = new ArrayList<>(json.readValue(spool.toFile(), new TypeReference<List<EventRow>>() { }));
+            byte[] content = Files.readAllBytes(spool);
+            String text = new String(content, StandardCharsets.UTF_8);
+            if (text.stripLeading().startsWith("[")) {
+                // The spool of earlier versions: one JSON array, rewritten as lines on the next change.
+                rows = new ArrayList<>(json.readValue(content, new TypeReference<List<EventRow>>() { }));
+                rewrite = true;
+            } else {
+                readLines(text);
+            }
             LOG.infof("ingest backlog: %d events from %s waiting to be stored", rows.size(), spool);
         } catch (IOException e) {
-            Path aside = spool.resolveSibling(spool.getFileName() + ".corrupt-" + System.currentTimeMillis());
-            try {
-                Files.move(spool, aside);
-            } catch (IOException ignored) {
-                // reported below either way
-            }
+            Path aside = moveAside(spool);
             LOG.errorf("ingest backlog spool %s unreadable (%s); moved to %s", spool, e.getMessage(), aside.getFileName());
         }
+    }
+
+    /** Lines that do not read (a crash mid-append cuts the last one) are kept aside, not dropped silently. */
+    private void readLines(String text) throws IOException {
+        List<String> bad = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                rows.add(json.readValue(line, EventRow.class));
+            } catch (IOException e) {
+                bad.add(line);
+            }
+        }
+        if (!bad.isEmpty()) {
+            Path aside = spool.resolveSibling(spool.getFileName() + ".corrupt-" + System.currentTimeMillis());
+            Files.write(aside, bad, StandardCharsets.UTF_8);
+            LOG.errorf("ingest backlog spool %s: %d unreadable line(s) moved to %s", spool, bad.size(), aside.getFileName());
+            rewrite = true;
+        }
+    }
+
+    private static Path moveAside(Path file) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        try {
+            Files.move(file, aside);
+        } catch (IOException ignored) {
+            // reported by the caller either way
+        }
+        return aside;
     }
 
     public synchronized int size() {
@@ -66,24 +108,46 @@ public final class Backlog {
 
     public synchronized void add(List<EventRow> more) {
         rows.addAll(more);
-        persist();
+        try {
+            if (rewrite) {
+                rewriteWhole();
+            } else {
+                Files.createDirectories(spool.toAbsolutePath().getParent());
+                Files.write(spool, lines(more), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            rewrite = true; // a half-written append must not run into the next one
+            throw new UncheckedIOException("cannot write the ingest backlog spool " + spool, e);
+        }
     }
 
     /** Removes the first {@code n} rows, once they are stored. */
     public synchronized void drop(int n) {
         rows = new ArrayList<>(rows.subList(n, rows.size()));
-        persist();
-    }
-
-    private void persist() {
         try {
             if (rows.isEmpty()) {
                 Files.deleteIfExists(spool);
-                return;
+                rewrite = false;
+            } else {
+                rewriteWhole();
             }
-            JsonFiles.writeAtomically(json, spool, rows);
         } catch (IOException e) {
+            rewrite = true;
             throw new UncheckedIOException("cannot write the ingest backlog spool " + spool, e);
         }
+    }
+
+    private void rewriteWhole() throws IOException {
+        JsonFiles.writeAtomically(spool, lines(rows));
+        rewrite = false;
+    }
+
+    private byte[] lines(List<EventRow> batch) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 256);
+        for (EventRow row : batch) {
+            json.writeValue(out, row);
+            out.write('\n');
+        }
+        return out.toByteArray();
     }
 }

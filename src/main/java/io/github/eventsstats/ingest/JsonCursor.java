@@ -63,6 +63,38 @@ public final class JsonCursor {
         this.pos = offset;
     }
 
+    /**
+     * {@code json[from, to)}, a value this cursor has read, on one line: the whitespace between
+     * tokens dropped when the value spans lines (a pretty-printed page), every other byte as sent.
+     */
+    public static byte[] oneLine(byte[] json, int from, int to) {
+        boolean multiLine = false;
+        for (int i = from; i < to && !multiLine; i++) {
+            multiLine = json[i] == '\n' || json[i] == '\r';
+        }
+        if (!multiLine) {
+            return java.util.Arrays.copyOfRange(json, from, to);
+        }
+        byte[] out = new byte[to - from];
+        int n = 0;
+        boolean inString = false;
+        for (int i = from; i < to; i++) {
+            byte c = json[i];
+            if (inString) {
+                out[n++] = c;
+                if (c == '\\') {
+                    out[n++] = json[++i]; // the escaped byte, a quote included
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                out[n++] = c;
+                inString = c == '"';
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /** The offset of the next unread byte in the array. */
     public int position() {
         return pos;

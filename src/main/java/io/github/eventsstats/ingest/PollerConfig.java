@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The Events API poller. */
 @ConfigMapping(prefix = "poller")
@@ -15,13 +16,16 @@ public interface PollerConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** POLLER_EVENT_TYPES: the event types stored; others are only counted. */
-    @WithDefault("WatchEvent,PullRequestEvent,IssuesEvent")
-    List<String> eventTypes();
+    /** POLLER_EVENT_TYPES: the event types stored; others are only counted. Unset: every type the service stores. */
+    Optional<List<String>> eventTypes();
 
     /** POLLER_STATE_FILE. */
-    @WithDefault("${data.dir:data}/client-state.json")
+    @WithDefault("${data.dir}/client-state.json")
     Path stateFile();
+
+    /** POLLER_BACKLOG_FILE: events fetched but not yet stored, one JSON row a line. */
+    @WithDefault("${data.dir}/ingest-backlog.json")
+    Path backlogFile();
 
     /** POLLER_RATE_LIMIT_RESERVE: requests left untouched; below it the poller sleeps until the reset. */
     @WithDefault("5")

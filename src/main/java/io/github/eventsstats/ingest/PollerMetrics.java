@@ -7,13 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 
 /** The poller's Micrometer meters. */
 final class PollerMetrics {
 
     private final MeterRegistry registry;
 
-    PollerMetrics(MeterRegistry registry, EventsPoller poller) {
+    PollerMetrics(MeterRegistry registry, EventsPoller poller, InstantSource clock) {
         this.registry = registry;
         Gauge.builder("github.ratelimit.remaining", poller, p -> {
             PollState.RateLimitSnapshot r = p.state().rateLimit;
@@ -23,14 +24,14 @@ final class PollerMetrics {
                 .description("Poll interval asked for by X-Poll-Interval").register(registry);
         Gauge.builder("github.poll.last.success.age.seconds", poller, p -> {
             Instant last = p.state().lastSuccessAt;
-            return last == null ? Double.NaN : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+            return last == null ? Double.NaN : Duration.between(last, clock.instant()).toMillis() / 1000.0;
         }).description("Seconds since the last successful poll").register(registry);
         Gauge.builder("ingest.backlog.events", poller, EventsPoller::backlogSize)
                 .description("Fetched events waiting for ClickHouse").register(registry);
     }
 
-    void poll(EventsPoller.Outcome outcome) {
-        Counter.builder("github.poll").tag("outcome", outcome.name().toLowerCase())
+    void poll(PollPlanner.Outcome outcome) {
+        Counter.builder("github.poll").tag("outcome", outcome.tag())
                 .description("Polls of the Events API by outcome").register(registry).increment();
     }
 

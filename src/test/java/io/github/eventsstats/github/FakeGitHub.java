@@ -8,44 +8,65 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A scripted GitHub at the HTTP edge: answers {@code /events} from a queue of canned responses
- * (then, by default, 304) and records every request it received.
+ * (then, by default, 304) and records every request it received, stamped by the test's clock.
  */
 public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
 
     public static final String TOKEN = "ghp_FAKE_TOKEN_must_never_be_logged_1234567890";
     public static FakeGitHub instance;
 
+    /** How a reply is held back. */
+    public enum Hold {
+        /** Answered at once. */
+        NONE,
+        /** Nothing is sent until {@link #release()}: the client's timeout ends the exchange. */
+        HEADERS,
+        /** Headers and half the body are sent, the rest only after {@link #release()}. */
+        BODY
+    }
+
     /**
-     * A canned answer; {@code delayMs} holds it back (to provoke timeouts or race a kill), and
-     * {@code trickleMs} spreads the body over that long after prompt headers.
+     * A canned answer; {@code takes} moves the test's clock on while it is being answered (an
+     * answer that arrives later than it was asked for).
      */
-    public record Reply(int status, String body, Map<String, String> headers, long delayMs, long trickleMs) {
-        public Reply(int status, String body, Map<String, String> headers, long delayMs) {
-            this(status, body, headers, delayMs, 0);
+    public record Reply(int status, String body, Map<String, String> headers, Hold hold, Duration takes) {
+        public Reply(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, Hold.NONE, Duration.ZERO);
         }
 
         public Reply header(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Reply(status, body, h, delayMs, trickleMs);
+            return new Reply(status, body, h, hold, takes);
         }
 
-        public Reply delayed(long ms) {
-            return new Reply(status, body, headers, ms, trickleMs);
+        /** Held until {@link #release()}: longer than any request timeout, or until a test has done something. */
+        public Reply held() {
+            return new Reply(status, body, headers, Hold.HEADERS, takes);
         }
 
-        public Reply trickled(long ms) {
-            return new Reply(status, body, headers, delayMs, ms);
+        /** Prompt headers and the first half of the body, then nothing until {@link #release()}. */
+        public Reply trickled() {
+            return new Reply(status, body, headers, Hold.BODY, takes);
+        }
+
+        public Reply taking(Duration d) {
+            return new Reply(status, body, headers, hold, d);
         }
     }
 
@@ -56,18 +77,21 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Reply fallback = notModified();
+    private volatile CountDownLatch release = new CountDownLatch(1);
+    private volatile InstantSource clock = InstantSource.system();
+    private volatile Consumer<Duration> elapse = d -> { };
     private HttpServer server;
 
     public static Reply ok(String body) {
-        return new Reply(200, body, Map.of("X-Poll-Interval", "1", "Content-Type", "application/json"), 0);
+        return new Reply(200, body, Map.of("X-Poll-Interval", "1", "Content-Type", "application/json"));
     }
 
     public static Reply notModified() {
-        return new Reply(304, "", Map.of("X-Poll-Interval", "1"), 0);
+        return new Reply(304, "", Map.of("X-Poll-Interval", "1"));
     }
 
     public static Reply status(int status, String body) {
-        return new Reply(status, body, Map.of(), 0);
+        return new Reply(status, body, Map.of());
     }
 
     @Override
@@ -97,6 +121,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        release();
         server.stop(0);
     }
 
@@ -104,7 +129,15 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Stamps requests with {@code clock}; {@code elapse} is how a reply's {@code takes} moves it on. */
+    public void useClock(InstantSource clock, Consumer<Duration> elapse) {
+        this.clock = clock;
+        this.elapse = elapse;
+    }
+
     public void reset(Reply... replies) {
+        release();
+        release = new CountDownLatch(1);
         script.clear();
         script.addAll(List.of(replies));
         requests.clear();
@@ -115,45 +148,53 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         script.addAll(List.of(replies));
     }
 
+    /** Lets every held reply go on. */
+    public void release() {
+        release.countDown();
+    }
+
     public List<Request> requests() {
         return new ArrayList<>(requests);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private void handle(HttpExchange exchange) {
+        CountDownLatch held = release;
         try (exchange) {
             var h = exchange.getRequestHeaders();
-            requests.add(new Request(Instant.now(), exchange.getRequestURI().toString(), h.getFirst("If-None-Match"),
+            requests.add(new Request(clock.instant(), exchange.getRequestURI().toString(), h.getFirst("If-None-Match"),
                     h.getFirst("Authorization"), h.getFirst("User-Agent")));
             Reply reply = script.pollFirst();
             if (reply == null) {
                 reply = fallback;
             }
-            if (reply.delayMs() > 0) {
-                try {
-                    Thread.sleep(reply.delayMs());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            elapse.accept(reply.takes());
+            if (reply.hold() == Hold.HEADERS) {
+                waitFor(held);
             }
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v.replace("{base}", baseUrl())));
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
-                    int chunks = reply.trickleMs() > 0 ? 10 : 1;
-                    for (int i = 0; i < chunks; i++) {
-                        os.write(body, i * body.length / chunks, (i + 1) * body.length / chunks - i * body.length / chunks);
-                        os.flush();
-                        if (chunks > 1) {
-                            Thread.sleep(reply.trickleMs() / chunks);
-                        }
+                    int half = reply.hold() == Hold.BODY ? body.length / 2 : body.length;
+                    os.write(body, 0, half);
+                    os.flush();
+                    if (half < body.length) {
+                        waitFor(held);
+                        os.write(body, half, body.length - half);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                 }
             }
         } catch (IOException e) {
-            // the client gave up (timeout test): nothing to answer
+            // the client gave up (a timeout test): nothing more to answer
+        }
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            latch.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

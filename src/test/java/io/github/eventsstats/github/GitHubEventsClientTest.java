@@ -3,6 +3,7 @@ package io.github.eventsstats.github;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +37,7 @@ class GitHubEventsClientTest {
             public Duration requestTimeout() {
                 return Duration.ofSeconds(1);
             }
-        });
+        }, InstantSource.system());
     }
 
     @Test

@@ -1,10 +1,17 @@
 package io.github.eventsstats.health;
 
+import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.ingest.EventsPoller;
 import io.github.eventsstats.ingest.PollerTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,21 +23,33 @@ import static org.hamcrest.Matchers.containsString;
 @TestProfile(PollerHealthCheckTest.SlowMinInterval.class)
 class PollerHealthCheckTest {
 
+    private static final Path STATE = Path.of("target/poller-health-test/client-state.json");
+
     public static class SlowMinInterval extends PollerTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> config = new HashMap<>(super.getConfigOverrides());
             config.put("poller.min-interval", "60s");
-            config.put("poller.state-file", "target/poller-health-test/client-state.json");
+            config.put("poller.state-file", STATE.toString());
             return config;
         }
     }
 
+    @Inject
+    EventsPoller poller;
+    @Inject
+    FakeClock clock;
+
     @Test
-    void isNotOverdueWhileTheMinIntervalHoldsPollsBack() throws InterruptedException {
+    void isNotOverdueWhileTheMinIntervalHoldsPollsBackButIsAfterThreeOfThem() throws IOException {
+        Files.deleteIfExists(STATE);
+        poller.reload();
+        poller.tick(); // a 304 asking for X-Poll-Interval: 1
         // Polls are a minute apart; X-Poll-Interval: 1 alone would call this three intervals late.
-        Thread.sleep(4000);
+        clock.advance(Duration.ofSeconds(4));
         given().get("/q/health/well").then().statusCode(200)
                 .body(containsString("\"overdue\": false")).body(containsString("\"interval_seconds\": 60"));
+        clock.advance(Duration.ofMinutes(3));
+        given().get("/q/health/well").then().statusCode(503).body(containsString("\"overdue\": true"));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.eventsstats.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.FakeClock;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.store.ClickHouse;
@@ -17,7 +18,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import static io.github.eventsstats.ingest.Await.await;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The poller with room for one waiting event, so a ClickHouse outage fills the backlog at once. */
@@ -32,7 +34,7 @@ class BacklogFullPauseTest {
             config.put("poller.backlog-max-events", "1");
             config.put("poller.backoff-initial", "2s");
             config.put("poller.backoff-max", "4s");
-            config.put("poller.state-file", "target/poller-pause-test/client-state.json");
+            config.put("poller.state-file", STATE.toString());
             config.put("save.events-to-files", "false");
             return config;
         }
@@ -44,12 +46,15 @@ class BacklogFullPauseTest {
     ClickHouse clickHouse;
     @Inject
     ObjectMapper json;
+    @Inject
+    FakeClock clock;
+
+    private static final Path STATE = Path.of("target/poller-pause-test/client-state.json");
 
     /** The state file as the poller last saved it (written whole). */
     private PollState savedState() {
-        Path file = Path.of("target/poller-pause-test/client-state.json");
         try {
-            return Files.exists(file) ? json.readValue(file.toFile(), PollState.class) : new PollState();
+            return Files.exists(STATE) ? json.readValue(STATE.toFile(), PollState.class) : new PollState();
         } catch (IOException e) {
             return new PollState();
         }
@@ -58,6 +63,9 @@ class BacklogFullPauseTest {
     @Test
     void aFullBacklogBacksOffAndPollingResumesOnceItIsStored() throws Exception {
         FakeGitHub fake = FakeGitHub.instance;
+        fake.reset();
+        Files.deleteIfExists(STATE);
+        poller.reload();
         long id = System.currentTimeMillis() * 1000 + 7;
         String event = "{\"id\":\"" + id + "\",\"type\":\"WatchEvent\",\"actor\":{\"id\":1,\"login\":\"octo\"},"
                 + "\"repo\":{\"id\":2,\"name\":\"pause-org/r" + id + "\"},\"payload\":{\"action\":\"started\"},"
@@ -65,17 +73,30 @@ class BacklogFullPauseTest {
         clickHouse.execute("RENAME TABLE events TO events_paused");
         try {
             fake.then(FakeGitHub.ok("[" + event + "]"));
-            await("the full backlog", Duration.ofSeconds(10), () -> poller.backlogSize() == 1);
-            await("a second pause in a row", Duration.ofSeconds(10), () -> savedState().consecutiveFailures >= 2);
-            Instant seen = Instant.now();
-            long waitMs = Duration.between(seen, savedState().nextPollAt).toMillis();
+            poller.tick();
+            assertEquals(1, poller.backlogSize(), "the backlog is full");
+            pollAgain();
+            pollAgain();
+            assertEquals("paused", savedState().lastOutcome);
+            assertTrue(savedState().consecutiveFailures >= 2, "a second pause in a row");
+            long waitMs = Duration.between(clock.instant(), savedState().nextPollAt).toMillis();
             // The interval is 1 s; the second pause in a row backs off 2-4 s (POLLER_BACKOFF_INITIAL 2 s, doubled, jittered).
             assertTrue(waitMs >= 1500, "the second pause waits " + waitMs + " ms");
+            assertEquals(1, fake.requests().size(), "no poll while paused");
         } finally {
             clickHouse.execute("RENAME TABLE events_paused TO events");
         }
-        await("the stored backlog", Duration.ofSeconds(10), () -> poller.backlogSize() == 0);
-        int requests = fake.requests().size();
-        await("the poll right after", Duration.ofSeconds(2), () -> fake.requests().size() > requests);
+        await("the stored backlog").atMost(Duration.ofSeconds(30)).until(() -> {
+            clock.advance(Duration.ofSeconds(1)); // up to the flush's backoff, a second at a time
+            poller.tick();
+            return poller.backlogSize() == 0;
+        });
+        assertEquals(clock.instant(), poller.state().lastPollAt, "the poll right after, not when the pause ends");
+        assertEquals(2, fake.requests().size());
+    }
+
+    private void pollAgain() {
+        clock.set(poller.state().nextPollAt);
+        poller.tick();
     }
 }

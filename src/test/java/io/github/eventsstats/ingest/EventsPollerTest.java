@@ -2,6 +2,7 @@ package io.github.eventsstats.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.FakeClock;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.github.FakeGitHub.Reply;
@@ -23,27 +24,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
-import static io.github.eventsstats.ingest.Await.await;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The poller against a fake GitHub, storing into the embedded engine. */
+/**
+ * The poller against a fake GitHub, storing into the embedded engine, on a fake clock: each test
+ * ticks the poller itself and moves the clock to the next poll time, then checks the requests
+ * GitHub saw and the rows stored. The timing rules themselves are {@link PollPlannerTest}'s.
+ */
 @QuarkusTest
 @TestProfile(PollerTestProfile.class)
 class EventsPollerTest {
 
+    private static final Path STATE = Path.of("target/poller-test/client-state.json");
     private static long nextId = System.currentTimeMillis() * 1000;
 
     @Inject
@@ -56,6 +63,8 @@ class EventsPollerTest {
     DataConfig data;
     @Inject
     ObjectMapper json;
+    @Inject
+    FakeClock clock;
 
     private FakeGitHub fake;
     private String repo;
@@ -63,24 +72,30 @@ class EventsPollerTest {
     @BeforeEach
     void fresh() throws IOException {
         fake = FakeGitHub.instance;
+        fake.useClock(clock, clock::advance);
         repo = "poll-org/r" + System.nanoTime();
         fake.reset();
-        Files.deleteIfExists(Path.of("target/poller-test/client-state.json"));
+        Files.deleteIfExists(STATE);
     }
 
     /**
      * Scripts the fake, then makes the poller start over from an empty state file. The poller is
-     * held first (a state whose next poll is far away), so no poll of the previous test's state
+     * held first (a state whose next poll is far away), so no tick on the previous test's state
      * can take a reply meant for this one.
      */
     private void start(Reply... replies) throws IOException {
-        Path state = Path.of("target/poller-test/client-state.json");
-        Files.createDirectories(state.getParent());
-        Files.writeString(state, "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
+        Files.createDirectories(STATE.getParent());
+        Files.writeString(STATE, "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
         poller.reload();
         fake.reset(replies);
-        Files.delete(state);
+        Files.delete(STATE);
         poller.reload();
+    }
+
+    /** Moves the clock to the next poll time and ticks. */
+    private void pollAgain() {
+        clock.set(poller.state().nextPollAt);
+        poller.tick();
     }
 
     private String event(long id, String type, String action, Instant at) {
@@ -103,11 +118,11 @@ class EventsPollerTest {
     }
 
     /** A re-delivered event is the same event: same id, same created_at. */
-    private final Map<Long, Instant> createdAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Instant> createdAt = new ConcurrentHashMap<>();
 
     private String pr(long id) {
         return event(id, "PullRequestEvent", "opened",
-                createdAt.computeIfAbsent(id, k -> Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+                createdAt.computeIfAbsent(id, k -> Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS)));
     }
 
     private long stored() {
@@ -120,6 +135,7 @@ class EventsPollerTest {
                 Map.of("r", repo)).getFirst().getLong("c");
     }
 
+    /** The time between two requests, on the clock the poller runs on. */
     private static long gapMs(List<FakeGitHub.Request> r, int i) {
         return Duration.between(r.get(i - 1).at(), r.get(i).at()).toMillis();
     }
@@ -132,13 +148,15 @@ class EventsPollerTest {
         Reply second = FakeGitHub.ok(page(pr(id[1]), pr(id[0]), event(++nextId, "PushEvent", null, Instant.now())));
         start(first, second, FakeGitHub.notModified());
 
-        await("the 304 poll", Duration.ofSeconds(10), () -> fake.requests().size() >= 3);
+        poller.tick();
+        pollAgain();
         List<FakeGitHub.Request> r = fake.requests();
+        assertEquals(3, r.size());
         assertNull(r.get(0).ifNoneMatch());
         assertTrue(r.get(1).uri().contains("page=2"), r.get(1).uri());
         assertNull(r.get(1).ifNoneMatch(), "later pages are not conditional");
         assertEquals("\"etag-1\"", r.get(2).ifNoneMatch());
-        assertTrue(gapMs(r, 2) >= 900, "polls are X-Poll-Interval apart: " + gapMs(r, 2));
+        assertEquals(1000, gapMs(r, 2), "polls are X-Poll-Interval apart");
         assertEquals(4, stored());
         assertEquals("\"etag-1\"", poller.state().etag);
         assertEquals("not_modified", poller.state().lastOutcome);
@@ -148,48 +166,66 @@ class EventsPollerTest {
     void followsXPollIntervalUpAndDown() throws Exception {
         start(FakeGitHub.notModified(), FakeGitHub.notModified().header("X-Poll-Interval", "3"),
                 FakeGitHub.notModified(), FakeGitHub.notModified());
-        await("four polls", Duration.ofSeconds(15), () -> fake.requests().size() >= 4);
+        poller.tick();
+        pollAgain();
+        pollAgain();
+        pollAgain();
         List<FakeGitHub.Request> r = fake.requests();
-        assertTrue(gapMs(r, 1) >= 900 && gapMs(r, 1) < 2500, "1 s interval: " + gapMs(r, 1));
-        assertTrue(gapMs(r, 2) >= 2900, "3 s interval: " + gapMs(r, 2));
-        assertTrue(gapMs(r, 3) >= 900 && gapMs(r, 3) < 2500, "back to 1 s: " + gapMs(r, 3));
+        assertEquals(4, r.size());
+        assertEquals(1000, gapMs(r, 1), "1 s interval");
+        assertEquals(3000, gapMs(r, 2), "3 s interval");
+        assertEquals(1000, gapMs(r, 3), "back to 1 s");
     }
 
     @Test
     void sleepsUntilTheResetOnceTheReserveIsReached() throws Exception {
-        long reset = Instant.now().getEpochSecond() + 4;
+        Instant reset = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
         start(FakeGitHub.notModified().header("X-RateLimit-Remaining", "5").header("X-RateLimit-Limit", "60")
-                .header("X-RateLimit-Reset", Long.toString(reset)).header("X-RateLimit-Used", "55"));
-        await("the first poll", Duration.ofSeconds(5), () -> fake.requests().size() >= 1);
-        await("the poll after the reset", Duration.ofSeconds(10), () -> fake.requests().size() >= 2);
-        assertFalse(fake.requests().get(1).at().isBefore(Instant.ofEpochSecond(reset)),
-                "no request before the reset at " + Instant.ofEpochSecond(reset));
+                .header("X-RateLimit-Reset", Long.toString(reset.getEpochSecond())).header("X-RateLimit-Used", "55"));
+        poller.tick();
+        pollAgain(); // due by the interval, but the reserve is reached: no request
+        assertEquals(1, fake.requests().size());
+        assertEquals(reset.plusSeconds(1), poller.state().nextPollAt);
+        assertEquals(PollState.Wait.RATE_LIMIT, poller.state().waitReason);
+        pollAgain();
+        assertEquals(2, fake.requests().size());
+        assertFalse(fake.requests().get(1).at().isBefore(reset), "no request before the reset at " + reset);
         given().get("/q/metrics").then().body(containsString("github_poll_total{outcome=\"rate_limited\"}"));
     }
 
     @Test
     void waitsAsToldBy403And429() throws Exception {
-        long reset = Instant.now().getEpochSecond() + 6;
+        Instant reset = clock.instant().plusSeconds(6);
         start(FakeGitHub.status(403, "{\"message\":\"secondary rate limit\"}").header("Retry-After", "2"),
                 FakeGitHub.status(429, "{\"message\":\"slow down\"}").header("Retry-After", "1"),
                 FakeGitHub.status(403, "{\"message\":\"API rate limit exceeded\"}").header("X-RateLimit-Remaining", "0")
-                        .header("X-RateLimit-Reset", Long.toString(reset)));
-        await("four requests", Duration.ofSeconds(20), () -> fake.requests().size() >= 4);
+                        .header("X-RateLimit-Reset", Long.toString(reset.getEpochSecond())));
+        poller.tick();
+        pollAgain();
+        pollAgain();
+        pollAgain();
         List<FakeGitHub.Request> r = fake.requests();
-        assertTrue(gapMs(r, 1) >= 1900, "Retry-After 2: " + gapMs(r, 1));
-        assertTrue(gapMs(r, 2) >= 900, "Retry-After 1: " + gapMs(r, 2));
-        assertFalse(r.get(3).at().isBefore(Instant.ofEpochSecond(reset)), "polled before the reset");
+        assertEquals(4, r.size());
+        assertEquals(2000, gapMs(r, 1), "Retry-After 2");
+        assertEquals(1000, gapMs(r, 2), "Retry-After 1");
+        assertFalse(r.get(3).at().isBefore(reset), "polled before the reset");
     }
 
     @Test
     void backsOffAfterServerErrorsAndTimeoutsThenRecovers() throws Exception {
         long[] id = ids(2);
         start(FakeGitHub.status(500, "oops"), FakeGitHub.status(502, ""),
-                FakeGitHub.notModified().delayed(1500), // longer than github.request-timeout
+                FakeGitHub.notModified().held(), // longer than github.request-timeout
                 FakeGitHub.ok(page(pr(id[0]), pr(id[1]))));
-        await("recovery", Duration.ofSeconds(15), () -> stored() == 2);
+        poller.tick();
+        for (int failures = 1; failures <= 3; failures++) {
+            assertEquals(failures, poller.state().consecutiveFailures);
+            assertEquals(PollState.Wait.BACKOFF, poller.state().waitReason);
+            pollAgain();
+        }
+        assertEquals(2, stored());
         List<FakeGitHub.Request> r = fake.requests();
-        assertTrue(r.size() >= 4);
+        assertEquals(4, r.size());
         for (int i = 1; i < 4; i++) {
             assertTrue(gapMs(r, i) >= 150, "backoff before retry " + i + ": " + gapMs(r, i));
         }
@@ -202,10 +238,14 @@ class EventsPollerTest {
         String odd = "{\"id\":\"" + id[1] + "\",\"type\":\"WatchEvent\",\"surprise\":{\"x\":[1,2]},\"payload\":null,"
                 + "\"repo\":{\"name\":\"" + repo + "\"},\"created_at\":\"2026-01-01T00:00:00Z\"}";
         String truncated = page(pr(id[0]), odd).replaceAll("\\]$", "") + ",{\"id\":\"" + id[2] + "\",\"type\":\"Pull";
-        start(new Reply(200, truncated, Map.of(), 0).header("ETag", "\"bad\""), // no poll or rate headers at all
+        start(new Reply(200, truncated, Map.of()).header("ETag", "\"bad\""), // no poll or rate headers at all
                 FakeGitHub.status(200, "{\"message\":\"not an array\"}"),
                 FakeGitHub.ok(page(pr(id[3]))).header("ETag", "\"good\""));
-        await("the good page", Duration.ofSeconds(15), () -> stored() == 3);
+        poller.tick();
+        assertEquals(2, stored(), "what parsed before the cut");
+        pollAgain();
+        pollAgain();
+        assertEquals(3, stored());
         List<FakeGitHub.Request> r = fake.requests();
         assertNull(r.get(1).ifNoneMatch(), "a malformed page's ETag is not kept");
         assertEquals(3, distinctStored());
@@ -216,20 +256,25 @@ class EventsPollerTest {
         long[] id = ids(5);
         start(FakeGitHub.ok(page(pr(id[2]), pr(id[1]), pr(id[0]))).header("ETag", "\"a\""),
                 FakeGitHub.ok(page(pr(id[3]), pr(id[2]), pr(id[1]))).header("ETag", "\"b\"").header("X-Poll-Interval", "3"));
-        await("two polls", Duration.ofSeconds(10), () -> fake.requests().size() >= 2 && stored() == 4);
+        poller.tick();
+        pollAgain();
+        assertEquals(4, stored());
         Instant nextPoll = poller.state().nextPollAt;
 
         // A restart: state and backlog come back from their files; the next poll waits for nextPollAt.
         fake.then(FakeGitHub.ok(page(pr(id[4]), pr(id[3]), pr(id[2]))).header("ETag", "\"c\""));
         poller.reload();
         assertEquals("\"b\"", poller.state().etag);
-        await("the poll after the restart", Duration.ofSeconds(10), () -> fake.requests().size() >= 3);
+        clock.set(nextPoll.minusMillis(1));
+        poller.tick();
+        assertEquals(2, fake.requests().size(), "polled before the stored next-poll time");
+        clock.set(nextPoll);
+        poller.tick();
         List<FakeGitHub.Request> r = fake.requests();
-        assertFalse(r.get(2).at().isBefore(nextPoll.minusMillis(50)), "polled before the stored next-poll time");
+        assertEquals(3, r.size());
         assertEquals("\"b\"", r.get(2).ifNoneMatch());
-        await("five events", Duration.ofSeconds(5), () -> stored() == 5);
-        Thread.sleep(300);
         assertEquals(5, stored());
+        assertEquals(5, distinctStored());
     }
 
     @Test
@@ -239,7 +284,10 @@ class EventsPollerTest {
         start(FakeGitHub.ok(page(pr(id[1]), pr(id[0]))).header("ETag", "\"x\""),
                 FakeGitHub.ok(page(pr(id[1]), pr(id[0]))).header("ETag", "\"y\"").header("Link", link),
                 FakeGitHub.notModified());
-        await("three polls", Duration.ofSeconds(10), () -> fake.requests().size() >= 3);
+        poller.tick();
+        pollAgain();
+        pollAgain();
+        assertEquals(3, fake.requests().size());
         assertFalse(fake.requests().get(2).uri().contains("page=2"), "page 2 was fetched though page 1 was all seen");
         assertEquals(2, stored());
     }
@@ -247,16 +295,19 @@ class EventsPollerTest {
     @Test
     void eventsFetchedWhileClickHouseIsDownAreStoredOnceItIsBack() throws Exception {
         long[] id = ids(3);
-        start(FakeGitHub.ok(page(pr(id[0]), pr(id[1]), pr(id[2]))).header("ETag", "\"k\"").delayed(800));
-        await("the request", Duration.ofSeconds(5), () -> !fake.requests().isEmpty());
+        start(FakeGitHub.ok(page(pr(id[0]), pr(id[1]), pr(id[2]))).header("ETag", "\"k\""));
         ProcessHandle engine = ProcessHandle.of(embedded.engine().orElseThrow().pid().orElseThrow()).orElseThrow();
         engine.destroyForcibly();
         engine.onExit().get(10, TimeUnit.SECONDS);
 
-        await("the backlog", Duration.ofSeconds(5), () -> poller.backlogSize() == 3
-                || embedded.engine().orElseThrow().isAlive());
-        await("the engine's return and the flush", Duration.ofSeconds(30), () -> poller.backlogSize() == 0 && safeStored() == 3);
-        Thread.sleep(500);
+        poller.tick(); // the engine comes back by itself half a second after its death: maybe already
+        assertEquals(1, fake.requests().size());
+        assertTrue(poller.backlogSize() == 3 || safeStored() == 3, "neither stored nor kept");
+        await("the engine's return and the flush").atMost(Duration.ofSeconds(30)).until(() -> {
+            clock.advance(Duration.ofSeconds(1)); // past the flush's backoff, a second at a time
+            poller.tick();
+            return poller.backlogSize() == 0 && safeStored() == 3;
+        });
         assertEquals(3, stored());
         assertFalse(Files.exists(data.dir().resolve("ingest-backlog.json")), "the spool is removed once stored");
     }
@@ -285,7 +336,11 @@ class EventsPollerTest {
             start(FakeGitHub.status(500, "boom"), FakeGitHub.status(403, "{}").header("Retry-After", "1"),
                     FakeGitHub.status(401, "{\"message\":\"Bad credentials\"}"),
                     FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"t\""));
-            await("the stored event", Duration.ofSeconds(15), () -> stored() == 1);
+            poller.tick();
+            pollAgain();
+            pollAgain();
+            pollAgain();
+            assertEquals(1, stored());
         } finally {
             root.removeHandler(capture);
         }
@@ -293,7 +348,7 @@ class EventsPollerTest {
         for (String line : logged) {
             assertFalse(line.contains(FakeGitHub.TOKEN), "token in log: " + line);
         }
-        String state = Files.readString(Path.of("target/poller-test/client-state.json"));
+        String state = Files.readString(STATE);
         assertFalse(state.contains(FakeGitHub.TOKEN));
         for (FakeGitHub.Request r : fake.requests()) {
             assertEquals("Bearer " + FakeGitHub.TOKEN, r.authorization());
@@ -309,16 +364,13 @@ class EventsPollerTest {
     void everyFetchedEventIsArchivedAsReceivedInTheFileOfTheHourOfFetching() throws Exception {
         long[] id = ids(3);
         Instant at = Instant.parse("2026-02-03T04:05:06Z");
-        Instant before = Instant.now();
         start(FakeGitHub.ok("[\n  " + event(id[0], "IssuesEvent", "opened", at) + ",\n  "
                 + event(id[1], "PushEvent", null, at) + ",\n  "
                 + event(id[2], "WatchEvent", "started", at) + "\n]").header("ETag", "\"raw\""));
-        await("stored", Duration.ofSeconds(10), () -> stored() == 2);
-        Instant after = Instant.now();
-        List<String> lines = new java.util.ArrayList<>();
-        for (String name : new java.util.LinkedHashSet<>(List.of(RawArchive.fileName(before), RawArchive.fileName(after)))) {
-            lines.addAll(archived(name));
-        }
+        Instant fetchedAt = clock.instant();
+        poller.tick();
+        assertEquals(2, stored());
+        List<String> lines = archived(RawArchive.fileName(fetchedAt));
         assertEquals(3, lines.size(), "all types, in the file of the fetch hour: " + lines);
         assertEquals(event(id[0], "IssuesEvent", "opened", at), lines.get(0), "as received, on one line");
         assertEquals(event(id[1], "PushEvent", null, at), lines.get(1));
@@ -339,14 +391,17 @@ class EventsPollerTest {
     @Test
     void aBodyTricklingPastTheRequestTimeoutIsATimeout() throws Exception {
         long[] id = ids(2);
-        // The retry comes after the 1 s request timeout, a backoff of up to 1 s and the next 1 s
-        // tick: up to ~3 s; the trickle lasts twice that, so a client that waited for it is late.
-        start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"slow\"").trickled(6000),
+        // Half the body, then nothing: the tick returns only because the 1 s request timeout
+        // covers the body too.
+        start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"slow\"").trickled(),
                 FakeGitHub.ok(page(pr(id[1]))).header("ETag", "\"fast\""));
-        await("the retry", Duration.ofSeconds(10), () -> stored() == 1 && "\"fast\"".equals(poller.state().etag));
-        List<FakeGitHub.Request> r = fake.requests();
-        assertNull(r.get(1).ifNoneMatch(), "the trickled answer was given up, not taken");
-        assertTrue(gapMs(r, 1) < 6000, "retried before the trickle would have ended: " + gapMs(r, 1));
+        poller.tick();
+        assertEquals("error", poller.state().lastOutcome);
+        assertEquals(0, stored());
+        pollAgain();
+        assertEquals(1, stored());
+        assertEquals("\"fast\"", poller.state().etag);
+        assertNull(fake.requests().get(1).ifNoneMatch(), "the trickled answer was given up, not taken");
     }
 
     @Test
@@ -356,8 +411,11 @@ class EventsPollerTest {
                 .header("Link", "<{base}/events?per_page=100&page=2>; rel=\"next\"");
         start(first, FakeGitHub.status(502, ""), first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))),
                 FakeGitHub.notModified());
-        await("the poll after the retry", Duration.ofSeconds(15), () -> fake.requests().size() >= 5);
+        poller.tick();
+        pollAgain();
+        pollAgain();
         List<FakeGitHub.Request> r = fake.requests();
+        assertEquals(5, r.size());
         assertNull(r.get(2).ifNoneMatch(), "the ETag of an unfinished poll is not kept");
         assertTrue(r.get(3).uri().contains("page=2"), "the retry fetches page 2 again: " + r.get(3).uri());
         assertEquals("\"p1\"", r.get(4).ifNoneMatch());
@@ -367,18 +425,22 @@ class EventsPollerTest {
     @Test
     void theRateLimitReserveIsCheckedBeforeEveryPage() throws Exception {
         long[] id = ids(3);
-        long reset = Instant.now().getEpochSecond() + 4;
+        Instant reset = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
         String link = "<{base}/events?per_page=100&page=2>; rel=\"next\"";
         Reply first = FakeGitHub.ok(page(pr(id[2]))).header("ETag", "\"r\"").header("Link", link);
         start(first.header("X-RateLimit-Remaining", "5").header("X-RateLimit-Limit", "60")
-                        .header("X-RateLimit-Reset", Long.toString(reset)).header("X-RateLimit-Used", "55"),
+                        .header("X-RateLimit-Reset", Long.toString(reset.getEpochSecond())).header("X-RateLimit-Used", "55"),
                 first, FakeGitHub.ok(page(pr(id[1]), pr(id[0]))));
-        await("the poll after the reset", Duration.ofSeconds(12), () -> fake.requests().size() >= 3);
+        poller.tick();
+        assertEquals(1, fake.requests().size(), "page 2 waits for the reset");
+        assertEquals(reset.plusSeconds(1), poller.state().nextPollAt);
+        pollAgain();
         List<FakeGitHub.Request> r = fake.requests();
-        assertFalse(r.get(1).at().isBefore(Instant.ofEpochSecond(reset)), "a page fetched before the reset");
+        assertEquals(3, r.size());
+        assertFalse(r.get(1).at().isBefore(reset), "a page fetched before the reset");
         assertFalse(r.get(1).uri().contains("page=2"), "after the reset the poll starts over: " + r.get(1).uri());
         assertNull(r.get(1).ifNoneMatch());
-        await("all three events", Duration.ofSeconds(5), () -> stored() == 3);
+        assertEquals(3, stored());
     }
 
     @Test
@@ -388,7 +450,9 @@ class EventsPollerTest {
             long[] id = ids(1);
             start(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"e\"")
                     .header("Link", "<" + elsewhere.baseUrl() + "/events?per_page=100&page=2>; rel=\"next\""));
-            await("the next poll", Duration.ofSeconds(10), () -> fake.requests().size() >= 2);
+            poller.tick();
+            pollAgain();
+            assertEquals(2, fake.requests().size());
             assertTrue(elsewhere.requests().isEmpty(), "the token went to another host");
             assertEquals("\"e\"", fake.requests().get(1).ifNoneMatch(), "the poll itself finished");
             assertEquals(1, stored());
@@ -401,26 +465,30 @@ class EventsPollerTest {
     void aSecondaryRateLimitWithoutRetryAfterWaitsAtLeastTheMinInterval() throws Exception {
         start(FakeGitHub.status(403, "{\"message\":\"You have exceeded a secondary rate limit\"}")
                 .header("X-RateLimit-Remaining", "4000")
-                .header("X-RateLimit-Reset", Long.toString(Instant.now().getEpochSecond() + 3600)));
-        await("the 403", Duration.ofSeconds(5), () -> "rate_limited".equals(savedState().lastOutcome));
+                .header("X-RateLimit-Reset", Long.toString(clock.instant().getEpochSecond() + 3600)));
+        poller.tick();
         PollState saved = savedState();
+        assertEquals("rate_limited", saved.lastOutcome);
         long waitMs = Duration.between(fake.requests().getFirst().at(), saved.nextPollAt).toMillis();
-        assertTrue(waitMs >= 950, "POLLER_MIN_INTERVAL is 1 s; waits " + waitMs + " ms");
+        // The first backoff is at most POLLER_BACKOFF_INITIAL (0.3 s); POLLER_MIN_INTERVAL (1 s) wins.
+        assertEquals(1000, waitMs, "POLLER_MIN_INTERVAL is 1 s");
         assertEquals(PollState.Wait.BACKOFF, saved.waitReason);
     }
 
     @Test
     void retryAfterCountsFromWhenTheAnswerArrived() throws Exception {
-        start(FakeGitHub.status(429, "{}").header("Retry-After", "2").delayed(600));
-        await("the 429", Duration.ofSeconds(5), () -> "rate_limited".equals(savedState().lastOutcome));
+        start(FakeGitHub.status(429, "{}").header("Retry-After", "2").taking(Duration.ofMillis(600)));
+        poller.tick();
+        assertEquals("rate_limited", savedState().lastOutcome);
         long waitMs = Duration.between(fake.requests().getFirst().at(), savedState().nextPollAt).toMillis();
-        assertTrue(waitMs >= 2550, "2 s after the answer, which took 0.6 s: " + waitMs + " ms after the request");
+        assertEquals(2600, waitMs, "2 s after the answer, which took 0.6 s");
     }
 
     @Test
     void aLocalStorageFailureBacksOffInsteadOfRetryingEveryTick() throws Exception {
         start();
-        await("the first poll", Duration.ofSeconds(5), () -> "not_modified".equals(savedState().lastOutcome));
+        poller.tick();
+        assertEquals("not_modified", savedState().lastOutcome);
         // After the start: a reload would move the unreadable spool aside.
         Path spool = data.dir().resolve("ingest-backlog.json");
         deleteSpoolTempFiles();
@@ -429,11 +497,14 @@ class EventsPollerTest {
         long[] id = ids(1);
         try {
             fake.then(FakeGitHub.ok(page(pr(id[0]))).header("ETag", "\"l\""));
-            await("the failed poll", Duration.ofSeconds(5), () -> "error".equals(savedState().lastOutcome));
+            pollAgain();
             PollState saved = savedState();
+            assertEquals("error", saved.lastOutcome);
             assertEquals(1, saved.consecutiveFailures);
             assertEquals(PollState.Wait.BACKOFF, saved.waitReason);
             assertTrue(saved.nextPollAt.isAfter(saved.lastPollAt));
+            poller.tick();
+            assertEquals(2, fake.requests().size(), "retried before its backoff");
             try (var files = Files.list(data.dir())) {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no spool copies left");
             }
@@ -442,7 +513,9 @@ class EventsPollerTest {
             Files.delete(spool.resolve("blocked"));
             Files.delete(spool);
         }
-        await("the event, stored from the backlog", Duration.ofSeconds(10), () -> stored() == 1);
+        clock.advance(Duration.ofSeconds(1)); // POLLER_BACKOFF_MAX: the flush is due again
+        poller.tick();
+        assertEquals(1, stored(), "the event, stored from the backlog");
     }
 
     private void deleteSpoolTempFiles() throws IOException {
@@ -455,9 +528,8 @@ class EventsPollerTest {
 
     /** The state file as the poller last saved it (written whole, so never half a poll). */
     private PollState savedState() {
-        Path file = Path.of("target/poller-test/client-state.json");
         try {
-            return Files.exists(file) ? json.readValue(file.toFile(), PollState.class) : new PollState();
+            return Files.exists(STATE) ? json.readValue(STATE.toFile(), PollState.class) : new PollState();
         } catch (IOException e) {
             return new PollState();
         }

@@ -1,19 +1,24 @@
 package io.github.eventsstats.ingest;
 
+import io.github.eventsstats.FakeClock;
 import io.github.eventsstats.github.FakeGitHub;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The poller on, fast, against the fake GitHub. */
+/**
+ * The poller on, against the fake GitHub, on a fake clock: time moves only when a test moves it,
+ * and tests tick the poller themselves (the scheduled tick may run too; at a frozen time it can
+ * only do what the test's tick would).
+ */
 public class PollerTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
                 Map.entry("poller.enabled", "true"),
-                Map.entry("poller.tick", "1s"), // the scheduler's finest step
                 Map.entry("poller.min-interval", "1s"),
                 Map.entry("poller.backoff-initial", "0.3s"),
                 Map.entry("poller.backoff-max", "1s"),
@@ -21,6 +26,11 @@ public class PollerTestProfile implements QuarkusTestProfile {
                 Map.entry("github.token", FakeGitHub.TOKEN),
                 Map.entry("github.request-timeout", "1s"),
                 Map.entry("save.events-to-files", "true"));
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+        return Set.of(FakeClock.class);
     }
 
     @Override
