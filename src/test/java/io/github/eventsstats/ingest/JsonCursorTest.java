@@ -35,6 +35,17 @@ class JsonCursorTest {
     }
 
     @Test
+    void oneLineDropsTheWhitespaceBetweenTokensOfAMultiLineValueAndKeepsStringsAsSent() {
+        String pretty = "{\n  \"a\" : [ 1,\t2 ],\r\n  \"s\": \"x \\\" \\\\ y\\u00e9 \\n\"\n}";
+        byte[] bytes = ("[" + pretty + "]").getBytes(StandardCharsets.UTF_8);
+        assertEquals("{\"a\":[1,2],\"s\":\"x \\\" \\\\ y\\u00e9 \\n\"}",
+                new String(JsonCursor.oneLine(bytes, 1, bytes.length - 1), StandardCharsets.UTF_8));
+        byte[] flat = "{\"a\": 1}".getBytes(StandardCharsets.UTF_8);
+        assertEquals("{\"a\": 1}", new String(JsonCursor.oneLine(flat, 0, flat.length), StandardCharsets.UTF_8),
+                "a value on one line stays byte for byte");
+    }
+
+    @Test
     void readsFieldsAndSkipsEverythingElse() throws Exception {
         JsonCursor c = cursor("""
                 { "skip" : {"a":[1, -2.5e+3, true, false, null, "x\\"y", {}], "b": []},

@@ -1,0 +1,95 @@
+package io.github.eventsstats.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BacklogTest {
+
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private static EventRow row(long id) {
+        return new EventRow(id, EventType.WatchEvent, 2, "o/r", 1, "octo", "started", Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void addsAreAppendedAsLinesAndARestartReadsThemBack(@TempDir Path dir) throws IOException {
+        Path spool = dir.resolve("backlog.json");
+        Backlog backlog = new Backlog(spool, json, 10);
+        backlog.add(List.of(row(1), row(2)));
+        String before = Files.readString(spool);
+        backlog.add(List.of(row(3)));
+        String after = Files.readString(spool);
+        assertTrue(after.startsWith(before), "appended, not rewritten");
+        assertEquals(3, after.lines().count());
+
+        Backlog restarted = new Backlog(spool, json, 10);
+        restarted.load();
+        assertEquals(List.of(row(1), row(2), row(3)), restarted.snapshot());
+        restarted.drop(3);
+        assertFalse(Files.exists(spool), "the spool goes once everything is stored");
+    }
+
+    @Test
+    void aPartlyStoredBacklogKeepsTheRest(@TempDir Path dir) {
+        Path spool = dir.resolve("backlog.json");
+        Backlog backlog = new Backlog(spool, json, 10);
+        backlog.add(List.of(row(1), row(2), row(3)));
+        backlog.drop(2);
+        Backlog restarted = new Backlog(spool, json, 10);
+        restarted.load();
+        assertEquals(List.of(row(3)), restarted.snapshot());
+    }
+
+    @Test
+    void theArrayOfEarlierVersionsIsReadAndALineCutByACrashIsKeptAside(@TempDir Path dir) throws IOException {
+        Path spool = dir.resolve("backlog.json");
+        Files.writeString(spool, json.writeValueAsString(List.of(row(1), row(2))));
+        Backlog old = new Backlog(spool, json, 10);
+        old.load();
+        assertEquals(List.of(row(1), row(2)), old.snapshot());
+        old.add(List.of(row(3)));
+        assertEquals(3, Files.readString(spool).lines().count(), "rewritten as lines on the first change");
+
+        String cut = json.writeValueAsString(row(4));
+        Files.writeString(spool, Files.readString(spool) + cut.substring(0, cut.length() / 2));
+        Backlog crashed = new Backlog(spool, json, 10);
+        crashed.load();
+        assertEquals(List.of(row(1), row(2), row(3)), crashed.snapshot());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("backlog.json.corrupt-")));
+        }
+    }
+
+    @Test
+    void aFailedAppendKeepsTheRowsAndRewritesTheSpoolNextTime(@TempDir Path dir) throws IOException {
+        Path spool = dir.resolve("backlog.json");
+        Files.createDirectories(spool); // cannot be written
+        Backlog backlog = new Backlog(spool, json, 2);
+        assertThrows(UncheckedIOException.class, () -> backlog.add(List.of(row(1))));
+        assertEquals(1, backlog.size());
+        Files.delete(spool);
+        backlog.add(List.of(row(2)));
+        assertTrue(backlog.full());
+        Backlog restarted = new Backlog(spool, json, 2);
+        restarted.load();
+        assertEquals(List.of(row(1), row(2)), restarted.snapshot(), "the row of the failed append is not lost");
+    }
+}
