@@ -99,9 +99,7 @@ public final class MetricsQueries {
                 uniqExact(actor_id)                         AS unique_users,
                 min(created_at)                             AS first_event_at,
                 max(created_at)                             AS last_event_at,
-                countIf(event_type = 'WatchEvent')          AS watch,
-                countIf(event_type = 'PullRequestEvent')    AS pull_request,
-                countIf(event_type = 'IssuesEvent')         AS issues
+                sumMap(map(toString(event_type), toUInt64(1))) AS by_type
             FROM events FINAL
             WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
             GROUP BY repo_name

@@ -89,9 +89,11 @@ public class MetricsStore {
         for (GenericRecord r : clickHouse.query(MetricsQueries.TOP_REPOS,
                 Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))) {
             Map<EventType, Long> counts = new EnumMap<>(EventType.class);
-            counts.put(EventType.WatchEvent, r.getLong("watch"));
-            counts.put(EventType.PullRequestEvent, r.getLong("pull_request"));
-            counts.put(EventType.IssuesEvent, r.getLong("issues"));
+            for (EventType t : EventType.values()) {
+                counts.put(t, 0L);
+            }
+            ((Map<?, ?>) r.getObject("by_type")).forEach((type, n) ->
+                    EventType.of(type.toString()).ifPresent(t -> counts.put(t, ((Number) n).longValue())));
             repos.add(new RepoActivity(r.getString("repo_name"), r.getLong("total_events"),
                     r.getLong("unique_users"), r.getInstant("first_event_at"), r.getInstant("last_event_at"), counts));
         }
