@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,16 +181,24 @@ class EventFileReaderTest {
         assertTrue(b.size() > 5L * EventFileReader.BLOCK_SIZE);
         FileCounts counts = new FileCounts();
         AtomicLong rows = new AtomicLong();
-        // A slow sink keeps the queue full, so the reader thread scans blocks too.
+        // A sink that waits for the reader thread to block keeps the queue full, so that thread
+        // scans blocks too.
         new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), nativeLibraries()).read(file, counts, row -> {
             if (rows.incrementAndGet() % 200 == 0) {
-                Thread.sleep(15);
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(30))
+                        .until(EventFileReaderTest::readerWaitsOrIsDone);
             }
         }, new AtomicLong(), new AtomicLong());
 
         assertEquals(5997, counts.read());
         assertEquals(List.of(file + ":1000:", file + ":4322:", file + ":6000:"),
                 counts.problems().stream().map(p -> p.substring(0, p.indexOf(':', file.toString().length() + 1) + 1)).toList());
+    }
+
+    /** The inflating thread is blocked (its queue is full, or it waits for a free block) or gone. */
+    private static boolean readerWaitsOrIsDone() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("archive-inflate"))
+                .allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TERMINATED);
     }
 
     @Test
