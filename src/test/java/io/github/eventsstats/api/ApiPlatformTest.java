@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -132,10 +133,8 @@ class ApiPlatformTest {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (engine.restartCount() == restarts && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> engine.restartCount() != restarts);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/metrics/pr-average/down-org/repo").then().statusCode(200).body("pr_count", equalTo(0));
     }
