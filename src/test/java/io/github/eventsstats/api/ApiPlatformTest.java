@@ -74,6 +74,14 @@ class ApiPlatformTest {
     }
 
     @Test
+    void anEmptyQueryParameterIsAbsent() {
+        given().get("/metrics/top-repos?days=&limit=").then().statusCode(200)
+                .body("days", equalTo(7)).body("limit", equalTo(10));
+        given().get("/metrics/visualization?interval=&from=&to=").then().statusCode(200)
+                .body("interval", equalTo("hour"));
+    }
+
+    @Test
     void openApiDocumentsEveryEndpointAndItsStatusCodes() {
         String doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().asString();
         JsonPath json = JsonPath.from(doc);
