@@ -5,6 +5,7 @@ import io.github.eventsstats.api.Responses.TotalEvents;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.MetricsStore;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -46,9 +47,11 @@ public class DebugResource {
     @APIResponse(responseCode = "200", description = "the counts",
             content = @Content(schema = @Schema(implementation = RepoEvents.class)))
     public Uni<RepoEvents> repoEvents(
-            @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
-            @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {
-        String repository = Params.repository(owner, repo);
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner")
+            @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo")
+            @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
+        String repository = owner + "/" + repo;
         return clickHouse.async(() -> RepoEvents.of(repository, store.rowCounts(repository)));
     }
 }

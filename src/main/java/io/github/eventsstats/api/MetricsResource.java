@@ -14,6 +14,11 @@ import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,10 +41,13 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * The metrics. Every endpoint validates its input first, then runs its query on a virtual thread
- * ({@link ClickHouse#async}), so the event loop never waits for ClickHouse.
+ * The metrics. Every endpoint validates its input first (the Bean Validation annotations on its
+ * parameters, which the OpenAPI document also shows, then what only code can check), then runs its
+ * query on a virtual thread ({@link ClickHouse#async}), so the event loop never waits for ClickHouse.
  */
 @Path("/metrics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,6 +57,7 @@ public class MetricsResource {
     static final int MAX_OFFSET_MINUTES = 525_600;
     static final int MAX_DAYS = 365;
     static final int MAX_LIMIT = 1000;
+    static final int MAX_MIN_COUNT = 1_000_000_000;
     static final int MAX_BUCKETS = 1440;
     static final int SESSION_GAP_MINUTES = 30;
 
@@ -68,9 +77,11 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the average",
             content = @Content(schema = @Schema(implementation = PrAverage.class)))
     public Uni<PrAverage> prAverage(
-            @Parameter(description = ApiDocs.OWNER) @PathParam("owner") String owner,
-            @Parameter(description = ApiDocs.REPO) @PathParam("repo") String repo) {
-        String repository = Params.repository(owner, repo);
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner")
+            @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo")
+            @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
+        String repository = owner + "/" + repo;
         return clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository)));
     }
 
@@ -82,10 +93,9 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the counts",
             content = @Content(schema = @Schema(implementation = EventCounts.class)))
     public Uni<EventCounts> events(
-            @Parameter(description = "the window in minutes", required = true,
-                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "525600"))
-            @QueryParam("offset") String offset) {
-        int minutes = Params.integer("offset", offset, 1, MAX_OFFSET_MINUTES);
+            @Parameter(description = "the window in minutes", schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("offset") @NotNull @WholeNumber @Min(1) @Max(MAX_OFFSET_MINUTES) String offset) {
+        int minutes = Integer.parseInt(offset);
         Instant to = now();
         Instant from = to.minus(Duration.ofMinutes(minutes));
         return clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to)));
@@ -102,6 +112,16 @@ public class MetricsResource {
             this.seconds = seconds;
             this.defaultBuckets = defaultBuckets;
         }
+
+        static Interval of(String value) {
+            for (Interval i : values()) {
+                if (i.name().equals(value)) {
+                    return i;
+                }
+            }
+            throw Params.bad("interval", value, "must be one of "
+                    + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", ")));
+        }
     }
 
     @GET
@@ -113,12 +133,12 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the series",
             content = @Content(schema = @Schema(implementation = Visualization.class)))
     public Uni<Visualization> visualization(
-            @Parameter(description = "bucket width", schema = @Schema(enumeration = {"minute", "hour", "day"},
-                    defaultValue = "hour")) @QueryParam("interval") String intervalParam,
+            @Parameter(description = "bucket width", schema = @Schema(implementation = Interval.class))
+            @QueryParam("interval") @DefaultValue("hour") String intervalParam,
             @Parameter(description = "window start, ISO-8601 UTC (e.g. 2026-01-31T00:00:00Z)")
             @QueryParam("from") String fromParam,
             @Parameter(description = "window end, exclusive, ISO-8601 UTC") @QueryParam("to") String toParam) {
-        Interval interval = interval(intervalParam);
+        Interval interval = Interval.of(intervalParam);
         long step = interval.seconds;
         Instant requestedTo = Params.optionalInstant("to", toParam);
         Instant requestedFrom = Params.optionalInstant("from", fromParam);
@@ -166,10 +186,11 @@ public class MetricsResource {
     public Uni<EventAvgTime> eventAvgTime(
             @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
             @QueryParam("event_type") String eventType,
-            @Parameter(description = ApiDocs.ACTION) @QueryParam("action") String action,
+            @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
+            @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
         String type = Params.optionalEventType("event_type", eventType);
-        String act = Params.optionalAction("action", action);
+        String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
         return clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository)));
     }
@@ -180,9 +201,10 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the totals",
             content = @Content(schema = @Schema(implementation = EventTotals.class)))
     public Uni<EventTotals> eventsTotalCount(
-            @Parameter(description = ApiDocs.ACTION) @QueryParam("action") String action,
+            @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
+            @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
-        String act = Params.optionalAction("action", action);
+        String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
         return clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository)));
     }
@@ -194,16 +216,16 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = MultipleEventsRepos.class)))
     public Uni<MultipleEventsRepos> multipleEventsRepos(
-            @Parameter(description = ApiDocs.EVENT_TYPE, required = true,
-                    schema = @Schema(implementation = EventType.class)) @QueryParam("event_type") String eventType,
+            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
+            @QueryParam("event_type") @NotNull String eventType,
             @Parameter(description = "a repository needs more than this many events",
-                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "1000000000", defaultValue = "1"))
-            @QueryParam("min_count") String minCount,
-            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "1000", defaultValue = "100")) @QueryParam("limit") String limit) {
+                    schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("min_count") @DefaultValue("1") @WholeNumber @Min(0) @Max(MAX_MIN_COUNT) String minCount,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") @DefaultValue("100") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit) {
         EventType type = Params.eventType("event_type", eventType);
-        int min = Params.integer("min_count", minCount, 0, 1_000_000_000, 1);
-        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 100);
+        int min = Integer.parseInt(minCount);
+        int max = Integer.parseInt(limit);
         return clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max)));
     }
 
@@ -214,12 +236,12 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = TopRepos.class)))
     public Uni<TopRepos> topRepos(
-            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "365", defaultValue = "7")) @QueryParam("days") String days,
-            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "1000", defaultValue = "10")) @QueryParam("limit") String limit) {
-        int d = Params.integer("days", days, 1, MAX_DAYS, 7);
-        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 10);
+            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("days") @DefaultValue("7") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") @DefaultValue("10") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit) {
+        int d = Integer.parseInt(days);
+        int max = Integer.parseInt(limit);
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
         return clickHouse.async(() -> new TopRepos(d, from, to, max,
@@ -236,31 +258,19 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the sessions",
             content = @Content(schema = @Schema(implementation = UserSessions.class)))
     public Uni<UserSessions> userSessions(
-            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "365", defaultValue = "1")) @QueryParam("days") String days,
-            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
-                    maximum = "1000", defaultValue = "20")) @QueryParam("limit") String limit,
+            @Parameter(description = ApiDocs.DAYS, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("days") @DefaultValue("1") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
+            @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("limit") @DefaultValue("20") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit,
             @Parameter(description = "only this actor's sessions (a GitHub login)") @QueryParam("actor_login")
-            String actorLogin) {
-        int d = Params.integer("days", days, 1, MAX_DAYS, 1);
-        int max = Params.integer("limit", limit, 1, MAX_LIMIT, 20);
-        String actor = Params.optionalLogin("actor_login", actorLogin);
+            @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String actorLogin) {
+        int d = Integer.parseInt(days);
+        int max = Integer.parseInt(limit);
+        String actor = Objects.requireNonNullElse(actorLogin, "");
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
         return clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
                 store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList()));
-    }
-
-    private static Interval interval(String value) {
-        if (value == null || value.isEmpty()) {
-            return Interval.hour;
-        }
-        for (Interval i : Interval.values()) {
-            if (i.name().equals(value)) {
-                return i;
-            }
-        }
-        throw Params.bad("interval", value, "must be one of minute, hour, day");
     }
 
     /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */

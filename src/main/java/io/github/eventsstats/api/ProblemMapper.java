@@ -3,12 +3,21 @@ package io.github.eventsstats.api;
 import com.clickhouse.client.api.ServerException;
 import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.lang.reflect.Method;
+import java.util.Comparator;
+import java.util.Iterator;
 
 /**
  * The one place errors become answers: RFC 9457 problem+json, a useful detail, never a stack
@@ -21,6 +30,33 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> badParameter(BadParameterException e, UriInfo uri) {
         return problem(Response.Status.BAD_REQUEST, e.getMessage(), uri.getPath(), e.parameter());
+    }
+
+    /**
+     * The Bean Validation rules on the resource method's parameters: the first parameter at fault,
+     * in the method's order, as {@link #badParameter} answers. Any other violation is a bug: 500.
+     */
+    @ServerExceptionMapper
+    public RestResponse<Problem> constraintViolation(ConstraintViolationException e, UriInfo uri,
+                                                     ResourceInfo resource) {
+        Method method = resource.getResourceMethod();
+        return e.getConstraintViolations().stream()
+                .filter(v -> parameterIndex(v, method) >= 0)
+                .min(Comparator.<ConstraintViolation<?>>comparingInt(v -> parameterIndex(v, method))
+                        .thenComparing(v -> Params.isBound(v.getConstraintDescriptor().getAnnotation())))
+                .map(v -> badParameter(Params.broken(method.getParameters()[parameterIndex(v, method)], v), uri))
+                .orElseGet(() -> unexpected(e, uri));
+    }
+
+    /** The index of the parameter of {@code method} at fault; -1 for any other violation. */
+    private static int parameterIndex(ConstraintViolation<?> violation, Method method) {
+        Iterator<Path.Node> nodes = violation.getPropertyPath().iterator();
+        if (method == null || !nodes.hasNext() || !nodes.next().getName().equals(method.getName())) {
+            return -1;
+        }
+        Path.Node node = nodes.hasNext() ? nodes.next() : null;
+        return node != null && node.getKind() == ElementKind.PARAMETER
+                ? node.as(Path.ParameterNode.class).getParameterIndex() : -1;
     }
 
     @ServerExceptionMapper({ClickHouseUnavailableException.class, EngineUnavailableException.class})

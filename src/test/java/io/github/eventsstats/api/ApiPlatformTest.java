@@ -10,10 +10,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -70,6 +73,69 @@ class ApiPlatformTest {
         given().get("/metrics/events?offset=0").then()
                 .body("parameter", equalTo("offset"))
                 .body("detail", equalTo("offset must be from 1 to 525600; got \"0\""));
+    }
+
+    @Test
+    void aBrokenValidationRuleIsWordedLikeEveryOtherBadParameter() {
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("/metrics/events", new String[] {"offset", "offset is required"});
+        cases.put("/metrics/events?offset=", new String[] {"offset", "offset is required"});
+        cases.put("/metrics/events?offset=abc",
+                new String[] {"offset", "offset must be a whole number from 1 to 525600; got \"abc\""});
+        cases.put("/metrics/events?offset=99999999999999999999",
+                new String[] {"offset", "offset must be a whole number from 1 to 525600; got \"99999999999999999999\""});
+        cases.put("/metrics/events?offset=525601", new String[] {"offset", "offset must be from 1 to 525600; got \"525601\""});
+        cases.put("/metrics/top-repos?days=366&limit=0", new String[] {"days", "days must be from 1 to 365; got \"366\""});
+        cases.put("/metrics/top-repos?days=1&limit=0", new String[] {"limit", "limit must be from 1 to 1000; got \"0\""});
+        cases.put("/metrics/multiple-events-repos?min_count=1", new String[] {"event_type", "event_type is required"});
+        cases.put("/metrics/pr-average/-x/repo", new String[] {"owner",
+                "owner must be 1 to 39 ASCII letters, digits or hyphens, not starting with a hyphen; got \"-x\""});
+        cases.put("/debug/repo-events/x/a*b", new String[] {"repo",
+                "repo must be 1 to 100 ASCII letters, digits, '.', '_' or '-' (not '.' or '..'); got \"a*b\""});
+        cases.put("/metrics/events-total-count?action=Opened", new String[] {"action",
+                "action must be 1 to 32 lower-case letters or '_', e.g. opened; got \"Opened\""});
+        cases.put("/metrics/user-sessions?actor_login=" + "a".repeat(70), new String[] {"actor_login",
+                "actor_login must be 1 to 39 ASCII letters, digits or hyphens, not starting with a hyphen; got \""
+                        + "a".repeat(60) + "…\""});
+        cases.forEach((path, expected) -> {
+            String instance = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            Response response = given().get(path);
+            assertProblem(response, 400, "Bad Request", instance);
+            response.then().body("parameter", equalTo(expected[0])).body("detail", equalTo(expected[1]));
+        });
+    }
+
+    @Test
+    void anEmptyQueryParameterIsAbsent() {
+        given().get("/metrics/top-repos?days=&limit=").then().statusCode(200)
+                .body("days", equalTo(7)).body("limit", equalTo(10));
+        given().get("/metrics/visualization?interval=&from=&to=").then().statusCode(200)
+                .body("interval", equalTo("hour"));
+    }
+
+    @Test
+    void openApiTakesTheBoundsAndPatternsFromTheValidationAnnotations() {
+        JsonPath json = JsonPath.from(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+
+        Map<String, Object> offset = parameter(json, "/metrics/events", "offset");
+        assertEquals(true, offset.get("required"));
+        assertEquals(Map.of("type", "integer", "minimum", 1, "maximum", 525600), offset.get("schema"));
+        assertEquals(Map.of("type", "integer", "minimum", 1, "maximum", 365, "default", 7),
+                parameter(json, "/metrics/top-repos", "days").get("schema"));
+        assertEquals(Map.of("type", "integer", "minimum", 0, "maximum", 1_000_000_000, "default", 1),
+                parameter(json, "/metrics/multiple-events-repos", "min_count").get("schema"));
+        assertEquals(true, parameter(json, "/metrics/multiple-events-repos", "event_type").get("required"));
+        assertEquals(Map.of("type", "string", "pattern", Params.OWNER),
+                parameter(json, "/metrics/pr-average/{owner}/{repo}", "owner").get("schema"));
+        assertEquals(Map.of("type", "string", "pattern", Params.REPO),
+                parameter(json, "/debug/repo-events/{owner}/{repo}", "repo").get("schema"));
+        assertEquals(Map.of("type", "string", "pattern", Params.ACTION),
+                parameter(json, "/metrics/event-avg-time", "action").get("schema"));
+    }
+
+    private static Map<String, Object> parameter(JsonPath json, String path, String name) {
+        List<Map<String, Object>> parameters = json.getList("paths.'" + path + "'.get.parameters");
+        return parameters.stream().filter(p -> name.equals(p.get("name"))).findFirst().orElseThrow();
     }
 
     @Test
@@ -132,10 +198,8 @@ class ApiPlatformTest {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (engine.restartCount() == restarts && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> engine.restartCount() != restarts);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/metrics/pr-average/down-org/repo").then().statusCode(200).body("pr_count", equalTo(0));
     }
