@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,9 +65,12 @@ public class MetricsResource {
     private final ClickHouse clickHouse;
     private final MetricsStore store;
 
-    MetricsResource(ClickHouse clickHouse, MetricsStore store) {
+    private final InstantSource clock;
+
+    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock) {
         this.clickHouse = clickHouse;
         this.store = store;
+        this.clock = clock;
     }
 
     @GET
@@ -286,7 +290,7 @@ public class MetricsResource {
     }
 
     /** Windows are whole seconds, as created_at is. */
-    static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 }
