@@ -64,7 +64,6 @@ public class MetricsResource {
 
     private final ClickHouse clickHouse;
     private final MetricsStore store;
-
     private final InstantSource clock;
 
     MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock) {
