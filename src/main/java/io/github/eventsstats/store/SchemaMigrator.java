@@ -8,7 +8,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -42,15 +41,14 @@ public class SchemaMigrator {
         t.setDaemon(true);
         return t;
     });
-    /** Off for commands (the backfill) that migrate when they need to and report failures themselves. */
-    @ConfigProperty(name = "schema.migrate-at-start", defaultValue = "true")
-    boolean migrateAtStart;
+    private final boolean migrateAtStart;
     private volatile boolean applied;
     private volatile String lastError = "not applied yet";
 
-    SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config) {
+    SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config, SchemaConfig schema) {
         this.clickHouse = clickHouse;
         this.cluster = config.cluster().filter(c -> !c.isBlank()).map(ClusterDdl::new);
+        this.migrateAtStart = schema.migrateAtStart();
     }
 
     void onStart(@Observes StartupEvent event) {
