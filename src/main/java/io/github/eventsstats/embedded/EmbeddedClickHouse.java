@@ -51,7 +51,7 @@ public class EmbeddedClickHouse {
                 throw new EngineUnavailableException("the embedded ClickHouse engine is not available in the native"
                         + " image; set CLICKHOUSE_URL to a ClickHouse server");
             }
-            EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb.library()),
+            EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb),
                     data.dir().resolve("clickhouse"), config.embedded().port(), config.embedded().startTimeout()));
             e.start();
             engine = e;

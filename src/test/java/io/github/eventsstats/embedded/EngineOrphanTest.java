@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +31,7 @@ class EngineOrphanTest {
 
     @Test
     void theEngineExitsWhenItsOwnerIsKilledWithSigkill() throws Exception {
-        Path library = ChdbLibrary.resolve(Optional.ofNullable(System.getenv("CHDB_LIBRARY")));
+        Path library = ChdbLibrary.resolve();
         Path data = Files.createDirectories(Path.of("target", "test-data-orphan"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process owner = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
