@@ -1,7 +1,6 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
-import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -23,7 +22,7 @@ public class ProblemMapper {
         return problem(Response.Status.BAD_REQUEST, e.getMessage(), uri.getPath(), e.parameter());
     }
 
-    @ServerExceptionMapper({ClickHouseUnavailableException.class, EngineUnavailableException.class})
+    @ServerExceptionMapper(ClickHouseUnavailableException.class)
     public RestResponse<Problem> unavailable(RuntimeException e, UriInfo uri) {
         // Not a warning per request: readiness and the 503 counts in /q/metrics already tell an outage.
         LOG.debugf("%s: ClickHouse unavailable: %s", uri.getPath(), e.getMessage());

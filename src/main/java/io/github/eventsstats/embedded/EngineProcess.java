@@ -123,7 +123,7 @@ public final class EngineProcess implements AutoCloseable {
             synchronized (lastLines) {
                 tail = String.join(" | ", lastLines);
             }
-            throw new EngineUnavailableException("the embedded engine did not start: " + tail, e);
+            throw new EngineUnavailableException(startFailure(tail, options.dataPath()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -133,6 +133,17 @@ public final class EngineProcess implements AutoCloseable {
         p.onExit().thenAccept(this::onExit);
         LOG.infof("embedded ClickHouse engine up: pid=%d endpoint=%s data=%s", p.pid(), endpoint(), options.dataPath());
         return p;
+    }
+
+    /** Why the engine did not start, from its last lines of output. */
+    static String startFailure(String tail, Path dataPath) {
+        // chDB refuses a second process on one data directory; only a person can fix that, so say how.
+        if (tail.contains("Another server instance") || tail.contains("Cannot lock file")) {
+            return "the embedded engine's data directory " + dataPath + " is in use by another process that does"
+                    + " not share its engine (a service or `engine` command on the same DATA_DIR, or one of an older"
+                    + " build); stop it and try again, or point CLICKHOUSE_URL at a ClickHouse server";
+        }
+        return "the embedded engine did not start: " + tail;
     }
 
     private static void pumpOutput(InputStream in, CompletableFuture<Void> ready, List<String> lastLines) {

@@ -2,7 +2,6 @@ package io.github.eventsstats.store;
 
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
-import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -57,11 +56,13 @@ public class SchemaMigrator {
         }
         try {
             migrate();
-        } catch (SchemaChangedException | EngineUnavailableException e) {
-            // Nothing a retry could fix: stop with the reason on one line, not under a stack trace.
-            LOG.error(e.getMessage());
-            Quarkus.asyncExit(1);
         } catch (RuntimeException e) {
+            if (!retryable(e)) {
+                // Stop with the reason on one line, not under a stack trace.
+                LOG.error(e.getMessage());
+                Quarkus.asyncExit(1);
+                return;
+            }
             // An unreachable server is not fatal: readiness stays DOWN and we try again.
             lastError = e.getMessage();
             LOG.warnf("ClickHouse schema not applied yet (%s); retrying every %d s", e.getMessage(), RETRY_SECONDS);
@@ -72,14 +73,21 @@ public class SchemaMigrator {
     private void retry() {
         try {
             migrate();
-        } catch (SchemaChangedException e) {
-            lastError = e.getMessage();
-            LOG.error(e.getMessage());
         } catch (RuntimeException e) {
             lastError = e.getMessage();
+            if (!retryable(e)) {
+                LOG.error(e.getMessage());
+                return;
+            }
             LOG.debugf("ClickHouse schema still not applied: %s", e.getMessage());
             retries.schedule(this::retry, RETRY_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /** False for what only a person can fix: a changed schema file, an engine that cannot start. */
+    private static boolean retryable(RuntimeException e) {
+        return !(e instanceof SchemaChangedException)
+                && !(e instanceof ClickHouseUnavailableException u && !u.retryable());
     }
 
     public boolean isApplied() {
