@@ -25,7 +25,7 @@ public class EmbeddedClickHouse {
     private EngineProcess engine;
     private String attached;
 
-    EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
+    public EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
         this.config = config;
         this.chdb = chdb;
         this.data = data;

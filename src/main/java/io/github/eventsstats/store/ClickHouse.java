@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +36,7 @@ public class ClickHouse {
     private volatile Client client;
     private volatile String endpoint;
 
-    ClickHouse(ClickHouseConfig config, ClickHouseEndpoint target) {
+    public ClickHouse(ClickHouseConfig config, ClickHouseEndpoint target) {
         this.config = config;
         this.target = target;
     }
@@ -77,10 +78,15 @@ public class ClickHouse {
                 .build();
     }
 
-    /** The endpoint in use, without credentials. */
+    /** The endpoint in use, without credentials; connects first if need be. */
     public String endpoint() {
         client();
         return endpoint;
+    }
+
+    /** The endpoint, once the client exists; empty before, and asking never connects. */
+    public Optional<String> connectedEndpoint() {
+        return client == null ? Optional.empty() : Optional.ofNullable(endpoint);
     }
 
     public String database() {

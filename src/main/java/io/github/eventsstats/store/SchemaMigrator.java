@@ -44,7 +44,7 @@ public class SchemaMigrator {
     private volatile boolean applied;
     private volatile String lastError = "not applied yet";
 
-    SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config, SchemaConfig schema) {
+    public SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config, SchemaConfig schema) {
         this.clickHouse = clickHouse;
         this.cluster = config.cluster().filter(c -> !c.isBlank()).map(ClusterDdl::new);
         this.migrateAtStart = schema.migrateAtStart();
