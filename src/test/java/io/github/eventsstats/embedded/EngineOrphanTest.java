@@ -25,7 +25,7 @@ class EngineOrphanTest {
             engine.start();
             System.out.println("ENGINE " + engine.pid().orElseThrow());
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join(); // until killed
         }
     }
 
