@@ -56,7 +56,7 @@ public final class Main {
     /** The standalone engine reads the same environment variables as the service. */
     private static void runEngine(String[] args) throws Exception {
         List<String> engineArgs = new ArrayList<>(List.of(
-                "--library", ChdbLibrary.resolve(Optional.ofNullable(System.getenv("CHDB_LIBRARY"))).toString(),
+                "--library", ChdbLibrary.resolve().toString(),
                 "--path", Path.of(Optional.ofNullable(System.getenv("DATA_DIR")).orElse("data"), "clickhouse").toString(),
                 "--port", Optional.ofNullable(System.getenv("CLICKHOUSE_EMBEDDED_PORT")).orElse("8123")));
         engineArgs.addAll(Arrays.asList(args)); // later flags win

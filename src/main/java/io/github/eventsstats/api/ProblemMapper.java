@@ -1,7 +1,6 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
-import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -59,7 +58,7 @@ public class ProblemMapper {
                 ? node.as(Path.ParameterNode.class).getParameterIndex() : -1;
     }
 
-    @ServerExceptionMapper({ClickHouseUnavailableException.class, EngineUnavailableException.class})
+    @ServerExceptionMapper(ClickHouseUnavailableException.class)
     public RestResponse<Problem> unavailable(RuntimeException e, UriInfo uri) {
         // Not a warning per request: readiness and the 503 counts in /q/metrics already tell an outage.
         LOG.debugf("%s: ClickHouse unavailable: %s", uri.getPath(), e.getMessage());

@@ -1,8 +1,8 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.ClickHouseUnavailableException;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.SchemaMigrator;
 import io.quarkus.runtime.Quarkus;
@@ -143,8 +143,9 @@ public class BackfillCommand implements QuarkusApplication {
         } else {
             try {
                 migrator.migrate();
-            } catch (EngineUnavailableException e) {
-                err.println("backfill: " + engineMessage(e));
+            } catch (ClickHouseUnavailableException e) {
+                // An engine that cannot start says what to do in its own words.
+                err.println("backfill: " + (e.retryable() ? "ClickHouse is not usable: " : "") + e.getMessage());
                 return Backfill.FAILED;
             } catch (RuntimeException e) {
                 err.println("backfill: ClickHouse is not usable: " + e.getMessage());
@@ -157,16 +158,5 @@ public class BackfillCommand implements QuarkusApplication {
         Backfill.Summary summary = backfill.run(options.files(), terminal);
         summary.lines().forEach(out::println);
         return summary.exitCode();
-    }
-
-    /** The engine refuses a second process on one data directory; say what to do about it. */
-    static String engineMessage(EngineUnavailableException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("Another server instance") || m.contains("Cannot lock file")) {
-            return "the embedded engine's data directory is in use by another process that does not share its"
-                    + " engine (an older service or `engine` command); stop it and run the backfill again, or point"
-                    + " CLICKHOUSE_URL at a ClickHouse server";
-        }
-        return m;
     }
 }

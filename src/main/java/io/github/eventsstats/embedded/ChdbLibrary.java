@@ -1,7 +1,8 @@
 package io.github.eventsstats.embedded;
 
+import io.smallrye.config.SmallRyeConfigBuilder;
+
 import java.nio.file.Path;
-import java.util.Optional;
 
 /** Where the pinned libchdb.so is expected: the same place scripts/fetch-chdb.sh caches it. */
 public final class ChdbLibrary {
@@ -11,15 +12,21 @@ public final class ChdbLibrary {
     private ChdbLibrary() {
     }
 
-    public static Path resolve(Optional<String> configured) {
-        if (configured.isPresent() && !configured.get().isBlank()) {
-            return Path.of(configured.get());
-        }
-        String cacheHome = System.getenv("XDG_CACHE_HOME");
-        Path cache = cacheHome != null && !cacheHome.isBlank()
-                ? Path.of(cacheHome) : Path.of(System.getProperty("user.home"), ".cache");
-        String override = System.getenv("CHDB_CACHE_DIR");
-        Path base = override != null && !override.isBlank() ? Path.of(override) : cache.resolve("github-events-stats");
-        return base.resolve("chdb-" + VERSION).resolve("libchdb.so");
+    public static Path resolve(ChdbConfig config) {
+        return config.library().orElseGet(() -> config.cacheDir().resolve("chdb-" + VERSION).resolve("libchdb.so"));
+    }
+
+    /**
+     * The library as the service would resolve it, for code that runs without Quarkus (the
+     * {@code engine} command, a test's child process): CHDB_LIBRARY / CHDB_CACHE_DIR from the
+     * environment or {@code -Dchdb.*}, else the mapping's default.
+     */
+    public static Path resolve() {
+        return resolve(new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .addDefaultInterceptors()
+                .withMapping(ChdbConfig.class)
+                .build()
+                .getConfigMapping(ChdbConfig.class));
     }
 }

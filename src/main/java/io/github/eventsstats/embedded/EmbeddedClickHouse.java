@@ -2,14 +2,18 @@ package io.github.eventsstats.embedded;
 
 import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.store.ClickHouseConfig;
+import io.github.eventsstats.store.ClickHouseEndpoint;
+import io.github.eventsstats.store.ClickHouseUnavailableException;
 import io.quarkus.runtime.ImageMode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Owns the embedded engine process when no CLICKHOUSE_URL is configured. */
+/** Says where ClickHouse is, and owns the embedded engine process when no CLICKHOUSE_URL is configured. */
 @ApplicationScoped
 public class EmbeddedClickHouse {
 
@@ -21,7 +25,7 @@ public class EmbeddedClickHouse {
     private EngineProcess engine;
     private String attached;
 
-    EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
+    public EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
         this.config = config;
         this.chdb = chdb;
         this.data = data;
@@ -32,10 +36,38 @@ public class EmbeddedClickHouse {
     }
 
     /**
+     * The client's endpoint: CLICKHOUSE_URL, or the embedded engine, started when the client first
+     * asks for the URL (so a command that never queries, like {@code backfill --dry-run}, starts none).
+     */
+    @Produces
+    @Singleton
+    public ClickHouseEndpoint clickHouseEndpoint() {
+        if (!enabled()) {
+            return new ClickHouseEndpoint.Server(config.url().orElseThrow());
+        }
+        return new ClickHouseEndpoint() {
+            @Override
+            public String url() {
+                try {
+                    return start();
+                } catch (EngineUnavailableException e) {
+                    // No retry brings up an engine that could not start: say so, without this package's type.
+                    throw ClickHouseUnavailableException.permanent(e.getMessage(), e.getCause());
+                }
+            }
+
+            @Override
+            public boolean embedded() {
+                return true;
+            }
+        };
+    }
+
+    /**
      * Starts the engine once and returns its HTTP endpoint; with {@code attach} on, the endpoint of
      * a live engine already serving the data directory, when there is one.
      */
-    public synchronized String start() {
+    synchronized String start() {
         if (attached != null) {
             return attached;
         }
@@ -51,7 +83,7 @@ public class EmbeddedClickHouse {
                 throw new EngineUnavailableException("the embedded ClickHouse engine is not available in the native"
                         + " image; set CLICKHOUSE_URL to a ClickHouse server");
             }
-            EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb.library()),
+            EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb),
                     data.dir().resolve("clickhouse"), config.embedded().port(), config.embedded().startTimeout()));
             e.start();
             engine = e;

@@ -12,10 +12,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,9 +34,6 @@ import java.util.concurrent.TimeoutException;
 public final class EngineProcess implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EngineProcess.class);
-    /** The classes the child runs; they use only the JDK, so nothing else goes on its class path. */
-    private static final List<Class<?>> ENGINE_CLASSES =
-            List.of(EngineMain.class, EngineServer.class, Chdb.class, Chdb.Result.class, EngineEndpointFile.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
 
@@ -123,7 +120,7 @@ public final class EngineProcess implements AutoCloseable {
             synchronized (lastLines) {
                 tail = String.join(" | ", lastLines);
             }
-            throw new EngineUnavailableException("the embedded engine did not start: " + tail, e);
+            throw new EngineUnavailableException(startFailure(tail, options.dataPath()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -133,6 +130,17 @@ public final class EngineProcess implements AutoCloseable {
         p.onExit().thenAccept(this::onExit);
         LOG.infof("embedded ClickHouse engine up: pid=%d endpoint=%s data=%s", p.pid(), endpoint(), options.dataPath());
         return p;
+    }
+
+    /** Why the engine did not start, from its last lines of output. */
+    static String startFailure(String tail, Path dataPath) {
+        // chDB refuses a second process on one data directory; only a person can fix that, so say how.
+        if (tail.contains("Another server instance") || tail.contains("Cannot lock file")) {
+            return "the embedded engine's data directory " + dataPath + " is in use by another process that does"
+                    + " not share its engine (a service or `engine` command on the same DATA_DIR, or one of an older"
+                    + " build); stop it and try again, or point CLICKHOUSE_URL at a ClickHouse server";
+        }
+        return "the embedded engine did not start: " + tail;
     }
 
     private static void pumpOutput(InputStream in, CompletableFuture<Void> ready, List<String> lastLines) {
@@ -229,23 +237,17 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     /**
-     * Copies the engine's class files out of whatever holds them (a directory, the fast-jar, an
-     * uber-jar), so the child's class path is the same in dev mode, tests and production.
+     * Copies the engine's class files ({@link EngineClasses}) out of whatever holds them (a directory,
+     * the fast-jar, an uber-jar), so the child's class path is the same in dev mode, tests and production.
      */
     private static Path extractEngineClasses() {
+        Map<String, byte[]> classes = EngineClasses.closure(EngineMain.class);
         try {
             Path dir = Files.createTempDirectory("gh-stats-engine");
-            for (Class<?> c : ENGINE_CLASSES) {
-                String resource = c.getName().replace('.', '/') + ".class";
-                Path target = dir.resolve(resource);
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                Path target = dir.resolve(c.getKey() + ".class");
                 Files.createDirectories(target.getParent());
-                try (InputStream in = c.getClassLoader().getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw new EngineUnavailableException("class file " + resource + " not found; the embedded"
-                                + " engine needs a JVM build (it is not available in a native image)");
-                    }
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                Files.write(target, c.getValue());
             }
             return dir;
         } catch (IOException e) {

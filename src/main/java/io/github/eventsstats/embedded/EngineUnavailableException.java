@@ -1,12 +1,15 @@
 package io.github.eventsstats.embedded;
 
-/** The embedded engine cannot be started; the message says why and what to do. */
-public class EngineUnavailableException extends RuntimeException {
-    public EngineUnavailableException(String message) {
+/**
+ * The embedded engine cannot be started; the message says why and what to do. It stays in this
+ * package: {@link EmbeddedClickHouse} hands it on as a ClickHouseUnavailableException.
+ */
+class EngineUnavailableException extends RuntimeException {
+    EngineUnavailableException(String message) {
         super(message, null, false, false); // the message says it all; a stack trace would bury it
     }
 
-    public EngineUnavailableException(String message, Throwable cause) {
+    EngineUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -9,10 +9,18 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only when ClickHouse answers and the schema is applied. */
+import java.util.Optional;
+
+/**
+ * Ready only when ClickHouse answers and the schema is applied. A probe never connects by itself:
+ * building the client would start an embedded engine, so before anything has used ClickHouse
+ * the answer is DOWN, "not connected yet".
+ */
 @Readiness
 @ApplicationScoped
 public class ClickHouseReadinessCheck implements HealthCheck {
+
+    static final String NOT_CONNECTED = "not connected yet";
 
     private final ClickHouse clickHouse;
     private final SchemaMigrator migrator;
@@ -27,10 +35,11 @@ public class ClickHouseReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("clickhouse");
+        Optional<String> endpoint = clickHouse.connectedEndpoint();
         // A dead embedded engine is DOWN at once, without waiting for the client's retries.
         boolean engineAlive = embedded.engine().map(e -> e.isAlive()).orElse(true);
-        boolean reachable = engineAlive && clickHouse.ping();
-        b.withData("endpoint", clickHouse.endpoint())
+        boolean reachable = endpoint.isPresent() && engineAlive && clickHouse.ping();
+        b.withData("endpoint", endpoint.orElse(NOT_CONNECTED))
                 .withData("engine", embedded.enabled() ? "embedded" : "external")
                 .withData("reachable", reachable)
                 .withData("schema_applied", migrator.isApplied());

@@ -5,7 +5,6 @@ import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.client.api.query.QuerySettings;
-import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.quarkus.runtime.ImageMode;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -14,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,22 +22,23 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The process's one ClickHouse client (client-v2 over HTTP), pointed at CLICKHOUSE_URL or at the
- * embedded engine. Calls here block; {@link #async(Supplier)} moves them off the event loop.
+ * The process's one ClickHouse client (client-v2 over HTTP), pointed at the {@link ClickHouseEndpoint}
+ * (CLICKHOUSE_URL or the embedded engine). It is built on first use, which is when an embedded
+ * engine starts. Calls here block; {@link #async(Supplier)} moves them off the event loop.
  */
 @ApplicationScoped
 public class ClickHouse {
 
     private final ClickHouseConfig config;
-    private final EmbeddedClickHouse embedded;
+    private final ClickHouseEndpoint target;
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("clickhouse-", 0).factory());
     private volatile Client client;
     private volatile String endpoint;
 
-    ClickHouse(ClickHouseConfig config, EmbeddedClickHouse embedded) {
+    public ClickHouse(ClickHouseConfig config, ClickHouseEndpoint target) {
         this.config = config;
-        this.embedded = embedded;
+        this.target = target;
     }
 
     public Client client() {
@@ -54,8 +55,8 @@ public class ClickHouse {
     }
 
     private Client build() {
-        boolean local = embedded.enabled();
-        endpoint = local ? embedded.start() : config.url().orElseThrow();
+        String url = target.url();
+        endpoint = url;
         Client.Builder builder = new Client.Builder();
         if (config.cluster().filter(c -> !c.isBlank()).isPresent()) {
             // Inserts into Distributed tables reach the shards before they return, so an insert's
@@ -63,7 +64,7 @@ public class ClickHouse {
             builder.serverSetting("distributed_foreground_insert", "1");
         }
         return builder
-                .addEndpoint(endpoint)
+                .addEndpoint(url)
                 .setUsername(config.user())
                 .setPassword(config.password().orElse(""))
                 .setDefaultDatabase(config.database())
@@ -71,16 +72,21 @@ public class ClickHouse {
                 .setSocketTimeout(config.socketTimeout().toMillis(), ChronoUnit.MILLIS)
                 .setConnectTimeout(5, ChronoUnit.SECONDS)
                 // The embedded engine answers uncompressed; a real server gets ClickHouse's LZ4 framing.
-                .compressServerResponse(!local)
+                .compressServerResponse(!target.embedded())
                 // lz4-java's JNI codec is a library inside its jar, which a native image does not carry.
                 .disableNativeCompression(ImageMode.current() == ImageMode.NATIVE_RUN)
                 .build();
     }
 
-    /** The endpoint in use, without credentials. */
+    /** The endpoint in use, without credentials; connects first if need be. */
     public String endpoint() {
         client();
         return endpoint;
+    }
+
+    /** The endpoint, once the client exists; empty before, and asking never connects. */
+    public Optional<String> connectedEndpoint() {
+        return client == null ? Optional.empty() : Optional.ofNullable(endpoint);
     }
 
     public String database() {
@@ -122,6 +128,9 @@ public class ClickHouse {
      * {@link ServerException} (with its code), or else to know the server could not be reached.
      */
     static RuntimeException translate(RuntimeException e) {
+        if (e instanceof ClickHouseUnavailableException) {
+            return e; // already says what is wrong (an engine that cannot start, say), and whether to retry
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ServerException se) {
                 return se;

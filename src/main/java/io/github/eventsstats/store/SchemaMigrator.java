@@ -2,13 +2,11 @@ package io.github.eventsstats.store;
 
 import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.query.GenericRecord;
-import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -42,15 +40,14 @@ public class SchemaMigrator {
         t.setDaemon(true);
         return t;
     });
-    /** Off for commands (the backfill) that migrate when they need to and report failures themselves. */
-    @ConfigProperty(name = "schema.migrate-at-start", defaultValue = "true")
-    boolean migrateAtStart;
+    private final boolean migrateAtStart;
     private volatile boolean applied;
     private volatile String lastError = "not applied yet";
 
-    SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config) {
+    public SchemaMigrator(ClickHouse clickHouse, ClickHouseConfig config, SchemaConfig schema) {
         this.clickHouse = clickHouse;
         this.cluster = config.cluster().filter(c -> !c.isBlank()).map(ClusterDdl::new);
+        this.migrateAtStart = schema.migrateAtStart();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -59,11 +56,13 @@ public class SchemaMigrator {
         }
         try {
             migrate();
-        } catch (SchemaChangedException | EngineUnavailableException e) {
-            // Nothing a retry could fix: stop with the reason on one line, not under a stack trace.
-            LOG.error(e.getMessage());
-            Quarkus.asyncExit(1);
         } catch (RuntimeException e) {
+            if (!retryable(e)) {
+                // Stop with the reason on one line, not under a stack trace.
+                LOG.error(e.getMessage());
+                Quarkus.asyncExit(1);
+                return;
+            }
             // An unreachable server is not fatal: readiness stays DOWN and we try again.
             lastError = e.getMessage();
             LOG.warnf("ClickHouse schema not applied yet (%s); retrying every %d s", e.getMessage(), RETRY_SECONDS);
@@ -74,14 +73,21 @@ public class SchemaMigrator {
     private void retry() {
         try {
             migrate();
-        } catch (SchemaChangedException e) {
-            lastError = e.getMessage();
-            LOG.error(e.getMessage());
         } catch (RuntimeException e) {
             lastError = e.getMessage();
+            if (!retryable(e)) {
+                LOG.error(e.getMessage());
+                return;
+            }
             LOG.debugf("ClickHouse schema still not applied: %s", e.getMessage());
             retries.schedule(this::retry, RETRY_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /** False for what only a person can fix: a changed schema file, an engine that cannot start. */
+    private static boolean retryable(RuntimeException e) {
+        return !(e instanceof SchemaChangedException)
+                && !(e instanceof ClickHouseUnavailableException u && !u.retryable());
     }
 
     public boolean isApplied() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,10 +43,7 @@ class EngineLifecycleTest {
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (engine.restartCount() == restarts && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.restartCount() != restarts);
         assertEquals(restarts + 1, engine.restartCount());
         assertNotEquals(pid, engine.pid().orElseThrow());
         assertTrue(engine.isAlive());

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,13 +25,13 @@ class EngineOrphanTest {
             engine.start();
             System.out.println("ENGINE " + engine.pid().orElseThrow());
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join(); // until killed
         }
     }
 
     @Test
     void theEngineExitsWhenItsOwnerIsKilledWithSigkill() throws Exception {
-        Path library = ChdbLibrary.resolve(Optional.ofNullable(System.getenv("CHDB_LIBRARY")));
+        Path library = ChdbLibrary.resolve();
         Path data = Files.createDirectories(Path.of("target", "test-data-orphan"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process owner = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
