@@ -1,5 +1,6 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.ConfigBootstrap;
 import io.github.eventsstats.embedded.EngineUnavailableException;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
@@ -27,6 +28,9 @@ public class BackfillCommand implements QuarkusApplication {
     static final String USAGE = "usage: backfill [--dry-run] [--types T,..] PATH...   (PATH: a .json, .json.gz or"
             + " .jsonl file, or a directory of them; types: " + EnumSet.allOf(EventType.class) + ")";
 
+    /** The Quarkus profile the command runs under (application.properties): a command, not the service. */
+    static final String PROFILE = "backfill";
+
     private final EventWriter writer;
     private final Ledger ledger;
     private final SchemaMigrator migrator;
@@ -41,7 +45,7 @@ public class BackfillCommand implements QuarkusApplication {
     record Options(boolean dryRun, Set<EventType> types, List<Path> files) {
     }
 
-    /** Entry point from {@code Main}: checks the arguments, then starts Quarkus without HTTP or poller. */
+    /** Entry point from {@code Main}: checks the arguments, then starts Quarkus under the backfill profile. */
     public static void launch(String... args) {
         QuickCompiler.start();
         try {
@@ -54,14 +58,7 @@ public class BackfillCommand implements QuarkusApplication {
             System.err.println(USAGE);
             System.exit(Backfill.USAGE);
         }
-        // A command, not the service: no HTTP listener, no poller, and the schema is migrated by
-        // run() so that an engine that cannot start is reported here, in the command's words.
-        System.setProperty("quarkus.http.host-enabled", "false");
-        System.setProperty("poller.enabled", "false");
-        System.setProperty("schema.migrate-at-start", "false");
-        // A running service (or `engine` command) on the same DATA_DIR holds the engine: use it.
-        System.setProperty("clickhouse.embedded.attach", "true");
-        System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
+        ConfigBootstrap.activate(PROFILE);
         Quarkus.run(BackfillCommand.class, args);
     }
 
