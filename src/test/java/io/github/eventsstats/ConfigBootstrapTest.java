@@ -29,6 +29,15 @@ class ConfigBootstrapTest {
     }
 
     @Test
+    void theEngineTakesTheServicesDataLibraryAndPortUnlessGivenAPort() {
+        SmallRyeConfig config = config(Map.of("DATA_DIR", "/srv/stats", "CHDB_LIBRARY", "/opt/chdb/libchdb.so"));
+        assertEquals(List.of("--library", "/opt/chdb/libchdb.so", "--path", "/srv/stats/clickhouse", "--port", "0"),
+                List.of(EngineCommand.engineArguments(config, null)));
+        assertEquals("8125", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), null)[5]);
+        assertEquals("9000", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), 9000)[5]);
+    }
+
+    @Test
     void theBackfillProfileWinsOverTheServicesSettingsInTheEnvironment() {
         // As a .env copied from .env.example has them.
         Map<String, String> env = Map.of("POLLER_ENABLED", "true", "CLICKHOUSE_EMBEDDED_ATTACH", "false");
