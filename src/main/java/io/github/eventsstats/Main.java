@@ -1,14 +1,11 @@
 package io.github.eventsstats;
 
 import io.github.eventsstats.archive.BackfillCommand;
-import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
 
 /**
  * {@code quarkus-run.jar} with no command runs the service; the commands are picocli's, their
@@ -21,12 +18,17 @@ import java.util.concurrent.Callable;
                 + " ClickHouse engine unless CLICKHOUSE_URL is set). Settings: environment variables or .env, see"
                 + " .env.example."},
         commandListHeading = "%nCommands (each has --help):%n")
-public final class Main implements Callable<Integer> {
+public final class Main {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
     public static void main(String... args) {
+        if (args.length == 0) {
+            // Not through picocli's exit: in dev mode Quarkus.run returns to restart the service.
+            Quarkus.run();
+            return;
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -36,11 +38,5 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new BackfillCommand.Line())
                 .addSubcommand(new EngineCommand())
                 .addSubcommand(new HealthcheckCommand()));
-    }
-
-    @Override
-    public Integer call() {
-        Quarkus.run(); // exits the JVM with the service's status when it stops
-        return ApplicationLifecycleManager.getExitCode();
     }
 }
