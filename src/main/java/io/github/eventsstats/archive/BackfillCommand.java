@@ -1,20 +1,34 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.Commands;
+import io.github.eventsstats.ConfigBootstrap;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.SchemaMigrator;
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.enterprise.context.ApplicationScoped;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code backfill [--dry-run] [--types T,..] PATH...}: loads GH Archive files (and the poller's raw
@@ -24,8 +38,8 @@ import java.util.Set;
 @ApplicationScoped
 public class BackfillCommand implements QuarkusApplication {
 
-    static final String USAGE = "usage: backfill [--dry-run] [--types T,..] PATH...   (PATH: a .json, .json.gz or"
-            + " .jsonl file, or a directory of them; types: " + EnumSet.allOf(EventType.class) + ")";
+    /** The Quarkus profile the command runs under (application.properties): a command, not the service. */
+    static final String PROFILE = "backfill";
 
     private final EventWriter writer;
     private final Ledger ledger;
@@ -39,65 +53,102 @@ public class BackfillCommand implements QuarkusApplication {
 
     /** The parsed command line. */
     record Options(boolean dryRun, Set<EventType> types, List<Path> files) {
-    }
 
-    /** Entry point from {@code Main}: checks the arguments, then starts Quarkus without HTTP or poller. */
-    public static void launch(String... args) {
-        QuickCompiler.start();
-        try {
-            if (parse(args) == null) {
-                System.out.println(USAGE);
-                return;
+        /** The same options as arguments, for the application Quarkus runs. */
+        String[] args() {
+            List<String> args = new ArrayList<>();
+            if (dryRun) {
+                args.add("--dry-run");
             }
-        } catch (ArchiveFiles.UsageException e) {
-            System.err.println("backfill: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(Backfill.USAGE);
+            if (!types.equals(EnumSet.allOf(EventType.class))) {
+                args.add("--types=" + types.stream().map(Enum::name).collect(Collectors.joining(",")));
+            }
+            args.add("--");
+            files.forEach(f -> args.add(f.toString()));
+            return args.toArray(String[]::new);
         }
-        // A command, not the service: no HTTP listener, no poller, and the schema is migrated by
-        // run() so that an engine that cannot start is reported here, in the command's words.
-        System.setProperty("quarkus.http.host-enabled", "false");
-        System.setProperty("poller.enabled", "false");
-        System.setProperty("schema.migrate-at-start", "false");
-        // A running service (or `engine` command) on the same DATA_DIR holds the engine: use it.
-        System.setProperty("clickhouse.embedded.attach", "true");
-        System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
-        Quarkus.run(BackfillCommand.class, args);
     }
 
-    /** The options, or null when help was asked for. */
-    static Options parse(String... args) {
-        boolean dryRun = false;
-        Set<EventType> types = EnumSet.allOf(EventType.class);
+    /** The command line as picocli reads it. Checked in full before Quarkus starts. */
+    @Command(name = "backfill", sortOptions = false,
+            header = "Load GH Archive files, or the poller's raw archive, into ClickHouse, and exit.",
+            description = {"Each event is stored once, whatever was loaded or polled before. Uses the running"
+                    + " service's engine when there is one; serves no HTTP and does not poll."},
+            exitCodeListHeading = "Exit status:%n",
+            exitCodeList = {
+                    Backfill.OK + ":every file loaded, or skipped as already loaded",
+                    Backfill.INPUT_SKIPPED + ":some input was skipped (bad lines, a truncated or corrupt gzip); the rest is loaded",
+                    Backfill.USAGE + ":usage error: unknown option or event type, missing or unreadable PATH",
+                    Backfill.FAILED + ":a file could not be loaded (unreadable, or ClickHouse failed)"})
+    public static final class Line implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dry-run", description = "Read and count everything, write nothing (starts no engine).")
+        boolean dryRun;
+
+        @Option(names = "--types", paramLabel = "T,..", completionCandidates = TypeNames.class,
+                description = "Event types to store, comma-separated. Default: all of ${COMPLETION-CANDIDATES}.")
+        String types;
+
+        @Parameters(paramLabel = "PATH", arity = "1..*",
+                description = "A .json, .json.gz or .jsonl file (gzip or not), or a directory searched for them.")
         List<String> paths = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "-h", "--help" -> {
-                    return null;
-                }
-                case "--dry-run" -> dryRun = true;
-                case "--types" -> {
-                    if (i + 1 >= args.length) {
-                        throw new ArchiveFiles.UsageException("--types needs a value, e.g. --types WatchEvent,IssuesEvent");
-                    }
-                    types = types(args[++i]);
-                }
-                default -> {
-                    if (a.startsWith("--types=")) {
-                        types = types(a.substring("--types=".length()));
-                    } else if (a.startsWith("-") && !a.equals("-")) {
-                        throw new ArchiveFiles.UsageException("unknown option " + a);
-                    } else {
-                        paths.add(a);
-                    }
-                }
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            QuickCompiler.start();
+            Options options;
+            try {
+                options = options();
+            } catch (ArchiveFiles.UsageException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
+            ConfigBootstrap.activate(PROFILE);
+            Quarkus.run(BackfillCommand.class, options.args()); // exits the JVM with run()'s status
+            return ApplicationLifecycleManager.getExitCode();
         }
-        if (paths.isEmpty()) {
-            throw new ArchiveFiles.UsageException("no PATH given");
+
+        /** The checks picocli does not make: the event types, and the paths, which are expanded. */
+        Options options() {
+            Set<EventType> selected = types == null ? EnumSet.allOf(EventType.class) : types(types);
+            return new Options(dryRun, selected, ArchiveFiles.expand(paths));
         }
-        return new Options(dryRun, types, ArchiveFiles.expand(paths));
+    }
+
+    /** The names {@code --types} takes, for the help. */
+    public static final class TypeNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(EventType.values()).map(Enum::name).iterator();
+        }
+    }
+
+    private static CommandLine commandLine() {
+        return Commands.configure(new CommandLine(new Line()));
+    }
+
+    static String usage() {
+        return commandLine().getUsageMessage();
+    }
+
+    /**
+     * The options, or null when help was asked for.
+     *
+     * @throws ArchiveFiles.UsageException for arguments that do not make a backfill
+     */
+    static Options parse(String... args) {
+        CommandLine line = commandLine();
+        try {
+            line.parseArgs(args);
+        } catch (ParameterException e) {
+            throw new ArchiveFiles.UsageException(Commands.message(e));
+        }
+        return line.isUsageHelpRequested() ? null : line.<Line>getCommand().options();
     }
 
     private static Set<EventType> types(String list) {
@@ -128,11 +179,11 @@ public class BackfillCommand implements QuarkusApplication {
             options = parse(args);
         } catch (ArchiveFiles.UsageException e) {
             err.println("backfill: " + e.getMessage());
-            err.println(USAGE);
+            err.print(usage());
             return Backfill.USAGE;
         }
         if (options == null) {
-            out.println(USAGE);
+            out.print(usage());
             return Backfill.OK;
         }
         EventMapper mapper = new EventMapper(options.types());

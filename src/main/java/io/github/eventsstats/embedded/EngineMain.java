@@ -11,7 +11,7 @@ import java.util.Map;
  * Entry point of the embedded ClickHouse engine process: chDB behind a ClickHouse HTTP front.
  *
  * <pre>
- *   EngineMain --library libchdb.so --path DIR [--host 127.0.0.1] [--port 8123] [--watch-stdin]
+ *   EngineMain --library libchdb.so --path DIR [--host 127.0.0.1] --port N [--watch-stdin]
  * </pre>
  *
  * Prints {@code READY port=N} on stdout once it answers. With {@code --watch-stdin} it exits when
@@ -30,7 +30,7 @@ public final class EngineMain {
         Path library = Path.of(require(opts, "library"));
         Path path = Path.of(require(opts, "path"));
         String host = opts.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(opts.getOrDefault("port", "8123"));
+        int port = Integer.parseInt(require(opts, "port")); // its callers pass the configured one
         if (!Files.isReadable(library)) {
             fail("libchdb.so not found at " + library + "; run scripts/fetch-chdb.sh or set CHDB_LIBRARY");
         }
@@ -94,7 +94,7 @@ public final class EngineMain {
     private static String require(Map<String, String> opts, String key) {
         String v = opts.get(key);
         if (v == null) {
-            fail("missing --" + key + " (usage: --library libchdb.so --path DIR [--host H] [--port N] [--watch-stdin])");
+            fail("missing --" + key + " (usage: --library libchdb.so --path DIR [--host H] --port N [--watch-stdin])");
         }
         return v;
     }

@@ -1,9 +1,12 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.Main;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -58,5 +61,69 @@ class BackfillOptionsTest {
         Files.writeString(dir.resolve("readme.txt"), "");
         assertTrue(usageError(dir.toString()).contains("no .json, .json.gz or .jsonl files"));
         assertNull(BackfillCommand.parse("--help"));
+    }
+
+    @Test
+    void theOptionsGoToTheApplicationAsTheyWereRead() throws Exception {
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/-odd name.json"), "");
+        Files.writeString(dir.resolve("b.json.gz"), "");
+        BackfillCommand.Options o = BackfillCommand.parse("--types", "IssuesEvent,WatchEvent", "--dry-run", dir.toString());
+
+        assertEquals(o, BackfillCommand.parse(o.args()));
+        assertEquals(o.files(), BackfillCommand.parse(BackfillCommand.parse(dir.toString()).args()).files());
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    /** The whole command line, as Main runs it; nothing here gets as far as starting Quarkus. */
+    private static Run main(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheOptionsAndTheEventTypes() {
+        Run run = main("backfill", "--help");
+
+        assertEquals(Backfill.OK, run.code(), run.err());
+        assertTrue(run.out().startsWith("Load GH Archive files"), run.out());
+        assertTrue(run.out().contains("Usage: github-events-stats backfill [-h] [--dry-run] [--types=T,..] PATH..."),
+                run.out());
+        for (String option : List.of("--dry-run", "--types=T,..", "PATH...", "-h, --help")) {
+            assertTrue(run.out().contains("  " + option + " "), option + " in " + run.out());
+        }
+        for (EventType t : EventType.values()) {
+            assertTrue(run.out().contains(t.name()), run.out());
+        }
+        assertTrue(run.out().contains("Exit status:"), run.out());
+    }
+
+    @Test
+    void anUnknownOptionOrEventTypeIsAUsageErrorBeforeAnythingStarts() throws Exception {
+        Path f = Files.writeString(dir.resolve("x.json"), "");
+
+        Run option = main("backfill", "--fast", f.toString());
+        assertEquals(Backfill.USAGE, option.code());
+        assertTrue(option.err().startsWith("backfill: unknown option --fast\n"), option.err());
+        assertTrue(option.err().contains("\nUsage: github-events-stats backfill"), option.err());
+
+        Run type = main("backfill", "--types", "WatchEvent,PushEvent", f.toString());
+        assertEquals(Backfill.USAGE, type.code());
+        assertTrue(type.err().startsWith("backfill: unknown event type 'PushEvent'"), type.err());
+        String known = type.err().lines().findFirst().orElseThrow();
+        for (EventType t : EventType.values()) {
+            assertTrue(known.contains(t.name()), known);
+        }
+        assertTrue(type.err().contains("Usage: github-events-stats backfill"), type.err());
+
+        Run missing = main("backfill", dir.resolve("nope.json").toString());
+        assertEquals(Backfill.USAGE, missing.code());
+        assertTrue(missing.err().startsWith("backfill: " + dir.resolve("nope.json") + ": no such file or directory\n"),
+                missing.err());
+        assertEquals("", option.out() + type.out() + missing.out());
     }
 }

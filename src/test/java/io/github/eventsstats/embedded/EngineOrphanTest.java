@@ -1,5 +1,6 @@
 package io.github.eventsstats.embedded;
 
+import io.github.eventsstats.ConfigBootstrap;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -31,7 +32,7 @@ class EngineOrphanTest {
 
     @Test
     void theEngineExitsWhenItsOwnerIsKilledWithSigkill() throws Exception {
-        Path library = ChdbLibrary.resolve();
+        Path library = ChdbLibrary.resolve(ConfigBootstrap.read().getConfigMapping(ChdbConfig.class));
         Path data = Files.createDirectories(Path.of("target", "test-data-orphan"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process owner = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
