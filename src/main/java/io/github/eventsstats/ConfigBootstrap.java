@@ -1,7 +1,5 @@
 package io.github.eventsstats;
 
-import io.github.eventsstats.embedded.ChdbConfig;
-import io.github.eventsstats.store.ClickHouseConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.config.SmallRyeConfig;
@@ -25,17 +23,18 @@ public final class ConfigBootstrap {
     private ConfigBootstrap() {
     }
 
-    /** The service's configuration, without starting Quarkus. */
-    public static SmallRyeConfig read() {
-        return builder().build();
+    /** The service's configuration, without starting Quarkus, with the {@code @ConfigMapping}s asked for. */
+    public static SmallRyeConfig read(Class<?>... mappings) {
+        return builder(mappings).build();
     }
 
-    static SmallRyeConfigBuilder builder() {
+    public static SmallRyeConfigBuilder builder(Class<?>... mappings) {
         // Quarkus's builder, for quarkus.profile (default prod) and its converters (durations such as 30s).
-        return ConfigUtils.emptyConfigBuilder(LaunchMode.NORMAL)
-                .withMapping(DataConfig.class)
-                .withMapping(ClickHouseConfig.class)
-                .withMapping(ChdbConfig.class);
+        SmallRyeConfigBuilder builder = ConfigUtils.emptyConfigBuilder(LaunchMode.NORMAL);
+        for (Class<?> mapping : mappings) {
+            builder.withMapping(mapping);
+        }
+        return builder;
     }
 
     /**

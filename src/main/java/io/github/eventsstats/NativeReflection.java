@@ -1,6 +1,5 @@
 package io.github.eventsstats;
 
-import io.github.eventsstats.archive.BackfillCommand;
 import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.store.EventRow;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -14,13 +13,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *       the pure-Java codecs by name and reads their {@code INSTANCE} fields, and it ships no native
  *       metadata. (The JNI codecs are not used in native: {@code store/ClickHouse} disables them
  *       there.) client-v2 itself reflects only for POJO mapping and type hints, which we do not use.</li>
- *   <li>The picocli commands ({@code healthcheck} is the native image's HEALTHCHECK): picocli reads
- *       their annotations, sets their fields and makes the {@code --types} candidates by reflection.</li>
  * </ul>
+ * The picocli commands carry their own {@code @RegisterForReflection}: picocli reads their
+ * annotations, sets their fields and makes the {@code --types} candidates by reflection.
  */
 @RegisterForReflection(targets = {PollState.class, PollState.RateLimitSnapshot.class, PollState.Wait.class,
-        EventRow.class, Main.class, EngineCommand.class, HealthcheckCommand.class, BackfillCommand.Line.class,
-        BackfillCommand.TypeNames.class},
+        EventRow.class},
         classNames = {
                 "net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
                 "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",

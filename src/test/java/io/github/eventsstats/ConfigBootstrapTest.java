@@ -18,7 +18,7 @@ class ConfigBootstrapTest {
 
     /** The real configuration, with {@code env} as environment variables above everything else. */
     private static SmallRyeConfig config(Map<String, String> env) {
-        return ConfigBootstrap.builder().withSources(new EnvConfigSource(env, 500)).build();
+        return ConfigBootstrap.builder(ClickHouseConfig.class).withSources(new EnvConfigSource(env, 500)).build();
     }
 
     @Test
@@ -29,23 +29,14 @@ class ConfigBootstrapTest {
     }
 
     @Test
-    void theEngineTakesTheServicesDataLibraryAndPortUnlessGivenAPort() {
-        SmallRyeConfig config = config(Map.of("DATA_DIR", "/srv/stats", "CHDB_LIBRARY", "/opt/chdb/libchdb.so"));
-        assertEquals(List.of("--library", "/opt/chdb/libchdb.so", "--path", "/srv/stats/clickhouse", "--port", "0"),
-                List.of(EngineCommand.engineArguments(config, null)));
-        assertEquals("8125", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), null)[5]);
-        assertEquals("9000", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), 9000)[5]);
-    }
-
-    @Test
     void theBackfillProfileWinsOverTheServicesSettingsInTheEnvironment() {
         // As a .env copied from .env.example has them.
         Map<String, String> env = Map.of("POLLER_ENABLED", "true", "CLICKHOUSE_EMBEDDED_ATTACH", "false");
-        SmallRyeConfig plain = ConfigBootstrap.builder().withSources(new EnvConfigSource(env, 295)).build();
+        SmallRyeConfig plain = ConfigBootstrap.builder(ClickHouseConfig.class).withSources(new EnvConfigSource(env, 295)).build();
         Map<String, String> lifted = ConfigBootstrap.lifted(plain, "backfill");
         assertEquals("false", lifted.get("%backfill.poller.enabled"), lifted.toString());
 
-        SmallRyeConfig backfill = ConfigBootstrap.builder()
+        SmallRyeConfig backfill = ConfigBootstrap.builder(ClickHouseConfig.class)
                 .withSources(new EnvConfigSource(env, 295))
                 .withSources(new PropertiesConfigSource(lifted, "lifted", 400))
                 .withSources(new PropertiesConfigSource(Map.of("quarkus.profile", "prod,backfill"), "profile", 500))
@@ -58,12 +49,12 @@ class ConfigBootstrapTest {
         assertEquals("WARN", backfill.getRawValue("quarkus.log.category.\"io.quarkus\".level"));
 
         // Without the lift the environment would win, and the profile alone does nothing for the service.
-        SmallRyeConfig unlifted = ConfigBootstrap.builder()
+        SmallRyeConfig unlifted = ConfigBootstrap.builder(ClickHouseConfig.class)
                 .withSources(new EnvConfigSource(env, 295))
                 .withSources(new PropertiesConfigSource(Map.of("quarkus.profile", "prod,backfill"), "profile", 500))
                 .build();
         assertTrue(unlifted.getValue("poller.enabled", Boolean.class));
-        assertFalse(ConfigBootstrap.builder().withSources(new PropertiesConfigSource(lifted, "lifted", 400)).build()
+        assertFalse(ConfigBootstrap.builder(ClickHouseConfig.class).withSources(new PropertiesConfigSource(lifted, "lifted", 400)).build()
                 .getConfigMapping(ClickHouseConfig.class).embedded().attach());
     }
 

@@ -10,6 +10,7 @@ import io.github.eventsstats.store.SchemaMigrator;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +81,7 @@ public class BackfillCommand implements QuarkusApplication {
                     Backfill.INPUT_SKIPPED + ":some input was skipped (bad lines, a truncated or corrupt gzip); the rest is loaded",
                     Backfill.USAGE + ":usage error: unknown option or event type, missing or unreadable PATH",
                     Backfill.FAILED + ":a file could not be loaded (unreadable, or ClickHouse failed)"})
+    @RegisterForReflection
     public static final class Line implements Callable<Integer> {
 
         @Spec
@@ -121,6 +123,7 @@ public class BackfillCommand implements QuarkusApplication {
     }
 
     /** The names {@code --types} takes, for the help. */
+    @RegisterForReflection
     public static final class TypeNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {

@@ -1,6 +1,6 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.Main;
+import io.github.eventsstats.cli.Main;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

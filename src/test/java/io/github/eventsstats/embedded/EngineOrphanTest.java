@@ -32,7 +32,7 @@ class EngineOrphanTest {
 
     @Test
     void theEngineExitsWhenItsOwnerIsKilledWithSigkill() throws Exception {
-        Path library = ChdbLibrary.resolve(ConfigBootstrap.read().getConfigMapping(ChdbConfig.class));
+        Path library = ChdbLibrary.resolve(ConfigBootstrap.read(ChdbConfig.class).getConfigMapping(ChdbConfig.class));
         Path data = Files.createDirectories(Path.of("target", "test-data-orphan"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process owner = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",

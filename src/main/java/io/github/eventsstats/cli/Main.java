@@ -1,8 +1,10 @@
-package io.github.eventsstats;
+package io.github.eventsstats.cli;
 
+import io.github.eventsstats.Commands;
 import io.github.eventsstats.archive.BackfillCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Option;
  * arguments checked before anything starts (see {@code --help}).
  */
 @QuarkusMain
+@RegisterForReflection
 @Command(name = "github-events-stats", sortOptions = false,
         header = "GitHub public events, counted in ClickHouse.",
         description = {"Without a command: run the service (REST API on quarkus.http.port, the poller, the embedded"

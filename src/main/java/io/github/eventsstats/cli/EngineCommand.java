@@ -1,9 +1,12 @@
-package io.github.eventsstats;
+package io.github.eventsstats.cli;
 
+import io.github.eventsstats.ConfigBootstrap;
+import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.embedded.ChdbConfig;
 import io.github.eventsstats.embedded.ChdbLibrary;
 import io.github.eventsstats.embedded.EngineMain;
 import io.github.eventsstats.store.ClickHouseConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.SmallRyeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +22,11 @@ import java.util.concurrent.Callable;
         description = {"Serves the service's data (DATA_DIR/clickhouse) on 127.0.0.1, with the service's settings;"
                 + " stop the service first (one engine per data directory). Prints READY port=N once it answers,"
                 + " and serves until killed."})
+@RegisterForReflection
 final class EngineCommand implements Callable<Integer> {
+
+    /** The settings it reads: the service's. */
+    static final Class<?>[] MAPPINGS = {DataConfig.class, ChdbConfig.class, ClickHouseConfig.class};
 
     @Spec
     CommandSpec spec;
@@ -36,7 +43,7 @@ final class EngineCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be from 0 to 65535; got " + port);
         }
-        EngineMain.main(engineArguments(ConfigBootstrap.read(), port));
+        EngineMain.main(engineArguments(ConfigBootstrap.read(MAPPINGS), port));
         Thread.currentThread().join(); // serve until killed
         return 0;
     }

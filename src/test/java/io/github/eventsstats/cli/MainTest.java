@@ -1,4 +1,4 @@
-package io.github.eventsstats;
+package io.github.eventsstats.cli;
 
 import org.junit.jupiter.api.Test;
 

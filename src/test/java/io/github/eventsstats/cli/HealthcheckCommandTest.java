@@ -1,4 +1,4 @@
-package io.github.eventsstats;
+package io.github.eventsstats.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
-package io.github.eventsstats;
+package io.github.eventsstats.cli;
 
+import io.github.eventsstats.ConfigBootstrap;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Asks http://127.0.0.1:PORT/q/health/ready, PORT being quarkus.http.port (PORT, or"
                 + " QUARKUS_HTTP_PORT); 200 within 4 s is ready, anything else is reported on one line. Starts"
                 + " neither the service nor an engine."})
+@RegisterForReflection
 final class HealthcheckCommand implements Callable<Integer> {
 
     static final Duration TIMEOUT = Duration.ofSeconds(4);
