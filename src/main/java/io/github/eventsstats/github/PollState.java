@@ -1,6 +1,7 @@
 package io.github.eventsstats.github;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -14,6 +15,7 @@ import java.util.Set;
  * the token. Unknown fields are ignored so an older service can read a newer file.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@RegisterForReflection(targets = {PollState.class, PollState.RateLimitSnapshot.class, PollState.Wait.class}) // the state file, native
 public class PollState {
 
     /** Why the next poll waits until {@link #nextPollAt}. */

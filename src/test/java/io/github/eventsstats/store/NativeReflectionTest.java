@@ -1,4 +1,4 @@
-package io.github.eventsstats;
+package io.github.eventsstats.store;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import net.jpountz.lz4.LZ4Factory;

@@ -1,14 +1,12 @@
-package io.github.eventsstats;
+package io.github.eventsstats.store;
 
-import io.github.eventsstats.github.PollState;
-import io.github.eventsstats.store.EventRow;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What a native image must keep for reflection that neither Quarkus nor the libraries declare.
  * <ul>
  *   <li>Classes Jackson reads and writes outside REST endpoints (whose types Quarkus registers by
- *       itself): the poll state file and the ingest backlog spool.</li>
+ *       itself): the ingest backlog spool's rows (the poll state registers itself, in github/).</li>
  *   <li>lz4-java, which client-v2 uses to read a server's LZ4-framed responses: its factory loads
  *       the pure-Java codecs by name and reads their {@code INSTANCE} fields, and it ships no native
  *       metadata. (The JNI codecs are not used in native: {@code store/ClickHouse} disables them
@@ -17,8 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The picocli commands carry their own {@code @RegisterForReflection}: picocli reads their
  * annotations, sets their fields and makes the {@code --types} candidates by reflection.
  */
-@RegisterForReflection(targets = {PollState.class, PollState.RateLimitSnapshot.class, PollState.Wait.class,
-        EventRow.class},
+@RegisterForReflection(targets = EventRow.class,
         classNames = {
                 "net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
                 "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",
