@@ -1,12 +1,11 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.cli.Main;
+import io.github.eventsstats.cli.MainTest;
+import io.github.eventsstats.cli.MainTest.Run;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -74,20 +73,9 @@ class BackfillOptionsTest {
         assertEquals(o.files(), BackfillCommand.parse(BackfillCommand.parse(dir.toString()).args()).files());
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    /** The whole command line, as Main runs it; nothing here gets as far as starting Quarkus. */
-    private static Run main(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheOptionsAndTheEventTypes() {
-        Run run = main("backfill", "--help");
+        Run run = MainTest.run("backfill", "--help");
 
         assertEquals(Backfill.OK, run.code(), run.err());
         assertTrue(run.out().startsWith("Load GH Archive files"), run.out());
@@ -106,12 +94,12 @@ class BackfillOptionsTest {
     void anUnknownOptionOrEventTypeIsAUsageErrorBeforeAnythingStarts() throws Exception {
         Path f = Files.writeString(dir.resolve("x.json"), "");
 
-        Run option = main("backfill", "--fast", f.toString());
+        Run option = MainTest.run("backfill", "--fast", f.toString());
         assertEquals(Backfill.USAGE, option.code());
         assertTrue(option.err().startsWith("backfill: unknown option --fast\n"), option.err());
         assertTrue(option.err().contains("\nUsage: github-events-stats backfill"), option.err());
 
-        Run type = main("backfill", "--types", "WatchEvent,PushEvent", f.toString());
+        Run type = MainTest.run("backfill", "--types", "WatchEvent,PushEvent", f.toString());
         assertEquals(Backfill.USAGE, type.code());
         assertTrue(type.err().startsWith("backfill: unknown event type 'PushEvent'"), type.err());
         String known = type.err().lines().findFirst().orElseThrow();
@@ -120,7 +108,7 @@ class BackfillOptionsTest {
         }
         assertTrue(type.err().contains("Usage: github-events-stats backfill"), type.err());
 
-        Run missing = main("backfill", dir.resolve("nope.json").toString());
+        Run missing = MainTest.run("backfill", dir.resolve("nope.json").toString());
         assertEquals(Backfill.USAGE, missing.code());
         assertTrue(missing.err().startsWith("backfill: " + dir.resolve("nope.json") + ": no such file or directory\n"),
                 missing.err());
