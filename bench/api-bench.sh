@@ -30,6 +30,8 @@ java="$JAVA_HOME/bin/java"
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   ./mvnw -q -B package -DskipTests   # also compiles the bench class (test sources)
+  # The bench's own test-scope libraries (Awaitility), beside the service's.
+  ./mvnw -q -B -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
 
 DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT \
@@ -49,7 +51,7 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "columns: p50/p99 = latency seen by the caller; server = the engine's own time (p50)"
   "$java" --enable-native-access=ALL-UNNAMED \
-    -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*" \
+    -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*:$(cat target/bench.classpath)" \
     io.github.eventsstats.bench.ApiBench "engine=${CLICKHOUSE_URL:-http://127.0.0.1:$ENGINE_PORT}" \
     "user=${CLICKHOUSE_USER:-default}" "password=${CLICKHOUSE_PASSWORD:-}" "database=${CLICKHOUSE_DATABASE:-github_stats}" \
     "service=http://127.0.0.1:$PORT" \

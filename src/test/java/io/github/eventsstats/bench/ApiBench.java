@@ -5,6 +5,7 @@ import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.MetricsQueries;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The metrics API benchmark (run by bench/api-bench.sh, not by the tests): loads generated events
@@ -134,11 +136,15 @@ public final class ApiBench {
                 (System.nanoTime() - started) / 1e9);
         // Measure the steady state, not the minutes right after a bulk load while merges take the CPU.
         long settling = System.nanoTime();
-        int quiet = 0;
-        while (quiet < 3 && System.nanoTime() - settling < TimeUnit.MINUTES.toNanos(5)) {
-            quiet = scalar("SELECT count() FROM system.merges WHERE database = {db:String}", Map.of("db", database)) == 0
-                    ? quiet + 1 : 0;
-            Thread.sleep(1000);
+        int[] quiet = {0};
+        try {
+            await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(5)).until(() -> {
+                quiet[0] = scalar("SELECT count() FROM system.merges WHERE database = {db:String}",
+                        Map.of("db", database)) == 0 ? quiet[0] + 1 : 0;
+                return quiet[0] >= 3; // three checks in a row without a merge
+            });
+        } catch (ConditionTimeoutException e) {
+            System.out.print("; merges still running after 5 min");
         }
         System.out.printf(Locale.ROOT, "; merges settled after %.0f s%n", (System.nanoTime() - settling) / 1e9);
         return to;
@@ -205,13 +211,13 @@ public final class ApiBench {
         line("  SQL via client-v2", sqlWall, sqlServer, Double.NaN);
         line("  endpoint, 1 client", httpWall, null, requests / (Arrays.stream(httpWall).sum() / 1e9));
         List<Long> loaded = new ArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
         long started = System.nanoTime();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        long until = started + TimeUnit.SECONDS.toNanos(seconds);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) { // closing it waits for every client
             for (int c = 0; c < concurrency; c++) {
                 pool.submit(() -> {
                     List<Long> mine = new ArrayList<>();
-                    while (!stop.get()) {
+                    while (System.nanoTime() < until) {
                         long t = System.nanoTime();
                         get(path);
                         mine.add(System.nanoTime() - t);
@@ -222,8 +228,6 @@ public final class ApiBench {
                     return null;
                 });
             }
-            Thread.sleep(seconds * 1000L);
-            stop.set(true);
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         line("  endpoint, " + concurrency + " clients", loaded.stream().mapToLong(Long::longValue).toArray(),
