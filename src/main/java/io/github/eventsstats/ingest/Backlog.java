@@ -1,7 +1,9 @@
 package io.github.eventsstats.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.eventsstats.JsonFiles;
 import io.github.eventsstats.store.EventRow;
 import org.jboss.logging.Logger;
@@ -30,6 +32,7 @@ public final class Backlog {
     private final Path spool;
     private final ObjectMapper json;
     private final int max;
+    private final ObjectReader rowReader;
     private List<EventRow> rows = new ArrayList<>();
     /** The file may not hold exactly {@link #rows} (an append failed): rewrite it on the next change. */
     private boolean rewrite;
@@ -38,6 +41,8 @@ public final class Backlog {
         this.spool = spool;
         this.json = json;
         this.max = max;
+        // Two rows run together on one line are a torn line, not the first row alone.
+        this.rowReader = json.readerFor(EventRow.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public synchronized void load() {
@@ -55,10 +60,14 @@ public final class Backlog {
                 rewrite = true;
             } else {
                 readLines(text);
+                // A crash mid-append can leave a whole row without its newline: the next append
+                // would run into it, so the next change rewrites the file.
+                rewrite |= !text.isEmpty() && !text.endsWith("\n");
             }
             LOG.infof("ingest backlog: %d events from %s waiting to be stored", rows.size(), spool);
         } catch (IOException e) {
             Path aside = moveAside(spool);
+            rewrite = true; // what was read stays in memory and goes into a new spool
             LOG.errorf("ingest backlog spool %s unreadable (%s); moved to %s", spool, e.getMessage(), aside.getFileName());
         }
     }
@@ -71,7 +80,7 @@ public final class Backlog {
                 continue;
             }
             try {
-                rows.add(json.readValue(line, EventRow.class));
+                rows.add(rowReader.readValue(line));
             } catch (IOException e) {
                 bad.add(line);
             }

@@ -79,6 +79,27 @@ class BacklogTest {
     }
 
     @Test
+    void aRowCutJustBeforeItsNewlineIsNotRunIntoByTheNextAppend(@TempDir Path dir) throws IOException {
+        Path spool = dir.resolve("backlog.json");
+        Files.writeString(spool, json.writeValueAsString(row(1)) + "\n" + json.writeValueAsString(row(2))); // no newline
+        Backlog crashed = new Backlog(spool, json, 10);
+        crashed.load();
+        crashed.add(List.of(row(3)));
+        Backlog restarted = new Backlog(spool, json, 10);
+        restarted.load();
+        assertEquals(List.of(row(1), row(2), row(3)), restarted.snapshot());
+
+        // Rows run together on one line (an older torn spool) are set aside, not read as the first one.
+        Files.writeString(spool, json.writeValueAsString(row(4)) + json.writeValueAsString(row(5)) + "\n");
+        Backlog glued = new Backlog(spool, json, 10);
+        glued.load();
+        assertEquals(List.of(), glued.snapshot());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("backlog.json.corrupt-")));
+        }
+    }
+
+    @Test
     void aFailedAppendKeepsTheRowsAndRewritesTheSpoolNextTime(@TempDir Path dir) throws IOException {
         Path spool = dir.resolve("backlog.json");
         Files.createDirectories(spool); // cannot be written
