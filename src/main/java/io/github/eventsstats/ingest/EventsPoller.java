@@ -37,6 +37,8 @@ import java.util.SplittableRandom;
 public class EventsPoller {
 
     private static final Logger LOG = Logger.getLogger(EventsPoller.class);
+    /** The scheduled job's identity. */
+    public static final String JOB = "github-events-poller";
 
     private final PollerConfig config;
     private final GitHubEventsClient github;
@@ -123,7 +125,7 @@ public class EventsPoller {
         return planner.overdue(state, startedAt, clock.instant());
     }
 
-    @Scheduled(every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(identity = JOB, every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = PollerDisabled.class)
     void scheduledTick() {
         tick();

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -81,6 +83,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     private volatile InstantSource clock = InstantSource.system();
     private volatile Consumer<Duration> elapse = d -> { };
     private HttpServer server;
+    private ExecutorService threads;
 
     public static Reply ok(String body) {
         return new Reply(200, body, Map.of("X-Poll-Interval", "1", "Content-Type", "application/json"));
@@ -115,7 +118,8 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        threads = Executors.newFixedThreadPool(4);
+        server.setExecutor(threads);
         server.start();
     }
 
@@ -123,6 +127,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         release();
         server.stop(0);
+        threads.shutdownNow();
     }
 
     public String baseUrl() {

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The poller on, against the fake GitHub, on a fake clock: time moves only when a test moves it,
- * and tests tick the poller themselves (the scheduled tick may run too; at a frozen time it can
- * only do what the test's tick would).
+ * and tests tick the poller themselves. The scheduled tick is an hour apart, so it never runs
+ * between a test's steps (where it could take a reply or a due poll meant for the test's tick).
  */
 public class PollerTestProfile implements QuarkusTestProfile {
 
@@ -19,6 +19,7 @@ public class PollerTestProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
                 Map.entry("poller.enabled", "true"),
+                Map.entry("poller.tick", "1h"),
                 Map.entry("poller.min-interval", "1s"),
                 Map.entry("poller.backoff-initial", "0.3s"),
                 Map.entry("poller.backoff-max", "1s"),
