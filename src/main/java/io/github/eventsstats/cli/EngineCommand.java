@@ -56,6 +56,7 @@ final class EngineCommand implements Callable<Integer> {
         return new String[] {
                 "--library", ChdbLibrary.resolve(chdb).toString(),
                 "--path", data.dir().resolve("clickhouse").toString(),
-                "--port", Integer.toString(port != null ? port : clickHouse.embedded().port())};
+                "--port", Integer.toString(port != null ? port : clickHouse.embedded().port()),
+                "--connections", Integer.toString(clickHouse.embedded().connectionCount())};
     }
 }

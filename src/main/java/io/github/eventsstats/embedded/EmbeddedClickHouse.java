@@ -84,7 +84,8 @@ public class EmbeddedClickHouse {
                         + " image; set CLICKHOUSE_URL to a ClickHouse server");
             }
             EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb),
-                    data.dir().resolve("clickhouse"), config.embedded().port(), config.embedded().startTimeout()));
+                    data.dir().resolve("clickhouse"), config.embedded().port(), config.embedded().connectionCount(),
+                    config.embedded().startTimeout()));
             e.start();
             engine = e;
         }

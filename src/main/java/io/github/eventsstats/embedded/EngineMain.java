@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,19 +33,26 @@ public final class EngineMain {
         Path path = Path.of(require(opts, "path"));
         String host = opts.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(require(opts, "port")); // its callers pass the configured one
+        int connections = Integer.parseInt(require(opts, "connections"));
+        if (connections < 1) {
+            fail("--connections must be at least 1; got " + connections);
+        }
         if (!Files.isReadable(library)) {
             fail("libchdb.so not found at " + library + "; run scripts/fetch-chdb.sh or set CHDB_LIBRARY");
         }
         Files.createDirectories(path);
 
         // Connect before any thread of ours exists: the engine rewires signal handlers while connecting.
-        Chdb chdb = new Chdb(library, path);
+        List<Chdb> chdb = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            chdb.add(new Chdb(library, path));
+        }
         EngineServer server = new EngineServer(chdb, host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, chdb, path), "engine-shutdown"));
         server.start();
         EngineEndpointFile.write(path, server.port());
         System.err.println("engine: ClickHouse " + server.version() + " (chDB) on http://" + host + ":" + server.port()
-                + " with data in " + path.toAbsolutePath());
+                + " with data in " + path.toAbsolutePath() + ", " + connections + " connection(s)");
         System.out.println(READY_PREFIX + server.port());
         System.out.flush();
 
@@ -63,10 +72,10 @@ public final class EngineMain {
         }
     }
 
-    private static void shutdown(EngineServer server, Chdb chdb, Path path) {
+    private static void shutdown(EngineServer server, List<Chdb> connections, Path path) {
         EngineEndpointFile.delete(path);
         server.close();
-        chdb.close();
+        connections.forEach(Chdb::close);
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -94,7 +103,7 @@ public final class EngineMain {
     private static String require(Map<String, String> opts, String key) {
         String v = opts.get(key);
         if (v == null) {
-            fail("missing --" + key + " (usage: --library libchdb.so --path DIR [--host H] --port N [--watch-stdin])");
+            fail("missing --" + key + " (usage: --library libchdb.so --path DIR [--host H] --port N --connections N [--watch-stdin])");
         }
         return v;
     }

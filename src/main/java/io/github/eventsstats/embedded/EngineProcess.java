@@ -37,7 +37,8 @@ public final class EngineProcess implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
 
-    public record Options(Path library, Path dataPath, int port, Duration startTimeout) {
+    /** {@code connections}: the engine's connections, how many queries it runs at once. */
+    public record Options(Path library, Path dataPath, int port, int connections, Duration startTimeout) {
     }
 
     private final Options options;
@@ -98,7 +99,8 @@ public final class EngineProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-cp", classDir.toString(),
                 EngineMain.class.getName(), "--library", options.library().toString(),
                 "--path", options.dataPath().toAbsolutePath().toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--watch-stdin"));
+                "--port", Integer.toString(port), "--connections", Integer.toString(options.connections()),
+                "--watch-stdin"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("TZ", "UTC"); // stored DateTime values and the client's decoding agree on UTC
         Process p;

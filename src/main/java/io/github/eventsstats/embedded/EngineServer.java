@@ -22,10 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -34,7 +35,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The part of the ClickHouse HTTP interface that clickhouse-java and curl use, answered by chDB.
  *
- * <p>Queries are serialized on the process's single engine connection. Only the JDK is used here.
+ * <p>Each request takes one of the engine's connections for its duration, so as many queries run
+ * at once as there are connections; the database and settings a request asks for are set on its
+ * connection and undone before the next request gets it. Only the JDK is used here.
  */
 final class EngineServer implements AutoCloseable {
 
@@ -52,22 +55,36 @@ final class EngineServer implements AutoCloseable {
     private static final int BAD_ARGUMENTS = 36;
     private static final int UNKNOWN_SETTING = 115;
 
-    private final Chdb chdb;
+    /** A connection of the pool and what was set on it; one request holds it at a time. */
+    private static final class Connection {
+        final Chdb chdb;
+        String currentDatabase = "default";
+
+        Connection(Chdb chdb) {
+            this.chdb = chdb;
+        }
+    }
+
+    private final List<Connection> connections;
+    private final BlockingQueue<Connection> idle;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "engine-http");
         t.setDaemon(true);
         return t;
     });
-    private final ReentrantLock engineLock = new ReentrantLock(true);
     private final String timezone;
     private final String version;
-    private String currentDatabase = "default";
 
-    EngineServer(Chdb chdb, String host, int port) throws IOException {
-        this.chdb = chdb;
-        this.timezone = scalar("SELECT timezone()");
-        this.version = scalar("SELECT version()");
+    /**
+     * @param connections the engine's connections to one data path; their queries run in parallel,
+     *                    each request holding one for its duration (a connection runs one query at a time)
+     */
+    EngineServer(List<Chdb> connections, String host, int port) throws IOException {
+        this.connections = connections.stream().map(Connection::new).toList();
+        this.idle = new ArrayBlockingQueue<>(connections.size(), true, this.connections);
+        this.timezone = scalar(this.connections.getFirst(), "SELECT timezone()");
+        this.version = scalar(this.connections.getFirst(), "SELECT version()");
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -81,30 +98,34 @@ final class EngineServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Stops taking requests, waits for the running query, then leaves the connection idle. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** Stops taking requests and waits for the running queries, so every connection is idle. */
     @Override
     public void close() {
         server.stop(0);
         executor.shutdown();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
-            if (engineLock.tryLock(10, TimeUnit.SECONDS)) {
-                engineLock.unlock();
+            for (int i = 0; i < connections.size(); i++) {
+                idle.poll(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private String scalar(String sql) {
-        Chdb.Result r = chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
+    private static String scalar(Connection c, String sql) {
+        Chdb.Result r = c.chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
         try {
             if (r.error() != null) {
                 throw new IllegalStateException(r.error());
             }
             return new String(r.output().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8).trim();
         } finally {
-            chdb.free(r);
+            c.chdb.free(r);
         }
     }
 
@@ -190,20 +211,28 @@ final class EngineServer implements AutoCloseable {
         out.set("X-ClickHouse-Server-Display-Name", "chdb-embedded");
         out.set("X-ClickHouse-Format", format);
 
-        engineLock.lock();
+        Connection c;
         try {
-            String error = useDatabase(database);
+            c = idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendError(exchange, 503, 1000, "the engine is shutting down");
+            return;
+        }
+        try {
+            // A request without a database runs in `default`, not in the last request's one.
+            String error = useDatabase(c, database == null ? "default" : database);
             if (error == null) {
-                error = applySettings(settings);
+                error = applySettings(c, settings);
             }
             if (error != null) {
-                resetSettings(settings);
+                resetSettings(c, settings);
                 sendError(exchange, 500, code(error), error);
                 return;
             }
-            Chdb.Result result = chdb.query(sql, format, queryParams);
+            Chdb.Result result = c.chdb.query(sql, format, queryParams);
             try {
-                resetSettings(settings);
+                resetSettings(c, settings);
                 if (result.error() != null) {
                     sendError(exchange, 500, code(result.error()), result.error());
                     return;
@@ -213,10 +242,10 @@ final class EngineServer implements AutoCloseable {
                         && String.valueOf(in.getFirst("Accept-Encoding")).contains("gzip");
                 sendResult(exchange, contentType(format), result, gzip);
             } finally {
-                chdb.free(result);
+                c.chdb.free(result);
             }
         } finally {
-            engineLock.unlock();
+            idle.add(c);
             if (infile != null) {
                 Files.deleteIfExists(infile);
             }
@@ -224,24 +253,24 @@ final class EngineServer implements AutoCloseable {
     }
 
     /** Switches the connection's current database; returns an error message or null. */
-    private String useDatabase(String database) {
-        if (database == null || database.equals(currentDatabase)) {
+    private static String useDatabase(Connection c, String database) {
+        if (database.equals(c.currentDatabase)) {
             return null;
         }
-        String error = run("USE `" + database.replace("\\", "\\\\").replace("`", "\\`") + "`");
+        String error = run(c, "USE `" + database.replace("\\", "\\\\").replace("`", "\\`") + "`");
         if (error == null) {
-            currentDatabase = database;
+            c.currentDatabase = database;
         }
         return error;
     }
 
-    private String applySettings(Map<String, String> settings) {
+    private static String applySettings(Connection c, Map<String, String> settings) {
         for (Map.Entry<String, String> s : settings.entrySet()) {
             if (!SETTING_NAME.matcher(s.getKey()).matches()) {
                 return "Code: " + UNKNOWN_SETTING + ". DB::Exception: Setting " + s.getKey()
                         + " is neither a builtin setting nor started with a known prefix. (UNKNOWN_SETTING)";
             }
-            String error = run("SET " + s.getKey() + " = '" + escapeLiteral(s.getValue()) + "'");
+            String error = run(c, "SET " + s.getKey() + " = '" + escapeLiteral(s.getValue()) + "'");
             if (error != null) {
                 return error;
             }
@@ -250,20 +279,20 @@ final class EngineServer implements AutoCloseable {
     }
 
     /** Settings from URL parameters belong to one request, not to the shared connection. */
-    private void resetSettings(Map<String, String> settings) {
+    private static void resetSettings(Connection c, Map<String, String> settings) {
         for (String name : settings.keySet()) {
             if (SETTING_NAME.matcher(name).matches()) {
-                run("SET " + name + " = DEFAULT");
+                run(c, "SET " + name + " = DEFAULT");
             }
         }
     }
 
-    private String run(String sql) {
-        Chdb.Result r = chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
+    private static String run(Connection c, String sql) {
+        Chdb.Result r = c.chdb.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated", List.of());
         try {
             return r.error();
         } finally {
-            chdb.free(r);
+            c.chdb.free(r);
         }
     }
 

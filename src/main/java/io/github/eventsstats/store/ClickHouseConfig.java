@@ -42,6 +42,17 @@ public interface ClickHouseConfig {
         @WithDefault("0")
         int port();
 
+        /**
+         * CLICKHOUSE_EMBEDDED_CONNECTIONS: engine connections, each running one query at a time;
+         * unset: one per core. Queries on different connections run in parallel.
+         */
+        Optional<Integer> connections();
+
+        /** How many connections the engine opens: {@link #connections()}, or one per core. */
+        default int connectionCount() {
+            return connections().orElse(Runtime.getRuntime().availableProcessors());
+        }
+
         /** CLICKHOUSE_EMBEDDED_START_TIMEOUT. */
         @WithDefault("60s")
         Duration startTimeout();

@@ -17,9 +17,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,6 +137,64 @@ class EngineHttpFrontTest {
         HttpResponse<String> bad = post("no_such_setting_xyz=1", query);
         assertEquals(500, bad.statusCode());
         assertEquals("115", bad.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""));
+    }
+
+    @Test
+    void concurrentRequestsNeverSeeEachOthersDatabaseSettingsOrParameters() throws Exception {
+        String[] databases = {"default", "system", "information_schema", clickHouse.database()};
+        try (var pool = Executors.newFixedThreadPool(databases.length)) {
+            List<Future<List<String>>> wrong = new ArrayList<>();
+            for (int t = 0; t < databases.length; t++) {
+                int me = t;
+                wrong.add(pool.submit(() -> {
+                    List<String> seen = new ArrayList<>();
+                    for (int i = 0; i < 150; i++) {
+                        String expected = databases[me] + "\t" + (1000 + me) + "\t" + (me * 1000 + i) + "\n";
+                        String got = post("database=" + databases[me] + "&max_block_size=" + (1000 + me)
+                                        + "&param_v=" + (me * 1000 + i),
+                                "SELECT currentDatabase(), getSetting('max_block_size'), {v:UInt32}").body();
+                        if (!got.equals(expected)) {
+                            seen.add(got.strip() + " instead of " + expected.strip());
+                        }
+                    }
+                    return seen;
+                }));
+            }
+            for (Future<List<String>> f : wrong) {
+                assertEquals(List.of(), f.get(2, TimeUnit.MINUTES));
+            }
+        }
+        // And what they set stays theirs: a request that names no database runs in `default`.
+        assertEquals("default\n", post("", "SELECT currentDatabase()").body());
+    }
+
+    @Test
+    void queriesOnDifferentConnectionsRunSideBySide() throws Exception {
+        CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return post("", "SELECT sleep(2), 'side-by-side'");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Seen running from a second connection: with one connection this would wait for it to end.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !post("",
+                "SELECT count() FROM system.processes WHERE query LIKE '%''side-by-side''%' AND query NOT LIKE '%processes%'")
+                .body().equals("0\n"));
+        assertEquals(200, slow.get(30, TimeUnit.SECONDS).statusCode());
+    }
+
+    @Test
+    void aQueryItsClientGaveUpOnGivesItsConnectionBack() throws Exception {
+        HttpClient impatient = HttpClient.newBuilder().build();
+        for (int i = 0; i < 2; i++) { // as many as there are connections
+            HttpRequest slow = HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/"))
+                    .timeout(Duration.ofMillis(200)).POST(HttpRequest.BodyPublishers.ofString("SELECT sleep(1)")).build();
+            assertThrows(java.net.http.HttpTimeoutException.class,
+                    () -> impatient.send(slow, HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> post("", "SELECT 7").body().equals("7\n"));
     }
 
     @Test
