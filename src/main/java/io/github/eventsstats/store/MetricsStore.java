@@ -88,10 +88,7 @@ public class MetricsStore {
         List<RepoActivity> repos = new ArrayList<>();
         for (GenericRecord r : clickHouse.query(MetricsQueries.TOP_REPOS,
                 Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))) {
-            Map<EventType, Long> counts = new EnumMap<>(EventType.class);
-            for (EventType t : EventType.values()) {
-                counts.put(t, 0L);
-            }
+            Map<EventType, Long> counts = zeroPerType();
             ((Map<?, ?>) r.getObject("by_type")).forEach((type, n) ->
                     EventType.of(type.toString()).ifPresent(t -> counts.put(t, ((Number) n).longValue())));
             repos.add(new RepoActivity(r.getString("repo_name"), r.getLong("total_events"),
@@ -122,12 +119,18 @@ public class MetricsStore {
 
     /** Every tracked type, 0 where no row came back. */
     private static Map<EventType, Long> byType(List<GenericRecord> rows) {
+        Map<EventType, Long> counts = zeroPerType();
+        for (GenericRecord r : rows) {
+            EventType.of(r.getString("type")).ifPresent(t -> counts.put(t, r.getLong("n")));
+        }
+        return counts;
+    }
+
+    /** Every tracked type with 0: answers list every type, counted or not. */
+    private static Map<EventType, Long> zeroPerType() {
         Map<EventType, Long> counts = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) {
             counts.put(t, 0L);
-        }
-        for (GenericRecord r : rows) {
-            EventType.of(r.getString("type")).ifPresent(t -> counts.put(t, r.getLong("n")));
         }
         return counts;
     }
