@@ -86,15 +86,20 @@ public final class Backlog {
             }
         }
         if (!bad.isEmpty()) {
-            Path aside = spool.resolveSibling(spool.getFileName() + ".corrupt-" + System.currentTimeMillis());
+            Path aside = asideOf(spool);
             Files.write(aside, bad, StandardCharsets.UTF_8);
             LOG.errorf("ingest backlog spool %s: %d unreadable line(s) moved to %s", spool, bad.size(), aside.getFileName());
             rewrite = true;
         }
     }
 
+    /** Where unreadable spool content goes: beside it, named by the time it was found. */
+    private static Path asideOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+    }
+
     private static Path moveAside(Path file) {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        Path aside = asideOf(file);
         try {
             Files.move(file, aside);
         } catch (IOException ignored) {
