@@ -68,11 +68,7 @@ final class EngineServer implements AutoCloseable {
     private final List<Connection> connections;
     private final BlockingQueue<Connection> idle;
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "engine-http");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor;
     private final String timezone;
     private final String version;
 
@@ -83,6 +79,12 @@ final class EngineServer implements AutoCloseable {
     EngineServer(List<Chdb> connections, String host, int port) throws IOException {
         this.connections = connections.stream().map(Connection::new).toList();
         this.idle = new ArrayBlockingQueue<>(connections.size(), true, this.connections);
+        // A thread per connection at least, so every connection can be busy at once.
+        this.executor = Executors.newFixedThreadPool(Math.max(8, connections.size()), r -> {
+            Thread t = new Thread(r, "engine-http");
+            t.setDaemon(true);
+            return t;
+        });
         this.timezone = scalar(this.connections.getFirst(), "SELECT timezone()");
         this.version = scalar(this.connections.getFirst(), "SELECT version()");
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -96,10 +98,6 @@ final class EngineServer implements AutoCloseable {
 
     int port() {
         return server.getAddress().getPort();
-    }
-
-    int connectionCount() {
-        return connections.size();
     }
 
     /** Stops taking requests and waits for the running queries, so every connection is idle. */
