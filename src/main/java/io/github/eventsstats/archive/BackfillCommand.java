@@ -5,6 +5,7 @@ import io.github.eventsstats.ConfigBootstrap;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.SchemaMigrator;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -205,7 +206,7 @@ public class BackfillCommand implements QuarkusApplication {
                 err.println("backfill: ClickHouse is not usable: " + e.getMessage());
                 return Backfill.FAILED;
             }
-            backfill = new Backfill(mapper, writer::write, ledger, Backfill.BATCH_SIZE);
+            backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE);
         }
         natives.join();
         QuickCompiler.await();

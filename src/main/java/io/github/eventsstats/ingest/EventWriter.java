@@ -2,14 +2,17 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.Sha256;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.SightingStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -19,7 +22,8 @@ import java.util.Set;
 
 /**
  * The one way rows reach `events`, for the poller and the backfill alike. It drops events already
- * stored and repeats inside the batch, so a re-delivered event is stored once.
+ * stored and repeats inside the batch, so a re-delivered event is stored once. Every event of a
+ * batch, stored before or not, is also recorded as a sighting of its source, for coverage.
  *
  * <p>Writes are serialized: the check and the insert of one batch must not interleave with
  * another batch's, or two copies of the same event could both pass the check.
@@ -27,7 +31,7 @@ import java.util.Set;
 @ApplicationScoped
 public class EventWriter {
 
-    /** What one {@link #write(List)} did; {@code storedByType} splits {@code stored}. */
+    /** What one {@link #write(List, EventSource)} did; {@code storedByType} splits {@code stored}. */
     public record Result(int received, int duplicates, int stored, Map<EventType, Integer> storedByType) {
         public Result(int received, int duplicates, int stored) {
             this(received, duplicates, stored, Map.of());
@@ -35,12 +39,14 @@ public class EventWriter {
     }
 
     private final EventStore store;
+    private final SightingStore sightings;
 
-    EventWriter(EventStore store) {
+    EventWriter(EventStore store, SightingStore sightings) {
         this.store = store;
+        this.sightings = sightings;
     }
 
-    public synchronized Result write(List<EventRow> batch) {
+    public synchronized Result write(List<EventRow> batch, EventSource source) {
         if (batch.isEmpty()) {
             return new Result(0, 0, 0, Map.of());
         }
@@ -65,16 +71,19 @@ public class EventWriter {
             }
         }
         store.insert(fresh, token(fresh));
+        // After the events: a sighting never claims an event that a failed insert left unstored.
+        sightings.insert(unique.values(), source, source.label() + "-" + token(unique.values()));
         Map<EventType, Integer> byType = new EnumMap<>(EventType.class);
         fresh.forEach(r -> byType.merge(r.type(), 1, Integer::sum));
         return new Result(batch.size(), batch.size() - fresh.size(), fresh.size(), byType);
     }
 
     /** The same set of events always gets the same token. */
-    static String token(List<EventRow> rows) {
+    static String token(Collection<EventRow> rows) {
         long[] ids = new long[rows.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = rows.get(i).eventId();
+        int i = 0;
+        for (EventRow row : rows) {
+            ids[i++] = row.eventId();
         }
         Arrays.sort(ids);
         StringBuilder text = new StringBuilder(ids.length * 12);

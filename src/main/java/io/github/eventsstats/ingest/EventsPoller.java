@@ -6,6 +6,7 @@ import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.github.PollStateStore;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -217,7 +218,7 @@ public class EventsPoller {
             return;
         }
         try {
-            metrics.stored(writer.write(rows));
+            metrics.stored(writer.write(rows, EventSource.FIREHOSE));
         } catch (RuntimeException e) {
             backlog.add(rows);
             LOG.warnf("poller: ClickHouse did not take %d events (%s); kept in the backlog (%d waiting)",
@@ -231,7 +232,7 @@ public class EventsPoller {
         }
         List<EventRow> waiting = backlog.snapshot();
         try {
-            EventWriter.Result result = writer.write(waiting);
+            EventWriter.Result result = writer.write(waiting, EventSource.FIREHOSE);
             backlog.drop(waiting.size());
             metrics.stored(result);
             LOG.infof("poller: stored the backlog (%d events, %d already stored)", result.stored(), result.duplicates());

@@ -3,6 +3,7 @@ package io.github.eventsstats.api;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.EventType;
 import io.restassured.path.json.JsonPath;
@@ -51,7 +52,7 @@ abstract class ApiTestBase {
     }
 
     void write(List<EventRow> rows) {
-        assertEquals(rows.size(), writer.write(rows).stored());
+        assertEquals(rows.size(), writer.write(rows, EventSource.FIREHOSE).stored());
     }
 
     /**
@@ -61,7 +62,7 @@ abstract class ApiTestBase {
      */
     void reinsertDuplicates(List<EventRow> rows) {
         clickHouse.execute("SYSTEM STOP MERGES events");
-        assertEquals(0, writer.write(rows).stored());
+        assertEquals(0, writer.write(rows, EventSource.FIREHOSE).stored());
         store.insert(rows, "race-" + uniqueId());
     }
 

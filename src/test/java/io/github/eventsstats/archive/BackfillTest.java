@@ -4,6 +4,7 @@ import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -180,7 +181,7 @@ class BackfillTest {
             if (batches.incrementAndGet() > 2) {
                 throw new IllegalStateException("simulated crash");
             }
-            return writer.write(rows);
+            return writer.write(rows, EventSource.ARCHIVE);
         }, ledger, 100);
 
         Backfill.Summary crashed = crashing.run(List.of(file), null);
@@ -287,7 +288,7 @@ class BackfillTest {
             }
         }
         for (int i = 0; i < polled.size(); i += 100) {
-            writer.write(polled.subList(i, Math.min(polled.size(), i + 100)));
+            writer.write(polled.subList(i, Math.min(polled.size(), i + 100)), EventSource.FIREHOSE);
         }
         Path file = gz("overlap-" + h.firstId() + ".json.gz", h.events());
 

@@ -2,6 +2,7 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.EventType;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,7 +65,7 @@ class EventWriterTest {
                 watch(repo, t0.plusSeconds(60)),
                 pr("other-org/x-" + IDS.get(), "opened", t0));
 
-        EventWriter.Result result = writer.write(batch);
+        EventWriter.Result result = writer.write(batch, EventSource.FIREHOSE);
 
         assertEquals(new EventWriter.Result(6, 0, 6,
                 Map.of(EventType.PullRequestEvent, 5, EventType.WatchEvent, 1)), result);
@@ -79,7 +80,7 @@ class EventWriterTest {
         for (int i = 0; i < 5; i++) {
             first.add(pr(repo, "opened", t0.plusSeconds(i * 600L)));
         }
-        writer.write(first);
+        writer.write(first, EventSource.FIREHOSE);
         Map<String, Object> before = agg(repo);
 
         // The same events again, overlapping with new ones, and repeated inside one batch.
@@ -87,13 +88,34 @@ class EventWriterTest {
         EventRow fresh = pr(repo, "opened", t0.plusSeconds(1000)); // inside the stored span
         again.add(fresh);
         again.add(fresh);
-        EventWriter.Result result = writer.write(again);
+        EventWriter.Result result = writer.write(again, EventSource.FIREHOSE);
 
         assertEquals(new EventWriter.Result(5, 4, 1, Map.of(EventType.PullRequestEvent, 1)), result);
         assertEquals(6, eventRows(repo));
         assertEquals(Map.of("n", 6L, "first", before.get("first"), "last", before.get("last")), agg(repo));
-        assertEquals(new EventWriter.Result(5, 5, 0), writer.write(first));
+        assertEquals(new EventWriter.Result(5, 5, 0), writer.write(first, EventSource.FIREHOSE));
         assertEquals(6, eventRows(repo));
+    }
+
+    @Test
+    void everySightingIsRecordedPerSourceAndARedeliveryAddsNone() {
+        String repo = "seen-org/repo-" + IDS.get();
+        Instant t0 = Instant.parse("2026-04-03T08:10:00Z");
+        List<EventRow> rows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rows.add(pr(repo, "opened", t0.plusSeconds(i * 60L)));
+        }
+        writer.write(rows, EventSource.FIREHOSE);
+        writer.write(rows, EventSource.FIREHOSE); // dropped as stored: no second sighting
+        writer.write(List.of(rows.get(0), rows.get(0), rows.get(1)), EventSource.ARCHIVE); // dropped, yet seen
+
+        var seen = clickHouse.query("""
+                SELECT toString(source) AS source, count() AS sightings, min(hour) AS hour FROM event_sightings FINAL
+                WHERE event_id BETWEEN {min:UInt64} AND {max:UInt64} GROUP BY source ORDER BY source""",
+                Map.of("min", rows.getFirst().eventId(), "max", rows.getLast().eventId()));
+        assertEquals(List.of("archive=2", "firehose=4"),
+                seen.stream().map(r -> r.getString("source") + "=" + r.getLong("sightings")).toList());
+        assertEquals("2026-04-03T08:00", seen.getFirst().getLocalDateTime("hour").toString());
     }
 
     @Test
@@ -136,6 +158,6 @@ class EventWriterTest {
 
     @Test
     void anEmptyBatchWritesNothing() {
-        assertEquals(new EventWriter.Result(0, 0, 0), writer.write(List.of()));
+        assertEquals(new EventWriter.Result(0, 0, 0), writer.write(List.of(), EventSource.FIREHOSE));
     }
 }
