@@ -33,14 +33,29 @@ public class GitHubEventsClient {
         this.clock = clock;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // A 301 is a renamed or moved repository: its watcher must see it, and the token
+                // must not follow a Location anywhere.
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
     /** The first page of the public events feed. */
     public String firstPageUrl(int perPage) {
-        String base = config.apiUrl().endsWith("/") ? config.apiUrl() : config.apiUrl() + "/";
-        return base + "events?per_page=" + perPage;
+        return api() + "events?per_page=" + perPage;
+    }
+
+    /** The first page of one repository's events; owner and repo are GitHub-valid names (no escaping needed). */
+    public String repoEventsUrl(String repository, int perPage) {
+        return api() + "repos/" + repository + "/events?per_page=" + perPage;
+    }
+
+    /** A page of one repository's pull requests, newest first, open and closed. */
+    public String pullsUrl(String repository, int perPage) {
+        return api() + "repos/" + repository + "/pulls?state=all&sort=created&direction=desc&per_page=" + perPage;
+    }
+
+    private String api() {
+        return config.apiUrl().endsWith("/") ? config.apiUrl() : config.apiUrl() + "/";
     }
 
     /**

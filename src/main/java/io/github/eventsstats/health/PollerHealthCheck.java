@@ -1,12 +1,15 @@
 package io.github.eventsstats.health;
 
 import io.github.eventsstats.github.PollState;
+import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.ingest.EventsPoller;
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+
+import java.time.InstantSource;
 
 /**
  * The poller's health, in the wellness group (/q/health/well, and /q/health): DOWN when the last
@@ -18,9 +21,13 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 public class PollerHealthCheck implements HealthCheck {
 
     private final EventsPoller poller;
+    private final RateBudget budget;
+    private final InstantSource clock;
 
-    PollerHealthCheck(EventsPoller poller) {
+    PollerHealthCheck(EventsPoller poller, RateBudget budget, InstantSource clock) {
         this.poller = poller;
+        this.budget = budget;
+        this.clock = clock;
     }
 
     @Override
@@ -38,6 +45,13 @@ public class PollerHealthCheck implements HealthCheck {
                 .withData("consecutive_failures", s.consecutiveFailures)
                 .withData("backlog_events", poller.backlogSize())
                 .withData("overdue", overdue);
+        RateBudget.Snapshot rate = budget.snapshot(clock.instant());
+        rate.window().ifPresent(w -> b.withData("rate_limit", w.limit())
+                .withData("rate_remaining", w.remaining())
+                .withData("rate_reset_at", w.reset().toString()));
+        b.withData("rate_in_flight", rate.inFlight())
+                .withData("rate_reserve", rate.reserve())
+                .withData("rate_kept_for_firehose", rate.firehoseNeeds());
         return b.status(!overdue).build();
     }
 }

@@ -5,6 +5,7 @@ import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.github.PollStateStore;
+import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
@@ -52,13 +53,16 @@ public class EventsPoller {
     private final EventMapper mapper;
     private final PageParser parser;
     private final PollPlanner planner;
+    private final PollPlanner watchedPlanner;
+    private final RateBudget budget;
     private final PollerMetrics metrics;
     private volatile PollState state = new PollState();
     private volatile Instant startedAt;
     private int archiveFailures;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
-                 RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, InstantSource clock) {
+                 RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, InstantSource clock,
+                 RateBudget budget) {
         this.config = config;
         this.github = github;
         this.writer = writer;
@@ -69,7 +73,10 @@ public class EventsPoller {
         this.backlog = new Backlog(config.backlogFile(), json, config.backlogMaxEvents());
         this.mapper = new EventMapper(parseTypes(config.eventTypes()));
         this.parser = new PageParser(mapper, archiving);
-        this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom());
+        this.budget = budget;
+        this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget, RateBudget.Use.FIREHOSE);
+        this.watchedPlanner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget,
+                RateBudget.Use.WATCHED);
         this.startedAt = clock.instant();
         this.metrics = new PollerMetrics(registry, this, clock);
     }
@@ -102,6 +109,22 @@ public class EventsPoller {
         backlog.load();
         planner.restart();
         startedAt = clock.instant();
+        budget.forget();
+        remember(state);
+        reserveForFirehose();
+    }
+
+    /** A feed's remembered rate-limit window, for the shared budget after a restart. */
+    public void remember(PollState feed) {
+        PollState.RateLimitSnapshot r = feed.rateLimit;
+        if (r != null) {
+            budget.remember(new EventsPage.RateLimit(r.limit(), r.remaining(), r.reset(), r.used()));
+        }
+    }
+
+    /** The budget keeps what the firehose needs at its current interval (nothing while it is off). */
+    private void reserveForFirehose() {
+        budget.firehose(config.enabled() ? Optional.of(planner.interval(state)) : Optional.empty(), config.maxPages());
     }
 
     public PollState state() {
@@ -147,7 +170,38 @@ public class EventsPoller {
     }
 
     private void poll(Instant now) {
-        PollPlanner.Poll poll = planner.begin(state, now, github.firstPageUrl(config.perPage()));
+        poll(planner, state, now, github.firstPageUrl(config.perPage()), null);
+        reserveForFirehose();
+    }
+
+    /**
+     * How one poll of another feed ended (a watched repository's events): its outcome as
+     * {@code github.poll} tags it, the status of GitHub's last answer (0 when none came) and that
+     * answer's body when it was not a 200, and when the feed is due again.
+     */
+    public record FeedPoll(String outcome, int lastStatus, byte[] errorBody, Instant nextPollAt) {
+    }
+
+    /**
+     * Polls another feed with everything the firehose's polls do: its own {@code state} (ETag,
+     * X-Poll-Interval, seen ids, backoff), Link pages, the shared rate budget (as a watched
+     * repository), the mapper, the raw archive, the deduplicating writer and the backlog. The
+     * caller saves {@code state}.
+     */
+    public synchronized FeedPoll pollFeed(String name, PollState feed, String firstPageUrl) {
+        Instant now = clock.instant();
+        flushBacklog(now);
+        if (backlog.full()) {
+            PollPlanner.Result result = watchedPlanner.paused(feed, now, backlog.size());
+            result.notes().forEach(n -> log(n, name));
+            return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
+        }
+        return poll(watchedPlanner, feed, now, firstPageUrl, name);
+    }
+
+    /** @param feed null for the firehose, else the name its log lines carry */
+    private FeedPoll poll(PollPlanner planner, PollState state, Instant now, String firstPageUrl, String feed) {
+        PollPlanner.Poll poll = planner.begin(state, now, firstPageUrl);
         List<EventRow> rows = new ArrayList<>();
         Optional<PollPlanner.Fetch> fetch;
         while ((fetch = poll.next(clock.instant())).isPresent()) {
@@ -158,8 +212,9 @@ public class EventsPoller {
                 poll.failed(describe(e));
                 continue;
             } catch (InterruptedException e) {
+                poll.failed("interrupted");
                 Thread.currentThread().interrupt();
-                return;
+                return new FeedPoll(PollPlanner.Outcome.ERROR.tag(), 0, null, state.nextPollAt);
             }
             PageParser.Page page = response.ok() ? parser.parse(response.body()) : null;
             if (page != null) {
@@ -175,7 +230,13 @@ public class EventsPoller {
             // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
             poll.notKept(describe(e));
         }
-        finish(poll.finish(clock.instant()));
+        PollPlanner.Result result = poll.finish(clock.instant());
+        if (feed == null) {
+            finish(result);
+        } else {
+            result.notes().forEach(n -> log(n, feed));
+        }
+        return new FeedPoll(result.outcome().tag(), poll.lastStatus(), poll.lastErrorBody(), result.nextPollAt());
     }
 
     private void finish(PollPlanner.Result result) {
@@ -186,6 +247,10 @@ public class EventsPoller {
 
     private void log(PollPlanner.Note note) {
         LOG.log(note.level(), note.message());
+    }
+
+    private void log(PollPlanner.Note note, String feed) {
+        LOG.log(note.level(), note.message() + " [" + feed + "]");
     }
 
     private static String describe(Exception e) {

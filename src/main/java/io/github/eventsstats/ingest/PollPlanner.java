@@ -2,6 +2,7 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.PollState;
+import io.github.eventsstats.github.RateBudget;
 import org.jboss.logging.Logger.Level;
 
 import java.time.Duration;
@@ -45,6 +46,8 @@ final class PollPlanner {
     private final PollerConfig config;
     private final Predicate<String> withinApi;
     private final RandomGenerator random;
+    private final RateBudget budget;
+    private final RateBudget.Use use;
     private boolean warnedForeignLink;
     private Instant nextFlushAt = Instant.EPOCH;
     private int flushFailures;
@@ -52,11 +55,15 @@ final class PollPlanner {
     /**
      * @param withinApi whether a Link may be followed (the token goes along with every request)
      * @param random    the backoff's jitter
+     * @param budget    the rate budget every page is asked of, as {@code use}
      */
-    PollPlanner(PollerConfig config, Predicate<String> withinApi, RandomGenerator random) {
+    PollPlanner(PollerConfig config, Predicate<String> withinApi, RandomGenerator random, RateBudget budget,
+                RateBudget.Use use) {
         this.config = config;
         this.withinApi = withinApi;
         this.random = random;
+        this.budget = budget;
+        this.use = use;
     }
 
     /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
@@ -203,6 +210,9 @@ final class PollPlanner {
         private PollState.Wait wait = PollState.Wait.INTERVAL;
         private String failed;
         private Level failureLevel = Level.WARN;
+        private RateBudget.Permit permit;
+        private int lastStatus;
+        private byte[] lastBody;
 
         private Poll(PollState state, Instant startedAt, String firstPageUrl) {
             this.state = state;
@@ -211,28 +221,40 @@ final class PollPlanner {
         }
 
         /**
-         * The page to fetch next, or empty when the poll is over. The rate-limit reserve is checked
-         * before every page, not only the first: pagination must not spend it either.
+         * The page to fetch next, or empty when the poll is over. The rate budget is asked before
+         * every page, not only the first: pagination must not spend the reserve either. A page
+         * returned holds a permit, settled by {@link #answered} or {@link #failed}.
          */
         Optional<Fetch> next(Instant now) {
             if (over || url == null || pages >= config.maxPages()) {
                 over = true;
                 return Optional.empty();
             }
-            PollState.RateLimitSnapshot rate = state.rateLimit;
-            if (rate != null && rate.remaining() <= config.rateLimitReserve() && rate.reset().isAfter(now)) {
-                notes.add(new Note(Level.INFO, String.format("poller: %d requests left (reserve %d); sleeping %s until"
-                                + " the rate limit resets at %s", rate.remaining(), config.rateLimitReserve(),
-                        readable(Duration.between(now, rate.reset())), rate.reset())));
-                stop(Outcome.RATE_LIMITED, rate.reset().plusSeconds(1), PollState.Wait.RATE_LIMIT);
+            Optional<RateBudget.Permit> granted = budget.tryAcquire(use, now);
+            if (granted.isEmpty()) {
+                Instant until = budget.retryAt(now);
+                RateBudget.Snapshot s = budget.snapshot(now);
+                if (until.isAfter(now) && s.available().isPresent()) {
+                    notes.add(new Note(Level.INFO, String.format("poller: %d requests left (reserve %d%s); sleeping %s"
+                                    + " until the rate limit resets at %s", s.available().get(), s.reserve(),
+                            use == RateBudget.Use.FIREHOSE ? "" : ", firehose " + s.firehoseNeeds(),
+                            readable(Duration.between(now, until)), until.minusSeconds(1))));
+                } else {
+                    notes.add(new Note(Level.DEBUG, "poller: another request is learning the rate limit; next tick"));
+                }
+                stop(Outcome.RATE_LIMITED, until, PollState.Wait.RATE_LIMIT);
                 return Optional.empty();
             }
+            permit = granted.get();
             pages++;
             return Optional.of(new Fetch(url, pages == 1 ? Optional.ofNullable(state.etag) : Optional.empty()));
         }
 
         /** GitHub's answer to the last fetch; {@code page} is its parsed body when it was a 200. */
         void answered(EventsPage response, PageParser.Page page) {
+            settle(response.rateLimit());
+            lastStatus = response.status();
+            lastBody = response.ok() ? null : response.body();
             response.rateLimit().ifPresent(r ->
                     state.rateLimit = new PollState.RateLimitSnapshot(r.limit(), r.remaining(), r.reset(), r.used()));
             if (pages == 1) {
@@ -278,6 +300,7 @@ final class PollPlanner {
 
         /** The request failed: connection, timeout, an error status or a malformed body. */
         void failed(String why) {
+            settle(Optional.empty());
             outcome = Outcome.ERROR;
             failed = "poll failed (" + why + ")";
             over = true;
@@ -312,6 +335,22 @@ final class PollPlanner {
                 state.lastSuccessAt = startedAt;
             }
             return end(state, outcome, startedAt, next != null ? next : startedAt.plus(interval(state)), wait, notes);
+        }
+
+        /** The status of the last answer (0 before one), and its body when it was not a 200. */
+        int lastStatus() {
+            return lastStatus;
+        }
+
+        byte[] lastErrorBody() {
+            return lastBody;
+        }
+
+        private void settle(Optional<EventsPage.RateLimit> rate) {
+            if (permit != null) {
+                permit.answered(rate);
+                permit = null;
+            }
         }
 
         private void stop(Outcome outcome, Instant next, PollState.Wait wait) {

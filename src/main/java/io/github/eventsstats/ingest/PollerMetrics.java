@@ -1,6 +1,5 @@
 package io.github.eventsstats.ingest;
 
-import io.github.eventsstats.github.PollState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,10 +15,6 @@ final class PollerMetrics {
 
     PollerMetrics(MeterRegistry registry, EventsPoller poller, InstantSource clock) {
         this.registry = registry;
-        Gauge.builder("github.ratelimit.remaining", poller, p -> {
-            PollState.RateLimitSnapshot r = p.state().rateLimit;
-            return r == null ? Double.NaN : r.remaining();
-        }).description("X-RateLimit-Remaining of the last response").register(registry);
         Gauge.builder("github.poll.interval.seconds", poller, p -> p.state().pollIntervalSeconds)
                 .description("Poll interval asked for by X-Poll-Interval").register(registry);
         Gauge.builder("github.poll.last.success.age.seconds", poller, p -> {

@@ -48,7 +48,8 @@ class PollerHealthCheckTest {
         // Polls are a minute apart; X-Poll-Interval: 1 alone would call this three intervals late.
         clock.advance(Duration.ofSeconds(4));
         given().get("/q/health/well").then().statusCode(200)
-                .body(containsString("\"overdue\": false")).body(containsString("\"interval_seconds\": 60"));
+                .body(containsString("\"overdue\": false")).body(containsString("\"interval_seconds\": 60"))
+                .body(containsString("\"rate_reserve\": 5")).body(containsString("\"rate_kept_for_firehose\""));
         clock.advance(Duration.ofMinutes(3));
         given().get("/q/health/well").then().statusCode(503).body(containsString("\"overdue\": true"));
     }

@@ -4,6 +4,7 @@ import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubHeaders;
 import io.github.eventsstats.github.PollState;
+import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.store.EventType;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -53,7 +54,12 @@ class PollPlannerTest {
     }
 
     private static PollPlanner planner(PollerConfig config) {
-        return new PollPlanner(config, url -> url.startsWith(API + "/"), NO_JITTER);
+        return new PollPlanner(config, url -> url.startsWith(API + "/"), NO_JITTER, budget(config),
+                RateBudget.Use.FIREHOSE);
+    }
+
+    private static RateBudget budget(PollerConfig config) {
+        return new RateBudget(config.rateLimitReserve());
     }
 
     private static EventsPage answer(int status, String body, Instant at, String... headers) {
@@ -131,8 +137,8 @@ class PollPlannerTest {
         assertEquals(reset.plusSeconds(1), exhausted.nextPollAt());
         assertEquals(PollState.Wait.RATE_LIMIT, exhausted.waitingFor());
 
-        PollState other = new PollState();
-        PollPlanner.Result secondary = onePoll(planner, other, T0, answer(403, "{}", T0, "X-RateLimit-Remaining", "4000",
+        PollState other = new PollState(); // another service's: the budget above is exhausted
+        PollPlanner.Result secondary = onePoll(planner(config("poller.min-interval", "60s")), other, T0, answer(403, "{}", T0, "X-RateLimit-Remaining", "4000",
                 "X-RateLimit-Reset", Long.toString(reset.getEpochSecond())));
         assertEquals(T0.plusSeconds(60), secondary.nextPollAt(), "backoff of 2.5 s, but a minute at least");
         assertEquals(PollState.Wait.BACKOFF, secondary.waitingFor());
@@ -178,11 +184,11 @@ class PollPlannerTest {
                     public long nextLong(long bound) {
                         return bound - 1; // the largest jitter
                     }
-                });
+                }, new RateBudget(5), RateBudget.Use.FIREHOSE);
         assertEquals(Duration.ofSeconds(5), most.backoff(1));
         assertEquals(Duration.ofMinutes(10), most.backoff(40));
         PollPlanner random = new PollPlanner(config("poller.backoff-initial", "5s", "poller.backoff-max", "10m"),
-                url -> true, new SplittableRandom(7));
+                url -> true, new SplittableRandom(7), new RateBudget(5), RateBudget.Use.FIREHOSE);
         for (int i = 0; i < 50; i++) {
             long first = random.backoff(1).toMillis();
             long third = random.backoff(3).toMillis();

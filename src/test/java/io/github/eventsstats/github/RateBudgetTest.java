@@ -1,0 +1,130 @@
+package io.github.eventsstats.github;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shared rate budget's rules, with exact instants. */
+class RateBudgetTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Instant RESET = T0.plus(Duration.ofHours(1));
+
+    private static Optional<EventsPage.RateLimit> window(long limit, long remaining) {
+        return Optional.of(new EventsPage.RateLimit(limit, remaining, RESET, limit - remaining));
+    }
+
+    /** A budget that has learnt a window of {@code remaining} of {@code limit}. */
+    private static RateBudget learnt(long reserve, long limit, long remaining) {
+        RateBudget budget = new RateBudget(reserve);
+        budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).orElseThrow().answered(window(limit, remaining));
+        return budget;
+    }
+
+    @Test
+    void beforeTheFirstAnswerOneRequestAtATimeLearnsTheWindow() {
+        RateBudget budget = new RateBudget(5);
+        RateBudget.Permit first = budget.tryAcquire(RateBudget.Use.WATCHED, T0).orElseThrow();
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isEmpty(), "a second request before the window is known");
+        assertEquals(T0, budget.retryAt(T0), "asked again at the next tick");
+        first.answered(window(5000, 4999));
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isPresent());
+    }
+
+    @Test
+    void theFirehoseSpendsDownToTheReserveAndRequestsInFlightCount() {
+        RateBudget budget = learnt(5, 60, 8);
+        RateBudget.Permit a = budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).orElseThrow();
+        RateBudget.Permit b = budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).orElseThrow();
+        budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).orElseThrow();
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isEmpty(), "8 - 3 in flight is the reserve");
+        assertEquals(Optional.of(5L), budget.snapshot(T0).available());
+        a.unanswered();
+        a.unanswered(); // settled once only
+        assertEquals(Optional.of(6L), budget.snapshot(T0).available());
+        b.answered(window(60, 7));
+        assertEquals(Optional.of(6L), budget.snapshot(T0).available(), "7 left, one still in flight");
+        assertEquals(RESET.plusSeconds(1), budget.retryAt(T0));
+    }
+
+    @Test
+    void otherUsesGetOnlyWhatTheFirehoseLeavesAboveTheReserve() {
+        RateBudget budget = learnt(5, 5000, 200);
+        budget.firehose(Optional.of(Duration.ofSeconds(60)), 3); // 60 polls of 3 pages until the reset
+        assertEquals(180, budget.snapshot(T0).firehoseNeeds());
+        int granted = 0;
+        while (budget.tryAcquire(RateBudget.Use.WATCHED, T0).isPresent()) {
+            granted++;
+        }
+        assertEquals(200 - 180 - 5, granted, "what is left above the firehose's share and the reserve");
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isPresent(), "the firehose still gets its share");
+        // Half an hour later the firehose needs half as much: the rest is free for the others.
+        Instant later = T0.plus(Duration.ofMinutes(30));
+        assertEquals(90, budget.snapshot(later).firehoseNeeds());
+        assertTrue(budget.tryAcquire(RateBudget.Use.PULLS, later).isPresent());
+    }
+
+    @Test
+    void withoutAFirehoseNothingIsKeptForIt() {
+        RateBudget budget = learnt(5, 60, 10);
+        budget.firehose(Optional.empty(), 3);
+        assertEquals(0, budget.snapshot(T0).firehoseNeeds());
+        List<RateBudget.Permit> permits = new ArrayList<>();
+        budget.tryAcquire(RateBudget.Use.WATCHED, T0).ifPresent(permits::add);
+        budget.tryAcquire(RateBudget.Use.WATCHED, T0).ifPresent(permits::add);
+        budget.tryAcquire(RateBudget.Use.WATCHED, T0).ifPresent(permits::add);
+        budget.tryAcquire(RateBudget.Use.WATCHED, T0).ifPresent(permits::add);
+        budget.tryAcquire(RateBudget.Use.WATCHED, T0).ifPresent(permits::add);
+        assertEquals(5, permits.size());
+        assertTrue(budget.tryAcquire(RateBudget.Use.WATCHED, T0).isEmpty(), "10 - 5 in flight is the reserve");
+    }
+
+    @Test
+    void anExhaustedWindowWaitsForItsResetThenOneRequestLearnsTheNext() {
+        RateBudget budget = learnt(0, 60, 0);
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, RESET.minusMillis(1)).isEmpty());
+        assertEquals(RESET.plusSeconds(1), budget.retryAt(T0));
+        RateBudget.Permit learning = budget.tryAcquire(RateBudget.Use.WATCHED, RESET).orElseThrow();
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, RESET).isEmpty());
+        learning.answered(Optional.of(new EventsPage.RateLimit(60, 59, RESET.plus(Duration.ofHours(1)), 1)));
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, RESET).isPresent());
+    }
+
+    @Test
+    void answersOutOfOrderNeverRaiseTheRemainingOfAWindow() {
+        RateBudget budget = learnt(0, 5000, 100);
+        budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).orElseThrow().answered(window(5000, 120));
+        assertEquals(Optional.of(100L), budget.snapshot(T0).available(), "an older answer of the same window");
+        budget.remember(new EventsPage.RateLimit(5000, 4000, RESET.minusSeconds(60), 1000));
+        assertEquals(Optional.of(100L), budget.snapshot(T0).available(), "a window that ended earlier is stale");
+        budget.remember(new EventsPage.RateLimit(5000, 4990, RESET.plusSeconds(3600), 10));
+        assertEquals(Optional.of(4990L), budget.snapshot(T0).available(), "a newer window replaces it");
+    }
+
+    @Test
+    void countsWhatItGrantedAndDeniedPerUse() {
+        RateBudget budget = learnt(5, 60, 5);
+        assertFalse(budget.tryAcquire(RateBudget.Use.WATCHED, T0).isPresent());
+        assertEquals(1, budget.granted(RateBudget.Use.FIREHOSE));
+        assertEquals(1, budget.denied(RateBudget.Use.WATCHED));
+    }
+
+    @Test
+    void sixtyAnHourIsSaidInWordsWithTheFirehosesShare() {
+        assertEquals("60 requests/h (55 above the reserve of 5): the firehose alone may need 180 (a poll of up to"
+                        + " 3 pages every 60 s), so it polls about every 197 s when every page is new, and watched"
+                        + " repositories get nothing; set GITHUB_TOKEN for 5,000/h",
+                RateBudget.allows(60, 5, Duration.ofSeconds(60), 3));
+        assertEquals("60 requests/h (55 above the reserve of 5): the firehose may need 12, leaving 43/h for watched"
+                        + " repositories; set GITHUB_TOKEN for 5,000/h",
+                RateBudget.allows(60, 5, Duration.ofMinutes(15), 3));
+    }
+}
