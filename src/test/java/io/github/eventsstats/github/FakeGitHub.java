@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 /**
  * A scripted GitHub at the HTTP edge: answers {@code /events} from a queue of canned responses
  * (then, by default, 304) and records every request it received, stamped by the test's clock.
+ * Paths given to {@link #route} (a repository's events and pulls, from generated data) are
+ * answered by their function instead; {@link #rateLimit} makes it count requests as GitHub does.
  */
 public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
 
@@ -82,8 +84,14 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     private volatile CountDownLatch release = new CountDownLatch(1);
     private volatile InstantSource clock = InstantSource.system();
     private volatile Consumer<Duration> elapse = d -> { };
+    private final Map<String, java.util.function.Function<Request, Reply>> routes = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
     private ExecutorService threads;
+    private long limit = -1;
+    private long remaining;
+    private Instant resetAt;
+    private int overLimit;
+    private int spent;
 
     public static Reply ok(String body) {
         return new Reply(200, body, Map.of("X-Poll-Interval", "1", "Content-Type", "application/json"));
@@ -147,6 +155,60 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         script.addAll(List.of(replies));
         requests.clear();
         fallback = notModified();
+        rateLimit(-1, null);
+    }
+
+    /** Answers requests whose path starts with {@code pathPrefix} with {@code answer(request)}, scripts aside. */
+    public void route(String pathPrefix, java.util.function.Function<Request, Reply> answer) {
+        routes.put(pathPrefix, answer);
+    }
+
+    public void clearRoutes() {
+        routes.clear();
+    }
+
+    /**
+     * Counts requests as GitHub does from now on: {@code limit} until {@code reset} (a 304 costs
+     * nothing), with X-RateLimit-* headers on every answer; past the limit a 403 "API rate limit
+     * exceeded", counted by {@link #overLimit()}. Negative limit: off.
+     */
+    public synchronized void rateLimit(long limit, Instant reset) {
+        this.limit = limit;
+        this.remaining = limit;
+        this.resetAt = reset;
+        this.overLimit = 0;
+        this.spent = 0;
+    }
+
+    /** Requests that counted against the limit (not the free 304s), since {@link #rateLimit}. */
+    public synchronized int spent() {
+        return spent;
+    }
+
+    /** Requests that came after the limit was spent: a budget that holds makes none. */
+    public synchronized int overLimit() {
+        return overLimit;
+    }
+
+    private synchronized Reply counted(Reply reply) {
+        if (limit < 0) {
+            return reply;
+        }
+        if (!clock.instant().isBefore(resetAt)) {
+            remaining = limit;
+            resetAt = resetAt.plus(Duration.ofHours(1));
+        }
+        if (remaining == 0) {
+            overLimit++;
+            reply = status(403, "{\"message\":\"API rate limit exceeded\"}");
+        } else if (reply.status() != 304) {
+            remaining--;
+            spent++;
+        }
+        return reply.header("X-RateLimit-Limit", Long.toString(limit))
+                .header("X-RateLimit-Remaining", Long.toString(remaining))
+                .header("X-RateLimit-Used", Long.toString(limit - remaining))
+                .header("X-RateLimit-Reset", Long.toString(resetAt.getEpochSecond()));
     }
 
     public void then(Reply... replies) {
@@ -166,12 +228,18 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         CountDownLatch held = release;
         try (exchange) {
             var h = exchange.getRequestHeaders();
-            requests.add(new Request(clock.instant(), exchange.getRequestURI().toString(), h.getFirst("If-None-Match"),
-                    h.getFirst("Authorization"), h.getFirst("User-Agent")));
-            Reply reply = script.pollFirst();
+            Request request = new Request(clock.instant(), exchange.getRequestURI().toString(),
+                    h.getFirst("If-None-Match"), h.getFirst("Authorization"), h.getFirst("User-Agent"));
+            requests.add(request);
+            Reply reply = routes.entrySet().stream().filter(r -> exchange.getRequestURI().getPath().startsWith(r.getKey()))
+                    .findFirst().map(r -> r.getValue().apply(request)).orElse(null);
+            if (reply == null) {
+                reply = script.pollFirst();
+            }
             if (reply == null) {
                 reply = fallback;
             }
+            reply = counted(reply);
             elapse.accept(reply.takes());
             if (reply.hold() == Hold.HEADERS) {
                 waitFor(held);

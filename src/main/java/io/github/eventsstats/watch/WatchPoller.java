@@ -1,0 +1,148 @@
+package io.github.eventsstats.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.ingest.EventsPoller;
+import io.github.eventsstats.ingest.PollerConfig;
+import io.github.eventsstats.ingest.PollerDisabled;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+
+/**
+ * Polls the watched repositories' events feeds ({@code GET /repos/{owner}/{repo}/events}) through
+ * the firehose's machinery ({@link EventsPoller#pollFeed}: planner, ETag, X-Poll-Interval, Link
+ * pages, backoff, mapper, deduplicating writer), round-robin, each when its own poll state says
+ * it is due, as long as the shared rate budget leaves requests above the firehose's share. On its
+ * own scheduled job, so a slow repository never delays the firehose's tick.
+ */
+@ApplicationScoped
+public class WatchPoller {
+
+    private static final Logger LOG = Logger.getLogger(WatchPoller.class);
+    public static final String JOB = "github-watch-poller";
+
+    private final WatchList list;
+    private final EventsPoller poller;
+    private final GitHubEventsClient github;
+    private final PollerConfig pollerConfig;
+    private final WatchConfig config;
+    private final ObjectMapper json;
+    private final MeterRegistry registry;
+    private final InstantSource clock;
+
+    WatchPoller(WatchList list, EventsPoller poller, GitHubEventsClient github,
+                PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
+                InstantSource clock) {
+        this.list = list;
+        this.poller = poller;
+        this.github = github;
+        this.pollerConfig = pollerConfig;
+        this.config = config;
+        this.json = json;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!pollerConfig.enabled()) {
+            return; // API-only replicas and the backfill command leave the watch file alone
+        }
+        list.all().forEach(w -> poller.remember(w.events));
+        if (!list.all().isEmpty()) {
+            LOG.infof("watch: %d repositories watched; state in %s", list.all().size(), config.file());
+        }
+    }
+
+    @Scheduled(identity = JOB, every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = PollerDisabled.class)
+    void scheduledTick() {
+        tick();
+    }
+
+    /**
+     * Polls every due repository in round-robin order until the budget says no: the ones not
+     * reached are first the next time.
+     */
+    public synchronized void tick() {
+        for (String key : WatchSchedule.roundRobin(list.keys(), list.lastPolled())) {
+            Optional<WatchedRepository> entry = list.get(key);
+            if (entry.isEmpty()) {
+                continue;
+            }
+            WatchedRepository w = entry.get();
+            Instant now = clock.instant();
+            if (WatchSchedule.eventsDue(w, now) && !pollEvents(key, w)) {
+                return;
+            }
+        }
+    }
+
+    /** One poll of the repository's events; false when the budget stopped it. */
+    private boolean pollEvents(String key, WatchedRepository w) {
+        EventsPoller.FeedPoll result = poller.pollFeed(w.repository, w.events,
+                github.repoEventsUrl(w.repository, pollerConfig.perPage()));
+        Counter.builder("github.watch.poll").tag("outcome", result.outcome())
+                .description("Polls of watched repositories' events by outcome").register(registry).increment();
+        boolean budgetStopped = result.lastStatus() == 0 && "rate_limited".equals(result.outcome());
+        Instant now = clock.instant();
+        Optional<Availability> unavailable = Availability.of(result.lastStatus(), field(result.errorBody(), "message"),
+                field(result.errorBody(), "url"));
+        list.update(key, !budgetStopped, live -> {
+            live.events = w.events;
+            if (unavailable.isPresent()) {
+                if (live.status != unavailable.get().status()) {
+                    LOG.warnf("watch: %s: %s; next try in %s", live.repository, unavailable.get().detail(),
+                            config.unavailableRetry());
+                }
+                live.status = unavailable.get().status();
+                live.lastError = unavailable.get().detail();
+                live.lastErrorAt = now;
+                live.retryAt = now.plus(config.unavailableRetry());
+                live.completeSince = null;
+                live.events.consecutiveFailures = 0; // not a failure to back off from: a state, tried again later
+            } else if ("ok".equals(result.outcome()) || "not_modified".equals(result.outcome())) {
+                if (live.status != WatchedRepository.Status.ACTIVE && live.status != WatchedRepository.Status.PENDING) {
+                    LOG.infof("watch: %s answers again", live.repository);
+                }
+                live.status = WatchedRepository.Status.ACTIVE;
+                live.retryAt = null;
+                live.lastError = null;
+                if (live.eventsSince == null) {
+                    live.eventsSince = live.events.lastSuccessAt;
+                }
+                if (live.completeSince == null && live.pulls.loaded) {
+                    live.completeSince = live.eventsSince;
+                }
+            } else if (!budgetStopped) {
+                live.lastError = result.lastStatus() == 0 ? "no answer from GitHub (" + result.outcome() + ")"
+                        : "GitHub answered " + result.lastStatus() + " (" + result.outcome() + ")";
+                live.lastErrorAt = now;
+            }
+        });
+        return !budgetStopped;
+    }
+
+    /** A string field of GitHub's error body ({@code message}, {@code url}), or null. */
+    private String field(byte[] body, String name) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            return node != null && node.path(name).isTextual() ? node.path(name).asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.eventsstats.watch;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The round-robin and when a watched repository is due, with exact instants. */
+class WatchScheduleTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    @Test
+    void theRoundRobinStartsAfterTheRepositoryPolledLast() {
+        List<String> keys = List.of("a/a", "b/b", "c/c", "d/d");
+        assertEquals(keys, WatchSchedule.roundRobin(keys, null));
+        assertEquals(List.of("c/c", "d/d", "a/a", "b/b"), WatchSchedule.roundRobin(keys, "b/b"));
+        assertEquals(keys, WatchSchedule.roundRobin(keys, "d/d"));
+        assertEquals(List.of("c/c", "d/d", "a/a", "b/b"), WatchSchedule.roundRobin(keys, "bb/removed"),
+                "a removed repository: on from where it stood");
+    }
+
+    @Test
+    void aRepositoryIsDueByItsOwnPollStateAndAnUnavailableOneAtItsRetryTime() {
+        WatchedRepository w = new WatchedRepository();
+        w.events.nextPollAt = T0.plusSeconds(60);
+        assertFalse(WatchSchedule.eventsDue(w, T0.plusSeconds(59)), "before its X-Poll-Interval is over");
+        assertTrue(WatchSchedule.eventsDue(w, T0.plusSeconds(60)));
+        assertFalse(WatchSchedule.pullsDue(w, T0.plusSeconds(60)), "no pulls before its events answered");
+
+        w.status = WatchedRepository.Status.NOT_FOUND;
+        w.retryAt = T0.plusSeconds(86_400);
+        assertFalse(WatchSchedule.eventsDue(w, T0.plusSeconds(86_399)));
+        assertTrue(WatchSchedule.eventsDue(w, T0.plusSeconds(86_400)));
+
+        w.status = WatchedRepository.Status.ACTIVE;
+        w.pulls.nextSyncAt = T0.plusSeconds(3600);
+        assertFalse(WatchSchedule.pullsDue(w, T0));
+        assertTrue(WatchSchedule.pullsDue(w, T0.plusSeconds(3600)));
+    }
+
+    @Test
+    void errorAnswersAboutARepositoryAreStatesAndRateLimitsAreNot() {
+        assertEquals(WatchedRepository.Status.NOT_FOUND, Availability.of(404, "Not Found", null).orElseThrow().status());
+        Availability moved = Availability.of(301, "Moved Permanently", "https://api.github.com/repositories/42").orElseThrow();
+        assertEquals(WatchedRepository.Status.MOVED, moved.status());
+        assertTrue(moved.detail().contains("repositories/42"), moved.detail());
+        assertEquals(WatchedRepository.Status.FORBIDDEN,
+                Availability.of(403, "Repository access blocked", null).orElseThrow().status());
+        assertEquals(WatchedRepository.Status.BLOCKED, Availability.of(451, null, null).orElseThrow().status());
+        assertTrue(Availability.of(403, "API rate limit exceeded for 1.2.3.4", null).isEmpty());
+        assertTrue(Availability.of(403, "You have exceeded a secondary rate limit", null).isEmpty());
+        assertTrue(Availability.of(500, null, null).isEmpty(), "a server error is the poller's to retry");
+        assertTrue(Availability.of(200, null, null).isEmpty());
+    }
+}
