@@ -225,7 +225,7 @@ public class EventsPoller {
             poll.answered(response, page);
         }
         try {
-            store(rows);
+            store(rows, feed == null ? EventSource.FIREHOSE : EventSource.WATCHED);
         } catch (RuntimeException e) {
             // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
             poll.notKept(describe(e));
@@ -273,8 +273,11 @@ public class EventsPoller {
         }
     }
 
-    /** Stores rows, or puts them in the backlog when ClickHouse does not take them. */
-    private void store(List<EventRow> rows) {
+    /**
+     * Stores rows, or puts them in the backlog when ClickHouse does not take them. The backlog keeps
+     * no source: what waited there is stored as the firehose's when ClickHouse is back.
+     */
+    private void store(List<EventRow> rows, EventSource source) {
         if (rows.isEmpty()) {
             return;
         }
@@ -283,7 +286,7 @@ public class EventsPoller {
             return;
         }
         try {
-            metrics.stored(writer.write(rows, EventSource.FIREHOSE));
+            metrics.stored(writer.write(rows, source));
         } catch (RuntimeException e) {
             backlog.add(rows);
             LOG.warnf("poller: ClickHouse did not take %d events (%s); kept in the backlog (%d waiting)",

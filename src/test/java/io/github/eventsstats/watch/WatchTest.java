@@ -148,6 +148,10 @@ class WatchTest {
         watch.tick();
         assertEquals(120, rows(repo.name), "every event once");
         assertEquals(120, distinct(repo.name));
+        assertEquals(120, clickHouse.query("SELECT uniqExact(event_id) AS c FROM event_sightings WHERE source = 'watched'"
+                        + " AND event_id BETWEEN {a:UInt64} AND {b:UInt64}",
+                Map.of("a", repo.prs.getFirst().eventId(), "b", repo.prs.getLast().eventId())).getFirst().getLong("c"),
+                "each event seen as the watched repository's");
         List<FakeGitHub.Request> polls = requestsTo("/repos/" + repo.name + "/events");
         assertEquals(2, polls.size(), "two pages of 100: " + polls);
         given().get("/watch").then().body("repositories.find { it.repository == '" + repo.name + "' }.status",
