@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -106,27 +107,13 @@ final class Backfill {
                 long size = size(file);
                 FileCounts counts = new FileCounts();
                 try {
-                    CompletableFuture<String> sha = null;
-                    if (!dryRun()) {
-                        if (ledger.anyOfSize(size)) {
-                            String known = Ledger.sha256(file);
-                            if (ledger.loaded(known)) {
-                                skipped++;
-                                progress.bytes.addAndGet(size);
-                                progress.fileDone();
-                                continue;
-                            }
-                            sha = CompletableFuture.completedFuture(known);
-                        } else {
-                            // No loaded file has this size, so none has this content: hash while loading.
-                            sha = hashInBackground(file);
-                        }
-                    }
                     long bytesBefore = progress.bytes.get();
-                    load(file, counts, progress);
+                    boolean fresh = loadOne(file, size, file.toString(), counts, progress.bytes, progress.events);
                     progress.bytes.set(bytesBefore + size);
-                    if (!dryRun()) {
-                        ledger.record(file, size, hash(sha), counts);
+                    if (!fresh) {
+                        skipped++;
+                        progress.fileDone();
+                        continue;
                     }
                     loaded++;
                 } catch (IOException e) {
@@ -159,6 +146,33 @@ final class Backfill {
                 System.nanoTime() - start, byType, problems, failures);
     }
 
+    /**
+     * Loads one file unless the ledger has its content, then records it there under {@code name}.
+     *
+     * @return false when it was loaded already (nothing read)
+     */
+    boolean loadOne(Path file, long size, String name, FileCounts counts, AtomicLong bytes, AtomicLong events)
+            throws IOException, InterruptedException {
+        CompletableFuture<String> sha = null;
+        if (!dryRun()) {
+            if (ledger.anyOfSize(size)) {
+                String known = Ledger.sha256(file);
+                if (ledger.loaded(known)) {
+                    return false;
+                }
+                sha = CompletableFuture.completedFuture(known);
+            } else {
+                // No loaded file has this size, so none has this content: hash while loading.
+                sha = hashInBackground(file);
+            }
+        }
+        load(file, counts, bytes, events);
+        if (!dryRun()) {
+            ledger.record(name, size, hash(sha), counts);
+        }
+        return true;
+    }
+
     private static CompletableFuture<String> hashInBackground(Path file) {
         CompletableFuture<String> sha = new CompletableFuture<>();
         Thread.ofPlatform().name("archive-sha256").daemon().start(() -> {
@@ -182,13 +196,14 @@ final class Backfill {
         }
     }
 
-    private void load(Path file, FileCounts counts, Progress progress) throws IOException, InterruptedException {
+    private void load(Path file, FileCounts counts, AtomicLong bytes, AtomicLong events)
+            throws IOException, InterruptedException {
         if (dryRun()) {
-            new EventFileReader(mapper).read(file, counts, row -> { }, progress.bytes, progress.events);
+            new EventFileReader(mapper).read(file, counts, row -> { }, bytes, events);
             return;
         }
         try (BatchPipe pipe = new BatchPipe(writer, batchSize, counts)) {
-            new EventFileReader(mapper).read(file, counts, pipe, progress.bytes, progress.events);
+            new EventFileReader(mapper).read(file, counts, pipe, bytes, events);
             pipe.finish();
         }
     }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -46,15 +47,17 @@ public class BackfillCommand implements QuarkusApplication {
     private final EventWriter writer;
     private final Ledger ledger;
     private final SchemaMigrator migrator;
+    private final ArchiveSync sync;
 
-    BackfillCommand(EventWriter writer, Ledger ledger, SchemaMigrator migrator) {
+    BackfillCommand(EventWriter writer, Ledger ledger, SchemaMigrator migrator, ArchiveSync sync) {
         this.writer = writer;
         this.ledger = ledger;
         this.migrator = migrator;
+        this.sync = sync;
     }
 
-    /** The parsed command line. */
-    record Options(boolean dryRun, Set<EventType> types, List<Path> files) {
+    /** The parsed command line: files, or a range of GH Archive hours ({@code from} not null) to download. */
+    record Options(boolean dryRun, Set<EventType> types, List<Path> files, String from, String to) {
 
         /** The same options as arguments, for the application Quarkus runs. */
         String[] args() {
@@ -65,6 +68,12 @@ public class BackfillCommand implements QuarkusApplication {
             if (!types.equals(EnumSet.allOf(EventType.class))) {
                 args.add("--types=" + types.stream().map(Enum::name).collect(Collectors.joining(",")));
             }
+            if (from != null) {
+                args.add("--from=" + from);
+            }
+            if (to != null) {
+                args.add("--to=" + to);
+            }
             args.add("--");
             files.forEach(f -> args.add(f.toString()));
             return args.toArray(String[]::new);
@@ -73,7 +82,8 @@ public class BackfillCommand implements QuarkusApplication {
 
     /** The command line as picocli reads it. Checked in full before Quarkus starts. */
     @Command(name = "backfill", sortOptions = false,
-            header = "Load GH Archive files, or the poller's raw archive, into ClickHouse, and exit.",
+            header = {"Load GH Archive files, or the poller's raw archive, into ClickHouse, and exit.",
+                    "With --from: download GH Archive's hours FROM up to TO and load them."},
             description = {"Each event is stored once, whatever was loaded or polled before. Uses the running"
                     + " service's engine when there is one; serves no HTTP and does not poll."},
             exitCodeListHeading = "Exit status:%n",
@@ -95,7 +105,16 @@ public class BackfillCommand implements QuarkusApplication {
                 description = "Event types to store, comma-separated. Default: all of ${COMPLETION-CANDIDATES}.")
         String types;
 
-        @Parameters(paramLabel = "PATH", arity = "1..*",
+        @Option(names = "--from", paramLabel = "HOUR",
+                description = "Download and load GH Archive's hour files from this UTC date-hour (2026-11-01T00)"
+                        + " or period back (P7D), instead of reading PATHs.")
+        String from;
+
+        @Option(names = "--to", paramLabel = "HOUR",
+                description = "With --from: up to this hour, not included (default: the current hour).")
+        String to;
+
+        @Parameters(paramLabel = "PATH", arity = "0..*",
                 description = "A .json, .json.gz or .jsonl file (gzip or not), or a directory searched for them.")
         List<String> paths = new ArrayList<>();
 
@@ -119,7 +138,35 @@ public class BackfillCommand implements QuarkusApplication {
         /** The checks picocli does not make: the event types, and the paths, which are expanded. */
         Options options() {
             Set<EventType> selected = types == null ? EnumSet.allOf(EventType.class) : types(types);
-            return new Options(dryRun, selected, ArchiveFiles.expand(paths));
+            if (from == null) {
+                if (to != null) {
+                    throw new ArchiveFiles.UsageException("--to needs --from");
+                }
+                if (paths.isEmpty()) {
+                    throw new ArchiveFiles.UsageException("no PATH given");
+                }
+                return new Options(dryRun, selected, ArchiveFiles.expand(paths), null, null);
+            }
+            if (!paths.isEmpty()) {
+                throw new ArchiveFiles.UsageException("give PATHs or --from, not both");
+            }
+            if (dryRun) {
+                throw new ArchiveFiles.UsageException("--dry-run reads files; with --from nothing would be read");
+            }
+            if (types != null) {
+                throw new ArchiveFiles.UsageException("--types applies to PATHs; a sync stores every type the service does");
+            }
+            // Checked here so that a typo stops before Quarkus starts; resolved again by the command's clock.
+            Instant now = Instant.now();
+            try {
+                Instant start = ArchiveHours.parse(from, now);
+                if (to != null && !ArchiveHours.parse(to, now).isAfter(start)) {
+                    throw new ArchiveFiles.UsageException("--to " + to + " is not after --from " + from);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ArchiveFiles.UsageException(e.getMessage());
+            }
+            return new Options(false, selected, List.of(), from, to);
         }
     }
 
@@ -173,7 +220,7 @@ public class BackfillCommand implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
-        return execute(args, System.out, System.err, Progress.terminalOrNull());
+        return execute(args, System.out, System.err, ProgressTicker.terminalOrNull());
     }
 
     /** Runs the command; returns the exit status. */
@@ -190,20 +237,16 @@ public class BackfillCommand implements QuarkusApplication {
             out.print(usage());
             return Backfill.OK;
         }
+        if (options.from() != null) {
+            return sync(options, out, err, terminal);
+        }
         EventMapper mapper = new EventMapper(options.types());
         Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
         Backfill backfill;
         if (options.dryRun()) {
             backfill = new Backfill(mapper, null, null, Backfill.BATCH_SIZE);
         } else {
-            try {
-                migrator.migrate();
-            } catch (ClickHouseUnavailableException e) {
-                // An engine that cannot start says what to do in its own words.
-                err.println("backfill: " + (e.retryable() ? "ClickHouse is not usable: " : "") + e.getMessage());
-                return Backfill.FAILED;
-            } catch (RuntimeException e) {
-                err.println("backfill: ClickHouse is not usable: " + e.getMessage());
+            if (!migrated(err)) {
                 return Backfill.FAILED;
             }
             backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE);
@@ -213,5 +256,36 @@ public class BackfillCommand implements QuarkusApplication {
         Backfill.Summary summary = backfill.run(options.files(), terminal);
         summary.lines().forEach(out::println);
         return summary.exitCode();
+    }
+
+    private boolean migrated(PrintStream err) {
+        try {
+            migrator.migrate();
+            return true;
+        } catch (ClickHouseUnavailableException e) {
+            // An engine that cannot start says what to do in its own words.
+            err.println("backfill: " + (e.retryable() ? "ClickHouse is not usable: " : "") + e.getMessage());
+        } catch (RuntimeException e) {
+            err.println("backfill: ClickHouse is not usable: " + e.getMessage());
+        }
+        return false;
+    }
+
+    /** {@code backfill --from .. [--to ..]}: GH Archive's hours, downloaded and loaded. */
+    private int sync(Options options, PrintStream out, PrintStream err, PrintStream terminal) throws InterruptedException {
+        Instant from = sync.parseHour(options.from());
+        Instant to = options.to() != null ? sync.parseHour(options.to()) : sync.currentHour();
+        Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
+        if (!migrated(err)) {
+            return Backfill.FAILED;
+        }
+        natives.join();
+        QuickCompiler.await();
+        SyncProgress progress = new SyncProgress(from, to);
+        try (ProgressTicker ignored = new ProgressTicker(progress::line, terminal)) {
+            sync.run(progress);
+        }
+        progress.summary().forEach(out::println);
+        return progress.exitCode();
     }
 }

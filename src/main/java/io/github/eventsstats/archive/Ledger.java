@@ -6,8 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The `backfill_ledger` table: which file contents are loaded already. */
 @ApplicationScoped
@@ -30,14 +33,28 @@ class Ledger {
                 Map.of("s", size)).getFirst().getLong("c") > 0;
     }
 
+    /**
+     * Which of these hour file names the sync has loaded: rows it recorded under a URL ending in the
+     * name, from any mirror. (Files given to the command by path, such as the poller's raw hours of
+     * the same names, are other data and do not count.)
+     */
+    Set<String> syncedNames(List<String> names) {
+        Set<String> found = new HashSet<>();
+        clickHouse.query("""
+                        SELECT DISTINCT replaceRegexpOne(file_name, '^.*/', '') AS n FROM backfill_ledger
+                        WHERE match(file_name, '^https?://') AND n IN {names:Array(String)}""",
+                Map.of("names", names)).forEach(r -> found.add(r.getString("n")));
+        return found;
+    }
+
     /** Written once every kept event of the file is stored, so a crash before it means "load again". */
-    void record(Path file, long size, String sha256, FileCounts c) {
+    void record(String name, long size, String sha256, FileCounts c) {
         clickHouse.query("""
                         INSERT INTO backfill_ledger (file_name, file_size, sha256, rows_read, rows_kept, rows_stored,
                             rows_duplicate, rows_bad, status)
                         VALUES ({name:String}, {size:UInt64}, {h:FixedString(64)}, {read:UInt64}, {kept:UInt64},
                             {stored:UInt64}, {dup:UInt64}, {bad:UInt64}, {status:String})""",
-                Map.of("name", file.toString(), "size", size, "h", sha256, "read", c.read(), "kept", c.kept(),
+                Map.of("name", name, "size", size, "h", sha256, "read", c.read(), "kept", c.kept(),
                         "stored", c.stored.get(), "dup", c.duplicate.get(), "bad", c.bad(),
                         "status", c.partial() ? "partial" : "complete"));
     }

@@ -63,6 +63,23 @@ class BackfillOptionsTest {
     }
 
     @Test
+    void aRangeOfHoursIsReadInsteadOfPathsAndChecked() {
+        BackfillCommand.Options o = BackfillCommand.parse("--from", "2026-11-01T00", "--to", "2026-11-02T00");
+
+        assertEquals("2026-11-01T00", o.from());
+        assertEquals("2026-11-02T00", o.to());
+        assertEquals(List.of(), o.files());
+        assertEquals(o, BackfillCommand.parse(o.args()));
+        assertEquals("P7D", BackfillCommand.parse("--from=P7D").from());
+        assertTrue(usageError("--from", "yesterday").contains("neither a UTC date-hour such as 2026-11-01T00"));
+        assertEquals("--to 2026-11-01T00 is not after --from 2026-11-01T05",
+                usageError("--from", "2026-11-01T05", "--to", "2026-11-01T00"));
+        assertEquals("--to needs --from", usageError("--to", "2026-11-01T00", dir.toString()));
+        assertEquals("give PATHs or --from, not both", usageError("--from", "P1D", dir.toString()));
+        assertTrue(usageError("--dry-run", "--from", "P1D").startsWith("--dry-run reads files"));
+    }
+
+    @Test
     void theOptionsGoToTheApplicationAsTheyWereRead() throws Exception {
         Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("sub/-odd name.json"), "");
@@ -79,9 +96,9 @@ class BackfillOptionsTest {
 
         assertEquals(Backfill.OK, run.code(), run.err());
         assertTrue(run.out().startsWith("Load GH Archive files"), run.out());
-        assertTrue(run.out().contains("Usage: github-events-stats backfill [-h] [--dry-run] [--types=T,..] PATH..."),
+        assertTrue(run.out().contains("Usage: github-events-stats backfill [-h] [--dry-run] [--from=HOUR] [--to=HOUR]"),
                 run.out());
-        for (String option : List.of("--dry-run", "--types=T,..", "PATH...", "-h, --help")) {
+        for (String option : List.of("--dry-run", "--types=T,..", "--from=HOUR", "--to=HOUR", "[PATH...]", "-h, --help")) {
             assertTrue(run.out().contains("  " + option + " "), option + " in " + run.out());
         }
         for (EventType t : EventType.values()) {

@@ -1,0 +1,254 @@
+package io.github.eventsstats.archive;
+
+import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * Downloads GH Archive hour files and loads them through the backfill (same mapper, writer and
+ * ledger, so nothing is counted twice). Two downloads run while one file loads; a file is deleted
+ * once loaded, so at most {@link #WINDOW} hour files are on disk at once.
+ */
+@ApplicationScoped
+public class ArchiveSync {
+
+    private static final Logger LOG = Logger.getLogger(ArchiveSync.class);
+    /** Downloads at a time. */
+    static final int DOWNLOADS = 2;
+    /** Hour files on disk at a time: the one loading and the ones downloading. */
+    static final int WINDOW = DOWNLOADS + 1;
+    /** A 404 for an hour younger than this means "not published yet". */
+    static final Duration PUBLISH_DELAY = Duration.ofHours(48);
+    /** How often an hour missing at the source is asked for again. */
+    static final Duration MISSING_RETRY = Duration.ofDays(1);
+    /** Names asked of the ledger per query. */
+    private static final int LEDGER_CHUNK = 2_000;
+
+    private final ArchiveSyncConfig config;
+    private final Path dir;
+    private final Function<List<EventRow>, EventWriter.Result> writer;
+    private final int batchSize;
+    private final Ledger ledger;
+    private final MissingHours missing;
+    private final InstantSource clock;
+    private final SyncBackoff backoff;
+    private final ReentrantLock running = new ReentrantLock();
+
+    @Inject
+    ArchiveSync(ArchiveSyncConfig config, DataConfig data, EventWriter writer, Ledger ledger, MissingHours missing,
+                InstantSource clock, SyncBackoff backoff) {
+        this(config, data.dir(), writer::write, Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
+    }
+
+    /** Without CDI, for a process of its own (the tests' kill -9). */
+    ArchiveSync(ArchiveSyncConfig config, Path dataDir, Function<List<EventRow>, EventWriter.Result> writer,
+                int batchSize, Ledger ledger, MissingHours missing, InstantSource clock, SyncBackoff backoff) {
+        this.config = config;
+        this.dir = dataDir.resolve("archive-sync");
+        this.writer = writer;
+        this.batchSize = batchSize;
+        this.ledger = ledger;
+        this.missing = missing;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    /** Another sync runs in this process. */
+    public static final class BusyException extends RuntimeException {
+        BusyException() {
+            super("another archive sync is running", null, false, false);
+        }
+    }
+
+    /** The first hour ARCHIVE_SYNC_FROM names, now. */
+    public Instant configuredStart() {
+        return ArchiveHours.parse(config.from(), clock.instant());
+    }
+
+    /** The start of the current hour: every hour before it may be published. */
+    public Instant currentHour() {
+        return clock.instant().truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /** A date-hour or period back as {@link ArchiveHours#parse} reads it. */
+    public Instant parseHour(String text) {
+        return ArchiveHours.parse(text, clock.instant());
+    }
+
+    public boolean isRunning() {
+        return running.isLocked();
+    }
+
+    /**
+     * Syncs the hours from {@code progress.from} up to, not including, {@code progress.to}, and
+     * returns when each is loaded, found missing, or given up for this run.
+     *
+     * @throws BusyException when another sync runs in this process
+     */
+    public void run(SyncProgress progress) throws InterruptedException {
+        if (!running.tryLock()) {
+            throw new BusyException();
+        }
+        try {
+            sync(progress);
+        } catch (HourDownloader.DiskFullException e) {
+            LOG.errorf("archive sync: %s", e.getMessage());
+            progress.error.set(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf("archive sync stopped: %s", e.getMessage());
+            progress.error.set("not stored: " + e.getMessage());
+        } finally {
+            progress.finish();
+            running.unlock();
+        }
+    }
+
+    private void sync(SyncProgress p) throws InterruptedException, HourDownloader.DiskFullException {
+        Instant now = clock.instant();
+        Instant first = p.from.isBefore(ArchiveHours.FIRST) ? ArchiveHours.FIRST : p.from;
+        List<Instant> all = ArchiveHours.range(first, p.to);
+        p.hours.set(all.size());
+        Instant published = now.truncatedTo(ChronoUnit.HOURS);
+        Set<String> synced = synced(all);
+        Map<Instant, Instant> knownMissing = missing.lastChecked(first, p.to);
+        List<Instant> todo = new ArrayList<>();
+        for (Instant hour : all) {
+            Instant checked = knownMissing.get(hour);
+            if (synced.contains(ArchiveHours.name(hour))) {
+                p.alreadyLoaded.incrementAndGet();
+            } else if (!hour.isBefore(published)) {
+                p.notPublished.incrementAndGet(); // not over yet: nothing to ask for
+            } else if (checked != null && checked.plus(MISSING_RETRY).isAfter(now)) {
+                p.missing.incrementAndGet();
+            } else {
+                todo.add(hour);
+            }
+        }
+        p.toFetch.set(todo.size());
+        if (todo.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Backfill backfill = new Backfill(new EventMapper(EnumSet.allOf(EventType.class)), writer, ledger, batchSize);
+        Deque<Future<HourDownloader.Outcome>> window = new ArrayDeque<>();
+        try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
+                config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);
+             ExecutorService downloads = Executors.newFixedThreadPool(DOWNLOADS,
+                     Thread.ofPlatform().name("archive-sync-download-", 0).daemon().factory())) {
+            int next = 0;
+            try {
+                for (Instant hour : todo) {
+                    while (window.size() < WINDOW && next < todo.size()) {
+                        Instant h = todo.get(next++);
+                        window.add(downloads.submit(() -> downloader.download(h)));
+                    }
+                    HourDownloader.Outcome outcome = outcome(window.poll());
+                    settle(hour, outcome, downloader.url(hour), backfill, p);
+                }
+            } finally {
+                window.forEach(f -> f.cancel(true));
+                downloads.shutdownNow();
+            }
+        }
+    }
+
+    private static HourDownloader.Outcome outcome(Future<HourDownloader.Outcome> download)
+            throws InterruptedException, HourDownloader.DiskFullException {
+        try {
+            return download.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HourDownloader.DiskFullException full) {
+                throw full;
+            }
+            return new HourDownloader.Failed(String.valueOf(e.getCause()));
+        }
+    }
+
+    /** What an hour's download comes to: loaded, not published, missing, or failed for this run. */
+    private void settle(Instant hour, HourDownloader.Outcome outcome, String url, Backfill backfill, SyncProgress p)
+            throws InterruptedException {
+        String name = ArchiveHours.name(hour);
+        switch (outcome) {
+            case HourDownloader.NotFound ignored -> {
+                Instant now = clock.instant();
+                if (hour.plus(PUBLISH_DELAY).isAfter(now)) {
+                    p.notPublished.incrementAndGet();
+                } else {
+                    missing.record(hour, now);
+                    p.missing.incrementAndGet();
+                    LOG.infof("archive sync: %s is missing at the source (404); asked again in a day", name);
+                }
+            }
+            case HourDownloader.Failed failed -> {
+                LOG.warnf("archive sync: %s: %s; tried again on the next sync", name, failed.reason());
+                p.fail(name + ": " + failed.reason());
+            }
+            case HourDownloader.Downloaded d -> load(d, url, backfill, p);
+        }
+    }
+
+    private void load(HourDownloader.Downloaded d, String url, Backfill backfill, SyncProgress p)
+            throws InterruptedException {
+        FileCounts counts = new FileCounts();
+        try {
+            if (backfill.loadOne(d.file(), d.size(), url, counts, new java.util.concurrent.atomic.AtomicLong(),
+                    p.eventsRead)) {
+                p.loaded.incrementAndGet();
+            } else {
+                // The same bytes were loaded under another name (a file given to the command): the
+                // ledger learns this hour's name too, so the next sync does not download it again.
+                ledger.record(url, d.size(), Ledger.sha256(d.file()), counts);
+                p.alreadyLoadedFetched.incrementAndGet();
+            }
+            HourDownloader.deleteQuietly(d.file());
+        } catch (IOException e) {
+            HourDownloader.deleteQuietly(d.file());
+            p.fail(d.file().getFileName() + ": cannot read: " + e.getMessage());
+        } finally {
+            p.eventsStored.addAndGet(counts.stored.get());
+            p.eventsDuplicate.addAndGet(counts.duplicate.get());
+            p.badLines.addAndGet(counts.bad());
+        }
+        // A store failure (RuntimeException) leaves the checked file for the next sync and stops this one.
+    }
+
+    private Set<String> synced(List<Instant> hours) {
+        Set<String> found = new HashSet<>();
+        for (int i = 0; i < hours.size(); i += LEDGER_CHUNK) {
+            found.addAll(ledger.syncedNames(hours.subList(i, Math.min(hours.size(), i + LEDGER_CHUNK)).stream()
+                    .map(ArchiveHours::name).toList()));
+        }
+        return found;
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.eventsstats.archive;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The GH Archive sync: downloads hour files and loads them through the backfill. */
+@ConfigMapping(prefix = "archive.sync")
+public interface ArchiveSyncConfig {
+
+    /** ARCHIVE_SYNC_ENABLED: the scheduled job (the command and the admin endpoint work either way). */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** GHARCHIVE_URL (application.properties maps it): where the hour files are. */
+    String url();
+
+    /** ARCHIVE_SYNC_FROM: the first hour the job syncs, a date-hour (2026-11-01T00) or a period back (P7D). */
+    @WithDefault("P1D")
+    String from();
+
+    /** ARCHIVE_SYNC_EVERY: how often the job looks for hours not loaded yet. */
+    @WithDefault("15m")
+    Duration every();
+
+    /** ARCHIVE_SYNC_ATTEMPTS: tries per hour file and run, for 5xx answers, timeouts and broken downloads. */
+    @WithDefault("5")
+    int attempts();
+
+    /** ARCHIVE_SYNC_TIMEOUT: connect timeout, and the longest wait for the next bytes of a download. */
+    @WithDefault("60s")
+    Duration timeout();
+
+    /** ARCHIVE_SYNC_MIN_FREE_DISK: a download starts only with this much free under DATA_DIR. */
+    @WithDefault("1G")
+    MemorySize minFreeDisk();
+}

@@ -1,0 +1,98 @@
+package io.github.eventsstats.archive;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The downloader alone, against the fake GH Archive. */
+class HourDownloaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Instant HOUR = Instant.parse("2024-01-15T03:00:00Z");
+
+    private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff) {
+        return new HourDownloader(archive.url(), dir, 3, Duration.ofSeconds(30), minFree, backoff, new AtomicLong());
+    }
+
+    @Test
+    void namesHaveTheHourWithoutALeadingZero() {
+        assertEquals("2024-01-15-3.json.gz", ArchiveHours.name(HOUR));
+        assertEquals("2024-01-15-23.json.gz", ArchiveHours.name(Instant.parse("2024-01-15T23:59:59Z")));
+    }
+
+    @Test
+    void hoursAreDateHoursOrPeriodsBack() {
+        Instant now = Instant.parse("2026-12-01T10:17:00Z");
+        assertEquals(Instant.parse("2026-11-01T00:00:00Z"), ArchiveHours.parse("2026-11-01T00", now));
+        assertEquals(Instant.parse("2026-11-01T05:00:00Z"), ArchiveHours.parse("2026-11-01T05:30", now));
+        assertEquals(Instant.parse("2026-11-24T10:00:00Z"), ArchiveHours.parse("P7D", now));
+        assertEquals(Instant.parse("2026-11-30T22:00:00Z"), ArchiveHours.parse("PT12H", now));
+        assertThrows(IllegalArgumentException.class, () -> ArchiveHours.parse("2026-13-01T00", now));
+        assertEquals(24, ArchiveHours.range(ArchiveHours.parse("2026-11-01T00", now),
+                ArchiveHours.parse("2026-11-02T00", now)).size());
+        assertThrows(IllegalArgumentException.class, () -> ArchiveHours.range(ArchiveHours.FIRST, now.plus(Duration.ofDays(10_000))));
+    }
+
+    @Test
+    void aDownloadIsCheckedAndRenamedAndAnErrorStatusIsRetriedWithBackoff() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        RecordedBackoff backoff = new RecordedBackoff();
+        try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, backoff)) {
+            archive.put(h.name(), h.gz());
+            archive.fail(h.name(), 503, 1);
+
+            HourDownloader.Downloaded got = assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR));
+
+            assertArrayEquals(h.gz(), Files.readAllBytes(got.file()));
+            assertEquals(dir.resolve(h.name()), got.file());
+            assertEquals(List.of(Duration.ofSeconds(2)), backoff.pauses);
+            assertTrue(Files.notExists(dir.resolve(h.name() + ".part")));
+        }
+    }
+
+    @Test
+    void aFullDiskIsAClearErrorAndLeavesNoFile() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        try (FakeGhArchive archive = FakeGhArchive.started();
+             HourDownloader d = downloader(archive, Long.MAX_VALUE / 4, new RecordedBackoff())) {
+            archive.put(h.name(), h.gz());
+
+            HourDownloader.DiskFullException e = assertThrows(HourDownloader.DiskFullException.class, () -> d.download(HOUR));
+
+            assertTrue(e.getMessage().startsWith("not enough disk space under " + dir.toAbsolutePath() + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains("ARCHIVE_SYNC_MIN_FREE_DISK"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("nothing is lost: the hours not loaded are synced again later"));
+            try (var files = Files.list(dir)) {
+                assertEquals(0, files.count());
+            }
+        }
+    }
+
+    @Test
+    void anotherClientErrorIsNotRetried() throws Exception {
+        RecordedBackoff backoff = new RecordedBackoff();
+        try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, backoff)) {
+            archive.fail(ArchiveHours.name(HOUR), 403, 5);
+
+            HourDownloader.Failed failed = assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR));
+
+            assertTrue(failed.reason().startsWith("HTTP 403 from " + archive.url()), failed.reason());
+            assertEquals(1, archive.requests().size());
+            assertEquals(List.of(), backoff.pauses);
+        }
+    }
+}

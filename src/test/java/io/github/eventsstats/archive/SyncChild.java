@@ -1,0 +1,75 @@
+package io.github.eventsstats.archive;
+
+import io.github.eventsstats.ConfigBootstrap;
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.ClickHouseConfig;
+import io.github.eventsstats.store.ClickHouseEndpoint;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventStore;
+import io.smallrye.config.SmallRyeConfig;
+
+import java.lang.reflect.Constructor;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A sync in a process of its own, for a real kill -9: {@code DATA_DIR ENGINE_URL ARCHIVE_URL FROM TO HOLD}.
+ * With HOLD > 0 the writer stores HOLD batches, prints {@code HELD} and waits to be killed.
+ */
+public final class SyncChild {
+
+    private SyncChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("archive.sync.url", args[2]);
+        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class);
+        String engine = args[1];
+        ClickHouse clickHouse = new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
+            @Override
+            public String url() {
+                return engine;
+            }
+
+            @Override
+            public boolean embedded() {
+                return true;
+            }
+        });
+        // The same store and writer as the service's, built here without CDI.
+        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse));
+        int hold = Integer.parseInt(args[5]);
+        AtomicInteger batches = new AtomicInteger();
+        Function<List<EventRow>, EventWriter.Result> write = rows -> {
+            if (hold > 0 && batches.get() >= hold) {
+                System.out.println("HELD");
+                System.out.flush();
+                try {
+                    Thread.currentThread().join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            batches.incrementAndGet();
+            return writer.write(rows);
+        };
+        ArchiveSync sync = new ArchiveSync(config.getConfigMapping(ArchiveSyncConfig.class), Path.of(args[0]), write, 100,
+                new Ledger(clickHouse), new MissingHours(clickHouse), InstantSource.system(), new SyncBackoff());
+        SyncProgress progress = new SyncProgress(Instant.parse(args[3]), Instant.parse(args[4]));
+        sync.run(progress);
+        progress.summary().forEach(System.out::println);
+        System.out.flush();
+        System.exit(progress.exitCode());
+    }
+
+    private static <T> T construct(Class<T> type, Object arg) throws Exception {
+        Constructor<T> c = type.getDeclaredConstructor(arg.getClass());
+        c.setAccessible(true);
+        return c.newInstance(arg);
+    }
+}

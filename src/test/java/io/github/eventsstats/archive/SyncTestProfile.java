@@ -1,0 +1,28 @@
+package io.github.eventsstats.archive;
+
+import io.github.eventsstats.FakeClock;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The sync against the fake GH Archive, on a fake clock, with backoff waits recorded instead of slept. */
+public class SyncTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("archive.sync.attempts", "3", "archive.sync.min-free-disk", "1M",
+                "archive.sync.every", "1h");
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+        return Set.of(FakeClock.class, RecordedBackoff.class);
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(FakeGhArchive.class));
+    }
+}
