@@ -4,6 +4,7 @@ import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -64,7 +65,7 @@ public class ArchiveSync {
     @Inject
     ArchiveSync(ArchiveSyncConfig config, DataConfig data, EventWriter writer, Ledger ledger, MissingHours missing,
                 InstantSource clock, SyncBackoff backoff) {
-        this(config, data.dir(), writer::write, Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
+        this(config, data.dir(), rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
     }
 
     /** Without CDI, for a process of its own (the tests' kill -9). */

@@ -6,7 +6,9 @@ import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.ClickHouseConfig;
 import io.github.eventsstats.store.ClickHouseEndpoint;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventStore;
+import io.github.eventsstats.store.SightingStore;
 import io.smallrye.config.SmallRyeConfig;
 
 import java.lang.reflect.Constructor;
@@ -42,7 +44,8 @@ public final class SyncChild {
             }
         });
         // The same store and writer as the service's, built here without CDI.
-        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse));
+        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse),
+                construct(SightingStore.class, clickHouse));
         int hold = Integer.parseInt(args[5]);
         AtomicInteger batches = new AtomicInteger();
         Function<List<EventRow>, EventWriter.Result> write = rows -> {
@@ -56,7 +59,7 @@ public final class SyncChild {
                 }
             }
             batches.incrementAndGet();
-            return writer.write(rows);
+            return writer.write(rows, EventSource.ARCHIVE);
         };
         ArchiveSync sync = new ArchiveSync(config.getConfigMapping(ArchiveSyncConfig.class), Path.of(args[0]), write, 100,
                 new Ledger(clickHouse), new MissingHours(clickHouse), InstantSource.system(), new SyncBackoff());
@@ -67,9 +70,10 @@ public final class SyncChild {
         System.exit(progress.exitCode());
     }
 
-    private static <T> T construct(Class<T> type, Object arg) throws Exception {
-        Constructor<T> c = type.getDeclaredConstructor(arg.getClass());
+    private static <T> T construct(Class<T> type, Object... args) throws Exception {
+        Constructor<T> c = type.getDeclaredConstructor(java.util.Arrays.stream(args).map(Object::getClass)
+                .toArray(Class<?>[]::new));
         c.setAccessible(true);
-        return c.newInstance(arg);
+        return c.newInstance(args);
     }
 }
