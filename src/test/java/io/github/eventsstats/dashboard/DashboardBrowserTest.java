@@ -1,0 +1,196 @@
+package io.github.eventsstats.dashboard;
+
+import io.github.eventsstats.embedded.EmbeddedClickHouse;
+import io.github.eventsstats.embedded.EngineProcess;
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.store.EventType;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by Playwright (playwright-core from
+ * npm, pinned by src/test/browser/package-lock.json, installed under target/browser) through
+ * src/test/browser/dashboard-check.mjs, against this service loaded with generated events.
+ * Screenshots of every view at 1440 and 390 px land in target/screenshots. Without Chromium or
+ * npm the test is skipped, except under CI (CI=true), where it fails.
+ */
+@QuarkusTest
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path BROWSER_DIR = Path.of("target/browser");
+    private static final String REPO = "org-1/repo-1";
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    EventWriter writer;
+    @Inject
+    ClickHouse clickHouse;
+    @Inject
+    EmbeddedClickHouse embedded;
+
+    @Test
+    void everyViewShowsTheApisNumbersAndSurvivesAClickHouseOutage() throws Exception {
+        boolean ci = "true".equals(System.getenv("CI"));
+        boolean runnable = Files.isExecutable(CHROMIUM) && onPath("npm") && onPath("node");
+        if (ci) {
+            assertTrue(runnable, "CI needs /usr/bin/chromium, node and npm (.ci/run installs them)");
+        }
+        assumeTrue(runnable, "needs /usr/bin/chromium, node and npm");
+        installPlaywright();
+
+        clickHouse.execute("TRUNCATE TABLE events");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<EventRow> rows = generated(now);
+        assertEquals(rows.size(), writer.write(rows, EventSource.FIREHOSE).stored());
+
+        // The overview's window: whole hours around the generated events, fixed while the test runs.
+        Instant to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant from = to.minus(Duration.ofHours(24));
+        // Beside its node_modules, where an ES module finds its imports.
+        Path script = Files.copy(Path.of("src/test/browser/dashboard-check.mjs"),
+                BROWSER_DIR.resolve("dashboard-check.mjs"), StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder pb = new ProcessBuilder("node", script.getFileName().toString()).redirectErrorStream(true)
+                .directory(BROWSER_DIR.toFile());
+        pb.environment().put("BASE_URL", base.toString());
+        pb.environment().put("OUT_DIR", Path.of("target/screenshots").toAbsolutePath().toString());
+        pb.environment().put("FROM", from.toString());
+        pb.environment().put("TO", to.toString());
+        pb.environment().put("REPO", REPO);
+        Process node = pb.start();
+        BlockingQueue<String> protocol = new LinkedBlockingQueue<>();
+        StringBuilder output = new StringBuilder();
+        Thread pump = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    System.out.println("[browser] " + line);
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                    protocol.add(line);
+                }
+            } catch (IOException ignored) {
+                // the script ended
+            }
+            protocol.add("<eof>");
+        });
+        try (Writer toNode = node.outputWriter(StandardCharsets.UTF_8)) {
+            expect(protocol, "STOP-ENGINE");
+            EngineProcess engine = embedded.engine().orElseThrow();
+            // Holding the engine's monitor keeps its supervisor from restarting it (restart() is
+            // synchronized), so the outage lasts until the page has shown it, however slow the machine.
+            synchronized (engine) {
+                ProcessHandle process = ProcessHandle.of(engine.pid().orElseThrow()).orElseThrow();
+                process.destroyForcibly();
+                process.onExit().get(10, TimeUnit.SECONDS);
+                toNode.write("stopped\n");
+                toNode.flush();
+                expect(protocol, "BANNER-SHOWN");
+            }
+            toNode.write("released\n");
+            toNode.flush();
+            expect(protocol, "ALL-PASSED");
+        } finally {
+            if (!node.waitFor(60, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+            pump.join(10_000);
+        }
+        synchronized (output) {
+            assertEquals(0, node.exitValue(), "the browser checks failed:\n" + output);
+        }
+    }
+
+    /** Waits for the script's line; its failures end it early, and the output says which. */
+    private static void expect(BlockingQueue<String> protocol, String wanted) throws InterruptedException {
+        while (true) {
+            String line = protocol.poll(5, TimeUnit.MINUTES);
+            if (line == null) {
+                fail("the browser script said nothing for 5 minutes while we waited for " + wanted);
+            }
+            if (line.equals(wanted)) {
+                return;
+            }
+            if (line.equals("<eof>") || line.startsWith("FAILURES")) {
+                fail("the browser script ended before " + wanted + ": " + line);
+            }
+        }
+    }
+
+    /** Two days of activity over a few repositories and actors, the same every run (seeded). */
+    static List<EventRow> generated(Instant now) {
+        Random random = new Random(14);
+        List<EventRow> rows = new ArrayList<>();
+        long id = now.getEpochSecond() * 1000;
+        String[][] actions = {{"started"}, {"opened", "opened", "closed", "merged"}, {"opened", "closed"}};
+        for (int i = 0; i < 1500; i++) {
+            // Skewed: repo-1 is the busiest; times over the last 22 hours, busier lately.
+            int repo = 1 + (int) Math.min(7, Math.abs(random.nextGaussian()) * 2.5);
+            EventType type = EventType.values()[random.nextInt(10) < 5 ? 0 : random.nextInt(10) < 6 ? 1 : 2];
+            String[] choices = actions[type.ordinal()];
+            String action = choices[random.nextInt(choices.length)];
+            long secondsAgo = 60 + (long) (Math.pow(random.nextDouble(), 1.6) * 22 * 3600);
+            String actor = "user-" + (1 + random.nextInt(40));
+            String name = "org-" + repo + "/repo-" + repo;
+            rows.add(new EventRow(++id, type, repo, name, actor.hashCode() & 0xffff, actor, action,
+                    now.minusSeconds(secondsAgo)));
+        }
+        return rows;
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** npm ci of the pinned playwright-core into target/browser, once per build directory. */
+    private static void installPlaywright() throws Exception {
+        if (Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core"))) {
+            return;
+        }
+        Files.createDirectories(BROWSER_DIR);
+        for (String f : List.of("package.json", "package-lock.json")) {
+            Files.copy(Path.of("src/test/browser", f), BROWSER_DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+                .directory(BROWSER_DIR.toFile()).redirectErrorStream(true).start();
+        String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(npm.waitFor(5, TimeUnit.MINUTES), "npm ci did not finish");
+        assertEquals(0, npm.exitValue(), "npm ci failed:\n" + out);
+    }
+}
