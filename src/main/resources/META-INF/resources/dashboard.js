@@ -412,7 +412,7 @@ views.top = {
       { key: 'repo_name', label: 'repository', value: r => r.repo_name, cell: r => repoLink(r.repo_name) },
       { key: 'total_events', label: 'events', num: true, defaultSort: true, value: r => r.total_events },
       { key: 'unique_users', label: 'users', num: true, value: r => r.unique_users },
-      ...TYPES.map(t => ({ key: t, label: t.replace('Event', ''), num: true, value: r => r.counts[t] ?? 0 })),
+      ...TYPES.map(t => ({ key: t, label: shortType(t), num: true, value: r => r.counts[t] ?? 0 })),
       { key: 'last_event_at', label: 'last event', value: r => r.last_event_at, cell: r => fmtTime(r.last_event_at) },
     ], v.repositories, 'top-table', () => this.draw(main)));
   },
