@@ -1,5 +1,8 @@
 package io.github.eventsstats.archive;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,7 @@ public final class SyncProgress {
     }
 
     /** The numbers, as the admin API shows them. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Snapshot(Instant from, Instant to, int hours, int filesToFetch, int filesDone, int loaded,
                            int alreadyLoaded, int notPublishedYet, int missingAtSource, int failed,
                            long downloadedBytes, double megabytesPerSecond, long eventsRead, long eventsStored,
@@ -102,6 +106,14 @@ public final class SyncProgress {
                 filesDone(), hours.get(), loaded.get(), alreadyLoaded.get() + alreadyLoadedFetched.get(),
                 notPublished.get(), missing.get(), failed.get(), downloadedBytes.get() / 1e6, megabytesPerSecond(),
                 eventsRead.get(), eta == null ? "?" : Progress.formatSeconds(eta));
+    }
+
+    /** Null when every hour was loaded, skipped or found not there; else what went wrong. */
+    public String problem() {
+        if (error.get() != null) {
+            return error.get();
+        }
+        return failed.get() == 0 ? null : failed.get() + " hour(s) failed: " + String.join("; ", failures);
     }
 
     /** The command's exit status: as the backfill's (0 all loaded, 1 input skipped, 3 failures). */

@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The sync against the fake GH Archive, on a fake clock, with backoff waits recorded instead of slept. */
+/** The admin endpoints on, and the sync against the fake GH Archive, on a fake clock, with backoff waits recorded instead of slept. */
 public class SyncTestProfile implements QuarkusTestProfile {
+
+    static final String ADMIN_TOKEN = "sync-admin-token-for-tests";
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("archive.sync.attempts", "3", "archive.sync.min-free-disk", "1M",
-                "archive.sync.every", "1h");
+                "archive.sync.every", "1h", "admin.token", ADMIN_TOKEN);
     }
 
     @Override

@@ -1,0 +1,130 @@
+package io.github.eventsstats.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.eventsstats.admin.AdminOnly;
+import io.github.eventsstats.archive.ArchiveSync;
+import io.github.eventsstats.archive.SyncProgress;
+import io.github.eventsstats.jobs.Jobs;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+
+/**
+ * Admin jobs: a GH Archive sync of a range of hours started over HTTP, and any job's progress.
+ * Plain return types: these run on a worker thread (the start reads the clock and the sync's state only).
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
+@AdminOnly
+@SecurityRequirement(name = AdminOnly.SCHEME)
+public class AdminJobsResource {
+
+    static final String SYNC = "archive-sync";
+
+    private final ArchiveSync sync;
+    private final Jobs jobs;
+
+    AdminJobsResource(ArchiveSync sync, Jobs jobs) {
+        this.sync = sync;
+        this.jobs = jobs;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "A job and how far it is")
+    public record JobState(
+            @Schema(examples = "0f8e1c4e-5d55-4c5e-9a43-8f2d3c9f0b1a") String id,
+            @Schema(examples = SYNC) String kind,
+            @Schema(enumeration = {"running", "succeeded", "failed"}) String state,
+            Instant startedAt,
+            @Schema(nullable = true) Instant finishedAt,
+            @Schema(description = "why it failed (an hour that failed every try, a full disk, ClickHouse)", nullable = true)
+            String error,
+            @Schema(implementation = SyncProgress.Snapshot.class) Object progress) {
+
+        static JobState of(Jobs.Job j) {
+            return new JobState(j.id(), j.kind(), j.state().name().toLowerCase(java.util.Locale.ROOT), j.startedAt(),
+                    j.finishedAt(), j.error(), j.progress());
+        }
+    }
+
+    @POST
+    @Path("/archive/sync")
+    @Operation(summary = "Sync a range of GH Archive hours",
+            description = "Starts a job that downloads the hour files from `from` up to, not including, `to` and loads"
+                    + " them as `backfill --from` does (hours already loaded are skipped). Answers the job at once;"
+                    + " GET /admin/jobs/{id} tells its progress.")
+    @APIResponse(responseCode = "202", description = "started; Location is the job",
+            content = @Content(schema = @Schema(implementation = JobState.class)))
+    @APIResponse(responseCode = "400", description = "from or to is not an hour, or to is not after from",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "a sync is running; its job is named",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response startSync(
+            @Parameter(description = "first hour: a UTC date-hour (2026-11-01T00) or a period back (P7D)", required = true)
+            @QueryParam("from") String fromText,
+            @Parameter(description = "up to this hour, not included (default: the current hour)")
+            @QueryParam("to") String toText,
+            @Context UriInfo uri) {
+        Instant from = hour("from", fromText);
+        Instant to = toText == null || toText.isBlank() ? sync.currentHour() : hour("to", toText);
+        if (!to.isAfter(from)) {
+            throw new BadParameterException(toText == null ? "from" : "to", "to (" + to + ") must be after from ("
+                    + from + ")");
+        }
+        if (sync.isRunning()) {
+            String detail = jobs.running(SYNC).map(j -> "an archive sync is running: job " + j.id())
+                    .orElse("an archive sync is running (the scheduled one); try again when it ends");
+            return ProblemMapper.problem(Response.Status.CONFLICT, detail, uri.getPath(), null).toResponse();
+        }
+        SyncProgress progress = new SyncProgress(from, to);
+        Jobs.Job job = jobs.start(SYNC, progress::snapshot, () -> {
+            sync.run(progress);
+            return progress.problem();
+        });
+        return Response.accepted(JobState.of(job)).location(URI.create("/admin/jobs/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Operation(summary = "A job's state and progress", description = "Jobs are kept in memory, the last 100.")
+    @APIResponse(responseCode = "200", description = "the job",
+            content = @Content(schema = @Schema(implementation = JobState.class)))
+    @APIResponse(responseCode = "404", description = "no such job (or forgotten after a restart)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response job(@PathParam("id") String id, @Context UriInfo uri) {
+        return jobs.get(id).map(j -> Response.ok(JobState.of(j)).build())
+                .orElseGet(() -> ProblemMapper.problem(Response.Status.NOT_FOUND, "no job " + id, uri.getPath(), null)
+                        .toResponse());
+    }
+
+    private Instant hour(String name, String text) {
+        if (text == null || text.isBlank()) {
+            throw new BadParameterException(name, name + " is required: a UTC date-hour such as 2026-11-01T00 or a"
+                    + " period back such as P7D");
+        }
+        try {
+            return sync.parseHour(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException(name, name + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.eventsstats.archive;
+
+import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.store.ClickHouse;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@code POST /admin/archive/sync} and {@code GET /admin/jobs/{id}}. */
+@QuarkusTest
+@TestProfile(SyncTestProfile.class)
+class AdminSyncTest {
+
+    private static final String BEARER = "Bearer " + SyncTestProfile.ADMIN_TOKEN;
+
+    @Inject
+    FakeClock clock;
+    @Inject
+    ClickHouse clickHouse;
+
+    @BeforeEach
+    void setUp() {
+        clock.set(Instant.parse("2026-12-01T10:17:00Z"));
+    }
+
+    @Test
+    void aSyncStartedOverHttpIsAJobWhoseProgressEndsWithTheHoursLoaded() throws Exception {
+        Instant from = SyncHours.hours(3);
+        SyncHours.Hour h = SyncHours.hour(from.plus(Duration.ofHours(1)), 200);
+        FakeGhArchive.instance.put(h.name(), h.gz());
+        FakeGhArchive.instance.hold(h.name());
+
+        Response started = given().header("Authorization", BEARER)
+                .queryParam("from", from.toString().substring(0, 13)).queryParam("to", from.plus(Duration.ofHours(3)).toString())
+                .post("/admin/archive/sync");
+        started.then().statusCode(202).header("Location", containsString("/admin/jobs/"))
+                .body("kind", equalTo("archive-sync")).body("state", equalTo("running"));
+        String id = started.path("id");
+
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !FakeGhArchive.instance.requests(h.name()).isEmpty());
+        given().header("Authorization", BEARER).queryParam("from", "P1D").post("/admin/archive/sync")
+                .then().statusCode(409).contentType("application/problem+json").body("detail", containsString(id));
+        given().header("Authorization", BEARER).get("/admin/jobs/" + id).then().statusCode(200)
+                .body("state", equalTo("running")).body("progress.hours", equalTo(3));
+        FakeGhArchive.instance.release(h.name());
+
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !given().header("Authorization", BEARER).get("/admin/jobs/" + id)
+                .path("state").equals("running"));
+        given().header("Authorization", BEARER).get("/admin/jobs/" + id).then().statusCode(200)
+                .body("state", equalTo("succeeded")).body("progress.loaded", equalTo(1))
+                .body("progress.not_published_yet", equalTo(0)).body("progress.missing_at_source", equalTo(2))
+                .body("progress.files_done", equalTo(3)).body("progress.eta_seconds", equalTo(0))
+                .body("finished_at", equalTo("2026-12-01T10:17:00Z"));
+        assertArrayEquals(new long[] {h.kept(), h.kept()}, SyncHours.stored(clickHouse, h));
+    }
+
+    @Test
+    void badHoursAreProblemsAndTheTokenIsRequired() {
+        given().queryParam("from", "P1D").post("/admin/archive/sync").then().statusCode(401);
+        given().header("Authorization", BEARER).post("/admin/archive/sync").then().statusCode(400)
+                .contentType("application/problem+json").body("parameter", equalTo("from"));
+        given().header("Authorization", BEARER).queryParam("from", "yesterday").post("/admin/archive/sync")
+                .then().statusCode(400).body("parameter", equalTo("from"))
+                .body("detail", containsString("2026-11-01T00"));
+        given().header("Authorization", BEARER).queryParam("from", "2026-11-02T00").queryParam("to", "2026-11-01T00")
+                .post("/admin/archive/sync").then().statusCode(400).body("parameter", equalTo("to"));
+        given().header("Authorization", BEARER).get("/admin/jobs/no-such-job").then().statusCode(404)
+                .contentType("application/problem+json");
+        assertEquals(401, given().get("/admin/jobs/no-such-job").statusCode());
+    }
+}
