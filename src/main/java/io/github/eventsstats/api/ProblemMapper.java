@@ -1,6 +1,7 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
+import io.github.eventsstats.store.ClickHouseOverloadedException;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -25,6 +26,8 @@ import java.util.Iterator;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** ClickHouse's error code for a query stopped at its max_execution_time. */
+    private static final int TIMEOUT_EXCEEDED = 159;
 
     @ServerExceptionMapper
     public RestResponse<Problem> badParameter(BadParameterException e, UriInfo uri) {
@@ -66,8 +69,23 @@ public class ProblemMapper {
                 "ClickHouse is not reachable right now; try again shortly", uri.getPath(), null);
     }
 
+    /** The API's share of ClickHouse is taken: say so at once, and when to come back. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> overloaded(ClickHouseOverloadedException e, UriInfo uri) {
+        LOG.debugf("%s: %s", uri.getPath(), e.getMessage());
+        return RestResponse.ResponseBuilder.fromResponse(problem(Response.Status.SERVICE_UNAVAILABLE,
+                "The service is answering as many queries as it can: " + e.getMessage() + "; try again shortly",
+                uri.getPath(), null)).header("Retry-After", "1").build();
+    }
+
     @ServerExceptionMapper
     public RestResponse<Problem> engineError(ServerException e, UriInfo uri) {
+        if (e.getCode() == TIMEOUT_EXCEEDED) {
+            LOG.debugf("%s: ClickHouse cancelled a query at API_QUERY_TIMEOUT: %s", uri.getPath(), e.getMessage());
+            return problem(Response.Status.SERVICE_UNAVAILABLE,
+                    "The query took longer than the service allows (API_QUERY_TIMEOUT) and was cancelled; try again"
+                            + " later or ask for a shorter window", uri.getPath(), null);
+        }
         LOG.errorf("%s: ClickHouse failed (code %d): %s", uri.getPath(), e.getCode(), e.getMessage());
         return problem(Response.Status.SERVICE_UNAVAILABLE,
                 "ClickHouse could not answer (error code " + e.getCode() + "); try again shortly", uri.getPath(), null);

@@ -30,7 +30,8 @@ public class ProblemResponses implements OASFilter {
             responses.addAPIResponse("400", problem("a parameter breaks its rules; `parameter` names it"));
         }
         responses.addAPIResponse("500", problem("an unexpected failure, logged by the service"));
-        responses.addAPIResponse("503", problem("ClickHouse is unreachable or failed; retry later"));
+        responses.addAPIResponse("503", problem("ClickHouse is unreachable or failed, or the service is answering as"
+                + " many queries as it can (then with Retry-After); retry later"));
     }
 
     private static org.eclipse.microprofile.openapi.models.responses.APIResponse problem(String description) {

@@ -23,6 +23,8 @@ import java.util.Map;
 public final class EngineMain {
 
     public static final String READY_PREFIX = "READY port=";
+    /** Connections beyond --connections for the reserved lane (health probes, the ingest writer). */
+    static final int RESERVED_CONNECTIONS = 1;
 
     private EngineMain() {
     }
@@ -44,15 +46,15 @@ public final class EngineMain {
 
         // Connect before any thread of ours exists: the engine rewires signal handlers while connecting.
         List<Chdb> chdb = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
+        for (int i = 0; i < connections + RESERVED_CONNECTIONS; i++) {
             chdb.add(new Chdb(library, path));
         }
-        EngineServer server = new EngineServer(chdb, host, port);
+        EngineServer server = new EngineServer(chdb, RESERVED_CONNECTIONS, host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, chdb, path), "engine-shutdown"));
         server.start();
         EngineEndpointFile.write(path, server.port());
         System.err.println("engine: ClickHouse " + server.version() + " (chDB) on http://" + host + ":" + server.port()
-                + " with data in " + path.toAbsolutePath() + ", " + connections + " connection(s)");
+                + " with data in " + path.toAbsolutePath() + ", " + connections + " connection(s) and " + RESERVED_CONNECTIONS + " reserved");
         System.out.println(READY_PREFIX + server.port());
         System.out.flush();
 

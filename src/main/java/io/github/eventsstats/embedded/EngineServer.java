@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.channels.Channels;
@@ -37,7 +39,11 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Each request takes one of the engine's connections for its duration, so as many queries run
  * at once as there are connections; the database and settings a request asks for are set on its
- * connection and undone before the next request gets it. Only the JDK is used here.
+ * connection and undone before the next request gets it. Requests marked with {@link #LANE_HEADER}
+ * (the service's health probes and ingest writer) also have reserved connections of their own,
+ * which no other request takes, so they never wait behind a queue of API queries. Answers and
+ * request bodies may use ClickHouse's LZ4 transport ({@code compress=1}, {@code decompress=1}), as
+ * a server's do. Only the JDK is used here.
  */
 final class EngineServer implements AutoCloseable {
 
@@ -52,21 +58,32 @@ final class EngineServer implements AutoCloseable {
     /** {@code INSERT INTO t [(cols)] FORMAT F}, as clients send it with the rows in the body. */
     private static final Pattern INSERT_FORMAT =
             Pattern.compile("(?is)\\s*(INSERT\\s+INTO\\s.*?)\\s+FORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
+    /**
+     * The request header of the reserved lane, {@code reserved} as its value. store/ClickHouse sets it on
+     * its health and ingest client; a ClickHouse server ignores it.
+     */
+    static final String LANE_HEADER = "X-Events-Stats-Lane";
     private static final int BAD_ARGUMENTS = 36;
+    private static final int CHECKSUM_DOESNT_MATCH = 40;
+    private static final int TIMEOUT_EXCEEDED = 159;
     private static final int UNKNOWN_SETTING = 115;
 
     /** A connection of the pool and what was set on it; one request holds it at a time. */
     private static final class Connection {
         final Chdb chdb;
+        final boolean reserved;
         String currentDatabase = "default";
 
-        Connection(Chdb chdb) {
+        Connection(Chdb chdb, boolean reserved) {
             this.chdb = chdb;
+            this.reserved = reserved;
         }
     }
 
     private final List<Connection> connections;
     private final BlockingQueue<Connection> idle;
+    private final BlockingQueue<Connection> reservedIdle;
+    private final int reservedCount;
     private final HttpServer server;
     private final ExecutorService executor;
     private final String timezone;
@@ -75,12 +92,23 @@ final class EngineServer implements AutoCloseable {
     /**
      * @param connections the engine's connections to one data path; their queries run in parallel,
      *                    each request holding one for its duration (a connection runs one query at a time)
+     * @param reserved    how many of them, the last ones, only requests of the reserved lane take
      */
-    EngineServer(List<Chdb> connections, String host, int port) throws IOException {
-        this.connections = connections.stream().map(Connection::new).toList();
-        this.idle = new ArrayBlockingQueue<>(connections.size(), true, this.connections);
-        // A thread per connection at least, so every connection can be busy at once.
-        this.executor = Executors.newFixedThreadPool(Math.max(8, connections.size()), r -> {
+    EngineServer(List<Chdb> connections, int reserved, String host, int port) throws IOException {
+        if (reserved < 0 || reserved >= connections.size()) {
+            throw new IllegalArgumentException("reserved connections must leave one for everyone: "
+                    + reserved + " of " + connections.size());
+        }
+        int shared = connections.size() - reserved;
+        this.connections = java.util.stream.IntStream.range(0, connections.size())
+                .mapToObj(i -> new Connection(connections.get(i), i >= shared)).toList();
+        this.idle = new ArrayBlockingQueue<>(shared, true, this.connections.subList(0, shared));
+        this.reservedIdle = new ArrayBlockingQueue<>(Math.max(1, reserved), true,
+                this.connections.subList(shared, connections.size()));
+        this.reservedCount = reserved;
+        // A thread per request: one waiting for a connection must not hold up a ping or a reserved-lane
+        // request behind it. How many API queries wait is bounded by the service, not here.
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "engine-http");
             t.setDaemon(true);
             return t;
@@ -107,8 +135,11 @@ final class EngineServer implements AutoCloseable {
         executor.shutdown();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
-            for (int i = 0; i < connections.size(); i++) {
+            for (int i = 0; i < connections.size() - reservedCount; i++) {
                 idle.poll(10, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < reservedCount; i++) {
+                reservedIdle.poll(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -153,17 +184,14 @@ final class EngineServer implements AutoCloseable {
 
     private void execute(HttpExchange exchange, Map<String, String> params) throws IOException {
         Headers in = exchange.getRequestHeaders();
-        if ("1".equals(params.get("compress"))) {
-            sendError(exchange, 400, BAD_ARGUMENTS, "The embedded engine does not frame responses with ClickHouse's"
-                    + " LZ4 compression (compress=1). Disable it (client-v2: compressServerResponse(false)).");
+        byte[] body;
+        try {
+            body = readBody(exchange, "1".equals(params.get("decompress")));
+        } catch (IOException e) {
+            sendError(exchange, 400, CHECKSUM_DOESNT_MATCH, "Cannot read the compressed request body (decompress=1): "
+                    + e.getMessage());
             return;
         }
-        if ("1".equals(params.get("decompress"))) {
-            sendError(exchange, 400, BAD_ARGUMENTS, "The embedded engine does not read LZ4-framed request bodies"
-                    + " (decompress=1). Disable client request compression.");
-            return;
-        }
-        byte[] body = readBody(exchange);
         String query = params.get("query");
         byte[] sql;
         Path infile = null;
@@ -209,12 +237,19 @@ final class EngineServer implements AutoCloseable {
         out.set("X-ClickHouse-Server-Display-Name", "chdb-embedded");
         out.set("X-ClickHouse-Format", format);
 
+        boolean reservedLane = reservedCount > 0 && "reserved".equals(in.getFirst(LANE_HEADER));
+        long waitNanos = maxExecutionNanos(settings.get("max_execution_time"));
         Connection c;
         try {
-            c = idle.take();
+            c = acquire(reservedLane, waitNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             sendError(exchange, 503, 1000, "the engine is shutting down");
+            return;
+        }
+        if (c == null) {
+            sendError(exchange, 500, TIMEOUT_EXCEEDED, "Timeout exceeded: the query waited its max_execution_time"
+                    + " for a free engine connection. (TIMEOUT_EXCEEDED)");
             return;
         }
         try {
@@ -238,15 +273,45 @@ final class EngineServer implements AutoCloseable {
                 out.set("X-ClickHouse-Summary", summary(result));
                 boolean gzip = "1".equals(params.get("enable_http_compression"))
                         && String.valueOf(in.getFirst("Accept-Encoding")).contains("gzip");
-                sendResult(exchange, contentType(format), result, gzip);
+                sendResult(exchange, contentType(format), result, gzip, "1".equals(params.get("compress")));
             } finally {
                 c.chdb.free(result);
             }
         } finally {
-            idle.add(c);
+            (c.reserved ? reservedIdle : idle).add(c);
             if (infile != null) {
                 Files.deleteIfExists(infile);
             }
+        }
+    }
+
+    /**
+     * A connection for one request, or null when none became free in {@code waitNanos} (0: no bound). The
+     * reserved lane takes its own connection, or a shared one that is idle at this moment, and waits only
+     * for its own; every other request waits for a shared one.
+     */
+    private Connection acquire(boolean reservedLane, long waitNanos) throws InterruptedException {
+        if (!reservedLane) {
+            return waitNanos > 0 ? idle.poll(waitNanos, TimeUnit.NANOSECONDS) : idle.take();
+        }
+        Connection c = reservedIdle.poll();
+        if (c == null) {
+            c = idle.poll();
+        }
+        return c != null ? c : reservedIdle.take();
+    }
+
+    /**
+     * A query's max_execution_time (seconds) bounds its wait for a connection too, so a client's deadline
+     * holds when the engine is busy with other clients' queries; 0 when unset or unreadable (the SET
+     * reports the latter).
+     */
+    static long maxExecutionNanos(String seconds) {
+        try {
+            double s = seconds == null ? 0 : Double.parseDouble(seconds);
+            return s > 0 && s < 1e9 ? (long) (s * 1e9) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -328,36 +393,44 @@ final class EngineServer implements AutoCloseable {
         return "text/plain; charset=UTF-8";
     }
 
-    private static void sendResult(HttpExchange exchange, String contentType, Chdb.Result result, boolean gzip)
-            throws IOException {
+    /** The output as is, gzipped (HTTP compression), in LZ4 blocks ({@code compress=1}), or both. */
+    private static void sendResult(HttpExchange exchange, String contentType, Chdb.Result result, boolean gzip,
+                                   boolean lz4) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         long length = result.output().byteSize();
+        if (length == 0) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        if (!gzip && !lz4) {
+            exchange.sendResponseHeaders(200, length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                WritableByteChannel channel = Channels.newChannel(os);
+                var buffer = result.output().asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            return;
+        }
         if (gzip) {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream os = new GZIPOutputStream(exchange.getResponseBody(), 65536)) {
-                write(os, result);
+        }
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream os = gzip ? new GZIPOutputStream(exchange.getResponseBody(), 65536)
+                : exchange.getResponseBody()) {
+            Lz4Frames.Writer frames = lz4 ? new Lz4Frames.Writer(os) : null;
+            byte[] chunk = new byte[(int) Math.min(length, Lz4Frames.BLOCK_SIZE)];
+            for (long done = 0; done < length; done += chunk.length) {
+                int n = (int) Math.min(chunk.length, length - done);
+                MemorySegment.copy(result.output(), ValueLayout.JAVA_BYTE, done, chunk, 0, n);
+                if (frames != null) {
+                    frames.write(chunk, 0, n);
+                } else {
+                    os.write(chunk, 0, n);
+                }
             }
-            return;
         }
-        exchange.sendResponseHeaders(200, length == 0 ? -1 : length);
-        if (length > 0) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                write(os, result);
-            }
-        }
-    }
-
-    private static void write(OutputStream os, Chdb.Result result) throws IOException {
-        if (result.output().byteSize() == 0) {
-            return;
-        }
-        WritableByteChannel channel = Channels.newChannel(os);
-        var buffer = result.output().asByteBuffer();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-        os.flush();
     }
 
     private static void sendError(HttpExchange exchange, int status, int code, String message) throws IOException {
@@ -375,11 +448,15 @@ final class EngineServer implements AutoCloseable {
         }
     }
 
-    private static byte[] readBody(HttpExchange exchange) throws IOException {
+    /** The request body, un-gzipped (HTTP compression) and read from LZ4 blocks ({@code decompress=1}). */
+    private static byte[] readBody(HttpExchange exchange, boolean lz4) throws IOException {
         InputStream body = exchange.getRequestBody();
         String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
         if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
             body = new GZIPInputStream(body);
+        }
+        if (lz4) {
+            return Lz4Frames.readAll(body);
         }
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         body.transferTo(buf);

@@ -13,7 +13,7 @@ public interface ClickHouseEndpoint {
      */
     String url();
 
-    /** The local embedded engine, which answers uncompressed: the client must not ask for LZ4 responses. */
+    /** The local embedded engine: its connections are how many API queries run at once. */
     boolean embedded();
 
     /** A ClickHouse server at a fixed URL. */

@@ -30,7 +30,7 @@ public class EventStore {
      * event ids grow with time, so this reads a narrow slice of the `by_time` projection.
      */
     public Set<Long> storedIds(Instant from, Instant to, long minId, long maxId) {
-        List<GenericRecord> rows = clickHouse.query("""
+        List<GenericRecord> rows = clickHouse.reservedQuery("""
                 SELECT event_id FROM events
                 WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
                   AND event_id BETWEEN {min:UInt64} AND {max:UInt64}
@@ -52,7 +52,7 @@ public class EventStore {
         }
         long ingestedAt = System.currentTimeMillis();
         InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
-        ClickHouse.await(clickHouse.client().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
+        ClickHouse.await(clickHouse.reservedClient().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
                 ClickHouseFormat.RowBinary, settings)).close();
     }
 

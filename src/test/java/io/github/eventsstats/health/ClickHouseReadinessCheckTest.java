@@ -3,6 +3,7 @@ package io.github.eventsstats.health;
 import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.embedded.ChdbConfig;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
+import io.github.eventsstats.store.ApiQueryLimits;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.ClickHouseConfig;
 import io.github.eventsstats.store.ClickHouseEndpoint;
@@ -41,6 +42,7 @@ class ClickHouseReadinessCheckTest {
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter()) // "30s", as Quarkus reads it
                 .withMapping(ClickHouseConfig.class)
+                .withMapping(ApiQueryLimits.class)
                 .withMapping(SchemaConfig.class)
                 .withMapping(ChdbConfig.class)
                 .withMapping(DataConfig.class)
@@ -62,7 +64,8 @@ class ClickHouseReadinessCheckTest {
                 return produced.embedded();
             }
         };
-        ClickHouse clickHouse = new ClickHouse(clickHouseConfig, recorded);
+        ClickHouse clickHouse = new ClickHouse(clickHouseConfig, recorded,
+                config.getConfigMapping(ApiQueryLimits.class));
         SchemaMigrator migrator = new SchemaMigrator(clickHouse, clickHouseConfig, config.getConfigMapping(SchemaConfig.class));
         ClickHouseReadinessCheck check = new ClickHouseReadinessCheck(clickHouse, migrator, embedded);
 
