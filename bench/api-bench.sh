@@ -59,3 +59,83 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
     2>"$out/bench.stderr"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/results.txt"
+
+# --- Concurrency and overload (issue 16): wrk against the service on the data loaded above --------
+# 4 clients on distinct queries, with CLICKHOUSE_EMBEDDED_CONNECTIONS at its default and at 1; then
+# 64 clients on a one-year window and 256 on pr-average, with the readiness probe and an insert on
+# the ingest lane (the header the service's writer sends) timed during each; RSS after. Answer
+# cache off (API_CACHE_TTL=0). Skipped with CONCURRENCY_BENCH=0 or with CLICKHOUSE_URL.
+# Env: WRK_SECONDS (10)  OVERLOAD_SECONDS (20)
+concurrency_bench() {
+  local wrk_s=${WRK_SECONDS:-10} over_s=${OVERLOAD_SECONDS:-20} base="http://127.0.0.1:$PORT"
+  command -v wrk >/dev/null || { echo "wrk not installed (apt-get install wrk); concurrency runs skipped"; return; }
+  cat >"$out/distinct.lua" <<'LUA'
+-- Each connection asks its own queries: pr-average of its own repositories, or its own offset.
+local n = 0
+function setup(thread) n = n + 1; thread:set("id", n) end
+function init(args) kind = args[1]; i = 0 end
+function request()
+  i = i + 1
+  if kind == "pr" then
+    local r = 10 + (id * 97 + i) % 500
+    return wrk.format("GET", "/metrics/pr-average/org-" .. r .. "/repo-" .. r)
+  end
+  return wrk.format("GET", "/metrics/events?offset=" .. (59 + id))
+end
+LUA
+  start() { # env assignments for the service
+    stop
+    env "$@" API_CACHE_TTL=0 DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT POLLER_ENABLED=false \
+      "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >>"$out/service.log" 2>&1 &
+    service=$!
+    for _ in $(seq 1 180); do curl -sf "$base/q/health/ready" >/dev/null && return; sleep 1; done
+    echo "service not ready" >&2; exit 1
+  }
+  stop() { kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true; }
+  trap stop EXIT # this runs in a subshell of its own (the tee), with a service of its own
+  # "p50 p99 req/s non2xx" from wrk --latency output
+  summary() { awk '/^ +50%/{p50=$2} /^ +99%/{p99=$2} /Requests\/sec/{rps=$2} /Non-2xx/{bad=$NF}
+                   END{printf "p50 %s  p99 %s  %s req/s  non-2xx %d", p50, p99, rps, bad}'; }
+  four_clients() {
+    for kind in pr events; do
+      echo "  4 clients, $kind, ${wrk_s}s: $(wrk -t4 -c4 -d"${wrk_s}s" --latency -s "$out/distinct.lua" "$base" -- $kind | summary)"
+    done
+  }
+  probe() { curl -s -o /dev/null -w '%{time_total}' "$base/q/health/ready"; }
+  lane_insert() { # one polled batch's worth of rows, as the ingest writer sends it (its lane header)
+    curl -s -o /dev/null -w '%{time_total}' -H 'X-Events-Stats-Lane: reserved' \
+      "http://127.0.0.1:$ENGINE_PORT/?database=${CLICKHOUSE_DATABASE:-github_stats}" --data-binary "INSERT INTO events (event_id, event_type, repo_id,
+       repo_name, actor_id, actor_login, action, created_at) SELECT 90000000000 + rand64() % 1000000000, 'WatchEvent', 1,
+       'org-1/repo-1', 1, 'user-1', 'started', now() FROM numbers(300)"
+  }
+  overload() { # connections path
+    wrk -t2 -c"$1" -d"${over_s}s" --latency --timeout 30s "$base$2" >"$out/wrk.txt" 2>&1 &
+    local w=$! probes="" inserts=""
+    sleep 3
+    for _ in 1 2 3 4 5; do probes="$probes $(probe)"; inserts="$inserts $(lane_insert)"; sleep 2; done
+    wait $w
+    echo "  $1 clients on $2: $(summary <"$out/wrk.txt")"
+    echo "    readiness probe during it, s:$probes"
+    echo "    300-row insert on the ingest lane during it, s:$inserts"
+  }
+  rss() { awk '/VmRSS/{printf "%.0f MiB", $2/1024}' "/proc/$1/status"; }
+
+  echo "== concurrency (cache off), $(cut -d' ' -f1-3 /proc/loadavg) load average"
+  start
+  echo " CLICKHOUSE_EMBEDDED_CONNECTIONS default ($(nproc))"
+  four_clients
+  echo "== overload"
+  overload 64 "/metrics/events?offset=525600"
+  overload 256 "/metrics/pr-average/org-1/repo-1"
+  local engine; engine=$(ps -o pid= --ppid "$service" | head -1 | tr -d ' ')
+  echo "== RSS after the runs: service $(rss "$service"), engine $(rss "$engine")"
+  start CLICKHOUSE_EMBEDDED_CONNECTIONS=1
+  echo " CLICKHOUSE_EMBEDDED_CONNECTIONS=1"
+  four_clients
+  stop
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+if [[ "${CONCURRENCY_BENCH:-1}" != 0 && -z "${CLICKHOUSE_URL:-}" ]]; then
+  concurrency_bench 2>&1 | tee -a "$out/results.txt"
+fi

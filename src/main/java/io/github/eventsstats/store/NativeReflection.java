@@ -7,7 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * <ul>
  *   <li>Classes Jackson reads and writes outside REST endpoints (whose types Quarkus registers by
  *       itself): the ingest backlog spool's rows (the poll state registers itself, in github/).</li>
- *   <li>lz4-java, which client-v2 uses to read a server's LZ4-framed responses: its factory loads
+ *   <li>lz4-java, which client-v2 uses for ClickHouse's LZ4 transport (answers and requests): its factory loads
  *       the pure-Java codecs by name and reads their {@code INSTANCE} fields, and it ships no native
  *       metadata. (The JNI codecs are not used in native: {@code store/ClickHouse} disables them
  *       there.) client-v2 itself reflects only for POJO mapping and type hints, which we do not use.</li>
