@@ -30,7 +30,7 @@ public class SightingStore {
             return;
         }
         InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
-        ClickHouse.await(clickHouse.client().insert("event_sightings", COLUMNS, out -> write(out, rows, source),
+        ClickHouse.await(clickHouse.reservedClient().insert("event_sightings", COLUMNS, out -> write(out, rows, source),
                 ClickHouseFormat.RowBinary, settings)).close();
     }
 
