@@ -2,6 +2,7 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.ConfigBootstrap;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.ApiQueryLimits;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.ClickHouseConfig;
 import io.github.eventsstats.store.ClickHouseEndpoint;
@@ -30,7 +31,7 @@ public final class SyncChild {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("archive.sync.url", args[2]);
-        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class);
+        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryLimits.class);
         String engine = args[1];
         ClickHouse clickHouse = new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
             @Override
@@ -42,7 +43,7 @@ public final class SyncChild {
             public boolean embedded() {
                 return true;
             }
-        });
+        }, config.getConfigMapping(ApiQueryLimits.class));
         // The same store and writer as the service's, built here without CDI.
         EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse),
                 construct(SightingStore.class, clickHouse));
