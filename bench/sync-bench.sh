@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# GH Archive sync benchmark: 24 generated hours (2024-01-15-0 .. -23, EVENTS events each, shape of
+# ArchiveGenerator) served by a local HTTP server, loaded two ways into the same embedded engine:
+#   ours:   java -jar quarkus-run.jar backfill --from 2024-01-15T00 --to 2024-01-16T00 with
+#           GHARCHIVE_URL pointing at the server: download (two at a time), gzip check, load through
+#           the mapper, the deduplicating writer and the ledger (the summary's time, and the whole
+#           command with its JVM start-up);
+#   engine: INSERT INTO events ... SELECT ... FROM url('http://127.0.0.1:PORT/2024-01-15-{0..23}.json.gz',
+#           'JSONEachRow', ...) WHERE type IN (...), the same filter and mapping (no dedup check, no ledger).
+# Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the ratio
+# is from the medians (engine time / our time: above 1 is ours faster).
+#
+#   bench/sync-bench.sh        EVENTS=100000 RUNS=3 PORT=18299 HTTP_PORT=18300 by default; NO_BUILD=1 skips the build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EVENTS=${EVENTS:-100000}
+RUNS=${RUNS:-3}
+PORT=${PORT:-18299}
+HTTP_PORT=${HTTP_PORT:-18300}
+OUT=bench/out
+HOURS=$PWD/$OUT/sync-hours
+DATA=$PWD/$OUT/sync-bench-data
+JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+JAR=target/quarkus-app/quarkus-run.jar
+mkdir -p "$HOURS"
+
+if [[ -z "${NO_BUILD:-}" ]]; then
+  echo "== build"
+  ./mvnw -q -B -DskipTests package test-compile
+fi
+
+for h in $(seq 0 23); do
+  f=$HOURS/2024-01-15-$h.json.gz
+  if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
+    echo "== generating $f ($EVENTS events)"
+    "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+      --out "$f" --events "$EVENTS" --seed "$((h + 100))" --hour "2024-01-15T$(printf %02d "$h")" \
+      --first-id $(((h + 1) * 1000000000)) > /dev/null
+    echo "$EVENTS" > "$f.events"
+  fi
+done
+echo "files: 24 hours, $(du -ch "$HOURS"/*.json.gz | tail -1 | cut -f1) gzip, $((24 * EVENTS)) events"
+
+rm -rf "$DATA"
+mkdir -p "$DATA"
+echo "== HTTP server on 127.0.0.1:$HTTP_PORT, engine on 127.0.0.1:$PORT, data in $DATA"
+python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$HOURS" > "$OUT/sync-http.log" 2>&1 &
+HTTP=$!
+DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/sync-engine.log" 2>&1 &
+ENGINE=$!
+trap 'kill $ENGINE $HTTP 2>/dev/null; wait $ENGINE $HTTP 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/ping" > /dev/null && curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/2024-01-15-0.json.gz.events" && break
+  sleep 0.5
+done
+sql() { curl -sS --fail-with-body "http://127.0.0.1:$PORT/" --data-binary "$1"; }
+
+# A first backfill of a one-line file applies the schema.
+TINY=$OUT/sync-bench-schema.json
+echo '{"id":"1","type":"PushEvent","repo":{"name":"o/r"},"created_at":"2020-01-01T00:00:00Z"}' > "$TINY"
+DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill --types WatchEvent "$TINY" > /dev/null
+
+empty() {
+  for t in $(sql "SELECT name FROM system.tables WHERE database = 'github_stats' AND engine LIKE '%MergeTree'
+                  AND name != 'schema_migrations' FORMAT TSV"); do
+    sql "TRUNCATE TABLE github_stats.$t"
+  done
+}
+counts() { sql "SELECT event_type, count(), uniqExact(event_id) FROM github_stats.events GROUP BY 1 ORDER BY 1 FORMAT CSV"; }
+now() { date +%s.%N; }
+ENGINE_SQL="INSERT INTO github_stats.events
+  (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
+       repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
+FROM url('http://127.0.0.1:$HTTP_PORT/2024-01-15-{0..23}.json.gz', 'JSONEachRow',
+  'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),
+   payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
+WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
+SETTINGS date_time_input_format = 'best_effort'"
+
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+ours_load=(); ours_wall=(); engine=(); ENGINE_COUNTS=
+for run in $(seq 1 "$RUNS"); do
+  empty
+  t0=$(now); sql "$ENGINE_SQL"; t1=$(now)
+  engine+=("$(echo "$t1 - $t0" | bc -l)")
+  ENGINE_COUNTS=$(counts)
+
+  empty
+  t0=$(now)
+  summary=$(DATA_DIR=$DATA GHARCHIVE_URL=http://127.0.0.1:$HTTP_PORT "$JAVA" -jar "$JAR" \
+    backfill --from 2024-01-15T00 --to 2024-01-16T00 2>&1) || { echo "$summary"; exit 1; }
+  t1=$(now)
+  ours_load+=("$(sed -n 's/.*MB downloaded; \([0-9.]*\) s .*/\1/p' <<< "$summary")")
+  ours_wall+=("$(echo "$t1 - $t0" | bc -l)")
+  c=$(counts)
+  if [[ "$c" != "$ENGINE_COUNTS" ]]; then
+    echo "the loads differ:"; echo "ours:   $c"; echo "engine: $ENGINE_COUNTS"; echo "$summary"; exit 1
+  fi
+  grep -q ": 24 hours: 24 loaded" <<< "$summary" || { echo "$summary"; exit 1; }
+  printf 'run %d: engine %.2f s; ours %.2f s sync (%.2f s command)\n' "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}"
+done
+echo "$summary"
+echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
+printf '%-40s best of %d   median of %d\n' "" "$RUNS" "$RUNS"
+row() { printf '%-40s %7.2f s   %7.2f s\n' "$1" "$(best "${@:2}")" "$(median "${@:2}")"; }
+row "engine (INSERT SELECT FROM url())" "${engine[@]}"
+row "ours, sync (download + check + load)" "${ours_load[@]}"
+row "ours, whole command (JVM start incl.)" "${ours_wall[@]}"
+printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx sync, %.2fx whole command\n' \
+  "$(echo "$(median "${engine[@]}") / $(median "${ours_load[@]}")" | bc -l)" \
+  "$(echo "$(median "${engine[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
