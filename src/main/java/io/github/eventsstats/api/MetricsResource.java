@@ -10,6 +10,7 @@ import io.github.eventsstats.api.Responses.TopRepos;
 import io.github.eventsstats.api.Responses.UserSession;
 import io.github.eventsstats.api.Responses.UserSessions;
 import io.github.eventsstats.api.Responses.Visualization;
+import io.github.eventsstats.cache.AnswerCache;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
@@ -49,6 +50,7 @@ import java.util.stream.Collectors;
  * The metrics. Every endpoint validates its input first (the Bean Validation annotations on its
  * parameters, which the OpenAPI document also shows, then what only code can check), then runs its
  * query on a virtual thread ({@link ClickHouse#async}), so the event loop never waits for ClickHouse.
+ * Answers go through the {@link AnswerCache}, keyed by the endpoint and its normalised parameters.
  */
 @Path("/metrics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,11 +67,13 @@ public class MetricsResource {
     private final ClickHouse clickHouse;
     private final MetricsStore store;
     private final InstantSource clock;
+    private final AnswerCache cache;
 
-    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock) {
+    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache) {
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
+        this.cache = cache;
     }
 
     @GET
@@ -85,7 +89,8 @@ public class MetricsResource {
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
         String repository = owner + "/" + repo;
-        return clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository)));
+        return cache.answer("pr-average/" + repository,
+                () -> clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository))));
     }
 
     @GET
@@ -101,7 +106,8 @@ public class MetricsResource {
         int minutes = Integer.parseInt(offset);
         Instant to = now();
         Instant from = to.minus(Duration.ofMinutes(minutes));
-        return clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to)));
+        return cache.answer("events?offset=" + minutes,
+                () -> clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to))));
     }
 
     /** Bucket widths of the visualization. */
@@ -156,8 +162,10 @@ public class MetricsResource {
             throw new BadParameterException("from", "from is too early: from..to spans " + buckets + " " + interval
                     + "s, more than " + MAX_BUCKETS + " buckets; narrow the window or use a wider interval");
         }
-        return clickHouse.async(() -> chart(interval, from, to, (int) buckets,
-                store.countsPerBucket(from, to, interval.seconds)));
+        return cache.answer("visualization?interval=" + interval + "&from=" + (requestedFrom != null ? from : "")
+                        + "&to=" + (requestedTo != null ? to : ""),
+                () -> clickHouse.async(() -> chart(interval, from, to, (int) buckets,
+                        store.countsPerBucket(from, to, interval.seconds))));
     }
 
     /** Lays the non-empty buckets on the full axis, zeros elsewhere. */
@@ -195,7 +203,8 @@ public class MetricsResource {
         String type = Params.optionalEventType("event_type", eventType);
         String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
-        return clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository)));
+        return cache.answer("event-avg-time?event_type=" + type + "&action=" + act + "&repository_name=" + repository,
+                () -> clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository))));
     }
 
     @GET
@@ -209,7 +218,8 @@ public class MetricsResource {
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
         String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
-        return clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository)));
+        return cache.answer("events-total-count?action=" + act + "&repository_name=" + repository,
+                () -> clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository))));
     }
 
     @GET
@@ -229,7 +239,8 @@ public class MetricsResource {
         EventType type = Params.eventType("event_type", eventType);
         int min = Integer.parseInt(minCount);
         int max = Integer.parseInt(limit);
-        return clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max)));
+        return cache.answer("multiple-events-repos?event_type=" + type + "&min_count=" + min + "&limit=" + max,
+                () -> clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max))));
     }
 
     @GET
@@ -247,8 +258,8 @@ public class MetricsResource {
         int max = Integer.parseInt(limit);
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
-        return clickHouse.async(() -> new TopRepos(d, from, to, max,
-                store.topRepos(from, to, max).stream().map(TopRepo::of).toList()));
+        return cache.answer("top-repos?days=" + d + "&limit=" + max, () -> clickHouse.async(() -> new TopRepos(d, from, to, max,
+                store.topRepos(from, to, max).stream().map(TopRepo::of).toList())));
     }
 
     @GET
@@ -272,8 +283,9 @@ public class MetricsResource {
         String actor = Objects.requireNonNullElse(actorLogin, "");
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
-        return clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
-                store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList()));
+        return cache.answer("user-sessions?days=" + d + "&limit=" + max + "&actor_login=" + actor,
+                () -> clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
+                        store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList())));
     }
 
     /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */

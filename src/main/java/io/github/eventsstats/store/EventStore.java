@@ -20,9 +20,11 @@ public class EventStore {
             "actor_login", "action", "created_at", "ingested_at");
 
     private final ClickHouse clickHouse;
+    private final DataChanges changes;
 
-    EventStore(ClickHouse clickHouse) {
+    EventStore(ClickHouse clickHouse, DataChanges changes) {
         this.clickHouse = clickHouse;
+        this.changes = changes;
     }
 
     /**
@@ -54,6 +56,7 @@ public class EventStore {
         InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
         ClickHouse.await(clickHouse.reservedClient().insert("events", COLUMNS, out -> write(out, rows, ingestedAt),
                 ClickHouseFormat.RowBinary, settings)).close();
+        changes.changed();
     }
 
     private static void write(OutputStream raw, List<EventRow> rows, long ingestedAt) throws java.io.IOException {
