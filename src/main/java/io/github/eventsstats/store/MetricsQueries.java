@@ -13,6 +13,8 @@ package io.github.eventsstats.store;
  *   <li>everything else reads {@code FINAL}, which folds copies while streaming in key order with
  *       bounded memory, and costs next to nothing on merged parts.</li>
  * </ul>
+ * Windows that hold whole hours read those from the exact per-hour counts of events_hourly
+ * ({@link #COUNTS_ROLLED_UP}), so they cost hours, not events.
  * Optional filters take '' for "any": the parameter is a constant, so ClickHouse folds the
  * condition away and still uses the sorting key when a repository is given.
  */
@@ -50,6 +52,60 @@ public final class MetricsQueries {
             WHERE created_at >= {from:DateTime('UTC')} AND created_at < {to:DateTime('UTC')}
             GROUP BY bucket, event_type
             """;
+
+    /**
+     * Events per type in [from, to) (and of one action, '' for any), for windows that hold whole
+     * hours [inner_from, inner_to): those hours come from the exact counts of events_hourly (V017)
+     * where they still hold, and only the rest from `events`, exact with uniqExact: the edges
+     * before inner_from and from inner_to, and the whole hours written since they were counted.
+     * The three parts cover disjoint times, so their counts add up.
+     */
+    public static final String COUNTS_ROLLED_UP = rolledUp("", "", "");
+
+    /** As {@link #COUNTS_ROLLED_UP}, per bucket of {step} seconds, a whole number of hours. */
+    public static final String COUNTS_PER_BUCKET_ROLLED_UP = rolledUp("bucket, ",
+            "toStartOfInterval(hour, toIntervalSecond({step:UInt32})) AS bucket, ",
+            "toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket, ");
+
+    private static String rolledUp(String bucket, String bucketOfHour, String bucketOfEvent) {
+        return """
+                WITH
+                    written AS
+                    (
+                        SELECT hour, sum(rows) AS rows
+                        FROM events_hour_writes
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                        GROUP BY hour
+                    ),
+                    sealed AS
+                    (
+                        SELECT hour, event_type, action, events
+                        FROM events_hourly FINAL
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                          AND (hour, hour_rows) IN (SELECT hour, rows FROM written)
+                    ),
+                    open_hours AS (SELECT hour FROM written WHERE hour NOT IN (SELECT hour FROM sealed))
+                SELECT %1$stype, sum(n) AS n
+                FROM
+                (
+                    SELECT %2$sevent_type AS type, sum(events) AS n
+                    FROM sealed
+                    WHERE event_type != '' AND ({action:String} = '' OR action = {action:String})
+                    GROUP BY ALL
+                    UNION ALL
+                    SELECT %3$stoString(event_type) AS type, uniqExact(event_id) AS n
+                    FROM events
+                    WHERE ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
+                        OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
+                        OR (created_at >= (SELECT min(hour) FROM open_hours)
+                            AND created_at < (SELECT max(hour) FROM open_hours) + 3600
+                            AND toStartOfHour(created_at) IN open_hours))
+                      AND ({action:String} = '' OR action = {action:String})
+                    GROUP BY ALL
+                )
+                GROUP BY ALL
+                """.formatted(bucket, bucketOfHour, bucketOfEvent);
+    }
 
     /** Events (without copies) and physical rows (with them), optionally of one repository. */
     public static final String ROW_COUNTS = """

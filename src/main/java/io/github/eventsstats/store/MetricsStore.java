@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,10 @@ public class MetricsStore {
     public record Session(String actorLogin, Instant start, Instant end, long events) {
     }
 
+    private static final long HOUR = 3600;
+    /** Hour-aligned, inside DateTime's range (to 2106-02-07): "all stored events" as a window. */
+    private static final Instant END_OF_TIME = Instant.parse("2106-01-01T00:00:00Z");
+
     private final ClickHouse clickHouse;
 
     MetricsStore(ClickHouse clickHouse) {
@@ -42,16 +47,29 @@ public class MetricsStore {
         return span(clickHouse.query(MetricsQueries.PR_OPENINGS, Map.of("repo", repo)).getFirst());
     }
 
+    /** Events per type with from <= created_at <= to. */
     public Map<EventType, Long> countsInWindow(Instant from, Instant to) {
-        return byType(clickHouse.query(MetricsQueries.COUNTS_IN_WINDOW,
-                Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+        Instant end = to.plusSeconds(1); // created_at is whole seconds: [from, to] is [from, to + 1s)
+        if (!holdsWholeHours(from, end)) {
+            return byType(clickHouse.query(MetricsQueries.COUNTS_IN_WINDOW,
+                    Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+        }
+        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP, rolledUpParams(from, end, "")));
     }
 
     /** Non-empty buckets only; the caller lays them on its axis. */
     public List<Bucket> countsPerBucket(Instant from, Instant to, int stepSeconds) {
+        List<GenericRecord> rows;
+        if (stepSeconds % HOUR == 0 && holdsWholeHours(from, to)) {
+            Map<String, Object> params = new HashMap<>(rolledUpParams(from, to, ""));
+            params.put("step", stepSeconds);
+            rows = clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET_ROLLED_UP, params);
+        } else {
+            rows = clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET, Map.of("from",
+                    ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "step", stepSeconds));
+        }
         List<Bucket> buckets = new ArrayList<>();
-        for (GenericRecord r : clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET, Map.of("from",
-                ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "step", stepSeconds))) {
+        for (GenericRecord r : rows) {
             buckets.add(new Bucket(r.getInstant("bucket"), EventType.valueOf(r.getString("type")), r.getLong("n")));
         }
         return buckets;
@@ -71,7 +89,10 @@ public class MetricsStore {
 
     /** Each filter may be empty for "any". */
     public Map<EventType, Long> totalsByType(String action, String repo) {
-        return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, Map.of("action", action, "repo", repo)));
+        if (!repo.isEmpty()) { // one repository's rows, through the sorting key
+            return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, Map.of("action", action, "repo", repo)));
+        }
+        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP, rolledUpParams(Instant.EPOCH, END_OF_TIME, action)));
     }
 
     /** Repository name to event count, most first. */
@@ -106,6 +127,26 @@ public class MetricsStore {
                     r.getInstant("session_end_at"), r.getLong("events_in_session")));
         }
         return sessions;
+    }
+
+    /** Whether [from, to) holds a whole hour, which the rollup can answer. */
+    private static boolean holdsWholeHours(Instant from, Instant to) {
+        return ceilHour(from) < floorHour(to);
+    }
+
+    /** The parameters of {@link MetricsQueries#COUNTS_ROLLED_UP}: [from, to), its whole hours, an action or ''. */
+    private static Map<String, Object> rolledUpParams(Instant from, Instant to, String action) {
+        return Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
+                "inner_from", ClickHouse.dateTime(Instant.ofEpochSecond(ceilHour(from))),
+                "inner_to", ClickHouse.dateTime(Instant.ofEpochSecond(floorHour(to))), "action", action);
+    }
+
+    private static long floorHour(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), HOUR) * HOUR;
+    }
+
+    private static long ceilHour(Instant t) {
+        return -Math.floorDiv(-t.getEpochSecond(), HOUR) * HOUR;
     }
 
     private static Span span(GenericRecord r) {
