@@ -16,9 +16,11 @@ public class SightingStore {
     private static final List<String> COLUMNS = List.of("hour", "event_id", "source");
 
     private final ClickHouse clickHouse;
+    private final DataChanges changes;
 
-    SightingStore(ClickHouse clickHouse) {
+    SightingStore(ClickHouse clickHouse, DataChanges changes) {
         this.clickHouse = clickHouse;
+        this.changes = changes;
     }
 
     /**
@@ -32,6 +34,7 @@ public class SightingStore {
         InsertSettings settings = new InsertSettings().setDeduplicationToken(deduplicationToken);
         ClickHouse.await(clickHouse.reservedClient().insert("event_sightings", COLUMNS, out -> write(out, rows, source),
                 ClickHouseFormat.RowBinary, settings)).close();
+        changes.changed(); // answers that say what they rest on read these
     }
 
     private static void write(OutputStream raw, Collection<EventRow> rows, EventSource source) throws IOException {
