@@ -20,37 +20,29 @@ public class HourlyRollup {
     /** Hours counted in one query: a day of GH Archive is ~5M rows, a bounded uniqExact. */
     static final int HOURS_PER_QUERY = 24;
 
-    /**
-     * Hours from {after} on whose row count no count in events_hourly was taken at, with that row
-     * count, oldest first; an hour written to in the last {quiet_ms} is left for later.
-     */
-    static final String CHANGED_HOURS = """
-            SELECT hour, rows
-            FROM
+    /** Hours with their row count in events_hour_writes, and when they were last written to. */
+    private static final String WRITTEN_HOURS = """
             (
                 SELECT hour, sum(rows) AS rows, max(last_write) AS last_write
                 FROM events_hour_writes
                 GROUP BY hour
             )
-            WHERE hour >= {after:DateTime('UTC')}
-              AND last_write <= now64(3, 'UTC') - toIntervalMillisecond({quiet_ms:UInt64})
+            """;
+    /** Of those, the ones no count in events_hourly was taken at, quiet for {quiet_ms}. */
+    private static final String CHANGED_AND_QUIET = """
+            last_write <= now64(3, 'UTC') - toIntervalMillisecond({quiet_ms:UInt64})
               AND (hour, rows) NOT IN (SELECT hour, hour_rows FROM events_hourly FINAL)
-            ORDER BY hour
-            LIMIT {limit:UInt32}
             """;
 
+    /**
+     * Changed hours from {after} on with their row count, oldest first; an hour written to in the
+     * last {quiet_ms} is left for later.
+     */
+    static final String CHANGED_HOURS = "SELECT hour, rows FROM " + WRITTEN_HOURS
+            + "WHERE hour >= {after:DateTime('UTC')} AND " + CHANGED_AND_QUIET + "ORDER BY hour LIMIT {limit:UInt32}";
+
     /** How many hours {@link #CHANGED_HOURS} would list from the start, without a limit. */
-    static final String CHANGED_HOUR_COUNT = """
-            SELECT count() AS n
-            FROM
-            (
-                SELECT hour, sum(rows) AS rows, max(last_write) AS last_write
-                FROM events_hour_writes
-                GROUP BY hour
-            )
-            WHERE last_write <= now64(3, 'UTC') - toIntervalMillisecond({quiet_ms:UInt64})
-              AND (hour, rows) NOT IN (SELECT hour, hour_rows FROM events_hourly FINAL)
-            """;
+    static final String CHANGED_HOUR_COUNT = "SELECT count() AS n FROM " + WRITTEN_HOURS + "WHERE " + CHANGED_AND_QUIET;
 
     /**
      * The exact counts of the given hours, each with the row count read before it, and one row of
