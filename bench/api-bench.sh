@@ -2,20 +2,24 @@
 # Metrics API benchmark. Starts the packaged service (embedded engine, fresh data under bench/out/),
 # loads generated events straight into its engine with INSERT ... SELECT FROM numbers(), and
 # prints, at two table sizes, p50/p99 and req/s of the two headline endpoints next to the same
-# SQL sent bare, plus the cost of each way of counting without duplicates.
-# Takes minutes; not part of `./mvnw verify`.
+# SQL sent bare, the long windows (a year) next to the SQL they ran before the hourly rollup, plus
+# the cost of each way of counting without duplicates; then repeated identical requests with the
+# answer cache on, from wrk (Debian's package), and the memory and disk used.
+# Takes minutes (100M events: about an hour); not part of `./mvnw verify`.
 #
 # Usage: bench/api-bench.sh [N]        N events at the end (default 1000000); measured at N/10 and N.
 # With CLICKHOUSE_URL (and CLICKHOUSE_USER/PASSWORD/DATABASE) set, the service and the benchmark use
 # that server instead of the embedded engine, and the events are loaded into its database.
 # Env:   SIZES=a,b,...  REQUESTS (sequential, per measurement; 1000)  CONCURRENCY (4)  SECONDS_PER_LOAD (10)
-#        PORT (18090)  ENGINE_PORT (18133)  SKIP_BUILD=1
+#        LONG_SECONDS (time budget of each long-window measurement; 20)  WRK_CONNECTIONS (16)  WRK_SECONDS (10)
+#        PORT (18090)  CACHED_PORT (18091)  ENGINE_PORT (18133)  SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${1:-1000000}
 SIZES=${SIZES:-$((N / 10)),$N}
 PORT=${PORT:-18090}
+CACHED_PORT=${CACHED_PORT:-18091}
 ENGINE_PORT=${ENGINE_PORT:-18133}
 out=bench/out
 rm -rf "$out/data"
@@ -34,10 +38,16 @@ if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   ./mvnw -q -B -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
 
-DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT \
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+# The timed service answers every request itself (cache off); its rollup job counts quiet hours
+# every 5 s. A year over 100M events without the rollup takes longer than the default 30 s.
+DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT API_CACHE_TTL=0 \
+  ROLLUP_COUNT_INTERVAL=5s ROLLUP_QUIET=5s CLICKHOUSE_SOCKET_TIMEOUT=300s \
   "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >"$out/service.log" 2>&1 &
 service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true' EXIT
+cached=
+trap 'kill $service $cached 2>/dev/null; wait $service $cached 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
@@ -56,7 +66,29 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
     "user=${CLICKHOUSE_USER:-default}" "password=${CLICKHOUSE_PASSWORD:-}" "database=${CLICKHOUSE_DATABASE:-github_stats}" \
     "service=http://127.0.0.1:$PORT" \
     "sizes=$SIZES" "requests=${REQUESTS:-1000}" "concurrency=${CONCURRENCY:-4}" "seconds=${SECONDS_PER_LOAD:-10}" \
-    2>"$out/bench.stderr"
+    "long_seconds=${LONG_SECONDS:-20}" 2>"$out/bench.stderr"
+
+  # Repeated identical requests with the answer cache on: a second service on the same engine
+  # (attached to it, as the backfill command does), default API_CACHE_TTL, no poller.
+  DATA_DIR="$out/data" PORT=$CACHED_PORT CLICKHOUSE_EMBEDDED_ATTACH=true POLLER_ENABLED=false \
+    "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >"$out/cached.log" 2>&1 &
+  cached=$!
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$CACHED_PORT/q/health/ready" >/dev/null && break
+    sleep 1
+  done
+  echo "-- cache on (API_CACHE_TTL=2s): wrk, ${WRK_CONNECTIONS:-16} connections, ${WRK_SECONDS:-10} s, the same request over and over"
+  for path in /metrics/events?offset=60 /metrics/pr-average/org-1/repo-1 /metrics/events?offset=525600 /metrics/top-repos?days=365; do
+    curl -sf -o /dev/null "http://127.0.0.1:$CACHED_PORT$path" # the first answer is computed; wrk times the kept one
+    wrk -t2 -c"${WRK_CONNECTIONS:-16}" -d"${WRK_SECONDS:-10}s" --latency "http://127.0.0.1:$CACHED_PORT$path" \
+      | awk -v p="$path" '/Requests\/sec/{rps=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{err=$NF}
+          END{printf "%-34s %9s req/s  p50 %s  p99 %s%s\n", p, rps, p50, p99, err ? "  non-2xx " err : ""}'
+  done
+
+  rss() { awk '/VmRSS/{printf "%.0f MiB", $2/1024}' "/proc/$1/status" 2>/dev/null; }
+  engine=$(pgrep -P "$service" | head -1)
+  echo "RSS after the run: service $(rss "$service"), its engine $(rss "$engine"), cached service $(rss "$cached")"
+  echo "data directory: $(du -sh "$out/data" | cut -f1)"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/results.txt"
 

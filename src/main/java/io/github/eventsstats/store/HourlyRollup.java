@@ -41,8 +41,8 @@ public class HourlyRollup {
     static final String CHANGED_HOURS = "SELECT hour, rows FROM " + WRITTEN_HOURS
             + "WHERE hour >= {after:DateTime('UTC')} AND " + CHANGED_AND_QUIET + "ORDER BY hour LIMIT {limit:UInt32}";
 
-    /** How many hours {@link #CHANGED_HOURS} would list from the start, without a limit. */
-    static final String CHANGED_HOUR_COUNT = "SELECT count() AS n FROM " + WRITTEN_HOURS + "WHERE " + CHANGED_AND_QUIET;
+    /** How many hours {@link #CHANGED_HOURS} would list from the start, without a limit (bench/ waits on it). */
+    public static final String CHANGED_HOUR_COUNT = "SELECT count() AS n FROM " + WRITTEN_HOURS + "WHERE " + CHANGED_AND_QUIET;
 
     /**
      * The exact counts of the given hours, each with the row count read before it, and one row of

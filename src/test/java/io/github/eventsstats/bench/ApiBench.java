@@ -4,7 +4,9 @@ import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.HourlyRollup;
 import io.github.eventsstats.store.MetricsQueries;
+import io.github.eventsstats.store.MetricsStore;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.BufferedInputStream;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * into a running service's engine, then times the two headline endpoints next to their bare SQL,
  * and the ways of counting without duplicates. Arguments are key=value:
  * engine (ClickHouse HTTP URL), user, password, database, service (the service's URL), sizes
- * (comma-separated, ascending), requests, concurrency, seconds.
+ * (comma-separated, ascending), requests, concurrency, seconds, long_seconds (the time budget of each
+ * long-window measurement).
  */
 public final class ApiBench {
 
@@ -85,6 +89,7 @@ public final class ApiBench {
     private final int requests;
     private final int concurrency;
     private final int seconds;
+    private final int longSeconds;
     private final Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     private ApiBench(Map<String, String> args) {
@@ -98,6 +103,7 @@ public final class ApiBench {
         this.requests = Integer.parseInt(args.getOrDefault("requests", "1000"));
         this.concurrency = Integer.parseInt(args.getOrDefault("concurrency", "4"));
         this.seconds = Integer.parseInt(args.getOrDefault("seconds", "10"));
+        this.longSeconds = Integer.parseInt(args.getOrDefault("long_seconds", "20"));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -146,7 +152,17 @@ public final class ApiBench {
         } catch (ConditionTimeoutException e) {
             System.out.print("; merges still running after 5 min");
         }
-        System.out.printf(Locale.ROOT, "; merges settled after %.0f s%n", (System.nanoTime() - settling) / 1e9);
+        System.out.printf(Locale.ROOT, "; merges settled after %.0f s", (System.nanoTime() - settling) / 1e9);
+        // The service's rollup job counts the hours once they are quiet; long windows are timed after.
+        long counting = System.nanoTime();
+        await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(30)).until(() ->
+                scalar(HourlyRollup.CHANGED_HOUR_COUNT, Map.of("quiet_ms", 0L)) == 0);
+        System.out.printf(Locale.ROOT, "; hourly rollup caught up %.0f s later%n", (System.nanoTime() - counting) / 1e9);
+        System.out.println("on disk (MiB, compressed): " + String.join(", ", client.queryAll("""
+                SELECT table, sum(bytes_on_disk) AS bytes, sum(rows) AS rows FROM system.parts
+                WHERE active AND database = {db:String} GROUP BY table ORDER BY bytes DESC
+                """, Map.of("db", database), new QuerySettings()).stream().map(r -> String.format(Locale.ROOT,
+                "%s %.1f (%,d rows)", r.getString("table"), r.getLong("bytes") / 1048576.0, r.getLong("rows"))).toList()));
         return to;
     }
 
@@ -169,6 +185,8 @@ public final class ApiBench {
                     () -> Map.of("repo", repo));
         }
         endpoint("events?offset=60", "/metrics/events?offset=60", MetricsQueries.COUNTS_IN_WINDOW, windowParams);
+
+        longWindows();
 
         System.out.println("-- counting without duplicates (server time, p50 of 20; 'inexact' counts copies)");
         String window = "WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')} GROUP BY event_type";
@@ -232,6 +250,100 @@ public final class ApiBench {
         double elapsed = (System.nanoTime() - started) / 1e9;
         line("  endpoint, " + concurrency + " clients", loaded.stream().mapToLong(Long::longValue).toArray(),
                 null, loaded.size() / elapsed);
+    }
+
+    /**
+     * The long windows: their SQL as the service sends it (engine time, p50 and p99) next to the
+     * SQL they ran before the hourly rollup, then the endpoint from one client. Each measurement
+     * runs {@link #requests} times or {@link #longSeconds}, whichever ends first.
+     */
+    private void longWindows() throws Exception {
+        System.out.println("-- long windows (ms; server = engine time; before = the SQL without the rollup, server p50)");
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %9s %9s %9s%n", "", "server50", "server99", "before50",
+                "http p50", "http p99", "req/s", "runs");
+        Supplier<Instant> now = () -> Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Supplier<Map<String, Object>> year = () -> {
+            Instant to = now.get();
+            return MetricsStore.rolledUpParams(to.minus(Duration.ofDays(365)), to.plusSeconds(1), "");
+        };
+        Supplier<Map<String, Object>> yearBefore = () -> {
+            Instant to = now.get();
+            return Map.of("from", ClickHouse.dateTime(to.minus(Duration.ofDays(365))), "to", ClickHouse.dateTime(to));
+        };
+        longWindow("events?offset=525600", "/metrics/events?offset=525600", MetricsQueries.COUNTS_ROLLED_UP, year,
+                MetricsQueries.COUNTS_IN_WINDOW, yearBefore);
+
+        Instant dayFrom = Instant.ofEpochSecond(
+                Math.floorDiv(now.get().minus(Duration.ofDays(365)).getEpochSecond(), 86_400) * 86_400);
+        Supplier<Map<String, Object>> days = () -> {
+            Instant to = Instant.ofEpochSecond((Math.floorDiv(now.get().getEpochSecond(), 86_400) + 1) * 86_400);
+            Map<String, Object> p = new HashMap<>(MetricsStore.rolledUpParams(dayFrom, to, ""));
+            p.put("step", 86_400);
+            return p;
+        };
+        Supplier<Map<String, Object>> daysBefore = () -> {
+            Map<String, Object> p = days.get();
+            return Map.of("from", p.get("from"), "to", p.get("to"), "step", 86_400);
+        };
+        longWindow("visualization day, 1 year", "/metrics/visualization?interval=day&from=" + dayFrom,
+                MetricsQueries.COUNTS_PER_BUCKET_ROLLED_UP, days, MetricsQueries.COUNTS_PER_BUCKET, daysBefore);
+
+        longWindow("events-total-count", "/metrics/events-total-count", MetricsQueries.COUNTS_ROLLED_UP,
+                () -> MetricsStore.rolledUpParams(Instant.EPOCH, MetricsStore.END_OF_TIME, ""),
+                MetricsQueries.TOTALS_BY_TYPE, () -> Map.of("action", "", "repo", ""));
+
+        Supplier<Map<String, Object>> topYear = () -> {
+            Map<String, Object> p = new HashMap<>(yearBefore.get());
+            p.put("limit", 10);
+            return p;
+        };
+        longWindow("top-repos?days=365", "/metrics/top-repos?days=365", MetricsQueries.TOP_REPOS, topYear, null, null);
+    }
+
+    private void longWindow(String name, String path, String sql, Supplier<Map<String, Object>> params,
+                            String before, Supplier<Map<String, Object>> beforeParams) {
+        try {
+            timeLongWindow(name, path, sql, params, before, beforeParams);
+        } catch (Exception e) { // one window too slow for its timeout must not end the run
+            System.out.printf(Locale.ROOT, "%-34s failed: %s%n", name, e);
+        }
+    }
+
+    private void timeLongWindow(String name, String path, String sql, Supplier<Map<String, Object>> params,
+                                String before, Supplier<Map<String, Object>> beforeParams) throws Exception {
+        for (int i = 0; i < 3; i++) { // warm
+            query(sql, params.get());
+            get(path);
+        }
+        List<Long> server = new ArrayList<>();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(longSeconds);
+        while (server.size() < requests && System.nanoTime() < until) {
+            server.add(query(sql, params.get()));
+        }
+        String beforeP50 = "";
+        if (before != null) {
+            List<Long> old = new ArrayList<>();
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(longSeconds);
+            while (old.size() < 20 && System.nanoTime() < until) {
+                old.add(query(before, beforeParams.get()));
+            }
+            long[] sorted = old.stream().mapToLong(Long::longValue).sorted().toArray();
+            beforeP50 = String.format(Locale.ROOT, "%9.2f", percentile(sorted, 0.50) / 1e6);
+        }
+        List<Long> http = new ArrayList<>();
+        long started = System.nanoTime();
+        until = started + TimeUnit.SECONDS.toNanos(longSeconds);
+        while (http.size() < requests && System.nanoTime() < until) {
+            long t = System.nanoTime();
+            get(path);
+            http.add(System.nanoTime() - t);
+        }
+        double perSecond = http.size() / ((System.nanoTime() - started) / 1e9);
+        long[] s = server.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] h = http.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9s %9.2f %9.2f %9.0f %9d%n", name, percentile(s, 0.50) / 1e6,
+                percentile(s, 0.99) / 1e6, beforeP50, percentile(h, 0.50) / 1e6, percentile(h, 0.99) / 1e6, perSecond,
+                s.length);
     }
 
     private void strategy(String name, String sql, Supplier<Map<String, Object>> params) throws Exception {
