@@ -387,7 +387,7 @@ public final class ApiBench {
         http.get().get(path);
     }
 
-    /** HTTP/1.1 GET over one kept-alive socket; the service always sends a content-length. */
+    /** HTTP/1.1 GET over one kept-alive socket. */
     private static final class RawHttp {
         private final Socket socket;
         private final InputStream in;
@@ -411,15 +411,29 @@ public final class ApiBench {
             out.flush();
             String status = line();
             int length = -1;
+            boolean chunked = false;
             for (String h = line(); !h.isEmpty(); h = line()) {
                 if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
                     length = Integer.parseInt(h.substring(15).trim());
+                } else if (h.regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+                    chunked = h.toLowerCase(Locale.ROOT).contains("chunked");
                 }
             }
-            byte[] body = in.readNBytes(length);
+            byte[] body = chunked ? chunks() : in.readNBytes(length);
             if (!status.startsWith("HTTP/1.1 200")) {
                 throw new IllegalStateException(path + " answered " + status + ": " + new String(body, StandardCharsets.UTF_8));
             }
+        }
+
+        /** A chunked body (large answers, such as a year of days): size lines, chunks, an empty last one. */
+        private byte[] chunks() throws IOException {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line(); // the CRLF after the chunk
+            }
+            line(); // the CRLF that ends the body (no trailers)
+            return body.toByteArray();
         }
 
         private String line() throws IOException {
