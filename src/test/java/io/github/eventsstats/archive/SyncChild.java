@@ -8,6 +8,7 @@ import io.github.eventsstats.store.ClickHouseConfig;
 import io.github.eventsstats.store.ClickHouseEndpoint;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.store.DataChanges;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.SightingStore;
 import io.smallrye.config.SmallRyeConfig;
@@ -45,8 +46,9 @@ public final class SyncChild {
             }
         }, config.getConfigMapping(ApiQueryLimits.class));
         // The same store and writer as the service's, built here without CDI.
-        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse),
-                construct(SightingStore.class, clickHouse));
+        DataChanges changes = new DataChanges(); // no cache listens in this process
+        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse, changes),
+                construct(SightingStore.class, clickHouse, changes));
         int hold = Integer.parseInt(args[5]);
         AtomicInteger batches = new AtomicInteger();
         Function<List<EventRow>, EventWriter.Result> write = rows -> {
