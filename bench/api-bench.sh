@@ -90,6 +90,7 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
   engine=$(pgrep -P "$service" | head -1)
   echo "RSS after the run: service $(rss "$service"), its engine $(rss "$engine"), cached service $(rss "$cached")"
   echo "data directory: $(du -sh "$out/data" | cut -f1)"
+  kill "$cached"; wait "$cached" 2>/dev/null || true # started in this pipeline's subshell: the EXIT trap cannot see it
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out/results.txt"
 
