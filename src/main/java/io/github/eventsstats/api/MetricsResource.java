@@ -11,6 +11,8 @@ import io.github.eventsstats.api.Responses.UserSession;
 import io.github.eventsstats.api.Responses.UserSessions;
 import io.github.eventsstats.api.Responses.Visualization;
 import io.github.eventsstats.cache.AnswerCache;
+import io.github.eventsstats.coverage.Coverage;
+import io.github.eventsstats.coverage.CoverageService;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
@@ -68,12 +70,15 @@ public class MetricsResource {
     private final MetricsStore store;
     private final InstantSource clock;
     private final AnswerCache cache;
+    private final CoverageService coverage;
 
-    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache) {
+    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache,
+                    CoverageService coverage) {
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
         this.cache = cache;
+        this.coverage = coverage;
     }
 
     @GET
@@ -107,7 +112,8 @@ public class MetricsResource {
         Instant to = now();
         Instant from = to.minus(Duration.ofMinutes(minutes));
         return cache.answer("events?offset=" + minutes,
-                () -> clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to))));
+                () -> clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to),
+                        coverage.of(from, to))));
     }
 
     /** Bucket widths of the visualization. */
@@ -165,12 +171,12 @@ public class MetricsResource {
         return cache.answer("visualization?interval=" + interval + "&from=" + (requestedFrom != null ? from : "")
                         + "&to=" + (requestedTo != null ? to : ""),
                 () -> clickHouse.async(() -> chart(interval, from, to, (int) buckets,
-                        store.countsPerBucket(from, to, interval.seconds))));
+                        store.countsPerBucket(from, to, interval.seconds), coverage.of(from, to.minusSeconds(1)))));
     }
 
     /** Lays the non-empty buckets on the full axis, zeros elsewhere. */
     private static Visualization chart(Interval interval, Instant from, Instant to, int buckets,
-                                       List<MetricsStore.Bucket> counted) {
+                                       List<MetricsStore.Bucket> counted, Coverage coverage) {
         Map<EventType, long[]> series = new EnumMap<>(EventType.class);
         for (EventType t : EventType.values()) {
             series.put(t, new long[buckets]);
@@ -185,7 +191,7 @@ public class MetricsResource {
         }
         Map<EventType, List<Long>> boxed = new EnumMap<>(EventType.class);
         series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
-        return new Visualization(interval.name(), from, to, starts, boxed);
+        return new Visualization(interval.name(), from, to, starts, boxed, coverage);
     }
 
     @GET
@@ -204,7 +210,8 @@ public class MetricsResource {
         String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
         return cache.answer("event-avg-time?event_type=" + type + "&action=" + act + "&repository_name=" + repository,
-                () -> clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository))));
+                () -> clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository),
+                        coverage.ofAll())));
     }
 
     @GET
@@ -219,7 +226,8 @@ public class MetricsResource {
         String act = Objects.requireNonNullElse(action, "");
         String repository = Params.optionalRepository("repository_name", repositoryName);
         return cache.answer("events-total-count?action=" + act + "&repository_name=" + repository,
-                () -> clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository))));
+                () -> clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository),
+                        coverage.ofAll())));
     }
 
     @GET
@@ -240,7 +248,8 @@ public class MetricsResource {
         int min = Integer.parseInt(minCount);
         int max = Integer.parseInt(limit);
         return cache.answer("multiple-events-repos?event_type=" + type + "&min_count=" + min + "&limit=" + max,
-                () -> clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max))));
+                () -> clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max),
+                        coverage.ofAll())));
     }
 
     @GET
@@ -259,7 +268,7 @@ public class MetricsResource {
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
         return cache.answer("top-repos?days=" + d + "&limit=" + max, () -> clickHouse.async(() -> new TopRepos(d, from, to, max,
-                store.topRepos(from, to, max).stream().map(TopRepo::of).toList())));
+                store.topRepos(from, to, max).stream().map(TopRepo::of).toList(), coverage.of(from, to))));
     }
 
     @GET
@@ -285,7 +294,8 @@ public class MetricsResource {
         Instant from = to.minus(Duration.ofDays(d));
         return cache.answer("user-sessions?days=" + d + "&limit=" + max + "&actor_login=" + actor,
                 () -> clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
-                        store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList())));
+                        store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList(),
+                        coverage.of(from, to))));
     }
 
     /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */

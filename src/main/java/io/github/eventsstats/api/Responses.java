@@ -2,6 +2,7 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -42,10 +43,12 @@ public final class Responses {
             @Schema(description = "to - offset_minutes: an event created exactly then is counted") Instant from,
             @Schema(description = "the service's clock when asked, to the second") Instant to,
             @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
-            long total) {
+            long total,
+            Coverage coverage) {
 
-        static EventCounts of(long offsetMinutes, Instant from, Instant to, Map<EventType, Long> counts) {
-            return new EventCounts(offsetMinutes, from, to, counts, sum(counts));
+        static EventCounts of(long offsetMinutes, Instant from, Instant to, Map<EventType, Long> counts,
+                              Coverage coverage) {
+            return new EventCounts(offsetMinutes, from, to, counts, sum(counts), coverage);
         }
     }
 
@@ -58,7 +61,8 @@ public final class Responses {
             Instant from,
             @Schema(description = "end of the window, exclusive") Instant to,
             @Schema(description = "start of each bucket") List<Instant> buckets,
-            @Schema(description = "one array per tracked type, aligned with buckets") Map<EventType, List<Long>> series) {
+            @Schema(description = "one array per tracked type, aligned with buckets") Map<EventType, List<Long>> series,
+            Coverage coverage) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -71,11 +75,12 @@ public final class Responses {
             @Schema(description = "(last - first) / (event_count - 1); null below 2 events", nullable = true)
             Double averageSeconds,
             @Schema(nullable = true) Instant firstEventAt,
-            @Schema(nullable = true) Instant lastEventAt) {
+            @Schema(nullable = true) Instant lastEventAt,
+            @Schema(description = "over every hour from the first with data to the last") Coverage coverage) {
 
-        static EventAvgTime of(String type, String action, String repository, MetricsStore.Span s) {
+        static EventAvgTime of(String type, String action, String repository, MetricsStore.Span s, Coverage coverage) {
             return new EventAvgTime(nullIfEmpty(type), nullIfEmpty(action), nullIfEmpty(repository), s.count(),
-                    s.averageSeconds(), s.first(), s.last());
+                    s.averageSeconds(), s.first(), s.last(), coverage);
         }
     }
 
@@ -85,10 +90,11 @@ public final class Responses {
             @Schema(nullable = true, description = "the filter, null for any") String action,
             @Schema(nullable = true, description = "the filter, null for any") String repositoryName,
             @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
-            long total) {
+            long total,
+            @Schema(description = "over every hour from the first with data to the last") Coverage coverage) {
 
-        static EventTotals of(String action, String repository, Map<EventType, Long> counts) {
-            return new EventTotals(nullIfEmpty(action), nullIfEmpty(repository), counts, sum(counts));
+        static EventTotals of(String action, String repository, Map<EventType, Long> counts, Coverage coverage) {
+            return new EventTotals(nullIfEmpty(action), nullIfEmpty(repository), counts, sum(counts), coverage);
         }
     }
 
@@ -98,12 +104,14 @@ public final class Responses {
             EventType eventType,
             long minCount,
             int limit,
-            @Schema(description = "full name to event count, in descending count order") Map<String, Long> repositories) {
+            @Schema(description = "full name to event count, in descending count order") Map<String, Long> repositories,
+            @Schema(description = "over every hour from the first with data to the last") Coverage coverage) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "The repositories with the most events created in [from, to]")
-    public record TopRepos(int days, Instant from, Instant to, int limit, List<TopRepo> repositories) {
+    public record TopRepos(int days, Instant from, Instant to, int limit, List<TopRepo> repositories,
+                           Coverage coverage) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -125,7 +133,7 @@ public final class Responses {
     @Schema(description = "Actors' sessions among events created in [from, to]; a session ends when the actor's"
             + " next event comes more than gap_minutes later. Largest sessions first.")
     public record UserSessions(int days, Instant from, Instant to, int gapMinutes, int limit,
-                               List<UserSession> sessions) {
+                               List<UserSession> sessions, Coverage coverage) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

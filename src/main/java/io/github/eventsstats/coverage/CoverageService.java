@@ -1,0 +1,96 @@
+package io.github.eventsstats.coverage;
+
+import io.github.eventsstats.store.PollLog;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Keeps `coverage_hourly` up to date with the sightings (every {@code COVERAGE_REFRESH_INTERVAL},
+ * and before a coverage report) and holds its rows in memory, so the coverage object of an answer
+ * costs no query: one small row per hour with data.
+ */
+@ApplicationScoped
+public class CoverageService {
+
+    private static final Logger LOG = Logger.getLogger(CoverageService.class);
+    /** GitHub's X-Poll-Interval when nothing else is known. */
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
+    /** Polls looked at before a report's range, to know whether it starts inside a gap. */
+    static final Duration GAP_LOOKBACK = Duration.ofDays(1);
+
+    private final CoverageStore store;
+    private final PollLog polls;
+    private final CoverageConfig config;
+    private volatile NavigableMap<Instant, HourCoverage> hours = new TreeMap<>();
+    private int failures;
+
+    CoverageService(CoverageStore store, PollLog polls, CoverageConfig config) {
+        this.store = store;
+        this.polls = polls;
+        this.config = config;
+    }
+
+    @Scheduled(identity = "coverage-refresh", every = "${coverage.refresh-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = SchemaPending.class)
+    void scheduledRefresh() {
+        try {
+            refresh();
+            failures = 0;
+        } catch (RuntimeException e) {
+            if (Integer.bitCount(++failures) == 1) { // 1st, 2nd, 4th, ... failure in a row
+                LOG.warnf("coverage: refresh failed (%s), %d time(s) in a row; answers keep the last coverage;"
+                        + " next try in %s", e.getMessage(), failures, config.refreshInterval());
+            }
+        }
+    }
+
+    /** Computes the hours with new sightings, then reloads every hour (other replicas compute too). */
+    public synchronized void refresh() {
+        for (CoverageStore.Stale stale : store.stale()) {
+            store.compute(stale);
+        }
+        NavigableMap<Instant, HourCoverage> loaded = new TreeMap<>();
+        for (HourCoverage h : store.all()) {
+            loaded.put(h.hour(), h);
+        }
+        hours = loaded;
+    }
+
+    /** The hours with data in [fromHour, toHour). */
+    public List<HourCoverage> hours(Instant fromHour, Instant toHour) {
+        return List.copyOf(hours.subMap(fromHour, true, toHour, false).values());
+    }
+
+    /** Coverage of an answer over [from, to], both inclusive: every UTC hour that range touches. */
+    public Coverage of(Instant from, Instant to) {
+        Instant fromHour = floorHour(from);
+        Instant toHour = floorHour(to).plusSeconds(3600);
+        return Coverage.of(fromHour, toHour, hours(fromHour, toHour));
+    }
+
+    /** Coverage of an answer over all stored events: the hours from the first with data to the last. */
+    public Coverage ofAll() {
+        NavigableMap<Instant, HourCoverage> h = hours;
+        if (h.isEmpty()) {
+            return Coverage.of(Instant.EPOCH, Instant.EPOCH, List.of());
+        }
+        Instant toHour = h.lastKey().plusSeconds(3600);
+        return Coverage.of(h.firstKey(), toHour, h.values());
+    }
+
+    /** Where the firehose poller was not polling within [from, end). */
+    public List<PollGaps.Gap> gaps(Instant from, Instant end) {
+        return PollGaps.within(polls.between(from.minus(GAP_LOOKBACK), end), from, end, DEFAULT_POLL_INTERVAL);
+    }
+
+    static Instant floorHour(Instant t) {
+        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), 3600) * 3600);
+    }
+}
