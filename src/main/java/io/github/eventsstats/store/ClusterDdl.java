@@ -33,7 +33,11 @@ public final class ClusterDdl {
      */
     static final Map<String, String> SHARDING_KEYS = Map.of(
             "events", "cityHash64(repo_name)",
-            "pr_metrics_agg", "cityHash64(repo_name)");
+            "pr_metrics_agg", "cityHash64(repo_name)",
+            // Repeated sightings of an event, and the versions of one hour's coverage, meet on one
+            // shard, where ReplacingMergeTree folds them (FINAL works per shard).
+            "event_sightings", "cityHash64(event_id)",
+            "coverage_hourly", "cityHash64(hour)");
     static final String DEFAULT_SHARDING_KEY = "rand()";
     static final String LOCAL_SUFFIX = "_local";
 
