@@ -27,7 +27,6 @@ public class CoverageResource {
 
     /** 31 days of hours: one report stays small. */
     static final int MAX_HOURS = 744;
-    private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
 
     private final ClickHouse clickHouse;
     private final CoverageService coverage;
@@ -53,10 +52,11 @@ public class CoverageResource {
             @Parameter(description = "range start, ISO-8601 UTC (e.g. 2026-01-31T00:00:00Z)") @QueryParam("from")
             String fromParam,
             @Parameter(description = "range end, exclusive, ISO-8601 UTC") @QueryParam("to") String toParam) {
-        Instant requestedTo = within("to", Params.optionalInstant("to", toParam));
-        Instant requestedFrom = within("from", Params.optionalInstant("from", fromParam));
-        Instant to = ceilHour(requestedTo != null ? requestedTo : clock.instant());
-        Instant from = floorHour(requestedFrom != null ? requestedFrom : to.minusSeconds(24 * 3600));
+        Instant requestedTo = Params.optionalInstant("to", toParam);
+        Instant requestedFrom = Params.optionalInstant("from", fromParam);
+        Instant to = ceilHour(requestedTo != null ? MetricsResource.checkDateTime("to", requestedTo) : clock.instant());
+        Instant from = CoverageService.floorHour(requestedFrom != null ? MetricsResource.checkDateTime("from", requestedFrom)
+                : to.minusSeconds(24 * 3600));
         if (!to.isAfter(from)) {
             throw new BadParameterException("to", "to must be after from");
         }
@@ -73,19 +73,8 @@ public class CoverageResource {
         });
     }
 
-    private static Instant within(String parameter, Instant value) {
-        if (value != null && (value.isBefore(Instant.EPOCH) || value.isAfter(LATEST))) {
-            throw Params.bad(parameter, value.toString(), "must be between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z");
-        }
-        return value;
-    }
-
-    private static Instant floorHour(Instant t) {
-        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), 3600) * 3600);
-    }
-
     private static Instant ceilHour(Instant t) {
-        Instant floor = floorHour(t);
+        Instant floor = CoverageService.floorHour(t);
         return floor.equals(t) ? t : floor.plusSeconds(3600);
     }
 }

@@ -299,7 +299,7 @@ public class MetricsResource {
     }
 
     /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */
-    private static Instant checkDateTime(String parameter, Instant value) {
+    static Instant checkDateTime(String parameter, Instant value) {
         if (value.isBefore(Instant.EPOCH) || value.isAfter(Instant.parse("2100-01-01T00:00:00Z"))) {
             throw Params.bad(parameter, value.toString(), "must be between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z");
         }

@@ -90,7 +90,7 @@ public class CoverageService {
         return PollGaps.within(polls.between(from.minus(GAP_LOOKBACK), end), from, end, DEFAULT_POLL_INTERVAL);
     }
 
-    static Instant floorHour(Instant t) {
+    public static Instant floorHour(Instant t) {
         return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), 3600) * 3600);
     }
 }

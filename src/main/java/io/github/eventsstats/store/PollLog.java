@@ -50,7 +50,7 @@ public class PollLog {
         pending.addLast(new Poll(at, interval));
         List<Poll> rows = new ArrayList<>(pending);
         try {
-            ClickHouse.await(clickHouse.client().insert("poller_polls", List.of("polled_at", "interval_seconds"),
+            ClickHouse.await(clickHouse.reservedClient().insert("poller_polls", List.of("polled_at", "interval_seconds"),
                     out -> write(out, rows), ClickHouseFormat.RowBinary, new InsertSettings())).close();
             pending.clear();
         } catch (RuntimeException e) {
