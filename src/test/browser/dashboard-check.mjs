@@ -73,6 +73,10 @@ const TYPES = ['WatchEvent', 'PullRequestEvent', 'IssuesEvent'];
 const overviewQuery = `interval=hour&from=${FROM}&to=${TO}`;
 const timingQuery = `event_type=PullRequestEvent&action=opened&repository_name=${REPO}`;
 
+// Coverage is computed on a schedule (COVERAGE_REFRESH_INTERVAL); asking the coverage endpoint
+// computes it now, so the notes next to the counts describe the generated events.
+await apiJson(`/metrics/coverage?from=${FROM}&to=${TO}`);
+
 const views = {
   overview: {
     path: `/?view=overview&${overviewQuery}&refresh=0`,
@@ -82,6 +86,9 @@ const views = {
       assert.ok(sums.reduce((a, b) => a + b) > 0, 'the generated events are in the window');
       for (const [i, t] of TYPES.entries()) assert.equal(digits(await text(page, `total-${t}`)), sums[i], t);
       assert.equal(digits(await text(page, 'total-all')), sums.reduce((a, b) => a + b));
+      const note = await page.locator('[data-testid="totals"] .note').first().textContent();
+      assert.ok(note.includes(`${v.coverage.hours_complete} of ${v.coverage.hours} h complete, ${v.coverage.hours_sampled} sampled`),
+        `the coverage of the window is shown next to the counts: ${note}`);
       const series = await page.evaluate(() => window.dashboard.charts.get('visualization').getOption().series
         .map(s => ({ name: s.name, data: s.data.map(p => p[1]) })));
       for (const s of series) assert.deepEqual(s.data, v.series[s.name], `chart series ${s.name}`);

@@ -158,13 +158,22 @@ function card(label, value, testid, note) {
     note ? el('div', { class: 'note', text: note }) : null);
 }
 
-/** A coverage object from the API (when the service has one), as a short note. */
+/**
+ * The API's coverage object as one line: which sources, how many of the window's hours are complete
+ * or only sampled, and the estimated share of GitHub's events seen where there is an estimate.
+ */
 function coverageNote(coverage) {
-  if (!coverage || typeof coverage !== 'object') return null;
-  const share = coverage.share ?? coverage.ratio ?? coverage.fraction;
-  if (typeof share === 'number') return `coverage ${(share * 100).toFixed(1)}% of GitHub's events`;
-  return 'coverage ' + Object.entries(coverage)
-    .filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k}: ${v}`).join(', ');
+  if (!coverage || typeof coverage !== 'object' || typeof coverage.hours !== 'number') return null;
+  const parts = [];
+  parts.push(coverage.sources && coverage.sources.length ? `sources: ${coverage.sources.join(', ')}` : 'no source saw these hours');
+  parts.push(`${coverage.hours_complete} of ${coverage.hours} h complete, ${coverage.hours_sampled} sampled`);
+  if (typeof coverage.estimated_fraction_seen === 'number') {
+    parts.push(`≈${(coverage.estimated_fraction_seen * 100).toFixed(1)}% of GitHub's events seen`
+      + ` (estimated over ${coverage.hours_estimated} h)`);
+  } else {
+    parts.push('share of GitHub unknown (no hour seen by both firehose and archive)');
+  }
+  return 'coverage: ' + parts.join(' · ');
 }
 
 function controls(fields, onSubmit) {
