@@ -40,6 +40,11 @@ fi
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
+# Someone else's service or engine on these ports would answer for ours (and take our events).
+for p in "$PORT" "$ENGINE_PORT"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is in use; set PORT / ENGINE_PORT" >&2; exit 1; fi
+done
+
 # The timed service answers every request itself (cache off); its rollup job counts quiet hours
 # every 5 s. A year over 100M events without the rollup takes longer than the default 30 s.
 DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT API_CACHE_TTL=0 POLLER_ENABLED=false \
