@@ -17,6 +17,7 @@
 #   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 EVENTS=${EVENTS:-200000}
 C1_OPTS=-XX:TieredStopAtLevel=1
@@ -82,21 +83,9 @@ empty() {
   sql "TRUNCATE TABLE github_stats.pr_metrics_agg"
   sql "TRUNCATE TABLE github_stats.backfill_ledger"
 }
-counts() { sql "SELECT event_type, count(), uniqExact(event_id) FROM github_stats.events GROUP BY 1 ORDER BY 1 FORMAT CSV"; }
-now() { date +%s.%N; }
 
-ENGINE_SQL="INSERT INTO github_stats.events
-  (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
-SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
-       repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
-FROM file('FILE', 'JSONEachRow',
-  'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),
-   payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
-WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
-SETTINGS date_time_input_format = 'best_effort'"
+ENGINE_SQL=$(engine_sql file "FILE")
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-best() { printf '%s\n' "$@" | sort -g | head -1; }
 rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
 ours_load=(); ours_wall=(); c1_load=(); c1_wall=(); c2_load=(); c2_wall=(); engine=()
 # One of our runs: load phase (the summary's time) and whole command; checks what it stored.

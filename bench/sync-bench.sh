@@ -13,6 +13,7 @@
 #   bench/sync-bench.sh        EVENTS=100000 RUNS=3 PORT=18299 HTTP_PORT=18300 by default; NO_BUILD=1 skips the build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 EVENTS=${EVENTS:-100000}
 RUNS=${RUNS:-3}
@@ -67,20 +68,8 @@ empty() {
     sql "TRUNCATE TABLE github_stats.$t"
   done
 }
-counts() { sql "SELECT event_type, count(), uniqExact(event_id) FROM github_stats.events GROUP BY 1 ORDER BY 1 FORMAT CSV"; }
-now() { date +%s.%N; }
-ENGINE_SQL="INSERT INTO github_stats.events
-  (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
-SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
-       repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
-FROM url('http://127.0.0.1:$HTTP_PORT/2024-01-15-{0..23}.json.gz', 'JSONEachRow',
-  'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),
-   payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
-WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
-SETTINGS date_time_input_format = 'best_effort'"
+ENGINE_SQL=$(engine_sql url "http://127.0.0.1:$HTTP_PORT/2024-01-15-{0..23}.json.gz")
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-best() { printf '%s\n' "$@" | sort -g | head -1; }
 ours_load=(); ours_wall=(); engine=(); ENGINE_COUNTS=
 for run in $(seq 1 "$RUNS"); do
   empty

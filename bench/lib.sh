@@ -1,0 +1,20 @@
+# Shared by the backfill and sync benchmarks (sourced; needs their sql function).
+
+counts() { sql "SELECT event_type, count(), uniqExact(event_id) FROM github_stats.events GROUP BY 1 ORDER BY 1 FORMAT CSV"; }
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+
+# The engine's own load of GH Archive lines through a table function (file or url) from a
+# location, with the service's filter and mapping: what both benchmarks compare our load against.
+engine_sql() { # function location
+  echo "INSERT INTO github_stats.events
+  (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
+       repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
+FROM $1('$2', 'JSONEachRow',
+  'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),
+   payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
+WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
+SETTINGS date_time_input_format = 'best_effort'"
+}
