@@ -14,7 +14,6 @@ import io.github.eventsstats.cache.AnswerCache;
 import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.coverage.CoverageService;
 import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
@@ -42,7 +41,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -177,10 +176,11 @@ public class MetricsResource {
     /** Lays the non-empty buckets on the full axis, zeros elsewhere. */
     private static Visualization chart(Interval interval, Instant from, Instant to, int buckets,
                                        List<MetricsStore.Bucket> counted, Coverage coverage) {
-        Map<EventType, long[]> series = new EnumMap<>(EventType.class);
-        for (EventType t : EventType.values()) {
+        Map<String, long[]> series = new LinkedHashMap<>();
+        for (String t : MetricsStore.withDefaults(Map.of()).keySet()) {
             series.put(t, new long[buckets]);
         }
+        counted.stream().map(MetricsStore.Bucket::type).sorted().forEach(t -> series.computeIfAbsent(t, k -> new long[buckets]));
         for (MetricsStore.Bucket b : counted) {
             series.get(b.type())[(int) ((b.start().getEpochSecond() - from.getEpochSecond()) / interval.seconds)] =
                     b.count();
@@ -189,7 +189,7 @@ public class MetricsResource {
         for (int i = 0; i < buckets; i++) {
             starts.add(from.plusSeconds((long) i * interval.seconds));
         }
-        Map<EventType, List<Long>> boxed = new EnumMap<>(EventType.class);
+        Map<String, List<Long>> boxed = new LinkedHashMap<>();
         series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
         return new Visualization(interval.name(), from, to, starts, boxed, coverage);
     }
@@ -201,7 +201,7 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the average",
             content = @Content(schema = @Schema(implementation = EventAvgTime.class)))
     public Uni<EventAvgTime> eventAvgTime(
-            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
+            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(type = SchemaType.STRING, examples = "PushEvent"))
             @QueryParam("event_type") String eventType,
             @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
             @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
@@ -237,14 +237,14 @@ public class MetricsResource {
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = MultipleEventsRepos.class)))
     public Uni<MultipleEventsRepos> multipleEventsRepos(
-            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
+            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(type = SchemaType.STRING, examples = "PushEvent"))
             @QueryParam("event_type") @NotNull String eventType,
             @Parameter(description = "a repository needs more than this many events",
                     schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("min_count") @DefaultValue("1") @WholeNumber @Min(0) @Max(MAX_MIN_COUNT) String minCount,
             @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") @DefaultValue("100") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit) {
-        EventType type = Params.eventType("event_type", eventType);
+        String type = Params.eventType("event_type", eventType);
         int min = Integer.parseInt(minCount);
         int max = Integer.parseInt(limit);
         return cache.answer("multiple-events-repos?event_type=" + type + "&min_count=" + min + "&limit=" + max,

@@ -12,7 +12,6 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Parameter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -56,14 +55,16 @@ final class Params {
     }
 
     /** A present event type (absence is @NotNull's to report). */
-    static EventType eventType(String parameter, String value) {
-        return EventType.of(value)
-                .orElseThrow(() -> bad(parameter, value, "must be one of " + Arrays.toString(EventType.values())));
+    static String eventType(String parameter, String value) {
+        if (!EventType.known(value)) {
+            throw bad(parameter, value, "must be one of GitHub's event types: " + String.join(", ", EventType.DOCUMENTED));
+        }
+        return value;
     }
 
     /** An optional event type; empty when absent. */
     static String optionalEventType(String parameter, String value) {
-        return value == null ? "" : eventType(parameter, value).name();
+        return value == null ? "" : eventType(parameter, value);
     }
 
     /** An optional ISO-8601 instant such as 2026-01-31T12:00:00Z; null when absent. */

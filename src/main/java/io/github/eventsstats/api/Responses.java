@@ -3,7 +3,6 @@ package io.github.eventsstats.api;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.coverage.Coverage;
-import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.MetricsStore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -17,7 +16,7 @@ public final class Responses {
     private Responses() {
     }
 
-    private static long sum(Map<EventType, Long> counts) {
+    private static long sum(Map<String, Long> counts) {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
@@ -42,11 +41,11 @@ public final class Responses {
             long offsetMinutes,
             @Schema(description = "to - offset_minutes: an event created exactly then is counted") Instant from,
             @Schema(description = "the service's clock when asked, to the second") Instant to,
-            @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
+            @Schema(description = "by type: WatchEvent, PullRequestEvent and IssuesEvent always (0 included), and every other stored type that has events here") Map<String, Long> counts,
             long total,
             Coverage coverage) {
 
-        static EventCounts of(long offsetMinutes, Instant from, Instant to, Map<EventType, Long> counts,
+        static EventCounts of(long offsetMinutes, Instant from, Instant to, Map<String, Long> counts,
                               Coverage coverage) {
             return new EventCounts(offsetMinutes, from, to, counts, sum(counts), coverage);
         }
@@ -61,7 +60,7 @@ public final class Responses {
             Instant from,
             @Schema(description = "end of the window, exclusive") Instant to,
             @Schema(description = "start of each bucket") List<Instant> buckets,
-            @Schema(description = "one array per tracked type, aligned with buckets") Map<EventType, List<Long>> series,
+            @Schema(description = "one array per type (WatchEvent, PullRequestEvent and IssuesEvent always, and every other stored type with events in the window), aligned with buckets") Map<String, List<Long>> series,
             Coverage coverage) {
     }
 
@@ -89,11 +88,11 @@ public final class Responses {
     public record EventTotals(
             @Schema(nullable = true, description = "the filter, null for any") String action,
             @Schema(nullable = true, description = "the filter, null for any") String repositoryName,
-            @Schema(description = "every tracked type, 0 included") Map<EventType, Long> counts,
+            @Schema(description = "by type: WatchEvent, PullRequestEvent and IssuesEvent always (0 included), and every other stored type that has events here") Map<String, Long> counts,
             long total,
             @Schema(description = "over every hour from the first with data to the last") Coverage coverage) {
 
-        static EventTotals of(String action, String repository, Map<EventType, Long> counts, Coverage coverage) {
+        static EventTotals of(String action, String repository, Map<String, Long> counts, Coverage coverage) {
             return new EventTotals(nullIfEmpty(action), nullIfEmpty(repository), counts, sum(counts), coverage);
         }
     }
@@ -101,7 +100,7 @@ public final class Responses {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "Repositories with more than min_count events of event_type, most first")
     public record MultipleEventsRepos(
-            EventType eventType,
+            @Schema(examples = "PushEvent") String eventType,
             long minCount,
             int limit,
             @Schema(description = "full name to event count, in descending count order") Map<String, Long> repositories,
@@ -121,11 +120,14 @@ public final class Responses {
             @Schema(description = "distinct actors") long uniqueUsers,
             Instant firstEventAt,
             Instant lastEventAt,
-            @Schema(description = "events by type, every tracked type present") Map<EventType, Long> counts) {
+            @Schema(description = "distinct pushes (push_id) among the PushEvents; one push delivered twice counts once")
+            long pushEvents,
+            @Schema(description = "events by type: WatchEvent, PullRequestEvent and IssuesEvent always (0 included),"
+                    + " and every other stored type the repository has events of") Map<String, Long> counts) {
 
         static TopRepo of(MetricsStore.RepoActivity a) {
             return new TopRepo(a.repoName(), a.totalEvents(), a.uniqueUsers(), a.firstEventAt(), a.lastEventAt(),
-                    a.counts());
+                    a.pushEvents(), a.counts());
         }
     }
 

@@ -5,7 +5,7 @@ import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.TypeSelection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -20,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +160,7 @@ public class ArchiveSync {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        Backfill backfill = new Backfill(new EventMapper(EnumSet.allOf(EventType.class)), writer, ledger, batchSize);
+        Backfill backfill = new Backfill(new EventMapper(TypeSelection.DEFAULTS), writer, ledger, batchSize);
         Deque<Future<HourDownloader.Outcome>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);

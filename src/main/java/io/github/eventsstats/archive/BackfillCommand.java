@@ -7,6 +7,7 @@ import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.store.ClickHouseUnavailableException;
 import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.SchemaMigrator;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
@@ -25,13 +26,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /**
  * {@code backfill [--dry-run] [--types T,..] PATH...}: loads GH Archive files (and the poller's raw
@@ -57,7 +54,7 @@ public class BackfillCommand implements QuarkusApplication {
     }
 
     /** The parsed command line: files, or a range of GH Archive hours ({@code from} not null) to download. */
-    record Options(boolean dryRun, Set<EventType> types, List<Path> files, String from, String to) {
+    record Options(boolean dryRun, TypeSelection types, List<Path> files, String from, String to) {
 
         /** The same options as arguments, for the application Quarkus runs. */
         String[] args() {
@@ -65,8 +62,8 @@ public class BackfillCommand implements QuarkusApplication {
             if (dryRun) {
                 args.add("--dry-run");
             }
-            if (!types.equals(EnumSet.allOf(EventType.class))) {
-                args.add("--types=" + types.stream().map(Enum::name).collect(Collectors.joining(",")));
+            if (!types.equals(TypeSelection.DEFAULTS)) {
+                args.add("--types=" + types);
             }
             if (from != null) {
                 args.add("--from=" + from);
@@ -102,7 +99,8 @@ public class BackfillCommand implements QuarkusApplication {
         boolean dryRun;
 
         @Option(names = "--types", paramLabel = "T,..", completionCandidates = TypeNames.class,
-                description = "Event types to store, comma-separated. Default: all of ${COMPLETION-CANDIDATES}.")
+                description = "Event types to store, comma-separated GitHub names (${COMPLETION-CANDIDATES}), or * for"
+                        + " every type. Default: WatchEvent,PullRequestEvent,IssuesEvent.")
         String types;
 
         @Option(names = "--from", paramLabel = "HOUR",
@@ -137,7 +135,7 @@ public class BackfillCommand implements QuarkusApplication {
 
         /** The checks picocli does not make: the event types, and the paths, which are expanded. */
         Options options() {
-            Set<EventType> selected = types == null ? EnumSet.allOf(EventType.class) : types(types);
+            TypeSelection selected = types == null ? TypeSelection.DEFAULTS : types(types);
             if (from == null) {
                 if (to != null) {
                     throw new ArchiveFiles.UsageException("--to needs --from");
@@ -175,7 +173,7 @@ public class BackfillCommand implements QuarkusApplication {
     public static final class TypeNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return Arrays.stream(EventType.values()).map(Enum::name).iterator();
+            return EventType.DOCUMENTED.iterator();
         }
     }
 
@@ -202,20 +200,12 @@ public class BackfillCommand implements QuarkusApplication {
         return line.isUsageHelpRequested() ? null : line.<Line>getCommand().options();
     }
 
-    private static Set<EventType> types(String list) {
-        Set<EventType> types = EnumSet.noneOf(EventType.class);
-        for (String t : list.split(",")) {
-            String name = t.strip();
-            if (name.isEmpty()) {
-                continue;
-            }
-            types.add(EventType.of(name).orElseThrow(() -> new ArchiveFiles.UsageException(
-                    "unknown event type '" + name + "' (known: " + EnumSet.allOf(EventType.class) + ")")));
+    private static TypeSelection types(String list) {
+        try {
+            return TypeSelection.parse(List.of(list.split(",")));
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveFiles.UsageException("--types: " + e.getMessage());
         }
-        if (types.isEmpty()) {
-            throw new ArchiveFiles.UsageException("--types lists no event type");
-        }
-        return types;
     }
 
     @Override

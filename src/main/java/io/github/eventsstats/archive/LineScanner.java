@@ -1,6 +1,6 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.TypeSelection;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The byte-level pass over each line, before any JSON parsing: it finds the line's end, checks
@@ -28,6 +27,8 @@ final class LineScanner {
 
     private final SimdLines simd;
     private final byte[][] keptNames;
+    /** Every type is kept ({@code *}): every line is parsed. */
+    private final boolean keepsAll;
     /** Type names seen, so that counting an unkept event allocates nothing after the first few. */
     private final Map<Integer, String> names = new HashMap<>();
     /** Offset of the first byte of the last scanned line that is not UTF-8, or -1. */
@@ -36,9 +37,10 @@ final class LineScanner {
     private boolean simdBlock;
 
     /** {@code simd} null makes the pass in Java (where simdjson is missing, and in tests). */
-    LineScanner(Set<EventType> kept, SimdLines simd) {
+    LineScanner(TypeSelection kept, SimdLines simd) {
         this.simd = simd;
-        keptNames = kept.stream().map(t -> t.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+        keepsAll = kept.all();
+        keptNames = kept.names().stream().map(t -> t.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     }
 
     /**
@@ -128,6 +130,9 @@ final class LineScanner {
      * type is not kept; null when the line must be parsed (a kept type, or another layout).
      */
     String unkeptType(byte[] b, int from, int to) {
+        if (keepsAll) {
+            return null;
+        }
         int i = from;
         if (!startsWith(b, i, to, ID_PREFIX)) {
             return null;

@@ -2,12 +2,11 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.TypeSelection;
 
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Maps one GitHub event object (the Events API and GH Archive share the shape) to an
@@ -27,21 +26,31 @@ public final class EventMapper {
         }
     }
 
-    private final Set<EventType> kept;
+    private final TypeSelection kept;
 
-    public EventMapper(Set<EventType> kept) {
-        this.kept = kept.isEmpty() ? EnumSet.noneOf(EventType.class) : EnumSet.copyOf(kept);
+    public EventMapper(TypeSelection kept) {
+        this.kept = kept;
     }
 
-    public Set<EventType> keptTypes() {
-        return EnumSet.copyOf(kept.isEmpty() ? EnumSet.noneOf(EventType.class) : kept);
+    public TypeSelection keptTypes() {
+        return kept;
     }
 
     // The fields read, by index: the event's, actor's and repo's, and the payload's.
     private static final byte[][] EVENT = names("id", "type", "actor", "repo", "payload", "created_at");
     private static final byte[][] ACTOR = names("id", "login");
     private static final byte[][] REPO = names("id", "name");
-    private static final byte[][] PAYLOAD = names("action");
+    private static final byte[][] PAYLOAD = names("action", "number", "pull_request", "issue", "push_id", "ref",
+            "head", "before", "size", "ref_type", "full_ref", "release", "forkee", "comment", "review", "member",
+            "discussion");
+    // Inside the payload's objects: pull_request, issue and discussion; release; forkee; comment;
+    // review; member.
+    private static final byte[][] NUMBERED = names("number", "merged");
+    private static final byte[][] RELEASE = names("tag_name");
+    private static final byte[][] FORKEE = names("id", "full_name");
+    private static final byte[][] COMMENT = names("id");
+    private static final byte[][] REVIEW = names("state");
+    private static final byte[][] MEMBER = names("login");
 
     /**
      * Reads the one event object that is all of {@code json[offset, offset + length)} (whitespace
@@ -63,12 +72,11 @@ public final class EventMapper {
         c.beginObject();
         long id = -1;
         String type = null;
-        EventType eventType = null;
         long actorId = 0;
         String actorLogin = "";
         long repoId = 0;
         String repoName = null;
-        String action = "";
+        PayloadFields payload = null;
         Instant createdAt = null;
         String problem = null;
         int field;
@@ -77,8 +85,7 @@ public final class EventMapper {
                 case 0 -> id = c.readLong();
                 case 1 -> {
                     type = stringOrSkip(c);
-                    eventType = type == null ? null : EventType.of(type).orElse(null);
-                    if (eventType == null || !kept.contains(eventType)) {
+                    if (type == null || !kept.keeps(type)) {
                         c.skipRest();
                         return new Mapped(type, null, null, id);
                     }
@@ -93,7 +100,7 @@ public final class EventMapper {
                     repoId = repo.id();
                     repoName = repo.name();
                 }
-                case 4 -> action = readAction(c);
+                case 4 -> payload = readPayload(c);
                 case 5 -> {
                     String text = stringOrSkip(c);
                     createdAt = text == null ? null : parseTime(text);
@@ -115,7 +122,20 @@ public final class EventMapper {
         if (problem != null) {
             return new Mapped(type, null, problem, id);
         }
-        return new Mapped(type, new EventRow(id, eventType, repoId, repoName, actorId, actorLogin, action, createdAt),
+        String action = payload == null ? "" : payload.action;
+        EventRow.Payload fields = EventRow.Payload.NONE;
+        if (payload != null) {
+            boolean merged = false;
+            if (type.equals(EventType.PULL_REQUEST)) {
+                // Since October 2025 a merge is the action `merged`; before, `closed` with
+                // pull_request.merged: true. Both are stored as `merged`, so `closed` always
+                // means closed without a merge.
+                merged = action.equals("merged") || (action.equals("closed") && payload.merged);
+                action = merged ? "merged" : action;
+            }
+            fields = payload.row(merged);
+        }
+        return new Mapped(type, new EventRow(id, type, repoId, repoName, actorId, actorLogin, action, createdAt, fields),
                 null, id);
     }
 
@@ -142,23 +162,140 @@ public final class EventMapper {
         return new IdName(id, name);
     }
 
-    /** The payload's action, or empty: a payload that is null or not an object has none. */
-    private static String readAction(JsonCursor c) throws JsonCursor.MalformedJsonException {
+    /** The payload fields read so far; a field of the wrong JSON type stays empty. */
+    private static final class PayloadFields {
         String action = "";
+        long number;
+        boolean merged;
+        long pushId;
+        String ref = "";
+        String head = "";
+        String before = "";
+        long size = -1;
+        String refType = "";
+        String fullRef = "";
+        String tagName = "";
+        long forkeeId;
+        String forkeeName = "";
+        long commentId;
+        String reviewState = "";
+        String memberLogin = "";
+
+        EventRow.Payload row(boolean mergedPr) {
+            return new EventRow.Payload(number, mergedPr, pushId, ref, head, before, size, refType, fullRef, tagName,
+                    forkeeId, forkeeName, commentId, reviewState, memberLogin);
+        }
+    }
+
+    /**
+     * The payload's fields that have columns, whatever the event's type: each name belongs to the
+     * types that have it (clickhouse/V006). Null when the payload is null or not an object.
+     */
+    private static PayloadFields readPayload(JsonCursor c) throws JsonCursor.MalformedJsonException {
         if (c.peek() != '{') {
             c.skipValue();
-            return action;
+            return null;
         }
+        PayloadFields p = new PayloadFields();
         c.beginObject();
         int field;
         while ((field = c.nextField(PAYLOAD)) != JsonCursor.END) {
-            if (field == 0 && c.peek() == '"') {
-                action = c.readString();
+            switch (field) {
+                case 0 -> p.action = stringOrEmpty(c);
+                case 1 -> p.number = uint32(c.readLong());
+                case 2, 3, 16 -> readNumbered(c, p); // pull_request, issue, discussion
+                case 4 -> p.pushId = Math.max(0, c.readLong());
+                case 5 -> p.ref = stringOrEmpty(c);
+                case 6 -> p.head = stringOrEmpty(c);
+                case 7 -> p.before = stringOrEmpty(c);
+                case 8 -> {
+                    long size = c.readLong();
+                    p.size = size < 0 ? -1 : Math.min(size, 0xFFFF_FFFFL);
+                }
+                case 9 -> p.refType = stringOrEmpty(c);
+                case 10 -> p.fullRef = stringOrEmpty(c);
+                case 11 -> p.tagName = stringField(c, RELEASE);
+                case 12 -> readForkee(c, p);
+                case 13 -> p.commentId = Math.max(0, memberId(c));
+                case 14 -> p.reviewState = stringField(c, REVIEW);
+                case 15 -> p.memberLogin = stringField(c, MEMBER);
+                default -> c.skipValue();
+            }
+        }
+        return p;
+    }
+
+    /** A pull request, issue or discussion object: its number (the payload's own wins) and merged flag. */
+    private static void readNumbered(JsonCursor c, PayloadFields p) throws JsonCursor.MalformedJsonException {
+        if (c.peek() != '{') {
+            c.skipValue();
+            return;
+        }
+        c.beginObject();
+        int field;
+        while ((field = c.nextField(NUMBERED)) != JsonCursor.END) {
+            switch (field) {
+                case 0 -> {
+                    long n = uint32(c.readLong());
+                    p.number = p.number == 0 ? n : p.number;
+                }
+                case 1 -> p.merged = c.readTrue();
+                default -> c.skipValue();
+            }
+        }
+    }
+
+    private static void readForkee(JsonCursor c, PayloadFields p) throws JsonCursor.MalformedJsonException {
+        IdName forkee = readIdName(c, FORKEE);
+        p.forkeeId = forkee.id();
+        p.forkeeName = forkee.name() == null ? "" : forkee.name();
+    }
+
+    /** The one string field of an object ({@code names} has one name), or empty. */
+    private static String stringField(JsonCursor c, byte[][] names) throws JsonCursor.MalformedJsonException {
+        String value = "";
+        if (c.peek() != '{') {
+            c.skipValue();
+            return value;
+        }
+        c.beginObject();
+        int field;
+        while ((field = c.nextField(names)) != JsonCursor.END) {
+            if (field == 0) {
+                value = stringOrEmpty(c);
             } else {
                 c.skipValue();
             }
         }
-        return action;
+        return value;
+    }
+
+    /** An object's {@code id}, or -1. */
+    private static long memberId(JsonCursor c) throws JsonCursor.MalformedJsonException {
+        long id = -1;
+        if (c.peek() != '{') {
+            c.skipValue();
+            return id;
+        }
+        c.beginObject();
+        int field;
+        while ((field = c.nextField(COMMENT)) != JsonCursor.END) {
+            if (field == 0) {
+                id = c.readLong();
+            } else {
+                c.skipValue();
+            }
+        }
+        return id;
+    }
+
+    private static long uint32(long v) {
+        return v < 0 || v > 0xFFFF_FFFFL ? 0 : v;
+    }
+
+    private static String stringOrEmpty(JsonCursor c) throws JsonCursor.MalformedJsonException {
+        String s = stringOrSkip(c);
+        return s == null ? "" : s;
     }
 
     private static String stringOrSkip(JsonCursor c) throws JsonCursor.MalformedJsonException {

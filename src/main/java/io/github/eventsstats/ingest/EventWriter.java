@@ -4,7 +4,6 @@ import io.github.eventsstats.Sha256;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.EventStore;
-import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.SightingStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,12 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The one way rows reach `events`, for the poller and the backfill alike. It drops events already
@@ -32,7 +31,7 @@ import java.util.Set;
 public class EventWriter {
 
     /** What one {@link #write(List, EventSource)} did; {@code storedByType} splits {@code stored}. */
-    public record Result(int received, int duplicates, int stored, Map<EventType, Integer> storedByType) {
+    public record Result(int received, int duplicates, int stored, Map<String, Integer> storedByType) {
         public Result(int received, int duplicates, int stored) {
             this(received, duplicates, stored, Map.of());
         }
@@ -73,7 +72,7 @@ public class EventWriter {
         store.insert(fresh, token(fresh));
         // After the events: a sighting never claims an event that a failed insert left unstored.
         sightings.insert(unique.values(), source, source.label() + "-" + token(unique.values()));
-        Map<EventType, Integer> byType = new EnumMap<>(EventType.class);
+        Map<String, Integer> byType = new TreeMap<>();
         fresh.forEach(r -> byType.merge(r.type(), 1, Integer::sum));
         return new Result(batch.size(), batch.size() - fresh.size(), fresh.size(), byType);
     }

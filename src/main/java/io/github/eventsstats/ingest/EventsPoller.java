@@ -8,8 +8,8 @@ import io.github.eventsstats.github.PollStateStore;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
 import io.github.eventsstats.store.PollLog;
+import io.github.eventsstats.store.TypeSelection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -84,18 +83,16 @@ public class EventsPoller {
         this.pollLog = pollLog;
     }
 
-    /** POLLER_EVENT_TYPES; unset: every type the service stores. */
-    static EnumSet<EventType> parseTypes(Optional<List<String>> names) {
+    /** POLLER_EVENT_TYPES; unset: the default types. */
+    static TypeSelection parseTypes(Optional<List<String>> names) {
         if (names.isEmpty()) {
-            return EnumSet.allOf(EventType.class);
+            return TypeSelection.DEFAULTS;
         }
-        EnumSet<EventType> types = EnumSet.noneOf(EventType.class);
-        for (String name : names.get()) {
-            types.add(EventType.of(name.trim()).orElseThrow(() -> new IllegalArgumentException(
-                    "POLLER_EVENT_TYPES: unknown event type '" + name.trim() + "'; storable types are "
-                            + EnumSet.allOf(EventType.class))));
+        try {
+            return TypeSelection.parse(names.get());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("POLLER_EVENT_TYPES: " + e.getMessage(), e);
         }
-        return types;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -259,6 +259,16 @@ public final class JsonCursor {
         return v;
     }
 
+    /** True when the value next is the literal {@code true}; any other value is skipped, false. */
+    public boolean readTrue() throws MalformedJsonException {
+        if (peek() == 't') {
+            literal("true");
+            return true;
+        }
+        skipValue();
+        return false;
+    }
+
     /**
      * Skips the value next, whatever it is, checking its syntax. One loop with a stack of bits
      * (set: the open container is an object) rather than recursion: at most {@value #MAX_DEPTH}

@@ -16,7 +16,7 @@ public interface PollerConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** POLLER_EVENT_TYPES: the event types stored; others are only counted. Unset: every type the service stores. */
+    /** POLLER_EVENT_TYPES: the event types stored (GitHub's names, or * for all); others are only counted. Unset: WatchEvent, PullRequestEvent, IssuesEvent. */
     Optional<List<String>> eventTypes();
 
     /** POLLER_STATE_FILE. */

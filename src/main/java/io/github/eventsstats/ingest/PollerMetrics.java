@@ -42,7 +42,7 @@ final class PollerMetrics {
 
     void stored(EventWriter.Result result) {
         result.storedByType().forEach((type, n) ->
-                Counter.builder("github.events.stored").tag("type", type.name()).register(registry).increment(n));
+                Counter.builder("github.events.stored").tag("type", type).register(registry).increment(n));
         Counter.builder("github.events.duplicates").description("Fetched events that were already stored")
                 .register(registry).increment(result.duplicates());
     }

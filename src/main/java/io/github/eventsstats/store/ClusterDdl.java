@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  *       node, {@code SYNC} so that a table re-created under the same name finds its replication
  *       path free; {@code DROP VIEW} drops the view on every node;</li>
  *   <li>{@code INSERT ... SELECT} runs as written: it names the Distributed tables, which route
- *       rows to their shards.</li>
+ *       rows to their shards;</li>
+ *   <li>{@code RENAME TABLE IF EXISTS a TO b} renames the replicated table on every node and puts
+ *       a Distributed table named b over it in place of a's (a Distributed table names its local
+ *       table, so it cannot simply follow a rename).</li>
  * </ul>
  * Statements of another kind are refused: whoever adds one extends this translation on purpose.
  */
@@ -33,6 +36,9 @@ public final class ClusterDdl {
      */
     static final Map<String, String> SHARDING_KEYS = Map.of(
             "events", "cityHash64(repo_name)",
+            "events_next", "cityHash64(repo_name)",
+            "events_enum8", "cityHash64(repo_name)",
+            "push_events", "cityHash64(repo_name)",
             "pr_metrics_agg", "cityHash64(repo_name)",
             // Repeated sightings of an event, and the versions of one hour's coverage, meet on one
             // shard, where ReplacingMergeTree folds them (FINAL works per shard).
@@ -49,7 +55,10 @@ public final class ClusterDdl {
                     + "([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.*)");
     private static final Pattern DROP = Pattern.compile(
             "(?is)DROP\\s+(TABLE|VIEW)\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
-    private static final Pattern INSERT_SELECT = Pattern.compile("(?is)INSERT\\s+INTO\\s+[A-Za-z_][A-Za-z0-9_]*\\s+SELECT\\b.*");
+    private static final Pattern INSERT_SELECT =
+            Pattern.compile("(?is)INSERT\\s+INTO\\s+[A-Za-z_][A-Za-z0-9_]*\\s*(\\([^()]*\\)\\s*)?SELECT\\b.*");
+    private static final Pattern RENAME = Pattern.compile(
+            "(?is)RENAME\\s+TABLE\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+TO\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
     /** An unqualified table after FROM/JOIN; not a table function, not a db.table name. */
     private static final Pattern TABLE_REF =
             Pattern.compile("(?i)\\b(FROM|JOIN)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b(?!\\s*[.(])");
@@ -89,6 +98,15 @@ public final class ClusterDdl {
         if (INSERT_SELECT.matcher(statement.strip()).matches()) {
             return List.of(statement.strip());
         }
+        Matcher rename = RENAME.matcher(statement.strip());
+        if (rename.matches()) {
+            String from = rename.group(1);
+            String to = rename.group(2);
+            // Each step is a no-op when done already, so a re-run after a failure halfway is safe.
+            return List.of("RENAME TABLE IF EXISTS " + local(from) + " TO " + local(to) + " ON CLUSTER `" + cluster + "`",
+                    "DROP TABLE IF EXISTS " + from + " ON CLUSTER `" + cluster + "` SYNC",
+                    distributed(to));
+        }
         throw new IllegalStateException("no cluster translation for this statement (extend store/ClusterDdl): "
                 + statement.lines().findFirst().orElse(statement));
     }
@@ -117,9 +135,15 @@ public final class ClusterDdl {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + localName + " ON CLUSTER `" + cluster + "` " + columns
                         + "\nENGINE = " + replicated + rest,
-                "CREATE TABLE IF NOT EXISTS " + name + " ON CLUSTER `" + cluster + "` AS " + localName
-                        + "\nENGINE = Distributed(`" + cluster + "`, currentDatabase(), " + localName + ", "
-                        + SHARDING_KEYS.getOrDefault(name, DEFAULT_SHARDING_KEY) + ")");
+                distributed(name));
+    }
+
+    /** The Distributed table {@code name} over {@code name_local} on every node. */
+    private String distributed(String name) {
+        String localName = local(name);
+        return "CREATE TABLE IF NOT EXISTS " + name + " ON CLUSTER `" + cluster + "` AS " + localName
+                + "\nENGINE = Distributed(`" + cluster + "`, currentDatabase(), " + localName + ", "
+                + SHARDING_KEYS.getOrDefault(name, DEFAULT_SHARDING_KEY) + ")";
     }
 
     /** A view's SELECT reads local tables: the schema's tables are the only unqualified ones. */

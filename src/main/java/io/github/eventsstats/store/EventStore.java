@@ -17,7 +17,9 @@ import java.util.Set;
 public class EventStore {
 
     static final List<String> COLUMNS = List.of("event_id", "event_type", "repo_id", "repo_name", "actor_id",
-            "actor_login", "action", "created_at", "ingested_at");
+            "actor_login", "action", "created_at", "ingested_at", "number", "merged", "push_id", "ref", "head", "before",
+            "size", "ref_type", "full_ref", "tag_name", "forkee_id", "forkee_name", "comment_id", "review_state",
+            "member_login");
 
     private final ClickHouse clickHouse;
     private final DataChanges changes;
@@ -28,8 +30,9 @@ public class EventStore {
     }
 
     /**
-     * Ids already stored among events created in [from, to] with ids in [minId, maxId]. GitHub's
-     * event ids grow with time, so this reads a narrow slice of the `by_time` projection.
+     * Ids already stored among events created in [from, to] with ids in [minId, maxId]. The time
+     * range makes this a narrow slice of the `by_time` projection; the id bounds only trim it
+     * (GitHub's event ids are not ordered by time, so they say nothing about where to look).
      */
     public Set<Long> storedIds(Instant from, Instant to, long minId, long maxId) {
         List<GenericRecord> rows = clickHouse.reservedQuery("""
@@ -63,7 +66,7 @@ public class EventStore {
         RowBinary out = new RowBinary(raw);
         for (EventRow r : rows) {
             out.uint64(r.eventId());
-            out.uint8(r.type().code());
+            out.string(r.type());
             out.uint64(r.repoId());
             out.string(r.repoName());
             out.uint64(r.actorId());
@@ -71,6 +74,27 @@ public class EventStore {
             out.string(r.action());
             out.uint32(r.createdAt().getEpochSecond());
             out.uint64(ingestedAt);
+            EventRow.Payload p = r.payload();
+            out.uint32(p.number());
+            out.uint8(p.merged() ? 1 : 0);
+            out.uint64(p.pushId());
+            out.string(p.ref());
+            out.string(p.head());
+            out.string(p.before());
+            if (p.size() < 0) {
+                out.uint8(1); // NULL
+            } else {
+                out.uint8(0);
+                out.uint32(p.size());
+            }
+            out.string(p.refType());
+            out.string(p.fullRef());
+            out.string(p.tagName());
+            out.uint64(p.forkeeId());
+            out.string(p.forkeeName());
+            out.uint64(p.commentId());
+            out.string(p.reviewState());
+            out.string(p.memberLogin());
         }
         out.flush();
     }

@@ -155,6 +155,7 @@ public final class MetricsQueries {
                 uniqExact(actor_id)                         AS unique_users,
                 min(created_at)                             AS first_event_at,
                 max(created_at)                             AS last_event_at,
+                uniqExactIf(push_id, event_type = 'PushEvent') AS push_events,
                 sumMap(map(toString(event_type), toUInt64(1))) AS by_type
             FROM events FINAL
             WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}

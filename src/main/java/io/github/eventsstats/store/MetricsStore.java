@@ -5,11 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The metrics, read from ClickHouse with {@link MetricsQueries}. Calls block. */
 @ApplicationScoped
@@ -23,11 +23,11 @@ public class MetricsStore {
     public record RowCounts(long events, long rows) {
     }
 
-    public record Bucket(Instant start, EventType type, long count) {
+    public record Bucket(Instant start, String type, long count) {
     }
 
     public record RepoActivity(String repoName, long totalEvents, long uniqueUsers, Instant firstEventAt,
-                               Instant lastEventAt, Map<EventType, Long> counts) {
+                               Instant lastEventAt, long pushEvents, Map<String, Long> counts) {
     }
 
     public record Session(String actorLogin, Instant start, Instant end, long events) {
@@ -48,7 +48,7 @@ public class MetricsStore {
     }
 
     /** Events per type with from <= created_at <= to. */
-    public Map<EventType, Long> countsInWindow(Instant from, Instant to) {
+    public Map<String, Long> countsInWindow(Instant from, Instant to) {
         Instant end = to.plusSeconds(1); // created_at is whole seconds: [from, to] is [from, to + 1s)
         if (!holdsWholeHours(from, end)) {
             return byType(clickHouse.query(MetricsQueries.COUNTS_IN_WINDOW,
@@ -70,7 +70,7 @@ public class MetricsStore {
         }
         List<Bucket> buckets = new ArrayList<>();
         for (GenericRecord r : rows) {
-            buckets.add(new Bucket(r.getInstant("bucket"), EventType.valueOf(r.getString("type")), r.getLong("n")));
+            buckets.add(new Bucket(r.getInstant("bucket"), r.getString("type"), r.getLong("n")));
         }
         return buckets;
     }
@@ -88,7 +88,7 @@ public class MetricsStore {
     }
 
     /** Each filter may be empty for "any". */
-    public Map<EventType, Long> totalsByType(String action, String repo) {
+    public Map<String, Long> totalsByType(String action, String repo) {
         if (!repo.isEmpty()) { // one repository's rows, through the sorting key
             return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, Map.of("action", action, "repo", repo)));
         }
@@ -96,10 +96,10 @@ public class MetricsStore {
     }
 
     /** Repository name to event count, most first. */
-    public Map<String, Long> reposWithMoreThan(EventType type, long minCount, int limit) {
+    public Map<String, Long> reposWithMoreThan(String type, long minCount, int limit) {
         Map<String, Long> repos = new LinkedHashMap<>();
         for (GenericRecord r : clickHouse.query(MetricsQueries.REPOS_WITH_MORE_THAN,
-                Map.of("type", type.name(), "min", minCount, "limit", limit))) {
+                Map.of("type", type, "min", minCount, "limit", limit))) {
             repos.put(r.getString("repo_name"), r.getLong("n"));
         }
         return repos;
@@ -109,11 +109,11 @@ public class MetricsStore {
         List<RepoActivity> repos = new ArrayList<>();
         for (GenericRecord r : clickHouse.query(MetricsQueries.TOP_REPOS,
                 Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))) {
-            Map<EventType, Long> counts = zeroPerType();
-            ((Map<?, ?>) r.getObject("by_type")).forEach((type, n) ->
-                    EventType.of(type.toString()).ifPresent(t -> counts.put(t, ((Number) n).longValue())));
+            Map<String, Long> counted = new HashMap<>();
+            ((Map<?, ?>) r.getObject("by_type")).forEach((type, n) -> counted.put(type.toString(), ((Number) n).longValue()));
             repos.add(new RepoActivity(r.getString("repo_name"), r.getLong("total_events"),
-                    r.getLong("unique_users"), r.getInstant("first_event_at"), r.getInstant("last_event_at"), counts));
+                    r.getLong("unique_users"), r.getInstant("first_event_at"), r.getInstant("last_event_at"),
+                    r.getLong("push_events"), withDefaults(counted)));
         }
         return repos;
     }
@@ -161,21 +161,23 @@ public class MetricsStore {
         return r.hasValue(column) ? r.getInstant(column) : null;
     }
 
-    /** Every tracked type, 0 where no row came back. */
-    private static Map<EventType, Long> byType(List<GenericRecord> rows) {
-        Map<EventType, Long> counts = zeroPerType();
+    /** The counts of the rows' types, the default types with 0 where no row came back. */
+    private static Map<String, Long> byType(List<GenericRecord> rows) {
+        Map<String, Long> counted = new HashMap<>();
         for (GenericRecord r : rows) {
-            EventType.of(r.getString("type")).ifPresent(t -> counts.put(t, r.getLong("n")));
+            counted.put(r.getString("type"), r.getLong("n"));
         }
-        return counts;
+        return withDefaults(counted);
     }
 
-    /** Every tracked type with 0: answers list every type, counted or not. */
-    private static Map<EventType, Long> zeroPerType() {
-        Map<EventType, Long> counts = new EnumMap<>(EventType.class);
-        for (EventType t : EventType.values()) {
-            counts.put(t, 0L);
-        }
+    /**
+     * Every type counted, and the default types even where 0, so a client always finds those keys:
+     * the defaults first, then the other types by name.
+     */
+    public static Map<String, Long> withDefaults(Map<String, Long> counted) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        EventType.DEFAULTS.forEach(t -> counts.put(t, counted.getOrDefault(t, 0L)));
+        new TreeMap<>(counted).forEach(counts::putIfAbsent);
         return counts;
     }
 }

@@ -15,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The picocli commands carry their own {@code @RegisterForReflection}: picocli reads their
  * annotations, sets their fields and makes the {@code --types} candidates by reflection.
  */
-@RegisterForReflection(targets = EventRow.class,
+@RegisterForReflection(targets = {EventRow.class, EventRow.Payload.class},
         classNames = {
                 "net.jpountz.lz4.LZ4JavaSafeCompressor", "net.jpountz.lz4.LZ4HCJavaSafeCompressor",
                 "net.jpountz.lz4.LZ4JavaSafeFastDecompressor", "net.jpountz.lz4.LZ4JavaSafeSafeDecompressor",

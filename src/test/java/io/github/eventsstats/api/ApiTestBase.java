@@ -43,12 +43,12 @@ abstract class ApiTestBase {
         return owner + "/repo-" + uniqueId();
     }
 
-    static EventRow event(EventType type, String repo, String actor, String action, Instant at) {
+    static EventRow event(String type, String repo, String actor, String action, Instant at) {
         return new EventRow(uniqueId(), type, repo.hashCode() & 0xffff, repo, actor.hashCode() & 0xffff, actor, action, at);
     }
 
     static EventRow pr(String repo, String action, Instant at) {
-        return event(EventType.PullRequestEvent, repo, "octocat", action, at);
+        return event(EventType.PULL_REQUEST, repo, "octocat", action, at);
     }
 
     void write(List<EventRow> rows) {

@@ -65,8 +65,8 @@ class RepositoryMetricsTest extends ApiTestBase {
         opened.forEach(t -> rows.add(pr(repo, "opened", t)));
         rows.add(pr(repo, "closed", T0.plusSeconds(99_999)));
         rows.add(pr(repo, "reopened", T0.minusSeconds(5000)));
-        rows.add(event(EventType.IssuesEvent, repo, "octocat", "opened", T0.minusSeconds(7000)));
-        rows.add(event(EventType.WatchEvent, repo, "octocat", "started", T0.plusSeconds(999_999)));
+        rows.add(event(EventType.ISSUES, repo, "octocat", "opened", T0.minusSeconds(7000)));
+        rows.add(event(EventType.WATCH, repo, "octocat", "started", T0.plusSeconds(999_999)));
         rows.add(pr(uniqueRepo("avg-org"), "opened", T0.minusSeconds(86_400)));
         write(rows);
 
@@ -99,7 +99,7 @@ class RepositoryMetricsTest extends ApiTestBase {
     @Test
     void aValidRepositoryWithoutPullRequestsHasCountZero() {
         String repo = uniqueRepo("empty-org");
-        write(List.of(pr(repo, "closed", T0), event(EventType.WatchEvent, repo, "octocat", "started", T0)));
+        write(List.of(pr(repo, "closed", T0), event(EventType.WATCH, repo, "octocat", "started", T0)));
 
         JsonPath json = prAverage(repo);
 
@@ -136,17 +136,17 @@ class RepositoryMetricsTest extends ApiTestBase {
                 pr(repo, "opened", T0),
                 pr(repo, "opened", T0.plusSeconds(100)),
                 pr(repo, "closed", T0.plusSeconds(250)),
-                event(EventType.IssuesEvent, repo, "hubot", "opened", T0.plusSeconds(40)),
-                event(EventType.IssuesEvent, repo, "hubot", "opened", T0.plusSeconds(1000)),
-                event(EventType.WatchEvent, repo, "monalisa", "started", T0.plusSeconds(7)),
-                event(EventType.WatchEvent, uniqueRepo("gap-org"), "monalisa", "started", T0.minusSeconds(50)));
+                event(EventType.ISSUES, repo, "hubot", "opened", T0.plusSeconds(40)),
+                event(EventType.ISSUES, repo, "hubot", "opened", T0.plusSeconds(1000)),
+                event(EventType.WATCH, repo, "monalisa", "started", T0.plusSeconds(7)),
+                event(EventType.WATCH, uniqueRepo("gap-org"), "monalisa", "started", T0.minusSeconds(50)));
         write(rows);
 
         for (String[] filter : new String[][] {{"", ""}, {"PullRequestEvent", ""}, {"PullRequestEvent", "opened"},
                 {"", "opened"}, {"IssuesEvent", "closed"}}) {
             List<Instant> expected = rows.stream()
                     .filter(r -> r.repoName().equals(repo))
-                    .filter(r -> filter[0].isEmpty() || r.type().name().equals(filter[0]))
+                    .filter(r -> filter[0].isEmpty() || r.type().equals(filter[0]))
                     .filter(r -> filter[1].isEmpty() || r.action().equals(filter[1]))
                     .map(EventRow::createdAt).toList();
             JsonPath json = ok(given().queryParam("repository_name", repo)

@@ -46,18 +46,24 @@ class WindowMetricsTest extends ApiTestBase {
         return now.minus(d);
     }
 
-    private static EventRow of(EventType type, String repo, String actor, Instant at) {
-        return event(type, repo, actor, type == EventType.WatchEvent ? "started" : "opened", at);
+    private static EventRow push(String repo, String actor, long pushId, Instant at) {
+        EventRow e = of(EventType.PUSH, repo, actor, at);
+        return new EventRow(e.eventId(), e.type(), e.repoId(), repo, e.actorId(), actor, "", at,
+                new EventRow.Payload(0, false, pushId, "refs/heads/main", "a1", "b2", -1, "", "", "", 0, "", 0, "", ""));
+    }
+
+    private static EventRow of(String type, String repo, String actor, Instant at) {
+        return event(type, repo, actor, type.equals(EventType.WATCH) ? "started" : "opened", at);
     }
 
     /** Counts by type of the rows with from <= created_at <= to, every type present. */
     private static Map<String, Integer> countByType(List<EventRow> rows, Instant from, Instant to) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (EventType t : EventType.values()) {
-            counts.put(t.name(), 0);
+        for (String t : EventType.DEFAULTS) {
+            counts.put(t, 0);
         }
         rows.stream().filter(r -> !r.createdAt().isBefore(from) && !r.createdAt().isAfter(to))
-                .forEach(r -> counts.merge(r.type().name(), 1, Integer::sum));
+                .forEach(r -> counts.merge(r.type(), 1, Integer::sum));
         return counts;
     }
 
@@ -77,13 +83,13 @@ class WindowMetricsTest extends ApiTestBase {
 
     private List<EventRow> spreadOverHours() {
         return List.of(
-                of(EventType.WatchEvent, "w-org/a", "ann", ago(Duration.ofSeconds(10))),
-                of(EventType.PullRequestEvent, "w-org/a", "ann", ago(Duration.ofMinutes(5))),
-                of(EventType.IssuesEvent, "w-org/b", "bob", ago(Duration.ofMinutes(30))),
-                of(EventType.WatchEvent, "w-org/b", "bob", ago(Duration.ofMinutes(59).plusSeconds(50))),
-                of(EventType.WatchEvent, "w-org/c", "cy", ago(Duration.ofMinutes(61))),
-                of(EventType.PullRequestEvent, "w-org/c", "cy", ago(Duration.ofHours(3))),
-                of(EventType.IssuesEvent, "w-org/c", "cy", ago(Duration.ofDays(200))));
+                of(EventType.WATCH, "w-org/a", "ann", ago(Duration.ofSeconds(10))),
+                of(EventType.PULL_REQUEST, "w-org/a", "ann", ago(Duration.ofMinutes(5))),
+                of(EventType.ISSUES, "w-org/b", "bob", ago(Duration.ofMinutes(30))),
+                of(EventType.WATCH, "w-org/b", "bob", ago(Duration.ofMinutes(59).plusSeconds(50))),
+                of(EventType.WATCH, "w-org/c", "cy", ago(Duration.ofMinutes(61))),
+                of(EventType.PULL_REQUEST, "w-org/c", "cy", ago(Duration.ofHours(3))),
+                of(EventType.ISSUES, "w-org/c", "cy", ago(Duration.ofDays(200))));
     }
 
     @Test
@@ -100,7 +106,7 @@ class WindowMetricsTest extends ApiTestBase {
 
     @Test
     void eventsOfAnEmptyWindowAreAllZero() {
-        write(List.of(of(EventType.WatchEvent, "w-org/old", "ann", ago(Duration.ofMinutes(10)))));
+        write(List.of(of(EventType.WATCH, "w-org/old", "ann", ago(Duration.ofMinutes(10)))));
 
         JsonPath json = events(1);
 
@@ -117,7 +123,7 @@ class WindowMetricsTest extends ApiTestBase {
         Instant edge = ago(Duration.ofMinutes(offset));
         List<EventRow> rows = new ArrayList<>();
         for (int s = -8; s <= 8; s++) {
-            rows.add(of(EventType.values()[(s + 9) % 3], "edge-org/r", "ann", edge.plusSeconds(s)));
+            rows.add(of(EventType.DEFAULTS.get((s + 9) % 3), "edge-org/r", "ann", edge.plusSeconds(s)));
         }
         write(rows);
 
@@ -134,7 +140,7 @@ class WindowMetricsTest extends ApiTestBase {
     @Test
     void reinsertedDuplicatesChangeNoWindowAnswer() {
         List<EventRow> rows = new ArrayList<>(spreadOverHours());
-        rows.add(of(EventType.PullRequestEvent, "w-org/a", "bob", ago(Duration.ofMinutes(31))));
+        rows.add(of(EventType.PULL_REQUEST, "w-org/a", "bob", ago(Duration.ofMinutes(31))));
         write(rows);
         // The part of each answer that does not move with the clock.
         String[][] paths = {{"/metrics/events?offset=60", "counts"}, {"/metrics/events?offset=525600", "counts"},
@@ -160,13 +166,13 @@ class WindowMetricsTest extends ApiTestBase {
         Instant from = Instant.parse("2026-01-05T10:00:00Z");
         Instant to = Instant.parse("2026-01-05T16:00:00Z");
         List<EventRow> rows = List.of(
-                of(EventType.WatchEvent, "v-org/a", "ann", from.minusSeconds(1)),          // before: out
-                of(EventType.WatchEvent, "v-org/a", "ann", from),                          // first bucket
-                of(EventType.WatchEvent, "v-org/b", "bob", from.plusSeconds(3599)),
-                of(EventType.PullRequestEvent, "v-org/a", "ann", from.plusSeconds(3600)),
-                of(EventType.IssuesEvent, "v-org/a", "ann", from.plusSeconds(4 * 3600 + 5)),
-                of(EventType.WatchEvent, "v-org/a", "cy", to.minusSeconds(1)),             // last bucket
-                of(EventType.WatchEvent, "v-org/a", "cy", to));                            // end: out
+                of(EventType.WATCH, "v-org/a", "ann", from.minusSeconds(1)),          // before: out
+                of(EventType.WATCH, "v-org/a", "ann", from),                          // first bucket
+                of(EventType.WATCH, "v-org/b", "bob", from.plusSeconds(3599)),
+                of(EventType.PULL_REQUEST, "v-org/a", "ann", from.plusSeconds(3600)),
+                of(EventType.ISSUES, "v-org/a", "ann", from.plusSeconds(4 * 3600 + 5)),
+                of(EventType.WATCH, "v-org/a", "cy", to.minusSeconds(1)),             // last bucket
+                of(EventType.WATCH, "v-org/a", "cy", to));                            // end: out
         write(rows);
 
         JsonPath json = getOk("/metrics/visualization?interval=hour&from=2026-01-05T10:20:00Z&to=" + to);
@@ -176,8 +182,8 @@ class WindowMetricsTest extends ApiTestBase {
         assertEquals(to.toString(), json.getString("to"));
         List<String> buckets = new ArrayList<>();
         Map<String, List<Integer>> series = new LinkedHashMap<>();
-        for (EventType t : EventType.values()) {
-            series.put(t.name(), new ArrayList<>(List.of(0, 0, 0, 0, 0, 0)));
+        for (String t : EventType.DEFAULTS) {
+            series.put(t, new ArrayList<>(List.of(0, 0, 0, 0, 0, 0)));
         }
         for (int i = 0; i < 6; i++) {
             buckets.add(from.plusSeconds(3600L * i).toString());
@@ -185,7 +191,7 @@ class WindowMetricsTest extends ApiTestBase {
         for (EventRow r : rows) {
             long i = Math.floorDiv(r.createdAt().getEpochSecond() - from.getEpochSecond(), 3600);
             if (i >= 0 && i < 6) {
-                series.get(r.type().name()).set((int) i, series.get(r.type().name()).get((int) i) + 1);
+                series.get(r.type()).set((int) i, series.get(r.type()).get((int) i) + 1);
             }
         }
         assertEquals(buckets, json.getList("buckets"));
@@ -195,7 +201,7 @@ class WindowMetricsTest extends ApiTestBase {
 
     @Test
     void visualizationDefaultsToTheLast24HoursByHour() {
-        write(List.of(of(EventType.IssuesEvent, "v-org/a", "ann", ago(Duration.ofSeconds(5)))));
+        write(List.of(of(EventType.ISSUES, "v-org/a", "ann", ago(Duration.ofSeconds(5)))));
 
         JsonPath json = getOk("/metrics/visualization");
 
@@ -247,16 +253,20 @@ class WindowMetricsTest extends ApiTestBase {
     @Test
     void topReposRanksRepositoriesOfTheLastDays() {
         List<EventRow> rows = List.of(
-                of(EventType.WatchEvent, "t-org/a", "ann", ago(Duration.ofHours(1))),
-                of(EventType.WatchEvent, "t-org/a", "bob", ago(Duration.ofHours(2))),
-                of(EventType.PullRequestEvent, "t-org/a", "ann", ago(Duration.ofHours(3))),
-                of(EventType.IssuesEvent, "t-org/b", "cy", ago(Duration.ofHours(4))),
-                of(EventType.IssuesEvent, "t-org/b", "cy", ago(Duration.ofHours(20))),
-                of(EventType.PullRequestEvent, "t-org/c", "dee", ago(Duration.ofMinutes(10))),
-                of(EventType.WatchEvent, "t-org/c", "eve", ago(Duration.ofHours(30))),
-                of(EventType.WatchEvent, "t-org/c", "fay", ago(Duration.ofHours(40))),
-                of(EventType.WatchEvent, "t-org/c", "gus", ago(Duration.ofDays(3))),
-                of(EventType.WatchEvent, "t-org/d", "hal", ago(Duration.ofDays(9))));
+                of(EventType.WATCH, "t-org/a", "ann", ago(Duration.ofHours(1))),
+                of(EventType.WATCH, "t-org/a", "bob", ago(Duration.ofHours(2))),
+                of(EventType.PULL_REQUEST, "t-org/a", "ann", ago(Duration.ofHours(3))),
+                of(EventType.ISSUES, "t-org/b", "cy", ago(Duration.ofHours(4))),
+                of(EventType.ISSUES, "t-org/b", "cy", ago(Duration.ofHours(20))),
+                of(EventType.PULL_REQUEST, "t-org/c", "dee", ago(Duration.ofMinutes(10))),
+                of(EventType.WATCH, "t-org/c", "eve", ago(Duration.ofHours(30))),
+                of(EventType.WATCH, "t-org/c", "fay", ago(Duration.ofHours(40))),
+                of(EventType.WATCH, "t-org/c", "gus", ago(Duration.ofDays(3))),
+                of(EventType.WATCH, "t-org/d", "hal", ago(Duration.ofDays(9))),
+                push("t-org/b", "cy", 7001, ago(Duration.ofHours(5))),
+                push("t-org/b", "cy", 7001, ago(Duration.ofHours(5))), // the same push under another event id
+                push("t-org/b", "cy", 7002, ago(Duration.ofHours(6))),
+                of("SponsorshipEvent", "t-org/b", "cy", ago(Duration.ofHours(7))));
         write(rows);
 
         for (int[] dl : new int[][] {{1, 10}, {2, 10}, {7, 10}, {7, 2}, {30, 1}, {365, 1000}}) {
@@ -285,10 +295,13 @@ class WindowMetricsTest extends ApiTestBase {
                     m.put("unique_users", (int) rs.stream().map(EventRow::actorLogin).distinct().count());
                     m.put("first_event_at", rs.stream().map(EventRow::createdAt).min(Instant::compareTo).orElseThrow().toString());
                     m.put("last_event_at", rs.stream().map(EventRow::createdAt).max(Instant::compareTo).orElseThrow().toString());
+                    m.put("push_events", (int) rs.stream().filter(r -> r.type().equals(EventType.PUSH))
+                            .map(r -> r.payload().pushId()).distinct().count());
                     Map<String, Integer> counts = new LinkedHashMap<>();
-                    for (EventType t : EventType.values()) {
-                        counts.put(t.name(), (int) rs.stream().filter(r -> r.type() == t).count());
+                    for (String t : EventType.DEFAULTS) {
+                        counts.put(t, 0);
                     }
+                    rs.stream().map(EventRow::type).sorted().forEach(t -> counts.merge(t, 1, Integer::sum));
                     m.put("counts", counts);
                     return m;
                 })
@@ -299,15 +312,15 @@ class WindowMetricsTest extends ApiTestBase {
     void userSessionsSplitAfterMoreThanThirtyMinutesWithoutAnEvent() {
         Instant t = ago(Duration.ofHours(5));
         List<EventRow> rows = List.of(
-                of(EventType.WatchEvent, "s-org/a", "ann", t),
-                of(EventType.PullRequestEvent, "s-org/b", "ann", t.plus(Duration.ofMinutes(10))),
-                of(EventType.IssuesEvent, "s-org/a", "ann", t.plus(Duration.ofMinutes(40))),      // gap 30:00, same
-                of(EventType.WatchEvent, "s-org/c", "ann", t.plus(Duration.ofMinutes(70)).plusSeconds(1)), // 30:01, new
-                of(EventType.WatchEvent, "s-org/d", "ann", t.plus(Duration.ofMinutes(75))),
-                of(EventType.WatchEvent, "s-org/a", "bob", t.plus(Duration.ofMinutes(20))),
-                of(EventType.IssuesEvent, "s-org/a", "bob", t.plus(Duration.ofMinutes(21))),
-                of(EventType.WatchEvent, "s-org/a", "cy", t.plus(Duration.ofMinutes(3))),
-                of(EventType.WatchEvent, "s-org/a", "cy", ago(Duration.ofDays(3))));
+                of(EventType.WATCH, "s-org/a", "ann", t),
+                of(EventType.PULL_REQUEST, "s-org/b", "ann", t.plus(Duration.ofMinutes(10))),
+                of(EventType.ISSUES, "s-org/a", "ann", t.plus(Duration.ofMinutes(40))),      // gap 30:00, same
+                of(EventType.WATCH, "s-org/c", "ann", t.plus(Duration.ofMinutes(70)).plusSeconds(1)), // 30:01, new
+                of(EventType.WATCH, "s-org/d", "ann", t.plus(Duration.ofMinutes(75))),
+                of(EventType.WATCH, "s-org/a", "bob", t.plus(Duration.ofMinutes(20))),
+                of(EventType.ISSUES, "s-org/a", "bob", t.plus(Duration.ofMinutes(21))),
+                of(EventType.WATCH, "s-org/a", "cy", t.plus(Duration.ofMinutes(3))),
+                of(EventType.WATCH, "s-org/a", "cy", ago(Duration.ofDays(3))));
         write(rows);
 
         for (String query : new String[] {"days=1", "days=1&limit=2", "days=7", "days=7&actor_login=ann",
@@ -361,8 +374,8 @@ class WindowMetricsTest extends ApiTestBase {
         assertEquals(0, getOk("/metrics/events?offset=525600").getInt("total"));
         JsonPath chart = getOk("/metrics/visualization?interval=day");
         assertEquals(30, chart.getList("buckets").size());
-        for (EventType t : EventType.values()) {
-            assertTrue(chart.getList("series." + t.name(), Integer.class).stream().allMatch(n -> n == 0));
+        for (String t : EventType.DEFAULTS) {
+            assertTrue(chart.getList("series." + t, Integer.class).stream().allMatch(n -> n == 0));
         }
     }
 

@@ -2,13 +2,13 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.cli.MainTest;
 import io.github.eventsstats.cli.MainTest.Run;
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +36,7 @@ class BackfillOptionsTest {
         BackfillCommand.Options o = BackfillCommand.parse("--dry-run", dir.toString(), dir.resolve("a.json").toString());
 
         assertTrue(o.dryRun());
-        assertEquals(EnumSet.allOf(EventType.class), o.types());
+        assertEquals(TypeSelection.DEFAULTS, o.types());
         assertEquals(List.of("2024-01-01-10.json.gz", "2024-01-01-9.json.gz", "a.json", "b.jsonl"),
                 o.files().stream().map(f -> f.getFileName().toString()).toList());
     }
@@ -44,10 +44,14 @@ class BackfillOptionsTest {
     @Test
     void typesAreValidated() throws Exception {
         Path f = Files.writeString(dir.resolve("x.json"), "");
-        assertEquals(EnumSet.of(EventType.WatchEvent, EventType.IssuesEvent),
+        assertEquals(TypeSelection.of(EventType.WATCH, EventType.ISSUES),
                 BackfillCommand.parse("--types", "WatchEvent, IssuesEvent", f.toString()).types());
-        assertEquals(EnumSet.of(EventType.PullRequestEvent), BackfillCommand.parse("--types=PullRequestEvent", f.toString()).types());
-        assertTrue(usageError("--types", "PushEvent", f.toString()).startsWith("unknown event type 'PushEvent'"));
+        assertEquals(TypeSelection.of(EventType.PULL_REQUEST), BackfillCommand.parse("--types=PullRequestEvent", f.toString()).types());
+        assertEquals(TypeSelection.of(EventType.PUSH, "ForkEvent"),
+                BackfillCommand.parse("--types=PushEvent,ForkEvent", f.toString()).types());
+        assertEquals(TypeSelection.EVERY, BackfillCommand.parse("--types", "*", f.toString()).types());
+        assertTrue(usageError("--types", "Pushevent", f.toString()).startsWith("--types: unknown event type 'Pushevent'"));
+        assertTrue(usageError("--types", "*,PushEvent", f.toString()).contains("* already means every event type"));
         assertTrue(usageError("--types", ",", f.toString()).contains("no event type"));
         assertTrue(usageError(f.toString(), "--types").contains("--types needs a value"));
     }
@@ -101,8 +105,8 @@ class BackfillOptionsTest {
         for (String option : List.of("--dry-run", "--types=T,..", "--from=HOUR", "--to=HOUR", "[PATH...]", "-h, --help")) {
             assertTrue(run.out().contains("  " + option + " "), option + " in " + run.out());
         }
-        for (EventType t : EventType.values()) {
-            assertTrue(run.out().contains(t.name()), run.out());
+        for (String t : EventType.DEFAULTS) {
+            assertTrue(run.out().contains(t), run.out());
         }
         assertTrue(run.out().contains("Exit status:"), run.out());
     }
@@ -116,12 +120,12 @@ class BackfillOptionsTest {
         assertTrue(option.err().startsWith("backfill: unknown option --fast\n"), option.err());
         assertTrue(option.err().contains("\nUsage: github-events-stats backfill"), option.err());
 
-        Run type = MainTest.run("backfill", "--types", "WatchEvent,PushEvent", f.toString());
+        Run type = MainTest.run("backfill", "--types", "WatchEvent,PushEvnt", f.toString());
         assertEquals(Backfill.USAGE, type.code());
-        assertTrue(type.err().startsWith("backfill: unknown event type 'PushEvent'"), type.err());
+        assertTrue(type.err().startsWith("backfill: --types: unknown event type 'PushEvnt'"), type.err());
         String known = type.err().lines().findFirst().orElseThrow();
-        for (EventType t : EventType.values()) {
-            assertTrue(known.contains(t.name()), known);
+        for (String t : EventType.DEFAULTS) {
+            assertTrue(known.contains(t), known);
         }
         assertTrue(type.err().contains("Usage: github-events-stats backfill"), type.err());
 

@@ -2,6 +2,7 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +52,7 @@ class BackfillTest {
     /** A generated hour: its events and what the tests compare against. */
     private record Hour(long firstId, long lastId, String owners, List<ArchiveGenerator.Event> events) {
         List<ArchiveGenerator.Event> kept() {
-            return events.stream().filter(e -> EventType.of(e.type()).isPresent()).toList();
+            return events.stream().filter(e -> TypeSelection.DEFAULTS.keeps(e.type())).toList();
         }
 
         long openedPrs() {
@@ -105,7 +105,7 @@ class BackfillTest {
 
     private static Map<String, Long> keptByType(List<ArchiveGenerator.Event> events) {
         Map<String, Long> byType = new TreeMap<>();
-        events.stream().filter(e -> EventType.of(e.type()).isPresent()).forEach(e -> byType.merge(e.type(), 1L, Long::sum));
+        events.stream().filter(e -> TypeSelection.DEFAULTS.keeps(e.type())).forEach(e -> byType.merge(e.type(), 1L, Long::sum));
         return byType;
     }
 
@@ -154,6 +154,25 @@ class BackfillTest {
     }
 
     @Test
+    void withAStarEveryTypeIsStoredAndTheCountsMatchTheGeneratedTruth() throws Exception {
+        Hour h = hour(3000);
+        Path file = gz("every-" + h.firstId() + ".json.gz", h.events());
+        Map<String, Long> truth = new TreeMap<>();
+        h.events().forEach(e -> truth.merge(e.type(), 1L, Long::sum));
+
+        Run run = backfill("--types", "*", file.toString());
+
+        assertEquals(0, run.code(), run.out());
+        assertEquals(truth, storedByType(h));
+        assertEquals(ArchiveGenerator.TYPES.length, truth.size(), "the generator's every type is there");
+        assertEachStoredOnce(h, h.events().size());
+        assertEquals(h.openedPrs(), openedPrsCounted(h));
+        assertEquals(truth.get("PushEvent"), clickHouse.query("""
+                SELECT count() AS c FROM push_events FINAL WHERE event_id BETWEEN {a:UInt64} AND {b:UInt64}""",
+                Map.of("a", h.firstId(), "b", h.lastId())).getFirst().getLong("c"), "one row per push");
+    }
+
+    @Test
     void aChangedFileIsReloadedWithoutDuplicates() throws Exception {
         Hour h = hour(2000);
         String name = "changed-" + h.firstId() + ".json.gz";
@@ -164,7 +183,7 @@ class BackfillTest {
         Run again = backfill(grown.toString());
 
         assertEquals(0, again.code(), again.out());
-        long keptBefore = h.events().subList(0, 1200).stream().filter(e -> EventType.of(e.type()).isPresent()).count();
+        long keptBefore = h.events().subList(0, 1200).stream().filter(e -> TypeSelection.DEFAULTS.keeps(e.type())).count();
         assertTrue(again.out().contains(String.format("%,d stored, %,d duplicate", h.kept().size() - keptBefore, keptBefore)),
                 again.out());
         assertEachStoredOnce(h, h.kept().size());
@@ -175,7 +194,7 @@ class BackfillTest {
     void aCrashHalfwayThroughAFileThenARerunStoresEachEventOnce() throws Exception {
         Hour h = hour(3000);
         Path file = gz("crash-" + h.firstId() + ".json.gz", h.events());
-        EventMapper mapper = new EventMapper(EnumSet.allOf(EventType.class));
+        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS);
         AtomicInteger batches = new AtomicInteger();
         Backfill crashing = new Backfill(mapper, rows -> {
             if (batches.incrementAndGet() > 2) {
@@ -278,7 +297,7 @@ class BackfillTest {
     void pollerAndBackfillOverTheSameEventsStoreEachOnce() throws Exception {
         Hour h = hour(2000);
         // The poller saw part of the hour: the same JSON, through the same mapper and writer.
-        EventMapper mapper = new EventMapper(EnumSet.allOf(EventType.class));
+        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS);
         List<EventRow> polled = new ArrayList<>();
         for (ArchiveGenerator.Event e : h.events().subList(800, 1400)) {
             byte[] json = e.json().getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.github.eventsstats.archive;
 
 import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
@@ -48,7 +48,7 @@ class EventFileReaderTest {
     private Read read(Path file) throws Exception {
         FileCounts counts = new FileCounts();
         List<EventRow> rows = new ArrayList<>();
-        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), nativeLibraries())
+        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS), nativeLibraries())
                 .read(file, counts, rows::add, new AtomicLong(), new AtomicLong());
         return new Read(counts, rows);
     }
@@ -183,7 +183,7 @@ class EventFileReaderTest {
         AtomicLong rows = new AtomicLong();
         // A sink that waits for the reader thread to block keeps the queue full, so that thread
         // scans blocks too.
-        new EventFileReader(new EventMapper(EnumSet.allOf(EventType.class)), nativeLibraries()).read(file, counts, row -> {
+        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS), nativeLibraries()).read(file, counts, row -> {
             if (rows.incrementAndGet() % 200 == 0) {
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(30))
                         .until(EventFileReaderTest::readerWaitsOrIsDone);

@@ -1,17 +1,17 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class LineScannerTest {
 
-    private final LineScanner scanner = new LineScanner(EnumSet.allOf(EventType.class), null);
+    private final LineScanner scanner = new LineScanner(TypeSelection.DEFAULTS, null);
 
     private int invalidAt(byte[] line) {
         scanner.lineEnd(line, 0, line.length);
@@ -54,7 +54,7 @@ class LineScannerTest {
 
     @Test
     void aTypeOutsideTheKeptSetIsUnkept() {
-        LineScanner onlyWatch = new LineScanner(EnumSet.of(EventType.WatchEvent), null);
+        LineScanner onlyWatch = new LineScanner(TypeSelection.of(EventType.WATCH), null);
         byte[] b = "{\"id\":\"5\",\"type\":\"IssuesEvent\"}".getBytes(StandardCharsets.UTF_8);
         assertEquals("IssuesEvent", onlyWatch.unkeptType(b, 0, b.length));
     }

@@ -1,12 +1,12 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
@@ -30,7 +30,7 @@ class SimdLinesTest {
     @Test
     void validatesUtf8LikeTheJavaPass() {
         SimdLines simd = simd();
-        LineScanner java = new LineScanner(EnumSet.allOf(EventType.class), null);
+        LineScanner java = new LineScanner(TypeSelection.DEFAULTS, null);
         List<byte[]> cases = new ArrayList<>(List.of(
                 "plain ascii".getBytes(StandardCharsets.UTF_8),
                 "café 日本語 🚀 ok ü € 𝄞".getBytes(StandardCharsets.UTF_8),
@@ -74,7 +74,7 @@ class SimdLinesTest {
 
     @Test
     void aBlockThatIsNotUtf8IsCheckedLineByLineInJava() {
-        LineScanner scanner = new LineScanner(EnumSet.allOf(EventType.class), simd());
+        LineScanner scanner = new LineScanner(TypeSelection.DEFAULTS, simd());
         byte[] text = "good line\nbad \u00e9 line\nlast\n".getBytes(StandardCharsets.UTF_8);
         text[15] = (byte) 0xFF; // the é's second byte
         byte[] b = block(text);

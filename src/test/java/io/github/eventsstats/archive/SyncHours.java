@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
 import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.store.TypeSelection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +49,7 @@ final class SyncHours {
                 ArchiveGenerator.Event e = g.next();
                 out.write((e.json() + "\n").getBytes(StandardCharsets.UTF_8));
                 ids.add(e.id());
-                if (EventType.of(e.type()).isPresent()) {
+                if (TypeSelection.DEFAULTS.keeps(e.type())) {
                     kept++;
                 }
             }

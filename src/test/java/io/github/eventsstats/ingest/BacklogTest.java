@@ -26,7 +26,7 @@ class BacklogTest {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private static EventRow row(long id) {
-        return new EventRow(id, EventType.WatchEvent, 2, "o/r", 1, "octo", "started", Instant.parse("2026-01-01T00:00:00Z"));
+        return new EventRow(id, EventType.WATCH, 2, "o/r", 1, "octo", "started", Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     @Test

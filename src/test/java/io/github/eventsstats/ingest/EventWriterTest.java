@@ -32,11 +32,11 @@ class EventWriterTest {
     ClickHouse clickHouse;
 
     private static EventRow pr(String repo, String action, Instant at) {
-        return new EventRow(IDS.incrementAndGet(), EventType.PullRequestEvent, 7, repo, 9, "octocat", action, at);
+        return new EventRow(IDS.incrementAndGet(), EventType.PULL_REQUEST, 7, repo, 9, "octocat", action, at);
     }
 
     private static EventRow watch(String repo, Instant at) {
-        return new EventRow(IDS.incrementAndGet(), EventType.WatchEvent, 7, repo, 9, "octocat", "started", at);
+        return new EventRow(IDS.incrementAndGet(), EventType.WATCH, 7, repo, 9, "octocat", "started", at);
     }
 
     private Map<String, Object> agg(String repo) {
@@ -68,7 +68,7 @@ class EventWriterTest {
         EventWriter.Result result = writer.write(batch, EventSource.FIREHOSE);
 
         assertEquals(new EventWriter.Result(6, 0, 6,
-                Map.of(EventType.PullRequestEvent, 5, EventType.WatchEvent, 1)), result);
+                Map.of(EventType.PULL_REQUEST, 5, EventType.WATCH, 1)), result);
         assertEquals(Map.of("n", 3L, "first", "2026-03-01T10:15", "last", "2026-03-01T12:15"), agg(repo));
     }
 
@@ -90,7 +90,7 @@ class EventWriterTest {
         again.add(fresh);
         EventWriter.Result result = writer.write(again, EventSource.FIREHOSE);
 
-        assertEquals(new EventWriter.Result(5, 4, 1, Map.of(EventType.PullRequestEvent, 1)), result);
+        assertEquals(new EventWriter.Result(5, 4, 1, Map.of(EventType.PULL_REQUEST, 1)), result);
         assertEquals(6, eventRows(repo));
         assertEquals(Map.of("n", 6L, "first", before.get("first"), "last", before.get("last")), agg(repo));
         assertEquals(new EventWriter.Result(5, 5, 0), writer.write(first, EventSource.FIREHOSE));
@@ -147,9 +147,9 @@ class EventWriterTest {
     @Test
     void theSameEventsInAnyOrderGetTheSameTokenAndOthersAnother() {
         Instant t = Instant.parse("2026-06-01T00:00:00Z");
-        EventRow a = new EventRow(11, EventType.WatchEvent, 1, "o/r", 1, "u", "", t);
-        EventRow b = new EventRow(2, EventType.WatchEvent, 1, "o/r", 1, "u", "", t);
-        EventRow c = new EventRow(3, EventType.WatchEvent, 1, "o/r", 1, "u", "", t);
+        EventRow a = new EventRow(11, EventType.WATCH, 1, "o/r", 1, "u", "", t);
+        EventRow b = new EventRow(2, EventType.WATCH, 1, "o/r", 1, "u", "", t);
+        EventRow c = new EventRow(3, EventType.WATCH, 1, "o/r", 1, "u", "", t);
         assertEquals(EventWriter.token(List.of(a, b)), EventWriter.token(List.of(b, a)));
         assertNotEquals(EventWriter.token(List.of(a, b)), EventWriter.token(List.of(a, c)));
         // sha256("2,11,"): a batch retried by a newer version still matches the stored token.
@@ -159,5 +159,57 @@ class EventWriterTest {
     @Test
     void anEmptyBatchWritesNothing() {
         assertEquals(new EventWriter.Result(0, 0, 0), writer.write(List.of(), EventSource.FIREHOSE));
+    }
+
+    @Test
+    void everyPayloadColumnIsStoredAsMappedAndAPushIsOneRowOfPushEvents() {
+        String repo = "cols-org/repo-" + IDS.get();
+        Instant t = Instant.parse("2026-11-30T08:01:02Z");
+        long slimPush = IDS.incrementAndGet();
+        EventRow.Payload none = EventRow.Payload.NONE;
+        List<EventRow> rows = List.of(
+                new EventRow(IDS.incrementAndGet(), EventType.PUSH, 7, repo, 9, "octocat", "", t,
+                        new EventRow.Payload(0, false, slimPush, "refs/heads/main", "a1b2", "c3d4", -1, "", "", "", 0, "",
+                                0, "", "")),
+                new EventRow(IDS.incrementAndGet(), EventType.PUSH, 7, repo, 9, "octocat", "", t.minusSeconds(86_400 * 400),
+                        new EventRow.Payload(0, false, slimPush + 1, "refs/heads/dev", "e5", "f6", 3, "", "", "", 0, "",
+                                0, "", "")),
+                new EventRow(IDS.incrementAndGet(), EventType.PULL_REQUEST, 7, repo, 9, "octocat", "merged", t,
+                        new EventRow.Payload(42, true, 0, "", "", "", -1, "", "", "", 0, "", 0, "", "")),
+                new EventRow(IDS.incrementAndGet(), "CreateEvent", 7, repo, 9, "octocat", "", t,
+                        new EventRow.Payload(0, false, 0, "v2.0.0", "", "", -1, "tag", "refs/tags/v2.0.0", "", 0, "", 0,
+                                "", "")),
+                new EventRow(IDS.incrementAndGet(), "ForkEvent", 7, repo, 9, "octocat", "forked", t,
+                        new EventRow.Payload(0, false, 0, "", "", "", -1, "", "", "", 28688600, "hubot/x", 0, "", "")),
+                new EventRow(IDS.incrementAndGet(), "ReleaseEvent", 7, repo, 9, "octocat", "published", t,
+                        new EventRow.Payload(0, false, 0, "", "", "", -1, "", "", "v1.0.0", 0, "", 0, "", "")),
+                new EventRow(IDS.incrementAndGet(), "PullRequestReviewEvent", 7, repo, 9, "octocat", "created", t,
+                        new EventRow.Payload(42, false, 0, "", "", "", -1, "", "", "", 0, "", 80, "approved", "carol")),
+                new EventRow(IDS.incrementAndGet(), EventType.WATCH, 7, repo, 9, "octocat", "started", t, none));
+
+        EventWriter.Result result = writer.write(rows, EventSource.FIREHOSE);
+
+        assertEquals(Map.of("PushEvent", 2, "PullRequestEvent", 1, "CreateEvent", 1, "ForkEvent", 1, "ReleaseEvent", 1,
+                "PullRequestReviewEvent", 1, "WatchEvent", 1), result.storedByType());
+        List<String> stored = clickHouse.query("""
+                SELECT concat(event_type, ' ', action, ' ', toString(number), ' ', toString(merged), ' ',
+                              toString(push_id), ' ', ref, ' ', head, ' ', before, ' ', ifNull(toString(size), 'null'),
+                              ' ', ref_type, ' ', full_ref, ' ', tag_name, ' ', toString(forkee_id), ' ', forkee_name, ' ',
+                              toString(comment_id), ' ', review_state, ' ', member_login) AS r
+                FROM events WHERE repo_name = {repo:String} ORDER BY event_id""", Map.of("repo", repo))
+                .stream().map(r -> r.getString("r").replaceAll(" +", " ").strip()).toList();
+        assertEquals(List.of(
+                "PushEvent 0 0 " + slimPush + " refs/heads/main a1b2 c3d4 null 0 0",
+                "PushEvent 0 0 " + (slimPush + 1) + " refs/heads/dev e5 f6 3 0 0",
+                "PullRequestEvent merged 42 1 0 null 0 0",
+                "CreateEvent 0 0 0 v2.0.0 null tag refs/tags/v2.0.0 0 0",
+                "ForkEvent forked 0 0 0 null 28688600 hubot/x 0",
+                "ReleaseEvent published 0 0 0 null v1.0.0 0 0",
+                "PullRequestReviewEvent created 42 0 0 null 0 80 approved carol",
+                "WatchEvent started 0 0 0 null 0 0"), stored);
+        assertEquals(List.of(slimPush + " refs/heads/main null", (slimPush + 1) + " refs/heads/dev 3"), clickHouse.query("""
+                SELECT concat(toString(push_id), ' ', ref, ' ', ifNull(toString(size), 'null')) AS r
+                FROM push_events FINAL WHERE repo_name = {repo:String} ORDER BY push_id""", Map.of("repo", repo))
+                .stream().map(r -> r.getString("r")).toList());
     }
 }

@@ -1,9 +1,9 @@
 package io.github.eventsstats.ingest;
 
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventType;
 import org.junit.jupiter.api.Test;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,15 +15,31 @@ class EventsPollerUnitTest {
 
     @Test
     void eventTypesAreValidated() {
-        assertEquals(EnumSet.of(EventType.WatchEvent, EventType.IssuesEvent),
+        assertEquals(TypeSelection.of(EventType.WATCH, EventType.ISSUES),
                 EventsPoller.parseTypes(Optional.of(List.of("WatchEvent", " IssuesEvent"))));
+        assertEquals(TypeSelection.of(EventType.PUSH, "ReleaseEvent"),
+                EventsPoller.parseTypes(Optional.of(List.of("PushEvent", "ReleaseEvent"))));
+        assertEquals(TypeSelection.EVERY, EventsPoller.parseTypes(Optional.of(List.of("*"))));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> EventsPoller.parseTypes(Optional.of(List.of("PushEvent"))));
-        assertTrue(e.getMessage().contains("POLLER_EVENT_TYPES"));
+                () -> EventsPoller.parseTypes(Optional.of(List.of("PushEvents"))));
+        assertTrue(e.getMessage().startsWith("POLLER_EVENT_TYPES: unknown event type 'PushEvents'; use * for every"
+                + " type, or GitHub's names: CommitCommentEvent, CreateEvent"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EventsPoller.parseTypes(Optional.of(List.of("*", "PushEvent"))));
+        assertTrue(e.getMessage().contains("* already means every event type"), e.getMessage());
     }
 
     @Test
-    void withoutEventTypesEveryStoredTypeIsKept() {
-        assertEquals(EnumSet.allOf(EventType.class), EventsPoller.parseTypes(Optional.empty()));
+    void everyTypeIsKeptWithAStarAndOnlyThatType() {
+        assertTrue(TypeSelection.EVERY.keeps("SponsorshipEvent"));
+        assertTrue(TypeSelection.EVERY.keeps("SomeEventGitHubAddsNextYear"));
+        assertTrue(!TypeSelection.DEFAULTS.keeps(EventType.PUSH));
+        assertEquals("*", TypeSelection.EVERY.toString());
+        assertEquals("WatchEvent,PullRequestEvent,IssuesEvent", TypeSelection.DEFAULTS.toString());
+    }
+
+    @Test
+    void withoutEventTypesTheThreeDefaultTypesAreKept() {
+        assertEquals(TypeSelection.DEFAULTS, EventsPoller.parseTypes(Optional.empty()));
     }
 }

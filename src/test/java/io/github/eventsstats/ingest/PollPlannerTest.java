@@ -5,6 +5,7 @@ import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubHeaders;
 import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.github.RateBudget;
+import io.github.eventsstats.store.TypeSelection;
 import io.github.eventsstats.store.EventType;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ class PollPlannerTest {
     /** No jitter: every backoff is exactly half its capped delay. */
     private static final RandomGenerator NO_JITTER = () -> 0L;
 
-    private final PageParser parser = new PageParser(new EventMapper(EnumSet.allOf(EventType.class)), false);
+    private final PageParser parser = new PageParser(new EventMapper(TypeSelection.DEFAULTS), false);
 
     /** The real mapping with its real defaults, as the service reads it, and some overrides. */
     static PollerConfig config(String... keyValues) {
