@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.store.ActivityStore;
 import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventType;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -57,7 +56,7 @@ public class ActivityResource {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RecentEvent(long eventId, EventType eventType, String repoName, String actorLogin,
+    public record RecentEvent(long eventId, @Schema(examples = "PushEvent") String eventType, String repoName, String actorLogin,
                               @Schema(description = "the payload's action, empty for types without one") String action,
                               Instant createdAt) {
     }
@@ -81,7 +80,7 @@ public class ActivityResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "The gaps between adjacent matching events, oldest first: gaps[i] seconds passed before"
             + " the event at[i]")
-    public record EventGaps(@Schema(nullable = true) EventType eventType, @Schema(nullable = true) String action,
+    public record EventGaps(@Schema(nullable = true, examples = "PushEvent") String eventType, @Schema(nullable = true) String action,
                             @Schema(nullable = true) String repositoryName, int limit, List<Instant> at,
                             List<Long> gaps) {
     }
@@ -94,7 +93,7 @@ public class ActivityResource {
     @APIResponse(responseCode = "200", description = "the gaps",
             content = @Content(schema = @Schema(implementation = EventGaps.class)))
     public Uni<EventGaps> eventGaps(
-            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(implementation = EventType.class))
+            @Parameter(description = ApiDocs.EVENT_TYPE, schema = @Schema(type = SchemaType.STRING, examples = "PushEvent"))
             @QueryParam("event_type") String eventType,
             @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
             @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
@@ -113,7 +112,7 @@ public class ActivityResource {
                 at.add(newestFirst.get(i));
                 gaps.add(Duration.between(newestFirst.get(i + 1), newestFirst.get(i)).toSeconds());
             }
-            return new EventGaps(type.isEmpty() ? null : EventType.valueOf(type), act.isEmpty() ? null : act,
+            return new EventGaps(type.isEmpty() ? null : type, act.isEmpty() ? null : act,
                     repository.isEmpty() ? null : repository, max, at, gaps);
         });
     }

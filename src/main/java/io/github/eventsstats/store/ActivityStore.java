@@ -58,7 +58,7 @@ public class ActivityStore {
     public List<EventRow> recentEvents(int limit) {
         List<EventRow> rows = new ArrayList<>();
         for (GenericRecord r : clickHouse.query(RECENT_EVENTS, Map.of("limit", limit))) {
-            rows.add(new EventRow(r.getLong("event_id"), EventType.valueOf(r.getString("type")), 0,
+            rows.add(new EventRow(r.getLong("event_id"), r.getString("type"), 0,
                     r.getString("repo_name"), 0, r.getString("actor_login"), r.getString("action"),
                     r.getInstant("created_at")));
         }

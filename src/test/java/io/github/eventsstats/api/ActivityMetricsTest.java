@@ -30,9 +30,9 @@ class ActivityMetricsTest extends ApiTestBase {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<EventRow> rows = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            rows.add(event(EventType.values()[i % 3], "recent/r-" + (i % 4), "ann", "opened", now.minusSeconds(i * 7L)));
+            rows.add(event(EventType.DEFAULTS.get(i % 3), "recent/r-" + (i % 4), "ann", "opened", now.minusSeconds(i * 7L)));
         }
-        rows.add(event(EventType.WatchEvent, "recent/old", "bob", "started", now.minus(Duration.ofDays(3))));
+        rows.add(event(EventType.WATCH, "recent/old", "bob", "started", now.minus(Duration.ofDays(3))));
         write(rows);
         reinsertDuplicates(rows);
 

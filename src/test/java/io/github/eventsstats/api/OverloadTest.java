@@ -70,7 +70,7 @@ class OverloadTest extends ApiTestBase {
 
             given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
             String repo = uniqueRepo("overload");
-            write(List.of(event(EventType.WatchEvent, repo, "octocat", "started", Instant.parse("2026-11-30T10:00:00Z"))));
+            write(List.of(event(EventType.WATCH, repo, "octocat", "started", Instant.parse("2026-11-30T10:00:00Z"))));
             assertEquals(1, clickHouse.reservedQuery("SELECT count() AS n FROM events WHERE repo_name = {r:String}",
                     Map.of("r", repo)).getFirst().getLong("n"));
             assertEquals(4, answers.stream().filter(a -> !a.isDone()).count(), "the admitted ones wait for the engine");

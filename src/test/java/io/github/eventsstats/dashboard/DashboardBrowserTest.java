@@ -157,8 +157,8 @@ class DashboardBrowserTest {
         for (int i = 0; i < 1500; i++) {
             // Skewed: repo-1 is the busiest; times over the last 22 hours, busier lately.
             int repo = 1 + (int) Math.min(7, Math.abs(random.nextGaussian()) * 2.5);
-            EventType type = EventType.values()[random.nextInt(10) < 5 ? 0 : random.nextInt(10) < 6 ? 1 : 2];
-            String[] choices = actions[type.ordinal()];
+            String type = EventType.DEFAULTS.get(random.nextInt(10) < 5 ? 0 : random.nextInt(10) < 6 ? 1 : 2);
+            String[] choices = actions[EventType.DEFAULTS.indexOf(type)];
             String action = choices[random.nextInt(choices.length)];
             long secondsAgo = 60 + (long) (Math.pow(random.nextDouble(), 1.6) * 22 * 3600);
             String actor = "user-" + (1 + random.nextInt(40));
