@@ -97,7 +97,7 @@ class ActivityMetricsTest extends ApiTestBase {
     @Test
     void eventGapsCheckTheirFiltersAsEventAvgTimeDoes() {
         assertBadParameter(given().get("/metrics/event-gaps?repository_name=no-slash"), "repository_name");
-        assertBadParameter(given().get("/metrics/event-gaps?event_type=PushEvent"), "event_type");
+        assertBadParameter(given().get("/metrics/event-gaps?event_type=PushEvents"), "event_type");
         assertBadParameter(given().get("/metrics/event-gaps?limit=10001"), "limit");
     }
 
