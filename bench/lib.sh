@@ -10,7 +10,7 @@ best() { printf '%s\n' "$@" | sort -g | head -1; }
 engine_sql() { # function location
   echo "INSERT INTO github_stats.events
   (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
-SELECT toUInt64(id), CAST(type, 'Enum8(''WatchEvent'' = 1, ''PullRequestEvent'' = 2, ''IssuesEvent'' = 3)'),
+SELECT toUInt64(id), type,
        repo.id, repo.name, actor.id, actor.login, ifNull(payload.action, ''), created_at
 FROM $1('$2', 'JSONEachRow',
   'id String, type String, actor Tuple(id UInt64, login String), repo Tuple(id UInt64, name String),

@@ -68,7 +68,8 @@ class EventTypeMigrationTest {
                 + " WHERE database = {db:String} AND table = 'events' AND name = 'event_type'"));
         assertEquals(before, rows("SELECT toString(tuple(event_id, event_type, repo_id, repo_name, actor_id, actor_login,"
                 + " action, created_at, ingested_at)) FROM {db:Identifier}.events ORDER BY event_id"), "every row once, as it was");
-        assertEquals(List.of("events", "pr_metrics_agg", "pr_metrics_mv", "push_events", "push_events_mv", "backfill_ledger")
+        assertEquals(List.of("events", "pr_metrics_agg", "pr_metrics_mv", "push_events", "push_events_mv", "backfill_ledger",
+                                "events_hour_writes", "events_hour_writes_mv")
                         .stream().sorted().toList(),
                 rows("SELECT name FROM system.tables WHERE database = {db:String} ORDER BY name"), "the old table is gone");
         assertTrue(rows("SELECT create_table_query FROM system.tables WHERE database = {db:String} AND name = 'events'")
@@ -87,5 +88,28 @@ class EventTypeMigrationTest {
                 + " ref, ' ', head, ' ', before) FROM {db:Identifier}.push_events FINAL"));
         assertEquals(List.of("IssuesEvent", "PullRequestEvent", "PushEvent", "SponsorshipEvent", "WatchEvent"),
                 rows("SELECT DISTINCT event_type FROM {db:Identifier}.events ORDER BY event_type"));
+    }
+
+    @Test
+    void theHourlyRollupsViewAppliedBeforeTheSwapReadsTheNewTableAfterIt() {
+        clickHouse.execute("CREATE DATABASE " + db);
+        OLD.forEach(this::run);
+        run("V016__events_hour_writes.sql"); // a database on which the rollup came before these files
+        clickHouse.query("""
+                INSERT INTO {db:Identifier}.events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+                VALUES (11, 'WatchEvent', 1, 'o/r', 5, 'ann', 'started', '2025-06-01 10:00:00')""", Map.of("db", db));
+        for (String file : NEW) {
+            run(file);
+            run(file);
+        }
+        long before = Long.parseLong(rows("SELECT toString(sum(rows)) FROM {db:Identifier}.events_hour_writes"
+                + " WHERE hour = '2025-06-01 10:00:00'").getFirst());
+
+        clickHouse.query("""
+                INSERT INTO {db:Identifier}.events (event_id, event_type, repo_id, repo_name, actor_id, actor_login, action, created_at)
+                VALUES (12, 'WatchEvent', 1, 'o/r', 6, 'bob', 'started', '2025-06-01 10:30:00')""", Map.of("db", db));
+
+        assertEquals(List.of(String.valueOf(before + 1)), rows("SELECT toString(sum(rows)) FROM {db:Identifier}.events_hour_writes"
+                + " WHERE hour = '2025-06-01 10:00:00'"), "a row written after the swap reaches the rollup's write counts");
     }
 }
