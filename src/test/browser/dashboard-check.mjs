@@ -105,6 +105,9 @@ const views = {
       const openings = await apiJson(`/metrics/pr-openings/${owner}/${name}?interval=day`);
       assert.ok(avg.pr_count > 1);
       assert.equal(digits(await text(page, 'repo-pr-count')), avg.pr_count);
+      const avgNote = await page.locator('[data-testid="repo-pr-average"] + .note').textContent();
+      assert.equal(avgNote, avg.complete === true ? avgNote : 'incomplete: only the events this service saw',
+        'whether the average is complete is shown');
       assert.equal(digits(await text(page, 'repo-total')), totals.total);
       const data = await page.evaluate(() => ({
         prs: window.dashboard.charts.get('pr-openings').getOption().series[0].data.map(p => p[1]),

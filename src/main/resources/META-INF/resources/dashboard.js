@@ -350,9 +350,10 @@ views.repository = {
         api(`/metrics/pr-average/${path}`),
         api(`/metrics/pr-openings/${path}?interval=day`),
       ]);
-      const completeness = avg.complete === undefined ? null
-        : avg.complete ? `complete${avg.complete_since ? ` since ${fmtTime(avg.complete_since)}` : ''}`
-          : 'incomplete: only the events this service saw';
+      // Only an answer that says so is complete; one without the field rests on what was seen.
+      const completeness = avg.complete === true
+        ? `complete${avg.complete_since ? ` since ${fmtTime(avg.complete_since)}` : ''}`
+        : 'incomplete: only the events this service saw';
       s.querySelector('.cards').replaceChildren(
         card('average between opened PRs', fmtSeconds(avg.average_seconds), 'repo-pr-average', completeness),
         card('opened PRs', fmt(avg.pr_count), 'repo-pr-count'),
