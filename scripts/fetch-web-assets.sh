@@ -12,25 +12,19 @@ PACKAGE="echarts@${VERSION}"
 TARBALL_SHA256="5776a250a33c375f794d796f661d7b88ca36ec5fb16dbff374dd25bf5a64b26b"
 FILE_SHA256="baa8dfe7e1d9336b98e8986ba7e20ea15e7cdbea1ef42a59d59478632fa45a1d"
 
-log() { echo "fetch-web-assets: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+NAME=fetch-web-assets
+source "$(dirname "$0")/npm-fetch.sh"
 
 out="${1:?usage: fetch-web-assets.sh OUT_DIR}"
-cache="${CHDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/github-events-stats}/echarts-${VERSION}"
+cache="$cache_root/echarts-${VERSION}"
 js="$cache/echarts.min.js"
 
 if [[ ! -f "$js.verified" ]]; then
-  command -v npm >/dev/null || die "npm is needed to fetch $PACKAGE (apt-get install npm)"
   mkdir -p "$cache"
   work=$(mktemp -d "$cache/.download.XXXXXX")
   trap 'rm -rf "$work"' EXIT
-  log "downloading $PACKAGE ..."
-  tarball=$(cd "$work" && npm pack --silent "$PACKAGE" 2>/dev/null | tail -n 1)
-  [[ -f "$work/$tarball" ]] || die "npm pack $PACKAGE produced no tarball"
-  [[ "$(sha256sum "$work/$tarball" | cut -d' ' -f1)" == "$TARBALL_SHA256" ]] || die "sha256 mismatch for $tarball"
-  tar -xzf "$work/$tarball" -C "$work" package/dist/echarts.min.js package/LICENSE package/NOTICE
-  [[ "$(sha256sum "$work/package/dist/echarts.min.js" | cut -d' ' -f1)" == "$FILE_SHA256" ]] \
-    || die "sha256 mismatch for echarts.min.js"
+  npm_extract "$PACKAGE" "$TARBALL_SHA256" "$work" dist/echarts.min.js LICENSE NOTICE
+  verify "$work/package/dist/echarts.min.js" "$FILE_SHA256"
   mv "$work/package/LICENSE" "$cache/LICENSE"
   mv "$work/package/NOTICE" "$cache/NOTICE"
   mv "$work/package/dist/echarts.min.js" "$js"
