@@ -31,7 +31,11 @@ class ChdbLibraryTest {
     void theScriptHasTheSameVersionAndDefault() throws IOException {
         String script = Files.readString(Path.of("scripts/fetch-chdb.sh"));
         assertTrue(script.contains("\nVERSION=\"" + ChdbLibrary.VERSION + "\"\n"), "scripts/fetch-chdb.sh pins another version");
-        assertTrue(script.contains("cache=\"${CHDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/github-events-stats}/chdb-${VERSION}\""),
+        // The cache root is the fetch scripts' shared rule (scripts/npm-fetch.sh).
+        String shared = Files.readString(Path.of("scripts/npm-fetch.sh"));
+        assertTrue(shared.contains("cache_root=\"${CHDB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/github-events-stats}\""),
+                "scripts/npm-fetch.sh caches elsewhere; keep ChdbConfig.cacheDir() in step");
+        assertTrue(script.contains("cache=\"$cache_root/chdb-${VERSION}\""),
                 "scripts/fetch-chdb.sh caches elsewhere; keep ChdbConfig.cacheDir() in step");
     }
 
