@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eventsstats.JsonFiles;
 import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.store.EventSource;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
@@ -16,11 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Rows fetched but not yet stored because ClickHouse did not take them, mirrored to a spool file
- * (one JSON row a line) so a restart does not lose them. New rows are appended; the file is
+ * Rows fetched but not yet stored because ClickHouse did not take them, each with the source that
+ * fetched it, mirrored to a spool file (one JSON row a line, its {@code source} beside the row's
+ * fields) so a restart does not lose them. The source is kept so that the flush records each
+ * sighting as its own source's: coverage per source stays true. New rows are appended; the file is
  * deleted once everything is stored, and rewritten whole only when an append failed half-way or
  * part of it was stored. Bounded: the poller stops fetching while it is full rather than drop
  * what it already has.
@@ -28,12 +34,14 @@ import java.util.List;
 public final class Backlog {
 
     private static final Logger LOG = Logger.getLogger(Backlog.class);
+    /** The spool line's field naming the row's source. */
+    private static final String SOURCE = "source";
 
     private final Path spool;
     private final ObjectMapper json;
     private final int max;
-    private final ObjectReader rowReader;
-    private List<EventRow> rows = new ArrayList<>();
+    private final ObjectReader lineReader;
+    private List<Waiting> rows = new ArrayList<>();
     /** The file may not hold exactly {@link #rows} (an append failed): rewrite it on the next change. */
     private boolean rewrite;
 
@@ -42,7 +50,11 @@ public final class Backlog {
         this.json = json;
         this.max = max;
         // Two rows run together on one line are a torn line, not the first row alone.
-        this.rowReader = json.readerFor(EventRow.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.lineReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** One row waiting, and the source that fetched it. */
+    record Waiting(EventSource source, EventRow row) {
     }
 
     public synchronized void load() {
@@ -55,8 +67,9 @@ public final class Backlog {
             byte[] content = Files.readAllBytes(spool);
             String text = new String(content, StandardCharsets.UTF_8);
             if (text.stripLeading().startsWith("[")) {
-                // The spool of earlier versions: one JSON array, rewritten as lines on the next change.
-                rows = new ArrayList<>(json.readValue(content, new TypeReference<List<EventRow>>() { }));
+                // The spool of earlier versions: one JSON array of the firehose's rows, rewritten as lines on the next change.
+                List<EventRow> old = json.readValue(content, new TypeReference<>() { });
+                old.forEach(r -> rows.add(new Waiting(EventSource.FIREHOSE, r)));
                 rewrite = true;
             } else {
                 readLines(text);
@@ -80,8 +93,8 @@ public final class Backlog {
                 continue;
             }
             try {
-                rows.add(rowReader.readValue(line));
-            } catch (IOException e) {
+                rows.add(read(line));
+            } catch (IOException | IllegalArgumentException | ClassCastException e) {
                 bad.add(line);
             }
         }
@@ -91,6 +104,13 @@ public final class Backlog {
             LOG.errorf("ingest backlog spool %s: %d unreadable line(s) moved to %s", spool, bad.size(), aside.getFileName());
             rewrite = true;
         }
+    }
+
+    /** A line without a source was written before sources were kept, when only the firehose's rows were spooled. */
+    private Waiting read(String line) throws IOException {
+        ObjectNode node = (ObjectNode) lineReader.readTree(line);
+        String source = node.has(SOURCE) ? node.remove(SOURCE).asText() : EventSource.FIREHOSE.label();
+        return new Waiting(EventSource.ofLabel(source), json.treeToValue(node, EventRow.class));
     }
 
     /** Where unreadable spool content goes: beside it, named by the time it was found. */
@@ -116,11 +136,15 @@ public final class Backlog {
         return rows.size() >= max;
     }
 
-    public synchronized List<EventRow> snapshot() {
-        return List.copyOf(rows);
+    /** The rows waiting, per source, each source's in the order they came. */
+    public synchronized Map<EventSource, List<EventRow>> bySource() {
+        Map<EventSource, List<EventRow>> out = new EnumMap<>(EventSource.class);
+        rows.forEach(w -> out.computeIfAbsent(w.source(), s -> new ArrayList<>()).add(w.row()));
+        return out;
     }
 
-    public synchronized void add(List<EventRow> more) {
+    public synchronized void add(List<EventRow> fetched, EventSource source) {
+        List<Waiting> more = fetched.stream().map(r -> new Waiting(source, r)).toList();
         rows.addAll(more);
         try {
             if (rewrite) {
@@ -135,9 +159,18 @@ public final class Backlog {
         }
     }
 
-    /** Removes the first {@code n} rows, once they are stored. */
-    public synchronized void drop(int n) {
-        rows = new ArrayList<>(rows.subList(n, rows.size()));
+    /** Removes the first {@code n} rows of {@code source}, once they are stored. */
+    public synchronized void drop(EventSource source, int n) {
+        List<Waiting> kept = new ArrayList<>(rows.size());
+        int left = n;
+        for (Waiting w : rows) {
+            if (left > 0 && w.source() == source) {
+                left--;
+            } else {
+                kept.add(w);
+            }
+        }
+        rows = kept;
         try {
             if (rows.isEmpty()) {
                 Files.deleteIfExists(spool);
@@ -156,10 +189,12 @@ public final class Backlog {
         rewrite = false;
     }
 
-    private byte[] lines(List<EventRow> batch) throws IOException {
+    private byte[] lines(List<Waiting> batch) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 256);
-        for (EventRow row : batch) {
-            json.writeValue(out, row);
+        for (Waiting w : batch) {
+            ObjectNode node = json.valueToTree(w.row());
+            node.put(SOURCE, w.source().label());
+            json.writeValue(out, node);
             out.write('\n');
         }
         return out.toByteArray();

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -274,40 +275,43 @@ public class EventsPoller {
         }
     }
 
-    /**
-     * Stores rows, or puts them in the backlog when ClickHouse does not take them. The backlog keeps
-     * no source: what waited there is stored as the firehose's when ClickHouse is back.
-     */
+    /** Stores rows, or puts them in the backlog, with their source, when ClickHouse does not take them. */
     private void store(List<EventRow> rows, EventSource source) {
         if (rows.isEmpty()) {
             return;
         }
         if (backlog.size() > 0) {
-            backlog.add(rows); // keep arrival order; the flush stores them
+            backlog.add(rows, source); // keep arrival order; the flush stores them
             return;
         }
         try {
             metrics.stored(writer.write(rows, source));
         } catch (RuntimeException e) {
-            backlog.add(rows);
+            backlog.add(rows, source);
             LOG.warnf("poller: ClickHouse did not take %d events (%s); kept in the backlog (%d waiting)",
                     rows.size(), e.getMessage(), backlog.size());
         }
     }
 
+    /** Each source's rows are written as that source's, so their sightings (coverage) are its own. */
     private void flushBacklog(Instant now) {
         if (backlog.size() == 0 || !planner.flushDue(now)) {
             return;
         }
-        List<EventRow> waiting = backlog.snapshot();
+        int stored = 0;
+        int duplicates = 0;
         try {
-            EventWriter.Result result = writer.write(waiting, EventSource.FIREHOSE);
-            backlog.drop(waiting.size());
-            metrics.stored(result);
-            LOG.infof("poller: stored the backlog (%d events, %d already stored)", result.stored(), result.duplicates());
+            for (Map.Entry<EventSource, List<EventRow>> waiting : backlog.bySource().entrySet()) {
+                EventWriter.Result result = writer.write(waiting.getValue(), waiting.getKey());
+                backlog.drop(waiting.getKey(), waiting.getValue().size());
+                metrics.stored(result);
+                stored += result.stored();
+                duplicates += result.duplicates();
+            }
+            LOG.infof("poller: stored the backlog (%d events, %d already stored)", stored, duplicates);
             planner.flushed(state, now);
         } catch (RuntimeException e) {
-            planner.flushFailed(now, waiting.size(), e.getMessage()).ifPresent(this::log);
+            planner.flushFailed(now, backlog.size(), e.getMessage()).ifPresent(this::log);
         }
     }
 }

@@ -29,4 +29,14 @@ public enum EventSource {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** @throws IllegalArgumentException for a name that is no source's label */
+    public static EventSource ofLabel(String label) {
+        for (EventSource s : values()) {
+            if (s.label().equals(label)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no event source '" + label + "'");
+    }
 }

@@ -166,6 +166,39 @@ class WatchTest {
         assertEquals(120, rows(repo.name));
     }
 
+    private long sightings(GeneratedRepo repo, String source) {
+        return clickHouse.query("SELECT uniqExact(event_id) AS c FROM event_sightings WHERE source = {s:String}"
+                        + " AND event_id BETWEEN {a:UInt64} AND {b:UInt64}",
+                Map.of("s", source, "a", repo.prs.getFirst().eventId(), "b", repo.prs.getLast().eventId()))
+                .getFirst().getLong("c");
+    }
+
+    @Test
+    void rowsThatWaitedInTheBacklogAreStoredAsTheSourceThatFetchedThem() throws IOException {
+        GeneratedRepo repo = generated(unique("bl-org"), 60);
+        serve(repo);
+        fake.route("/events", r -> FakeGitHub.ok(repo.sample(pr -> pr.number() % 3 == 0)));
+        watch(repo.name);
+        clickHouse.execute("RENAME TABLE events TO events_backlogged");
+        try {
+            watch.tick();
+            Files.delete(DIR.resolve("client-state.json"));
+            firehose.reload(); // keeps the backlog the watched poll left: it reads the spool
+            firehose.tick();
+            assertEquals(60 + 20, firehose.backlogSize(), "both polls' rows wait");
+        } finally {
+            clickHouse.execute("RENAME TABLE events_backlogged TO events");
+        }
+        clock.advance(Duration.ofMinutes(10)); // past the flush's backoff
+        firehose.tick();
+
+        assertEquals(0, firehose.backlogSize());
+        assertEquals(60, rows(repo.name));
+        assertEquals(60, distinct(repo.name));
+        assertEquals(60, sightings(repo, "watched"), "the watched repository's rows are its own sightings");
+        assertEquals(20, sightings(repo, "firehose"), "the firehose saw only its sample");
+    }
+
     @Test
     void unavailableRepositoriesGetAClearStateAndAreNotRetriedInALoop() {
         String gone = unique("gone-org");
