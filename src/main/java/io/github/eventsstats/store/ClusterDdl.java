@@ -40,6 +40,8 @@ public final class ClusterDdl {
             "events_enum8", "cityHash64(repo_name)",
             "push_events", "cityHash64(repo_name)",
             "pr_metrics_agg", "cityHash64(repo_name)",
+            // A PR from the pulls list meets its PullRequestEvents on their repository's shard.
+            "pull_requests", "cityHash64(repo_name)",
             // Repeated sightings of an event, and the versions of one hour's coverage, meet on one
             // shard, where ReplacingMergeTree folds them (FINAL works per shard).
             "event_sightings", "cityHash64(event_id)",

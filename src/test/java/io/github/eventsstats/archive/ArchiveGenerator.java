@@ -114,7 +114,7 @@ public final class ArchiveGenerator {
         user(b, actorNo, true);
         b.append(",\"repo\":{\"id\":").append(100_000 + repoNo).append(",\"name\":\"").append(repo)
                 .append("\",\"url\":\"https://api.github.com/repos/").append(repo).append("\"},\"payload\":");
-        payload(b, type, action, repo, repoNo, at);
+        payload(b, id, type, action, repo, repoNo, at);
         b.append(",\"public\":true,\"created_at\":\"").append(TIME.format(at)).append('"');
         if (repoNo % 3 == 0) {
             b.append(",\"org\":{\"id\":").append(5_000 + repoNo % 9_000).append(",\"login\":\"").append(owner)
@@ -126,7 +126,7 @@ public final class ArchiveGenerator {
         return new Event(id, type, action, repo, at, b.toString());
     }
 
-    private void payload(StringBuilder b, String type, String action, String repo, int repoNo, Instant at) {
+    private void payload(StringBuilder b, long id, String type, String action, String repo, int repoNo, Instant at) {
         switch (type) {
             case "PushEvent" -> {
                 int commits = 1 + random.nextInt(4);
@@ -148,9 +148,12 @@ public final class ArchiveGenerator {
                 b.append("]}");
             }
             case "PullRequestEvent" -> {
-                b.append("{\"action\":\"").append(action).append("\",\"number\":").append(1 + random.nextInt(40_000))
+                // A PR is its repository and number: each event its own PR (from its unique id), so
+                // that no two generated openings are one PR counted once.
+                long number = 1 + id % 2_000_000_000L;
+                b.append("{\"action\":\"").append(action).append("\",\"number\":").append(number)
                         .append(",\"pull_request\":");
-                pullRequest(b, repo, repoNo, at);
+                pullRequest(b, repo, repoNo, at, number);
                 b.append('}');
             }
             case "IssuesEvent" -> {
@@ -170,7 +173,7 @@ public final class ArchiveGenerator {
                 b.append(type.equals("PullRequestReviewEvent") ? "review" : "comment").append("\":");
                 comment(b, repo, at, 10 + random.nextInt(60));
                 b.append(",\"pull_request\":");
-                pullRequest(b, repo, repoNo, at);
+                pullRequest(b, repo, repoNo, at, 1 + random.nextInt(40_000));
                 b.append('}');
             }
             case "CreateEvent", "DeleteEvent" -> {
@@ -204,8 +207,7 @@ public final class ArchiveGenerator {
         }
     }
 
-    private void pullRequest(StringBuilder b, String repo, int repoNo, Instant at) {
-        int number = 1 + random.nextInt(40_000);
+    private void pullRequest(StringBuilder b, String repo, int repoNo, Instant at, long number) {
         b.append("{\"url\":\"https://api.github.com/repos/").append(repo).append("/pulls/").append(number)
                 .append("\",\"id\":").append(random.nextLong(1_000_000_000L, 2_000_000_000L))
                 .append(",\"number\":").append(number).append(",\"state\":\"open\",\"locked\":false,\"title\":\"");
