@@ -15,6 +15,7 @@ import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.coverage.CoverageService;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.MetricsStore;
+import io.github.eventsstats.watch.WatchList;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -70,20 +71,25 @@ public class MetricsResource {
     private final InstantSource clock;
     private final AnswerCache cache;
     private final CoverageService coverage;
+    private final WatchList watched;
 
     MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache,
-                    CoverageService coverage) {
+                    CoverageService coverage, WatchList watched) {
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
         this.cache = cache;
         this.coverage = coverage;
+        this.watched = watched;
     }
 
     @GET
     @Path("/pr-average/{owner}/{repo}")
     @Operation(summary = "Average time between consecutive opened pull requests",
             description = "Read from the pr_metrics_agg aggregate, so it costs the same however large `events` grows."
+                    + " A pull request counts once by its number, whether seen as an event (poller, watched repository,"
+                    + " GH Archive) or in a watched repository's pulls list. complete is true for a watched repository"
+                    + " whose pull-request history is loaded, false where only the events this service saw count."
                     + " A valid repository without pull requests gets pr_count 0.")
     @APIResponse(responseCode = "200", description = "the average",
             content = @Content(schema = @Schema(implementation = PrAverage.class)))
@@ -93,8 +99,10 @@ public class MetricsResource {
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
         String repository = owner + "/" + repo;
-        return cache.answer("pr-average/" + repository,
-                () -> clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository))));
+        Instant completeSince = watched.pullRequestsCompleteSince(repository).orElse(null);
+        // In the key: an answer from before the history was loaded (or before the repository went away) is not reused.
+        return cache.answer("pr-average/" + repository + "?complete_since=" + completeSince,
+                () -> clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository), completeSince)));
     }
 
     @GET

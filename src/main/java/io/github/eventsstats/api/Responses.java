@@ -28,10 +28,16 @@ public final class Responses {
             @Schema(description = "(last - first) / (pr_count - 1); null below 2 pull requests", nullable = true)
             Double averageSeconds,
             @Schema(nullable = true) Instant firstOpenedAt,
-            @Schema(nullable = true) Instant lastOpenedAt) {
+            @Schema(nullable = true) Instant lastOpenedAt,
+            @Schema(description = "true for a watched repository whose whole pull-request history is loaded: every PR"
+                    + " opened since complete_since is counted; false: only the PRs this service saw as events")
+            boolean complete,
+            @Schema(description = "with complete: the repository's first PR (or, without any, when its history was"
+                    + " loaded); null otherwise", nullable = true) Instant completeSince) {
 
-        static PrAverage of(String repository, MetricsStore.Span s) {
-            return new PrAverage(repository, s.count(), s.averageSeconds(), s.first(), s.last());
+        static PrAverage of(String repository, MetricsStore.Span s, Instant completeSince) {
+            return new PrAverage(repository, s.count(), s.averageSeconds(), s.first(), s.last(), completeSince != null,
+                    completeSince);
         }
     }
 

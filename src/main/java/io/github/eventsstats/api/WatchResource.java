@@ -64,14 +64,26 @@ public class WatchResource {
             @Schema(description = "what went wrong last; null after a success", nullable = true) String lastError,
             @Schema(nullable = true) Instant lastErrorAt,
             @Schema(description = "whether the pull-request history is loaded back to the first PR") boolean pullsLoaded,
-            @Schema(nullable = true) Instant pullsLastSyncAt) {
+            @Schema(description = "distinct pull requests stored from its pulls list, counted when a pass over it ends")
+            long pullsStored,
+            @Schema(description = "once loaded: every PR since is counted (its first PR, or when the history was loaded"
+                    + " if it has none); null before, and while the repository is unavailable", nullable = true)
+            Instant pullsCompleteSince,
+            @Schema(nullable = true) Instant pullsLastSyncAt,
+            @Schema(description = "the next request for its pulls list (WATCH_PULLS_INTERVAL, a pass under way, backoff"
+                    + " or rate budget)") Instant pullsNextSyncAt,
+            @Schema(description = "what went wrong last with its pulls list; null after a pass that ended well",
+                    nullable = true) String pullsLastError,
+            @Schema(nullable = true) Instant pullsLastErrorAt) {
 
         static WatchState of(WatchedRepository w) {
             boolean polled = w.status == WatchedRepository.Status.PENDING || w.status == WatchedRepository.Status.ACTIVE;
             return new WatchState(w.repository, w.configured ? "config" : "api", w.addedAt, w.status.tag(),
                     w.status == WatchedRepository.Status.ACTIVE && w.completeSince != null, w.completeSince,
                     w.events.lastPollAt, w.events.lastSuccessAt, polled || w.retryAt == null ? w.events.nextPollAt : w.retryAt,
-                    w.lastError, w.lastErrorAt, w.pulls.loaded, w.pulls.lastSyncAt);
+                    w.lastError, w.lastErrorAt, w.pulls.loaded, w.pulls.stored,
+                    w.pullRequestsCompleteSince().orElse(null), w.pulls.lastSyncAt, w.pulls.nextSyncAt,
+                    w.pulls.lastError, w.pulls.lastErrorAt);
         }
     }
 

@@ -1,5 +1,12 @@
 package io.github.eventsstats.watch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -9,6 +16,40 @@ import java.util.Optional;
  * anything else is the poller's (retry, backoff, rate-limit waits).
  */
 record Availability(WatchedRepository.Status status, String detail) {
+
+    private static final Logger LOG = Logger.getLogger(Availability.class);
+
+    /** From an answer's status and GitHub's error body ({@code message}, {@code url}), if it had one. */
+    static Optional<Availability> fromAnswer(int status, byte[] body, ObjectMapper json) {
+        JsonNode node = null;
+        if (body != null && body.length > 0) {
+            try {
+                node = json.readTree(body);
+            } catch (IOException e) {
+                node = null; // not GitHub's JSON: the status alone says it
+            }
+        }
+        return of(status, text(node, "message"), text(node, "url"));
+    }
+
+    private static String text(JsonNode node, String name) {
+        return node != null && node.path(name).isTextual() ? node.path(name).asText() : null;
+    }
+
+    /**
+     * The repository takes this state: not complete, tried again after {@code retry}. Logged when
+     * the state changes only, so a repository that stays gone is not a log line a day.
+     */
+    void applyTo(WatchedRepository live, Instant now, Duration retry) {
+        if (live.status != status) {
+            LOG.warnf("watch: %s: %s; next try in %s", live.repository, detail, retry);
+        }
+        live.status = status;
+        live.lastError = detail;
+        live.lastErrorAt = now;
+        live.retryAt = now.plus(retry);
+        live.completeSince = null;
+    }
 
     /**
      * @param message GitHub's {@code message} field, if the body had one

@@ -21,4 +21,15 @@ public interface WatchConfig {
     /** WATCH_UNAVAILABLE_RETRY: how long a repository GitHub answers 404, 301, 403 or 451 for waits before the next try. */
     @WithDefault("24h")
     java.time.Duration unavailableRetry();
+
+    /** WATCH_PULLS_INTERVAL: how often a loaded pull-request history is asked for again (new, closed and merged PRs). */
+    @WithDefault("1h")
+    java.time.Duration pullsInterval();
+
+    /**
+     * WATCH_PULLS_PAGES_PER_TICK: pages of one repository's pulls list per tick (100 PRs each), so a
+     * long first load leaves the other repositories their turn; it goes on at the next tick.
+     */
+    @WithDefault("10")
+    int pullsPagesPerTick();
 }

@@ -9,8 +9,11 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -48,6 +51,8 @@ public class WatchList {
     private final InstantSource clock;
     private final TreeMap<String, WatchedRepository> repositories = new TreeMap<>();
     private String lastPolled;
+    /** GitHub's spelling → since when its PRs are complete, as of the last save: read without the lock. */
+    private volatile Map<String, Instant> pullRequestsComplete = Map.of();
 
     WatchList(WatchConfig config, ObjectMapper json, InstantSource clock) {
         this.config = config;
@@ -161,11 +166,25 @@ public class WatchList {
         save();
     }
 
+    /**
+     * Since when every PR of {@code repository} is stored, if it is watched and its history loaded;
+     * the name as GitHub spells it, as pr_metrics_agg keys it. Never waits (the API's event loop asks).
+     */
+    public Optional<Instant> pullRequestsCompleteSince(String repository) {
+        return Optional.ofNullable(pullRequestsComplete.get(repository));
+    }
+
     private WatchedRepository copy(WatchedRepository w) {
         return json.convertValue(w, WatchedRepository.class);
     }
 
     private void save() {
+        Map<String, Instant> complete = new HashMap<>();
+        for (WatchedRepository w : repositories.values()) {
+            w.pullRequestsCompleteSince().ifPresent(since ->
+                    complete.put(w.pulls.fullName != null ? w.pulls.fullName : w.repository, since));
+        }
+        pullRequestsComplete = Map.copyOf(complete);
         Saved saved = new Saved();
         saved.repositories = new ArrayList<>(repositories.values());
         saved.lastPolled = lastPolled;

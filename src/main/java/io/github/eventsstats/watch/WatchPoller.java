@@ -1,6 +1,5 @@
 package io.github.eventsstats.watch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.ingest.EventsPoller;
@@ -14,17 +13,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Polls the watched repositories' events feeds ({@code GET /repos/{owner}/{repo}/events}) through
  * the firehose's machinery ({@link EventsPoller#pollFeed}: planner, ETag, X-Poll-Interval, Link
  * pages, backoff, mapper, deduplicating writer), round-robin, each when its own poll state says
- * it is due, as long as the shared rate budget leaves requests above the firehose's share. On its
- * own scheduled job, so a slow repository never delays the firehose's tick.
+ * it is due, as long as the shared rate budget leaves requests above the firehose's share; then
+ * their pull-request histories ({@link PullsSync}). On its own scheduled job, so a slow repository
+ * never delays the firehose's tick.
  */
 @ApplicationScoped
 public class WatchPoller {
@@ -33,6 +33,7 @@ public class WatchPoller {
     public static final String JOB = "github-watch-poller";
 
     private final WatchList list;
+    private final PullsSync pulls;
     private final EventsPoller poller;
     private final GitHubEventsClient github;
     private final PollerConfig pollerConfig;
@@ -41,10 +42,11 @@ public class WatchPoller {
     private final MeterRegistry registry;
     private final InstantSource clock;
 
-    WatchPoller(WatchList list, EventsPoller poller, GitHubEventsClient github,
+    WatchPoller(WatchList list, PullsSync pulls, EventsPoller poller, GitHubEventsClient github,
                 PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
                 InstantSource clock) {
         this.list = list;
+        this.pulls = pulls;
         this.poller = poller;
         this.github = github;
         this.pollerConfig = pollerConfig;
@@ -71,18 +73,21 @@ public class WatchPoller {
     }
 
     /**
-     * Polls every due repository in round-robin order until the budget says no: the ones not
-     * reached are first the next time.
+     * Polls every due repository's events in round-robin order, then goes on with every due pulls
+     * history, until the budget says no: the ones not reached are first the next time. Events
+     * first, as a feed keeps only its newest 300 events while the pulls list keeps every PR.
      */
     public synchronized void tick() {
-        for (String key : WatchSchedule.roundRobin(list.keys(), list.lastPolled())) {
-            Optional<WatchedRepository> entry = list.get(key);
-            if (entry.isEmpty()) {
-                continue;
+        List<String> order = WatchSchedule.roundRobin(list.keys(), list.lastPolled());
+        for (String key : order) {
+            Optional<WatchedRepository> w = list.get(key);
+            if (w.isPresent() && WatchSchedule.eventsDue(w.get(), clock.instant()) && !pollEvents(key, w.get())) {
+                return;
             }
-            WatchedRepository w = entry.get();
-            Instant now = clock.instant();
-            if (WatchSchedule.eventsDue(w, now) && !pollEvents(key, w)) {
+        }
+        for (String key : order) {
+            Optional<WatchedRepository> w = list.get(key);
+            if (w.isPresent() && WatchSchedule.pullsDue(w.get(), clock.instant()) && !pulls.sync(key, w.get())) {
                 return;
             }
         }
@@ -96,20 +101,11 @@ public class WatchPoller {
                 .description("Polls of watched repositories' events by outcome").register(registry).increment();
         boolean budgetStopped = result.lastStatus() == 0 && "rate_limited".equals(result.outcome());
         Instant now = clock.instant();
-        Optional<Availability> unavailable = Availability.of(result.lastStatus(), field(result.errorBody(), "message"),
-                field(result.errorBody(), "url"));
+        Optional<Availability> unavailable = Availability.fromAnswer(result.lastStatus(), result.errorBody(), json);
         list.update(key, !budgetStopped, live -> {
             live.events = w.events;
             if (unavailable.isPresent()) {
-                if (live.status != unavailable.get().status()) {
-                    LOG.warnf("watch: %s: %s; next try in %s", live.repository, unavailable.get().detail(),
-                            config.unavailableRetry());
-                }
-                live.status = unavailable.get().status();
-                live.lastError = unavailable.get().detail();
-                live.lastErrorAt = now;
-                live.retryAt = now.plus(config.unavailableRetry());
-                live.completeSince = null;
+                unavailable.get().applyTo(live, now, config.unavailableRetry());
                 live.events.consecutiveFailures = 0; // not a failure to back off from: a state, tried again later
             } else if ("ok".equals(result.outcome()) || "not_modified".equals(result.outcome())) {
                 if (live.status != WatchedRepository.Status.ACTIVE && live.status != WatchedRepository.Status.PENDING) {
@@ -131,18 +127,5 @@ public class WatchPoller {
             }
         });
         return !budgetStopped;
-    }
-
-    /** A string field of GitHub's error body ({@code message}, {@code url}), or null. */
-    private String field(byte[] body, String name) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            return node != null && node.path(name).isTextual() ? node.path(name).asText() : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

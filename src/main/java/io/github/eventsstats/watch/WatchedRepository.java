@@ -6,6 +6,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One watched repository as the watch file keeps it: where it came from, what GitHub last said
@@ -58,20 +59,38 @@ public class WatchedRepository {
     public PollState events = new PollState();
     public PullsState pulls = new PullsState();
 
-    /** The pulls history: a first load walks every page back (resumable), later syncs stop at known PRs. */
+    /**
+     * The pulls history, loaded in passes over the pulls list (newest first): the first pass walks
+     * every page back, later ones stop at the first page that reaches a PR of an earlier pass. A
+     * pass under way resumes at its next page, after a restart too.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
     public static class PullsState {
-        /** The next page of the load under way; null when none is. */
+        /** The next page of the pass under way; null when none is. */
         public String nextUrl;
-        /** The newest PR number of the load under way (it becomes {@link #newestNumber} when the load ends). */
+        /** The newest PR number of the pass under way (it becomes {@link #newestNumber} when the pass ends). */
         public long loadingNewest;
-        /** The newest PR number fully loaded; a sync stops at it. 0 before the first load ends. */
+        /** The newest PR number of the passes done; a pass stops at it. 0 before the first load ends. */
         public long newestNumber;
+        /** The first pass reached the oldest PR. */
         public boolean loaded;
+        /** When it did. */
+        public Instant loadedAt;
+        /** The repository's first PR, once loaded (null: it has none); every PR since is counted. */
+        public Instant firstCreatedAt;
+        /** GitHub's spelling of the repository, as its PRs name it (the watch may be spelt otherwise). */
+        public String fullName;
+        /** Distinct PRs stored, counted when a pass ends. */
+        public long stored;
+        /** The first page's ETag of the last pass that ended: an unchanged list costs a free 304. */
+        public String etag;
         public Instant lastSyncAt;
         public Instant nextSyncAt = Instant.EPOCH;
-        public long stored;
+        /** What went wrong last with the pulls list; null after a pass that ended well. */
+        public String lastError;
+        public Instant lastErrorAt;
+        public int consecutiveFailures;
     }
 
     static String key(String repository) {
@@ -80,5 +99,16 @@ public class WatchedRepository {
 
     boolean complete() {
         return status == Status.ACTIVE && completeSince != null;
+    }
+
+    /**
+     * Since when every PR of the repository is stored: its first PR's creation (the time the
+     * history was loaded when it has none), while the history is loaded and GitHub answers for it.
+     */
+    public Optional<Instant> pullRequestsCompleteSince() {
+        if (status != Status.ACTIVE || !pulls.loaded) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(pulls.firstCreatedAt != null ? pulls.firstCreatedAt : pulls.loadedAt);
     }
 }

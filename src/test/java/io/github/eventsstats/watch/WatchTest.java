@@ -34,79 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(WatchTestProfile.class)
-class WatchTest {
-
-    private static final Path DIR = Path.of("target/watch-test");
-    private static long nextIds = System.currentTimeMillis() * 1_000_000L;
-
-    @Inject
-    WatchList list;
-    @Inject
-    WatchPoller watch;
-    @Inject
-    EventsPoller firehose;
-    @Inject
-    ClickHouse clickHouse;
-    @Inject
-    FakeClock clock;
-
-    private FakeGitHub fake;
-
-    @BeforeEach
-    void fresh() throws IOException {
-        fake = FakeGitHub.instance;
-        fake.useClock(clock, clock::advance);
-        fake.reset();
-        fake.clearRoutes();
-        Files.createDirectories(DIR);
-        // The firehose waits far away unless a test polls it.
-        Files.writeString(DIR.resolve("client-state.json"), "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
-        firehose.reload();
-        Files.deleteIfExists(DIR.resolve("watched-repositories.json"));
-        list.reload();
-        // The configured repository answers 304 and stays out of each test's counts.
-        fake.route("/repos/" + WatchTestProfile.CONFIGURED + "/", r -> FakeGitHub.notModified());
-    }
-
-    @AfterEach
-    void routesOff() {
-        fake.clearRoutes();
-    }
-
-    private static String unique(String owner) {
-        return owner + "/r" + System.nanoTime();
-    }
-
-    private GeneratedRepo generated(String name, int prs) {
-        long first = nextIds;
-        nextIds += 1_000_000;
-        return new GeneratedRepo(name, prs, clock.instant().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS),
-                first, name.hashCode());
-    }
-
-    private void serve(GeneratedRepo repo) {
-        fake.route("/repos/" + repo.name + "/events", repo::events);
-        fake.route("/repos/" + repo.name + "/pulls", repo::pulls);
-    }
-
-    private void watch(String repository) {
-        given().header("Authorization", "Bearer " + WatchTestProfile.ADMIN).put("/watch/" + repository)
-                .then().statusCode(201);
-    }
-
-    private long rows(String repo) {
-        return clickHouse.query("SELECT count() AS c FROM events WHERE repo_name = {r:String}", Map.of("r", repo))
-                .getFirst().getLong("c");
-    }
-
-    private long distinct(String repo) {
-        return clickHouse.query("SELECT uniqExact(event_id) AS c FROM events WHERE repo_name = {r:String}",
-                Map.of("r", repo)).getFirst().getLong("c");
-    }
-
-    private List<FakeGitHub.Request> requestsTo(String path) {
-        return fake.requests().stream().filter(r -> r.uri().startsWith(path)).toList();
-    }
+class WatchTest extends WatchTestBase {
 
     @Test
     void theAdminApiAddsListsAndRemovesAndTheListSurvivesARestart() {
@@ -234,7 +162,7 @@ class WatchTest {
         clock.advance(Duration.ofHours(24));
         fake.route("/repos/" + gone + "/", r -> FakeGitHub.ok("[]"));
         watch.tick();
-        assertEquals(2, requestsTo("/repos/" + gone + "/").size(), "tried again a day later");
+        assertEquals(2, requestsTo("/repos/" + gone + "/events").size(), "tried again a day later");
         given().get("/watch").then().body(find.formatted(gone) + "status", equalTo("active"))
                 .body(find.formatted(gone) + "last_error", equalTo(null));
     }

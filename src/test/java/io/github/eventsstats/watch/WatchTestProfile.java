@@ -19,6 +19,8 @@ public class WatchTestProfile extends PollerTestProfile {
         config.put("watch.repositories", CONFIGURED);
         config.put("poller.state-file", "target/watch-test/client-state.json");
         config.put("save.events-to-files", "false");
+        // 3 pages of 100 PRs a tick: a first load of more spans ticks (and restarts).
+        config.put("watch.pulls-pages-per-tick", "3");
         return config;
     }
 }
