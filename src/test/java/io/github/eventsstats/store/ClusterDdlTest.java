@@ -86,6 +86,18 @@ class ClusterDdlTest {
     }
 
     @Test
+    void pullRequestsLiveOnTheirRepositorysShardAndFeedTheAggregateThere() {
+        List<String> out = ddl.translateAll(SqlScript.load("V021__pull_requests.sql").statements());
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS pull_requests_local ON CLUSTER").contains(
+                "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/pull_requests_local',"
+                        + " '{replica}', fetched_at)"));
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS pull_requests ON CLUSTER")
+                .contains("pull_requests_local, cityHash64(repo_name))"), "the shard of the repository's events");
+        String mv = find(out, "CREATE MATERIALIZED VIEW IF NOT EXISTS pr_metrics_pulls_mv ON CLUSTER");
+        assertTrue(mv.contains("TO pr_metrics_agg_local AS") && mv.contains("FROM pull_requests_local"), mv);
+    }
+
+    @Test
     void viewsKeepTableFunctionsAndQualifiedNames() {
         String mv = ddl.translate("CREATE MATERIALIZED VIEW IF NOT EXISTS v TO t AS SELECT a FROM src"
                 + " JOIN system.one ON 1 = 1 JOIN numbers(3) AS n ON 1 = 1").getFirst();
