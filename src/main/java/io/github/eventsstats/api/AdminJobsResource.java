@@ -26,9 +26,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * Admin jobs: a GH Archive sync of a range of hours started over HTTP, and any job's progress.
+ * Admin jobs: a GH Archive sync of a range of hours started over HTTP, the recent jobs (the scheduled
+ * syncs' too), and any job's progress.
  * Plain return types: these run on a worker thread (the start reads the clock and the sync's state only).
  */
 @Path("/admin")
@@ -38,7 +40,7 @@ import java.time.Instant;
 @SecurityRequirement(name = AdminOnly.SCHEME)
 public class AdminJobsResource {
 
-    static final String SYNC = "archive-sync";
+    static final String SYNC = ArchiveSync.JOB_KIND;
 
     private final ArchiveSync sync;
     private final Jobs jobs;
@@ -54,6 +56,8 @@ public class AdminJobsResource {
             @Schema(examples = "0f8e1c4e-5d55-4c5e-9a43-8f2d3c9f0b1a") String id,
             @Schema(examples = SYNC) String kind,
             @Schema(enumeration = {"running", "succeeded", "failed"}) String state,
+            @Schema(description = "who started it: the admin API, or the scheduled job (ARCHIVE_SYNC_ENABLED)",
+                    enumeration = {"api", "schedule"}) String trigger,
             Instant startedAt,
             @Schema(nullable = true) Instant finishedAt,
             @Schema(description = "why it failed (an hour that failed every try, a full disk, ClickHouse)", nullable = true)
@@ -61,9 +65,17 @@ public class AdminJobsResource {
             @Schema(implementation = SyncProgress.Snapshot.class) Object progress) {
 
         static JobState of(Jobs.Job j) {
-            return new JobState(j.id(), j.kind(), j.state().name().toLowerCase(java.util.Locale.ROOT), j.startedAt(),
-                    j.finishedAt(), j.error(), j.progress());
+            return new JobState(j.id(), j.kind(), lower(j.state()), lower(j.trigger()), j.startedAt(), j.finishedAt(),
+                    j.error(), j.progress());
         }
+
+        private static String lower(Enum<?> value) {
+            return value.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Schema(description = "The jobs kept, the newest first")
+    public record JobList(List<JobState> jobs) {
     }
 
     @POST
@@ -101,6 +113,18 @@ public class AdminJobsResource {
             return progress.problem();
         });
         return Response.accepted(JobState.of(job)).location(URI.create("/admin/jobs/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/jobs")
+    @Operation(summary = "Recent jobs",
+            description = "The jobs kept in memory (the last 100, newest first): archive syncs started over HTTP, and"
+                    + " the scheduled sync's runs that loaded an hour or met a failure (a run that found only hours loaded"
+                    + " already, not published yet or missing is listed only while it runs). Each with its state and progress, as GET /admin/jobs/{id}.")
+    @APIResponse(responseCode = "200", description = "the jobs",
+            content = @Content(schema = @Schema(implementation = JobList.class)))
+    public JobList recent() {
+        return new JobList(jobs.recent().stream().map(JobState::of).toList());
     }
 
     @GET

@@ -40,6 +40,8 @@ import java.util.function.Function;
 public class ArchiveSync {
 
     private static final Logger LOG = Logger.getLogger(ArchiveSync.class);
+    /** The kind of job (jobs/Jobs) a sync is, scheduled or started over HTTP. */
+    public static final String JOB_KIND = "archive-sync";
     /** Downloads at a time. */
     static final int DOWNLOADS = 2;
     /** Hour files on disk at a time: the one loading and the ones downloading. */

@@ -1,5 +1,6 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.jobs.Jobs;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 
-/** ARCHIVE_SYNC_ENABLED: every ARCHIVE_SYNC_EVERY, the hours from ARCHIVE_SYNC_FROM to the last one over. */
+/**
+ * ARCHIVE_SYNC_ENABLED: every ARCHIVE_SYNC_EVERY, the hours from ARCHIVE_SYNC_FROM to the last one
+ * over. Each run is a job of {@link Jobs} (GET /admin/jobs lists it), kept once over only when it
+ * loaded an hour or something failed: the many runs that find only hours not published yet would
+ * otherwise push every other job out of the list.
+ */
 @ApplicationScoped
 public class ArchiveSyncJob {
 
@@ -16,9 +22,11 @@ public class ArchiveSyncJob {
     static final String JOB = "archive-sync";
 
     private final ArchiveSync sync;
+    private final Jobs jobs;
 
-    ArchiveSyncJob(ArchiveSync sync) {
+    ArchiveSyncJob(ArchiveSync sync, Jobs jobs) {
         this.sync = sync;
+        this.jobs = jobs;
     }
 
     /** Skips the job when ARCHIVE_SYNC_ENABLED=false. */
@@ -39,26 +47,36 @@ public class ArchiveSyncJob {
 
     @Scheduled(identity = JOB, every = "${archive.sync.every}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
-    void scheduled() throws InterruptedException {
+    void scheduled() {
         runOnce();
     }
 
     /** One run of the job; null when there is nothing to sync or another sync is running. */
-    SyncProgress runOnce() throws InterruptedException {
+    SyncProgress runOnce() {
         Instant from = sync.configuredStart();
         Instant to = sync.currentHour();
         if (!from.isBefore(to)) {
             return null;
         }
-        SyncProgress progress = new SyncProgress(from, to);
-        try {
-            sync.run(progress);
-        } catch (ArchiveSync.BusyException e) {
+        if (sync.isRunning()) {
             LOG.debug("archive sync: skipped, another sync is running");
             return null;
         }
-        if (progress.loaded.get() > 0 || progress.failed.get() > 0 || progress.error.get() != null) {
+        SyncProgress progress = new SyncProgress(from, to);
+        Jobs.Job job = jobs.runScheduled(ArchiveSync.JOB_KIND, progress::snapshot, () -> {
+            try {
+                sync.run(progress);
+            } catch (ArchiveSync.BusyException e) {
+                return e.getMessage(); // started since the check above, over HTTP
+            }
+            return progress.problem();
+        });
+        boolean eventful = progress.loaded.get() + progress.alreadyLoadedFetched.get() + progress.failed.get() > 0
+                || job.state() != Jobs.State.SUCCEEDED;
+        if (eventful) {
             progress.summary().forEach(LOG::info);
+        } else {
+            jobs.forget(job);
         }
         return progress;
     }

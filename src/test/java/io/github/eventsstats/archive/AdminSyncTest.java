@@ -11,16 +11,18 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** {@code POST /admin/archive/sync} and {@code GET /admin/jobs/{id}}. */
+/** {@code POST /admin/archive/sync}, {@code GET /admin/jobs} and {@code GET /admin/jobs/{id}}. */
 @QuarkusTest
 @TestProfile(SyncTestProfile.class)
 class AdminSyncTest {
@@ -31,6 +33,8 @@ class AdminSyncTest {
     FakeClock clock;
     @Inject
     ClickHouse clickHouse;
+    @Inject
+    ArchiveSyncJob job;
 
     @BeforeEach
     void setUp() {
@@ -66,6 +70,47 @@ class AdminSyncTest {
                 .body("progress.files_done", equalTo(3)).body("progress.eta_seconds", equalTo(0))
                 .body("finished_at", equalTo("2026-12-01T10:17:00Z"));
         assertArrayEquals(new long[] {h.kept(), h.kept()}, SyncHours.stored(clickHouse, h));
+    }
+
+    @Test
+    void scheduledRunsAreJobsListedWithTheOnesStartedOverHttpNewestFirst() throws Exception {
+        // ARCHIVE_SYNC_FROM=P1D: the job's 24 hours are the last of these 48, the newest 4 held back by the fake's 404.
+        clock.set(SyncHours.hours(48).plus(Duration.ofHours(47)).plus(Duration.ofMinutes(20)));
+        Instant last = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(1));
+        SyncHours.Hour h = SyncHours.hour(last.minus(Duration.ofHours(4)), 100);
+        FakeGhArchive.instance.put(h.name(), h.gz());
+        FakeGhArchive.instance.hold(h.name());
+
+        CompletableFuture<SyncProgress> scheduled = CompletableFuture.supplyAsync(job::runOnce);
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !FakeGhArchive.instance.requests(h.name()).isEmpty());
+        Response listed = given().header("Authorization", BEARER).get("/admin/jobs");
+        listed.then().statusCode(200).body("jobs[0].kind", equalTo("archive-sync"))
+                .body("jobs[0].trigger", equalTo("schedule")).body("jobs[0].state", equalTo("running"))
+                .body("jobs[0].progress.hours", equalTo(24));
+        String id = listed.path("jobs[0].id");
+        given().header("Authorization", BEARER).get("/admin/jobs/" + id).then().statusCode(200)
+                .body("trigger", equalTo("schedule")).body("state", equalTo("running"));
+        given().header("Authorization", BEARER).queryParam("from", "P1D").post("/admin/archive/sync")
+                .then().statusCode(409).body("detail", containsString(id));
+        FakeGhArchive.instance.release(h.name());
+        scheduled.get(1, TimeUnit.MINUTES);
+
+        given().header("Authorization", BEARER).get("/admin/jobs/" + id).then().statusCode(200)
+                .body("state", equalTo("succeeded")).body("progress.loaded", equalTo(1))
+                .body("progress.events_stored", equalTo(h.kept()));
+        // Run again: nothing to load, only hours not published yet; listed while it runs, not kept.
+        assertEquals(0, job.runOnce().loaded.get());
+        Response api = given().header("Authorization", BEARER).queryParam("from", last.minus(Duration.ofHours(4)).toString().substring(0, 13))
+                .queryParam("to", last.minus(Duration.ofHours(3)).toString()).post("/admin/archive/sync");
+        api.then().statusCode(202);
+        String apiId = api.path("id");
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !given().header("Authorization", BEARER)
+                .get("/admin/jobs/" + apiId).path("state").equals("running"));
+        given().header("Authorization", BEARER).get("/admin/jobs").then().statusCode(200)
+                .body("jobs[0].id", equalTo(apiId)).body("jobs[0].trigger", equalTo("api"))
+                .body("jobs[0].progress.already_loaded", equalTo(1))
+                .body("jobs[1].id", equalTo(id)).body("jobs.size()", lessThanOrEqualTo(100));
+        given().get("/admin/jobs").then().statusCode(401).contentType("application/problem+json");
     }
 
     @Test
