@@ -6,6 +6,7 @@ import io.github.eventsstats.admin.AdminOnly;
 import io.github.eventsstats.archive.ArchiveSync;
 import io.github.eventsstats.archive.SyncProgress;
 import io.github.eventsstats.jobs.Jobs;
+import io.github.eventsstats.store.TypeSelection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -82,11 +84,12 @@ public class AdminJobsResource {
     @Path("/archive/sync")
     @Operation(summary = "Sync a range of GH Archive hours",
             description = "Starts a job that downloads the hour files from `from` up to, not including, `to` and loads"
-                    + " them as `backfill --from` does (hours already loaded are skipped). Answers the job at once;"
-                    + " GET /admin/jobs/{id} tells its progress.")
+                    + " the events of `types` as `backfill --from` does (hours already loaded are skipped, whatever"
+                    + " types they were loaded with). Answers the job at once; GET /admin/jobs/{id} tells its progress.")
     @APIResponse(responseCode = "202", description = "started; Location is the job",
             content = @Content(schema = @Schema(implementation = JobState.class)))
-    @APIResponse(responseCode = "400", description = "from or to is not an hour, or to is not after from",
+    @APIResponse(responseCode = "400", description = "from or to is not an hour, to is not after from, or types names"
+            + " a type GitHub does not have",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "a sync is running; its job is named",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -95,7 +98,12 @@ public class AdminJobsResource {
             @QueryParam("from") String fromText,
             @Parameter(description = "up to this hour, not included (default: the current hour)")
             @QueryParam("to") String toText,
+            @Parameter(description = "event types to store, comma-separated GitHub names (PushEvent,ForkEvent), or * for"
+                    + " every type (default: ARCHIVE_SYNC_EVENT_TYPES, else POLLER_EVENT_TYPES)",
+                    schema = @Schema(type = SchemaType.STRING, examples = "*"))
+            @QueryParam("types") String typesText,
             @Context UriInfo uri) {
+        TypeSelection types = types(typesText);
         Instant from = hour("from", fromText);
         Instant to = toText == null || toText.isBlank() ? sync.currentHour() : hour("to", toText);
         if (!to.isAfter(from)) {
@@ -107,7 +115,7 @@ public class AdminJobsResource {
                     .orElse("an archive sync is running (the scheduled one); try again when it ends");
             return ProblemMapper.problem(Response.Status.CONFLICT, detail, uri.getPath(), null).toResponse();
         }
-        SyncProgress progress = new SyncProgress(from, to);
+        SyncProgress progress = new SyncProgress(from, to, types);
         Jobs.Job job = jobs.start(SYNC, progress::snapshot, () -> {
             sync.run(progress);
             return progress.problem();
@@ -138,6 +146,17 @@ public class AdminJobsResource {
         return jobs.get(id).map(j -> Response.ok(JobState.of(j)).build())
                 .orElseGet(() -> ProblemMapper.problem(Response.Status.NOT_FOUND, "no job " + id, uri.getPath(), null)
                         .toResponse());
+    }
+
+    private TypeSelection types(String text) {
+        if (text == null || text.isBlank()) {
+            return sync.configuredTypes();
+        }
+        try {
+            return TypeSelection.parse(List.of(text.split(",")));
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("types", "types: " + e.getMessage());
+        }
     }
 
     private Instant hour(String name, String text) {

@@ -3,9 +3,12 @@ package io.github.eventsstats.archive;
 import io.github.eventsstats.DataConfig;
 import io.github.eventsstats.ingest.EventMapper;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.ingest.EventsPoller;
+import io.github.eventsstats.ingest.PollerConfig;
 import io.github.eventsstats.store.EventRow;
 import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.TypeSelection;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -23,6 +26,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,9 +38,11 @@ import java.util.function.Function;
 /**
  * Downloads GH Archive hour files and loads them through the backfill (same mapper, writer and
  * ledger, so nothing is counted twice). Two downloads run while one file loads; a file is deleted
- * once loaded, so at most {@link #WINDOW} hour files are on disk at once.
+ * once loaded, so at most {@link #WINDOW} hour files are on disk at once. Started with the
+ * application, so that a bad ARCHIVE_SYNC_EVENT_TYPES stops the start as a bad POLLER_EVENT_TYPES does.
  */
 @ApplicationScoped
+@Startup
 public class ArchiveSync {
 
     private static final Logger LOG = Logger.getLogger(ArchiveSync.class);
@@ -54,6 +60,7 @@ public class ArchiveSync {
     private static final int LEDGER_CHUNK = 2_000;
 
     private final ArchiveSyncConfig config;
+    private final TypeSelection types;
     private final Path dir;
     private final Function<List<EventRow>, EventWriter.Result> writer;
     private final int batchSize;
@@ -64,15 +71,18 @@ public class ArchiveSync {
     private final ReentrantLock running = new ReentrantLock();
 
     @Inject
-    ArchiveSync(ArchiveSyncConfig config, DataConfig data, EventWriter writer, Ledger ledger, MissingHours missing,
-                InstantSource clock, SyncBackoff backoff) {
-        this(config, data.dir(), rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
+    ArchiveSync(ArchiveSyncConfig config, PollerConfig poller, DataConfig data, EventWriter writer, Ledger ledger,
+                MissingHours missing, InstantSource clock, SyncBackoff backoff) {
+        this(config, types(config.eventTypes(), poller.eventTypes()), data.dir(),
+                rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
     }
 
     /** Without CDI, for a process of its own (the tests' kill -9). */
-    ArchiveSync(ArchiveSyncConfig config, Path dataDir, Function<List<EventRow>, EventWriter.Result> writer,
-                int batchSize, Ledger ledger, MissingHours missing, InstantSource clock, SyncBackoff backoff) {
+    ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
+                Function<List<EventRow>, EventWriter.Result> writer, int batchSize, Ledger ledger, MissingHours missing,
+                InstantSource clock, SyncBackoff backoff) {
         this.config = config;
+        this.types = types;
         this.dir = dataDir.resolve("archive-sync");
         this.writer = writer;
         this.batchSize = batchSize;
@@ -80,6 +90,16 @@ public class ArchiveSync {
         this.missing = missing;
         this.clock = clock;
         this.backoff = backoff;
+    }
+
+    /** ARCHIVE_SYNC_EVENT_TYPES, or else POLLER_EVENT_TYPES, or else the default types. */
+    static TypeSelection types(Optional<List<String>> sync, Optional<List<String>> poller) {
+        return TypeSelection.configured("ARCHIVE_SYNC_EVENT_TYPES", sync, EventsPoller.parseTypes(poller));
+    }
+
+    /** The types a sync stores unless it is given others. */
+    public TypeSelection configuredTypes() {
+        return types;
     }
 
     /** Another sync runs in this process. */
@@ -162,7 +182,7 @@ public class ArchiveSync {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        Backfill backfill = new Backfill(new EventMapper(TypeSelection.DEFAULTS), writer, ledger, batchSize);
+        Backfill backfill = new Backfill(new EventMapper(p.types), writer, ledger, batchSize);
         Deque<Future<HourDownloader.Outcome>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);

@@ -5,6 +5,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** The GH Archive sync: downloads hour files and loads them through the backfill. */
 @ConfigMapping(prefix = "archive.sync")
@@ -20,6 +22,12 @@ public interface ArchiveSyncConfig {
     /** ARCHIVE_SYNC_FROM: the first hour the job syncs, a date-hour (2026-11-01T00) or a period back (P7D). */
     @WithDefault("P1D")
     String from();
+
+    /**
+     * ARCHIVE_SYNC_EVENT_TYPES: the event types the sync stores (GitHub's names, or * for all). Unset:
+     * POLLER_EVENT_TYPES's (which defaults to WatchEvent, PullRequestEvent, IssuesEvent).
+     */
+    Optional<List<String>> eventTypes();
 
     /** ARCHIVE_SYNC_EVERY: how often the job looks for hours not loaded yet. */
     @WithDefault("15m")

@@ -62,7 +62,7 @@ public class ArchiveSyncJob {
             LOG.debug("archive sync: skipped, another sync is running");
             return null;
         }
-        SyncProgress progress = new SyncProgress(from, to);
+        SyncProgress progress = new SyncProgress(from, to, sync.configuredTypes());
         Jobs.Job job = jobs.runScheduled(ArchiveSync.JOB_KIND, progress::snapshot, () -> {
             try {
                 sync.run(progress);

@@ -53,7 +53,10 @@ public class BackfillCommand implements QuarkusApplication {
         this.sync = sync;
     }
 
-    /** The parsed command line: files, or a range of GH Archive hours ({@code from} not null) to download. */
+    /**
+     * The parsed command line: files, or a range of GH Archive hours ({@code from} not null) to
+     * download, whose {@code types} are null when not given (the sync's configured ones).
+     */
     record Options(boolean dryRun, TypeSelection types, List<Path> files, String from, String to) {
 
         /** The same options as arguments, for the application Quarkus runs. */
@@ -62,7 +65,7 @@ public class BackfillCommand implements QuarkusApplication {
             if (dryRun) {
                 args.add("--dry-run");
             }
-            if (!types.equals(TypeSelection.DEFAULTS)) {
+            if (types != null && (from != null || !types.equals(TypeSelection.DEFAULTS))) {
                 args.add("--types=" + types);
             }
             if (from != null) {
@@ -100,7 +103,8 @@ public class BackfillCommand implements QuarkusApplication {
 
         @Option(names = "--types", paramLabel = "T,..", completionCandidates = TypeNames.class,
                 description = "Event types to store, comma-separated GitHub names (${COMPLETION-CANDIDATES}), or * for"
-                        + " every type. Default: WatchEvent,PullRequestEvent,IssuesEvent.")
+                        + " every type. Default: WatchEvent,PullRequestEvent,IssuesEvent; with --from, the types the"
+                        + " service's sync stores (ARCHIVE_SYNC_EVENT_TYPES, else POLLER_EVENT_TYPES).")
         String types;
 
         @Option(names = "--from", paramLabel = "HOUR",
@@ -135,8 +139,9 @@ public class BackfillCommand implements QuarkusApplication {
 
         /** The checks picocli does not make: the event types, and the paths, which are expanded. */
         Options options() {
-            TypeSelection selected = types == null ? TypeSelection.DEFAULTS : types(types);
+            TypeSelection selected = types == null ? null : types(types);
             if (from == null) {
+                selected = selected == null ? TypeSelection.DEFAULTS : selected;
                 if (to != null) {
                     throw new ArchiveFiles.UsageException("--to needs --from");
                 }
@@ -150,9 +155,6 @@ public class BackfillCommand implements QuarkusApplication {
             }
             if (dryRun) {
                 throw new ArchiveFiles.UsageException("--dry-run reads files; with --from nothing would be read");
-            }
-            if (types != null) {
-                throw new ArchiveFiles.UsageException("--types applies to PATHs; a sync stores every type the service does");
             }
             // Checked here so that a typo stops before Quarkus starts; resolved again by the command's clock.
             Instant now = Instant.now();
@@ -271,7 +273,8 @@ public class BackfillCommand implements QuarkusApplication {
         }
         natives.join();
         QuickCompiler.await();
-        SyncProgress progress = new SyncProgress(from, to);
+        SyncProgress progress = new SyncProgress(from, to,
+                options.types() != null ? options.types() : sync.configuredTypes());
         try (ProgressTicker ignored = new ProgressTicker(progress::line, terminal)) {
             sync.run(progress);
         }

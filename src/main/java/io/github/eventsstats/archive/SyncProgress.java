@@ -2,6 +2,8 @@ package io.github.eventsstats.archive;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.github.eventsstats.store.TypeSelection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,8 @@ public final class SyncProgress {
 
     final Instant from;
     final Instant to;
+    /** The event types this sync stores. */
+    final TypeSelection types;
     private final long startNanos = System.nanoTime();
     final AtomicInteger hours = new AtomicInteger();
     /** Hours to download (not loaded yet, not recently found missing). */
@@ -37,14 +41,17 @@ public final class SyncProgress {
     final AtomicReference<String> error = new AtomicReference<>();
     private volatile long endNanos;
 
-    public SyncProgress(Instant from, Instant to) {
+    public SyncProgress(Instant from, Instant to, TypeSelection types) {
         this.from = from;
         this.to = to;
+        this.types = types;
     }
 
     /** The numbers, as the admin API shows them. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Snapshot(Instant from, Instant to, int hours, int filesToFetch, int filesDone, int loaded,
+    public record Snapshot(Instant from, Instant to,
+                           @Schema(description = "the event types stored: * or GitHub's names, comma-separated",
+                                   examples = "WatchEvent,PullRequestEvent,IssuesEvent") String types, int hours, int filesToFetch, int filesDone, int loaded,
                            int alreadyLoaded, int notPublishedYet, int missingAtSource, int failed,
                            long downloadedBytes, double megabytesPerSecond, long eventsRead, long eventsStored,
                            long eventsDuplicate, long badLines, Long etaSeconds, List<String> failures, String error) {
@@ -92,7 +99,7 @@ public final class SyncProgress {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(from, to, hours.get(), toFetch.get(), filesDone(), loaded.get(),
+        return new Snapshot(from, to, types.toString(), hours.get(), toFetch.get(), filesDone(), loaded.get(),
                 alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(), failed.get(),
                 downloadedBytes.get(), Math.round(megabytesPerSecond() * 10) / 10.0, eventsRead.get(),
                 eventsStored.get(), eventsDuplicate.get(), badLines.get(), etaSeconds(), List.copyOf(failures),
@@ -124,8 +131,8 @@ public final class SyncProgress {
 
     List<String> summary() {
         List<String> out = new java.util.ArrayList<>();
-        out.add(String.format(Locale.ROOT, "sync %s to %s: %d hours: %d loaded, %d already loaded, %d not published"
-                        + " yet, %d missing at the source, %d failed", from, to, hours.get(), loaded.get(),
+        out.add(String.format(Locale.ROOT, "sync %s to %s (%s): %d hours: %d loaded, %d already loaded, %d not"
+                        + " published yet, %d missing at the source, %d failed", from, to, types, hours.get(), loaded.get(),
                 alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(), failed.get()));
         out.add(String.format(Locale.ROOT, "events: %,d read, %,d stored, %,d duplicate; %,d bad lines;"
                         + " %,.1f MB downloaded; %.2f s (%,.1f MB/s)", eventsRead.get(), eventsStored.get(),

@@ -85,15 +85,8 @@ public class EventsPoller {
     }
 
     /** POLLER_EVENT_TYPES; unset: the default types. */
-    static TypeSelection parseTypes(Optional<List<String>> names) {
-        if (names.isEmpty()) {
-            return TypeSelection.DEFAULTS;
-        }
-        try {
-            return TypeSelection.parse(names.get());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("POLLER_EVENT_TYPES: " + e.getMessage(), e);
-        }
+    public static TypeSelection parseTypes(Optional<List<String>> names) {
+        return TypeSelection.configured("POLLER_EVENT_TYPES", names, TypeSelection.DEFAULTS);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -3,6 +3,7 @@ package io.github.eventsstats.store;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,6 +54,22 @@ public record TypeSelection(boolean all, Set<String> names) {
             throw new IllegalArgumentException("no event type given; use * for every type, or GitHub's names");
         }
         return all ? EVERY : new TypeSelection(false, names);
+    }
+
+    /**
+     * A configured list ({@code POLLER_EVENT_TYPES} and the like); unset, {@code unset}.
+     *
+     * @throws IllegalArgumentException naming the variable and the bad entry
+     */
+    public static TypeSelection configured(String variable, Optional<List<String>> entries, TypeSelection unset) {
+        if (entries.isEmpty()) {
+            return unset;
+        }
+        try {
+            return parse(entries.get());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
     }
 
     public boolean keeps(String type) {

@@ -2,6 +2,7 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.FakeClock;
 import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.TypeSelection;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +24,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code POST /admin/archive/sync}, {@code GET /admin/jobs} and {@code GET /admin/jobs/{id}}. */
 @QuarkusTest
@@ -35,6 +39,8 @@ class AdminSyncTest {
     ClickHouse clickHouse;
     @Inject
     ArchiveSyncJob job;
+    @Inject
+    ArchiveSync sync;
 
     @BeforeEach
     void setUp() {
@@ -111,6 +117,45 @@ class AdminSyncTest {
                 .body("jobs[0].progress.already_loaded", equalTo(1))
                 .body("jobs[1].id", equalTo(id)).body("jobs.size()", lessThanOrEqualTo(100));
         given().get("/admin/jobs").then().statusCode(401).contentType("application/problem+json");
+    }
+
+    @Test
+    void aSyncOfEveryTypeStoresEachGeneratedEventOnceAndTypesAreChecked() throws Exception {
+        Instant hour = SyncHours.hours(1);
+        SyncHours.Hour h = SyncHours.hour(hour, 2000);
+        FakeGhArchive.instance.put(h.name(), h.gz());
+        given().header("Authorization", BEARER).queryParam("from", hour.toString().substring(0, 13))
+                .queryParam("types", "PushEvnt").post("/admin/archive/sync").then().statusCode(400)
+                .contentType("application/problem+json").body("parameter", equalTo("types"))
+                .body("detail", containsString("unknown event type 'PushEvnt'"));
+        given().header("Authorization", BEARER).queryParam("from", hour.toString().substring(0, 13))
+                .queryParam("types", "*,PushEvent").post("/admin/archive/sync").then().statusCode(400)
+                .body("parameter", equalTo("types"));
+        assertTrue(FakeGhArchive.instance.requests(h.name()).isEmpty(), "nothing started");
+
+        Response started = given().header("Authorization", BEARER).queryParam("from", hour.toString().substring(0, 13))
+                .queryParam("to", hour.plus(Duration.ofHours(1)).toString()).queryParam("types", "*")
+                .post("/admin/archive/sync");
+        started.then().statusCode(202).body("progress.types", equalTo("*"));
+        String id = started.path("id");
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !given().header("Authorization", BEARER)
+                .get("/admin/jobs/" + id).path("state").equals("running"));
+
+        given().header("Authorization", BEARER).get("/admin/jobs/" + id).then().body("state", equalTo("succeeded"))
+                .body("progress.events_stored", equalTo(2000));
+        assertTrue(h.byType().size() >= ArchiveGenerator.TYPES.length - 3, "the rare types aside, all there: " + h.byType());
+        assertEquals(h.byType(), SyncHours.storedByType(clickHouse, h));
+        assertArrayEquals(new long[] {2000, 2000}, SyncHours.stored(clickHouse, h));
+    }
+
+    @Test
+    void withoutTypesASyncStoresTheConfiguredOnesThePollersByDefault() {
+        assertEquals(TypeSelection.DEFAULTS, sync.configuredTypes());
+        assertEquals(TypeSelection.of("PushEvent"), ArchiveSync.types(Optional.empty(), Optional.of(List.of("PushEvent"))));
+        assertEquals(TypeSelection.EVERY, ArchiveSync.types(Optional.of(List.of("*")), Optional.of(List.of("PushEvent"))));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ArchiveSync.types(Optional.of(List.of("Nope")), Optional.empty()));
+        assertTrue(bad.getMessage().startsWith("ARCHIVE_SYNC_EVENT_TYPES: unknown event type 'Nope'"), bad.getMessage());
     }
 
     @Test

@@ -60,7 +60,7 @@ class ArchiveSyncTest {
     }
 
     private SyncProgress run(Instant from, Instant to) throws InterruptedException {
-        SyncProgress p = new SyncProgress(from, to);
+        SyncProgress p = new SyncProgress(from, to, sync.configuredTypes());
         sync.run(p);
         return p;
     }

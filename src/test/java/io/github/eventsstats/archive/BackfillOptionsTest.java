@@ -81,6 +81,13 @@ class BackfillOptionsTest {
         assertEquals("--to needs --from", usageError("--to", "2026-11-01T00", dir.toString()));
         assertEquals("give PATHs or --from, not both", usageError("--from", "P1D", dir.toString()));
         assertTrue(usageError("--dry-run", "--from", "P1D").startsWith("--dry-run reads files"));
+        assertNull(o.types(), "the sync's configured types");
+        BackfillCommand.Options every = BackfillCommand.parse("--from", "P1D", "--types", "*");
+        assertEquals(TypeSelection.EVERY, every.types());
+        assertEquals(every, BackfillCommand.parse(every.args()));
+        BackfillCommand.Options three = BackfillCommand.parse("--from", "P1D", "--types", String.valueOf(TypeSelection.DEFAULTS));
+        assertEquals(TypeSelection.DEFAULTS, BackfillCommand.parse(three.args()).types(), "named, not left to the config");
+        assertTrue(usageError("--from", "P1D", "--types", "Nope").startsWith("--types: unknown event type 'Nope'"));
     }
 
     @Test

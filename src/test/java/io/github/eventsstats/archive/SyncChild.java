@@ -11,6 +11,7 @@ import io.github.eventsstats.store.EventSource;
 import io.github.eventsstats.store.DataChanges;
 import io.github.eventsstats.store.EventStore;
 import io.github.eventsstats.store.SightingStore;
+import io.github.eventsstats.store.TypeSelection;
 import io.smallrye.config.SmallRyeConfig;
 
 import java.lang.reflect.Constructor;
@@ -64,9 +65,10 @@ public final class SyncChild {
             batches.incrementAndGet();
             return writer.write(rows, EventSource.ARCHIVE);
         };
-        ArchiveSync sync = new ArchiveSync(config.getConfigMapping(ArchiveSyncConfig.class), Path.of(args[0]), write, 100,
-                new Ledger(clickHouse), new MissingHours(clickHouse), InstantSource.system(), new SyncBackoff());
-        SyncProgress progress = new SyncProgress(Instant.parse(args[3]), Instant.parse(args[4]));
+        ArchiveSync sync = new ArchiveSync(config.getConfigMapping(ArchiveSyncConfig.class), TypeSelection.DEFAULTS,
+                Path.of(args[0]), write, 100, new Ledger(clickHouse), new MissingHours(clickHouse), InstantSource.system(),
+                new SyncBackoff());
+        SyncProgress progress = new SyncProgress(Instant.parse(args[3]), Instant.parse(args[4]), TypeSelection.DEFAULTS);
         sync.run(progress);
         progress.summary().forEach(System.out::println);
         System.out.flush();

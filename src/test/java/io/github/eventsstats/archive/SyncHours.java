@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
@@ -19,8 +20,8 @@ final class SyncHours {
 
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() * 1_000_000L + 500_000_000_000L);
 
-    /** One generated hour: its file and the events a load must store. */
-    record Hour(Instant start, String name, byte[] gz, long firstId, long lastId, int kept) {
+    /** One generated hour: its file, the events a load of the default types must store, and every type's count. */
+    record Hour(Instant start, String name, byte[] gz, long firstId, long lastId, int kept, Map<String, Long> byType) {
     }
 
     /**
@@ -43,18 +44,20 @@ final class SyncHours {
         ArchiveGenerator g = new ArchiveGenerator(first, start, first, events, "sy" + first + "-o");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<Long> ids = new ArrayList<>();
+        Map<String, Long> byType = new TreeMap<>();
         int kept = 0;
         try (OutputStream out = new GZIPOutputStream(bytes)) {
             while (g.hasNext()) {
                 ArchiveGenerator.Event e = g.next();
                 out.write((e.json() + "\n").getBytes(StandardCharsets.UTF_8));
                 ids.add(e.id());
+                byType.merge(e.type(), 1L, Long::sum);
                 if (TypeSelection.DEFAULTS.keeps(e.type())) {
                     kept++;
                 }
             }
         }
-        return new Hour(start, ArchiveHours.name(start), bytes.toByteArray(), first, ids.getLast(), kept);
+        return new Hour(start, ArchiveHours.name(start), bytes.toByteArray(), first, ids.getLast(), kept, byType);
     }
 
     /** Rows of the hour in `events`, and distinct ids among them: equal when nothing is stored twice. */
@@ -62,6 +65,15 @@ final class SyncHours {
         var r = clickHouse.query("SELECT count() AS c, uniqExact(event_id) AS u FROM events"
                 + " WHERE event_id BETWEEN {a:UInt64} AND {b:UInt64}", Map.of("a", h.firstId(), "b", h.lastId())).getFirst();
         return new long[] {r.getLong("c"), r.getLong("u")};
+    }
+
+    /** Rows of the hour in `events` per type. */
+    static Map<String, Long> storedByType(ClickHouse clickHouse, Hour h) {
+        Map<String, Long> out = new TreeMap<>();
+        clickHouse.query("SELECT event_type AS t, count() AS c FROM events WHERE event_id BETWEEN {a:UInt64} AND"
+                        + " {b:UInt64} GROUP BY t", Map.of("a", h.firstId(), "b", h.lastId()))
+                .forEach(r -> out.put(r.getString("t"), r.getLong("c")));
+        return out;
     }
 
     static long ledgerRows(ClickHouse clickHouse, Hour h) {
