@@ -22,7 +22,7 @@ import java.util.zip.GZIPOutputStream;
  * Writes GH-Archive-shaped files: one event JSON per line, as {@code https://data.gharchive.org}
  * serves them ({@code YYYY-MM-DD-H.json.gz}, one gzip member) and as the Events API returns them.
  *
- * <p><b>Shape.</b> Every event has {@code id} (a string, increasing with time), {@code type},
+ * <p><b>Shape.</b> Every event has {@code id} (a string, see <b>Ids</b>), {@code type},
  * {@code actor} {id, login, display_login, gravatar_id, url, avatar_url}, {@code repo} {id, name,
  * url}, {@code payload}, {@code public}, {@code created_at} (within the hour, non-decreasing) and,
  * for one event in three, {@code org}. Payloads follow each type's real structure, in reduced form:
@@ -40,6 +40,10 @@ import java.util.zip.GZIPOutputStream;
  * So the three stored types are ~18% of the traffic, as in reality. Actions: PullRequestEvent
  * opened 40 / closed 45 / reopened 2 / synchronize 8 / labeled 5; IssuesEvent opened 50 / closed
  * 44 / reopened 4 / labeled 2; WatchEvent always started.
+ *
+ * <p><b>Ids</b> are not ordered by time, as GitHub's are not (its types draw ids from different
+ * ranges): each type counts up in a range of its own from {@code firstId}, so an event often has a
+ * smaller id than the one before it. All ids are unique and at most {@link #maxId()}.
  *
  * <p><b>Sizes</b>: the mix averages ~2.5 KB per event uncompressed (PushEvent ~1.5 KB, PR ~10 KB,
  * WatchEvent ~0.6 KB), about what real hours weigh; gzip at the default level, like GH Archive.
@@ -76,7 +80,9 @@ public final class ArchiveGenerator {
     private final Instant hour;
     private final int total;
     private final String owners;
-    private long nextId;
+    private final long firstId;
+    /** Per type, in the order of {@link #TYPES}: the next id of its range. */
+    private final long[] nextId = new long[TYPES.length];
     private int index;
 
     /** @param owners prefix of the repository owners' names, so that tests get repositories of their own */
@@ -84,8 +90,21 @@ public final class ArchiveGenerator {
         this.owners = owners;
         this.random = new SplittableRandom(seed);
         this.hour = hour;
-        this.nextId = firstId;
+        this.firstId = firstId;
         this.total = total;
+        for (int t = 0; t < TYPES.length; t++) {
+            nextId[t] = firstId + t * range();
+        }
+    }
+
+    /** The width of a type's id range: room for every event to be of that type, each 1-3 above the last. */
+    private long range() {
+        return 3L * total + 1;
+    }
+
+    /** The largest id this generator can make (the smallest is {@code firstId}). */
+    public long maxId() {
+        return firstId + TYPES.length * range() - 1;
     }
 
     public boolean hasNext() {
@@ -94,8 +113,9 @@ public final class ArchiveGenerator {
 
     public Event next() {
         String type = pick(TYPES, PER_MILLE, 1000);
-        long id = nextId;
-        nextId += 1 + random.nextInt(3);
+        int t = java.util.Arrays.asList(TYPES).indexOf(type);
+        long id = nextId[t];
+        nextId[t] += 1 + random.nextInt(3);
         // Spread over the hour in order, as an hour file is.
         Instant at = hour.plusSeconds(3600L * index / Math.max(1, total));
         index++;

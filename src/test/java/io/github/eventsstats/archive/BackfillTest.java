@@ -69,7 +69,7 @@ class BackfillTest {
         while (g.hasNext()) {
             events.add(g.next());
         }
-        return new Hour(first, events.getLast().id(), owners, events);
+        return new Hour(first, g.maxId(), owners, events);
     }
 
     private Path gz(String name, List<ArchiveGenerator.Event> events) throws IOException {

@@ -8,19 +8,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
-/** Generated GH Archive hours for the sync's tests, each with event ids of its own. */
+/** Generated GH Archive hours for the sync's tests, each with event ids of its own (a range, not ordered by time). */
 final class SyncHours {
 
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() * 1_000_000L + 500_000_000_000L);
 
-    /** One generated hour: its file, the events a load of the default types must store, and every type's count. */
+    /**
+     * One generated hour: its file, its ids' range, the events a load of the default types must store,
+     * and every type's count.
+     */
     record Hour(Instant start, String name, byte[] gz, long firstId, long lastId, int kept, Map<String, Long> byType) {
     }
 
@@ -43,21 +45,19 @@ final class SyncHours {
         long first = IDS.getAndAdd(10_000_000L);
         ArchiveGenerator g = new ArchiveGenerator(first, start, first, events, "sy" + first + "-o");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        List<Long> ids = new ArrayList<>();
         Map<String, Long> byType = new TreeMap<>();
         int kept = 0;
         try (OutputStream out = new GZIPOutputStream(bytes)) {
             while (g.hasNext()) {
                 ArchiveGenerator.Event e = g.next();
                 out.write((e.json() + "\n").getBytes(StandardCharsets.UTF_8));
-                ids.add(e.id());
                 byType.merge(e.type(), 1L, Long::sum);
                 if (TypeSelection.DEFAULTS.keeps(e.type())) {
                     kept++;
                 }
             }
         }
-        return new Hour(start, ArchiveHours.name(start), bytes.toByteArray(), first, ids.getLast(), kept, byType);
+        return new Hour(start, ArchiveHours.name(start), bytes.toByteArray(), first, g.maxId(), kept, byType);
     }
 
     /** Rows of the hour in `events`, and distinct ids among them: equal when nothing is stored twice. */
