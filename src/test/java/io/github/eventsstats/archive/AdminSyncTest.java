@@ -159,6 +159,15 @@ class AdminSyncTest {
     }
 
     @Test
+    void theOpenApiDocumentHasTheJobListAndTheTypesParameterAsAdminOperations() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/admin/jobs'.get.security[0].'admin-token'.size()", equalTo(0))
+                .body("paths.'/admin/jobs'.get.responses.'200'.description", equalTo("the jobs"))
+                .body("paths.'/admin/archive/sync'.post.parameters.name", org.hamcrest.Matchers.hasItem("types"))
+                .body("components.schemas.JobState.properties.trigger.enum", org.hamcrest.Matchers.hasItem("schedule"));
+    }
+
+    @Test
     void badHoursAreProblemsAndTheTokenIsRequired() {
         given().queryParam("from", "P1D").post("/admin/archive/sync").then().statusCode(401);
         given().header("Authorization", BEARER).post("/admin/archive/sync").then().statusCode(400)
