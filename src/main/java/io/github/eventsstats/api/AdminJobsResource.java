@@ -127,8 +127,9 @@ public class AdminJobsResource {
     @Path("/jobs")
     @Operation(summary = "Recent jobs",
             description = "The jobs kept in memory (the last 100, newest first): archive syncs started over HTTP, and"
-                    + " the scheduled sync's runs that loaded an hour or met a failure (a run that found only hours loaded"
-                    + " already, not published yet or missing is listed only while it runs). Each with its state and progress, as GET /admin/jobs/{id}.")
+                    + " the scheduled sync's runs that loaded an hour or met a failure (a run that found only hours"
+                    + " loaded already, not published yet or missing is listed only while it runs). Each with its"
+                    + " state and progress, as GET /admin/jobs/{id}.")
     @APIResponse(responseCode = "200", description = "the jobs",
             content = @Content(schema = @Schema(implementation = JobList.class)))
     public JobList recent() {

@@ -51,8 +51,9 @@ public final class SyncProgress {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Snapshot(Instant from, Instant to,
                            @Schema(description = "the event types stored: * or GitHub's names, comma-separated",
-                                   examples = "WatchEvent,PullRequestEvent,IssuesEvent") String types, int hours, int filesToFetch, int filesDone, int loaded,
-                           int alreadyLoaded, int notPublishedYet, int missingAtSource, int failed,
+                                   examples = "WatchEvent,PullRequestEvent,IssuesEvent") String types,
+                           int hours, int filesToFetch, int filesDone, int loaded, int alreadyLoaded,
+                           int notPublishedYet, int missingAtSource, int failed,
                            long downloadedBytes, double megabytesPerSecond, long eventsRead, long eventsStored,
                            long eventsDuplicate, long badLines, Long etaSeconds, List<String> failures, String error) {
     }
@@ -132,8 +133,9 @@ public final class SyncProgress {
     List<String> summary() {
         List<String> out = new java.util.ArrayList<>();
         out.add(String.format(Locale.ROOT, "sync %s to %s (%s): %d hours: %d loaded, %d already loaded, %d not"
-                        + " published yet, %d missing at the source, %d failed", from, to, types, hours.get(), loaded.get(),
-                alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(), failed.get()));
+                        + " published yet, %d missing at the source, %d failed", from, to, types, hours.get(),
+                loaded.get(), alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(),
+                failed.get()));
         out.add(String.format(Locale.ROOT, "events: %,d read, %,d stored, %,d duplicate; %,d bad lines;"
                         + " %,.1f MB downloaded; %.2f s (%,.1f MB/s)", eventsRead.get(), eventsStored.get(),
                 eventsDuplicate.get(), badLines.get(), downloadedBytes.get() / 1e6, seconds(), megabytesPerSecond()));
