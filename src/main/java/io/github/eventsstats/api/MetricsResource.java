@@ -13,6 +13,7 @@ import io.github.eventsstats.api.Responses.Visualization;
 import io.github.eventsstats.cache.AnswerCache;
 import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.coverage.CoverageService;
+import io.github.eventsstats.enrich.EnrichmentStore;
 import io.github.eventsstats.store.ClickHouse;
 import io.github.eventsstats.store.MetricsStore;
 import io.github.eventsstats.watch.WatchList;
@@ -72,15 +73,17 @@ public class MetricsResource {
     private final AnswerCache cache;
     private final CoverageService coverage;
     private final WatchList watched;
+    private final EnrichmentStore profiles;
 
     MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache,
-                    CoverageService coverage, WatchList watched) {
+                    CoverageService coverage, WatchList watched, EnrichmentStore profiles) {
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
         this.cache = cache;
         this.coverage = coverage;
         this.watched = watched;
+        this.profiles = profiles;
     }
 
     @GET
@@ -263,7 +266,8 @@ public class MetricsResource {
     @GET
     @Path("/top-repos")
     @Operation(summary = "The most active repositories of the last D days",
-            description = "Events with now - days <= created_at <= now, by repository, most events first.")
+            description = "Events with now - days <= created_at <= now, by repository, most events first; with the"
+                    + " stars and language of the repository's enriched profile where there is one.")
     @APIResponse(responseCode = "200", description = "the repositories",
             content = @Content(schema = @Schema(implementation = TopRepos.class)))
     public Uni<TopRepos> topRepos(
@@ -275,8 +279,14 @@ public class MetricsResource {
         int max = Integer.parseInt(limit);
         Instant to = now();
         Instant from = to.minus(Duration.ofDays(d));
-        return cache.answer("top-repos?days=" + d + "&limit=" + max, () -> clickHouse.async(() -> new TopRepos(d, from, to, max,
-                store.topRepos(from, to, max).stream().map(TopRepo::of).toList(), coverage.of(from, to))));
+        return cache.answer("top-repos?days=" + d + "&limit=" + max, () -> clickHouse.async(() -> {
+            List<MetricsStore.RepoActivity> top = store.topRepos(from, to, max);
+            // The profiles of the returned rows only, looked up by name beside the ranking.
+            Map<String, EnrichmentStore.RepoBrief> briefs = profiles.repoBriefs(
+                    top.stream().map(MetricsStore.RepoActivity::repoName).toList());
+            return new TopRepos(d, from, to, max, top.stream().map(a -> TopRepo.of(a, briefs.get(a.repoName()))).toList(),
+                    coverage.of(from, to));
+        }));
     }
 
     @GET

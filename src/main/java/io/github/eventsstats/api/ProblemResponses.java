@@ -18,7 +18,8 @@ public class ProblemResponses implements OASFilter {
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
-            if (path.startsWith("/metrics/") || path.startsWith("/debug/")) {
+            if (path.startsWith("/metrics/") || path.startsWith("/debug/") || path.startsWith("/actors/")
+                    || path.startsWith("/repositories/")) {
                 item.getOperations().values().forEach(ProblemResponses::addProblems);
             }
         });

@@ -3,6 +3,7 @@ package io.github.eventsstats.api;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.coverage.Coverage;
+import io.github.eventsstats.enrich.EnrichmentStore;
 import io.github.eventsstats.store.MetricsStore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -129,11 +130,17 @@ public final class Responses {
             @Schema(description = "distinct pushes (push_id) among the PushEvents; one push delivered twice counts once")
             long pushEvents,
             @Schema(description = "events by type: WatchEvent, PullRequestEvent and IssuesEvent always (0 included),"
-                    + " and every other stored type the repository has events of") Map<String, Long> counts) {
+                    + " and every other stored type the repository has events of") Map<String, Long> counts,
+            @Schema(nullable = true, description = "stargazers, from the enriched profile; null before one is stored")
+            Long stars,
+            @Schema(nullable = true, description = "main language, from the enriched profile; null when GitHub names"
+                    + " none or before a profile is stored", examples = "Java") String language) {
 
-        static TopRepo of(MetricsStore.RepoActivity a) {
+        /** @param profile the repository's enrichment, or null */
+        static TopRepo of(MetricsStore.RepoActivity a, EnrichmentStore.RepoBrief profile) {
             return new TopRepo(a.repoName(), a.totalEvents(), a.uniqueUsers(), a.firstEventAt(), a.lastEventAt(),
-                    a.pushEvents(), a.counts());
+                    a.pushEvents(), a.counts(), profile == null ? null : profile.stars(),
+                    profile == null ? null : profile.language());
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code GET /events} over the JDK HttpClient. The poller needs the raw body (to stream-parse it
+ * {@code GET /events} (and the other GitHub requests: feeds, pulls, profiles) over the JDK HttpClient. The poller needs the raw body (to stream-parse it
  * and archive it verbatim), every response header and per-request timeouts; a typed REST client
  * would only stand in the way of those. Called from the poller's worker thread, never the event loop.
  */
@@ -52,6 +52,16 @@ public class GitHubEventsClient {
     /** A page of one repository's pull requests, newest first, open and closed. */
     public String pullsUrl(String repository, int perPage) {
         return api() + "repos/" + repository + "/pulls?state=all&sort=created&direction=desc&per_page=" + perPage;
+    }
+
+    /** One user's profile; a login may end in [bot], which is escaped. */
+    public String userUrl(String login) {
+        return api() + "users/" + java.net.URLEncoder.encode(login, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** One repository's profile; owner and repo are GitHub-valid names (no escaping needed). */
+    public String repoUrl(String repository) {
+        return api() + "repos/" + repository;
     }
 
     private String api() {

@@ -45,7 +45,10 @@ public final class ClusterDdl {
             // Repeated sightings of an event, and the versions of one hour's coverage, meet on one
             // shard, where ReplacingMergeTree folds them (FINAL works per shard).
             "event_sightings", "cityHash64(event_id)",
-            "coverage_hourly", "cityHash64(hour)");
+            "coverage_hourly", "cityHash64(hour)",
+            // A profile's checks (a 304 copies the row) meet on one shard, where FINAL folds them.
+            "actor_profiles", "cityHash64(login)",
+            "repo_profiles", "cityHash64(repo_name)");
     static final String DEFAULT_SHARDING_KEY = "rand()";
     static final String LOCAL_SUFFIX = "_local";
 
