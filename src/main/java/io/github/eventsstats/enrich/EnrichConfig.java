@@ -26,7 +26,7 @@ public interface EnrichConfig {
     int batch();
 
     /** ENRICH_LOOKBACK: only actors and repositories with events created this recently are enriched. */
-    @WithDefault("1d")
+    @WithDefault("24h")
     Duration lookback();
 
     /** ENRICH_FAILURE_RETRY: an entry whose request failed (5xx, timeout, bad body) waits this long. */

@@ -106,8 +106,9 @@ public class Enricher {
         return on;
     }
 
-    @Scheduled(identity = JOB, every = "${enrich.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = EnrichDisabled.class)
+    /** The first run waits an interval: the start-up (schema, the firehose's first poll) goes first. */
+    @Scheduled(identity = JOB, every = "${enrich.interval}", delayed = "${enrich.interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = EnrichDisabled.class)
     void scheduledRun() {
         run();
     }
