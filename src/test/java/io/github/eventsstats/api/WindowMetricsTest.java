@@ -303,6 +303,8 @@ class WindowMetricsTest extends ApiTestBase {
                     }
                     rs.stream().map(EventRow::type).sorted().forEach(t -> counts.merge(t, 1, Integer::sum));
                     m.put("counts", counts);
+                    m.put("stars", null); // no enriched profile of these repositories
+                    m.put("language", null);
                     return m;
                 })
                 .toList();
