@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,6 +20,8 @@ public class HourlyRollup {
 
     /** Hours counted in one query: a day of GH Archive is ~5M rows, a bounded uniqExact. */
     static final int HOURS_PER_QUERY = 24;
+    /** Repositories ranked per hour in repo_hour_top. */
+    public static final int TOP_PER_HOUR = 50;
 
     /** Hours with their row count in events_hour_writes, and when they were last written to. */
     private static final String WRITTEN_HOURS = """
@@ -28,10 +31,15 @@ public class HourlyRollup {
                 GROUP BY hour
             )
             """;
-    /** Of those, the ones no count in events_hourly was taken at, quiet for {quiet_ms}. */
+    /**
+     * Of those, the ones no count in events_hourly or repo_hourly (V023) was taken at, quiet for
+     * {quiet_ms}. (An hour missing from one only, as every hour is once V023 came after V017, is
+     * counted into both: a second count at the same row count changes nothing.)
+     */
     private static final String CHANGED_AND_QUIET = """
             last_write <= now64(3, 'UTC') - toIntervalMillisecond({quiet_ms:UInt64})
-              AND (hour, rows) NOT IN (SELECT hour, hour_rows FROM events_hourly FINAL)
+              AND ((hour, rows) NOT IN (SELECT hour, hour_rows FROM events_hourly FINAL)
+                OR (hour, rows) NOT IN (SELECT hour, hour_rows FROM repo_hours_sealed))
             """;
 
     /**
@@ -66,6 +74,67 @@ public class HourlyRollup {
             SELECT toDateTime(hr.1, 'UTC'), '', '', 0, hr.2, now64(3, 'UTC')
             FROM (SELECT arrayJoin(arrayZip({hours:Array(UInt32)}, {rows:Array(UInt64)})) AS hr)
             """;
+
+    /**
+     * Per repository and type, the given hours' rows of `events FINAL` (what top-repos reads
+     * without the rollup, so both answers agree), each with the row count read before it; the
+     * view repo_hourly_mv copies the counts into repo_hourly.
+     */
+    static final String COUNT_REPO_HOURS = """
+            INSERT INTO repo_hourly_detail (repo_name, hour, event_type, events, users, pushes, first_at, last_at, hour_rows)
+            SELECT
+                repo_name,
+                toStartOfHour(created_at)                        AS h,
+                toString(event_type)                             AS type,
+                count(),
+                uniqExactState(actor_id),
+                uniqExactIfState(push_id, event_type = 'PushEvent'),
+                min(created_at),
+                max(created_at),
+                {rows:Array(UInt64)}[indexOf({hours:Array(UInt32)}, toUInt32(h))]
+            FROM events FINAL
+            WHERE created_at >= {from:DateTime('UTC')} AND created_at < {to:DateTime('UTC')}
+              AND has({hours:Array(UInt32)}, toUInt32(h))
+            GROUP BY repo_name, h, event_type
+            """;
+
+    /** The busiest repositories of each hour just counted (V023), ranked as top-repos orders them. */
+    private static final String RANKED = """
+            (
+                SELECT hour, repo_name, n, row_number() OVER (PARTITION BY hour ORDER BY n DESC, repo_name) AS rank
+                FROM
+                (
+                    SELECT hour, repo_name, sum(events) AS n
+                    FROM repo_hourly FINAL
+                    WHERE hour >= {from:DateTime('UTC')} AND hour < {to:DateTime('UTC')}
+                      AND (toUInt32(hour), hour_rows) IN arrayZip({hours:Array(UInt32)}, {rows:Array(UInt64)})
+                    GROUP BY hour, repo_name
+                )
+            )
+            """;
+
+    /** Each hour's first {@link #TOP_PER_HOUR} repositories, with the hour's bound (the next one's count). */
+    static final String RANK_REPO_HOURS = """
+            INSERT INTO repo_hour_top (hour, rank, repo_name, events, hour_bound, hour_rows)
+            SELECT hour, rank, repo_name, n,
+                   max(if(rank = {top:UInt32} + 1, n, 0)) OVER (PARTITION BY hour) AS hour_bound,
+                   {rows:Array(UInt64)}[indexOf({hours:Array(UInt32)}, toUInt32(hour))]
+            FROM %s
+            WHERE rank <= {top:UInt32} + 1
+            QUALIFY rank <= {top:UInt32}
+            """.formatted(RANKED);
+
+    /**
+     * Written once the hours' repository rows are stored: from then on readers may use them. The
+     * bound is the count of the hour's first repository not in repo_hour_top (0 if none).
+     */
+    static final String SEAL_REPO_HOURS = """
+            INSERT INTO repo_hours_sealed (hour, hour_rows, bound, sealed_at)
+            SELECT toDateTime(hr.1, 'UTC') AS h, hr.2, ifNull(b.n, 0), now64(3, 'UTC')
+            FROM (SELECT arrayJoin(arrayZip({hours:Array(UInt32)}, {rows:Array(UInt64)})) AS hr) AS s
+            LEFT JOIN (SELECT hour, n FROM %s WHERE rank = {top:UInt32} + 1) AS b ON b.hour = toDateTime(s.hr.1, 'UTC')
+            SETTINGS join_use_nulls = 1
+            """.formatted(RANKED);
 
     private final ClickHouse clickHouse;
 
@@ -106,10 +175,17 @@ public class HourlyRollup {
         }
         Instant from = hours.stream().map(ChangedHour::hour).min(Instant::compareTo).orElseThrow();
         Instant to = hours.stream().map(ChangedHour::hour).max(Instant::compareTo).orElseThrow().plusSeconds(3600);
-        clickHouse.query(COUNT_HOURS, Map.of(
+        Map<String, Object> params = Map.of(
                 "hours", array(hours.stream().map(h -> h.hour().getEpochSecond())),
                 "rows", array(hours.stream().map(ChangedHour::rows)),
-                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)));
+                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to));
+        // an hour's repository rows before its seal: readers take them once it is sealed
+        clickHouse.query(COUNT_REPO_HOURS, params);
+        Map<String, Object> ranked = new HashMap<>(params);
+        ranked.put("top", TOP_PER_HOUR);
+        clickHouse.query(RANK_REPO_HOURS, ranked);
+        clickHouse.query(SEAL_REPO_HOURS, ranked);
+        clickHouse.query(COUNT_HOURS, params);
     }
 
     /** An Array(UInt*) parameter in the text form the server parses. */

@@ -165,6 +165,126 @@ public final class MetricsQueries {
             """;
 
     /**
+     * The hours of [inner_from, inner_to) that repo_hourly (V023) holds as (hour, hour_rows,
+     * bound), and the others (open_hours): the edges and hours written since, read from `events`
+     * by {@link #OPEN_EVENTS}. Scalars, so that the query works them out once however often it
+     * uses them.
+     */
+    private static final String REPO_HOURS = """
+            WITH
+                (
+                    SELECT groupArray((hour, rows))
+                    FROM
+                    (
+                        SELECT hour, sum(rows) AS rows
+                        FROM events_hour_writes
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                        GROUP BY hour
+                    )
+                ) AS written,
+                (
+                    SELECT groupArray((hour, hour_rows, bound))
+                    FROM repo_hours_sealed FINAL
+                    WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                      AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                ) AS sealed,
+                (
+                    SELECT groupArray(w.1)
+                    FROM (SELECT arrayJoin(written) AS w)
+                    WHERE w.1 NOT IN (SELECT s.1 FROM (SELECT arrayJoin(sealed) AS s))
+                ) AS open_hours
+            """;
+
+    /** The rows of [from, to) that no sealed hour holds (see {@link #REPO_HOURS}). */
+    private static final String OPEN_EVENTS = """
+            ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
+                OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
+                OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
+                    AND toStartOfHour(created_at) IN (SELECT arrayJoin(open_hours))))
+            """;
+
+    /** The rows of repo_hourly, repo_hourly_detail or repo_hour_top ({table}) in sealed hours. */
+    private static String sealedRows(String table) {
+        return table + """
+                 FINAL
+                WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                  AND (hour, hour_rows) IN (SELECT s.1, s.2 FROM (SELECT arrayJoin(sealed) AS s))
+                """;
+    }
+
+    /**
+     * What bounds the top repositories of [from, to) with whole hours [inner_from, inner_to),
+     * without summing every repository: kind 'top', per repository in a sealed hour's list
+     * (repo_hour_top), its events there (n) and the sum of those hours' bounds (m); kind 'bound',
+     * the sum of all sealed hours' bounds (n) and their number (m); kind 'open', per repository of
+     * the rest of the window (read from `events FINAL`), its events (n) and rank (m), for the first
+     * {top} + 1 and for those in a list. store/TopRepoBounds draws the conclusions.
+     */
+    public static final String TOP_REPOS_BOUNDS = REPO_HOURS + """
+            SELECT 'top' AS kind, repo_name, sum(events) AS n, sum(hour_bound) AS m
+            FROM %1$s
+            GROUP BY repo_name
+            UNION ALL
+            SELECT 'bound', '', arraySum(s -> s.3, sealed), length(sealed)
+            UNION ALL
+            SELECT 'open', repo_name, n, rank
+            FROM
+            (
+                SELECT repo_name, n, row_number() OVER (ORDER BY n DESC, repo_name) AS rank
+                FROM (SELECT repo_name, count() AS n FROM events FINAL WHERE %2$s GROUP BY repo_name)
+            )
+            WHERE rank <= {top:UInt32} + 1 OR repo_name IN (SELECT repo_name FROM %1$s)
+            """.formatted(sealedRows("repo_hour_top"), OPEN_EVENTS);
+
+    /**
+     * The top {limit} repositories of the window as {@link #TOP_REPOS_BOUNDS} gives it, summing
+     * every repository of every sealed hour: for when the bounds do not settle the answer.
+     */
+    public static final String TOP_REPOS_SUMMED = REPO_HOURS + """
+            SELECT repo_name, sum(n) AS total_events
+            FROM
+            (
+                SELECT repo_name, sum(events) AS n FROM %s GROUP BY repo_name
+                UNION ALL
+                SELECT repo_name, count() AS n FROM events FINAL WHERE %s GROUP BY repo_name
+            )
+            GROUP BY repo_name
+            ORDER BY total_events DESC, repo_name
+            LIMIT {limit:UInt32}
+            """.formatted(sealedRows("repo_hourly"), OPEN_EVENTS);
+
+    /**
+     * {@link #TOP_REPOS}' columns for the repositories {repos} over the window as
+     * {@link #TOP_REPOS_BOUNDS} gives it: the sealed hours from repo_hourly_detail (distinct sets
+     * merged), the rest from `events FINAL`, both through the sorting key by repository.
+     */
+    public static final String TOP_REPOS_OF = REPO_HOURS + """
+            SELECT
+                repo_name,
+                sum(n)                  AS total_events,
+                uniqExactMerge(users)   AS unique_users,
+                min(first)              AS first_event_at,
+                max(last)               AS last_event_at,
+                uniqExactMerge(pushes)  AS push_events,
+                sumMap(map(type, n))    AS by_type
+            FROM
+            (
+                SELECT repo_name, event_type AS type, sum(events) AS n, uniqExactMergeState(users) AS users,
+                       uniqExactMergeState(pushes) AS pushes, min(first_at) AS first, max(last_at) AS last
+                FROM %s
+                  AND repo_name IN {repos:Array(String)}
+                GROUP BY repo_name, type
+                UNION ALL
+                SELECT repo_name, toString(event_type), count(), uniqExactState(actor_id),
+                       uniqExactIfState(push_id, event_type = 'PushEvent'), min(created_at), max(created_at)
+                FROM events FINAL
+                WHERE repo_name IN {repos:Array(String)} AND %s
+                GROUP BY repo_name, event_type
+            )
+            GROUP BY repo_name
+            """.formatted(sealedRows("repo_hourly_detail"), OPEN_EVENTS);
+
+    /**
      * Actors' sessions in [from, to]: an event more than {gap} seconds after the actor's previous
      * one starts a new session. The running sum of those starts numbers the sessions.
      */

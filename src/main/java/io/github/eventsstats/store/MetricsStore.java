@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,10 +106,50 @@ public class MetricsStore {
         return repos;
     }
 
+    /** The most active repositories with from <= created_at <= to, most events first, then by name. */
     public List<RepoActivity> topRepos(Instant from, Instant to, int limit) {
+        Instant end = to.plusSeconds(1);
+        if (!holdsWholeHours(from, end)) {
+            return activities(clickHouse.query(MetricsQueries.TOP_REPOS,
+                    Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit)));
+        }
+        Map<String, Object> params = new HashMap<>(topReposParams(from, end));
+        List<String> repos = TopRepoBounds.candidates(topRepoBounds(params), limit, HourlyRollup.TOP_PER_HOUR)
+                .orElseGet(() -> summedTopRepos(params, limit));
+        params.put("repos", repos);
+        List<RepoActivity> found = new ArrayList<>(activities(clickHouse.query(MetricsQueries.TOP_REPOS_OF, params)));
+        found.sort(Comparator.comparingLong(RepoActivity::totalEvents).reversed().thenComparing(RepoActivity::repoName));
+        return found.subList(0, Math.min(limit, found.size()));
+    }
+
+    /**
+     * The parameters of the rolled-up top-repos queries ({@link MetricsQueries#TOP_REPOS_BOUNDS},
+     * ...) for [from, to): its whole hours, and the ranked repositories per hour. Public so that
+     * bench/ times the SQL with exactly these.
+     */
+    public static Map<String, Object> topReposParams(Instant from, Instant to) {
+        Map<String, Object> params = new HashMap<>(rolledUpParams(from, to, ""));
+        params.remove("action");
+        params.put("top", HourlyRollup.TOP_PER_HOUR);
+        return params;
+    }
+
+    /** The rows of {@link MetricsQueries#TOP_REPOS_BOUNDS}. Public for bench/. */
+    public List<TopRepoBounds.Row> topRepoBounds(Map<String, Object> params) {
+        return clickHouse.query(MetricsQueries.TOP_REPOS_BOUNDS, params).stream()
+                .map(r -> new TopRepoBounds.Row(r.getString("kind"), r.getString("repo_name"), r.getLong("n"), r.getLong("m")))
+                .toList();
+    }
+
+    private List<String> summedTopRepos(Map<String, Object> params, int limit) {
+        Map<String, Object> summed = new HashMap<>(params);
+        summed.put("limit", limit);
+        return clickHouse.query(MetricsQueries.TOP_REPOS_SUMMED, summed).stream().map(r -> r.getString("repo_name")).toList();
+    }
+
+    private static List<RepoActivity> activities(List<GenericRecord> rows) {
         List<RepoActivity> repos = new ArrayList<>();
-        for (GenericRecord r : clickHouse.query(MetricsQueries.TOP_REPOS,
-                Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))) {
+        for (GenericRecord r : rows) {
             Map<String, Long> counted = new HashMap<>();
             ((Map<?, ?>) r.getObject("by_type")).forEach((type, n) -> counted.put(type.toString(), ((Number) n).longValue()));
             repos.add(new RepoActivity(r.getString("repo_name"), r.getLong("total_events"),

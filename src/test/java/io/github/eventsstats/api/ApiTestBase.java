@@ -74,9 +74,12 @@ abstract class ApiTestBase {
     /** For the tests of whole-table answers: they own `events` while they run. */
     void truncateEvents() {
         clickHouse.execute("TRUNCATE TABLE events");
-        // and the hourly rollup, which would otherwise hold counts of the rows just gone
+        // and the hourly rollups, which would otherwise hold counts of the rows just gone
         clickHouse.execute("TRUNCATE TABLE events_hour_writes");
         clickHouse.execute("TRUNCATE TABLE events_hourly");
+        for (String table : List.of("repo_hourly", "repo_hourly_detail", "repo_hour_top", "repo_hours_sealed")) {
+            clickHouse.execute("TRUNCATE TABLE " + table);
+        }
     }
 
     long storedRows() {
