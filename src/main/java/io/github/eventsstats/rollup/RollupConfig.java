@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** The hourly rollup that long windows read (events_hourly). */
+/** The hourly rollups that long windows read (events_hourly, and repo_hourly for top-repos). */
 @ConfigMapping(prefix = "rollup")
 public interface RollupConfig {
 

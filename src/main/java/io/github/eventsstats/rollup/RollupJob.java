@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Counts the hours that changed since they were last counted into events_hourly, so that long
- * windows find them there. Answers are exact without it (a changed hour is read from `events`);
- * it only keeps them cheap. Any number of replicas may run it at once: a count of an hour is
+ * Counts the hours that changed since they were last counted into events_hourly and the top-repos
+ * rollup (V023), so that long windows find them there. Answers are exact without it (a changed
+ * hour is read from `events`); it only keeps them cheap. Any number of replicas may run it at once: a count of an hour is
  * right whoever takes it, and the latest one is kept.
  */
 @ApplicationScoped

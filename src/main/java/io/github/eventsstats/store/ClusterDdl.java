@@ -34,21 +34,26 @@ public final class ClusterDdl {
      * per-repository reads touch one shard, and an event delivered twice (same repo) lands on the
      * shard that already holds it, where ReplacingMergeTree and the insert tokens can see both.
      */
-    static final Map<String, String> SHARDING_KEYS = Map.of(
-            "events", "cityHash64(repo_name)",
-            "events_next", "cityHash64(repo_name)",
-            "events_enum8", "cityHash64(repo_name)",
-            "push_events", "cityHash64(repo_name)",
-            "pr_metrics_agg", "cityHash64(repo_name)",
+    static final Map<String, String> SHARDING_KEYS = Map.ofEntries(
+            Map.entry("events", "cityHash64(repo_name)"),
+            Map.entry("events_next", "cityHash64(repo_name)"),
+            Map.entry("events_enum8", "cityHash64(repo_name)"),
+            Map.entry("push_events", "cityHash64(repo_name)"),
+            Map.entry("pr_metrics_agg", "cityHash64(repo_name)"),
             // A PR from the pulls list meets its PullRequestEvents on their repository's shard.
-            "pull_requests", "cityHash64(repo_name)",
-            // Repeated sightings of an event, and the versions of one hour's coverage, meet on one
-            // shard, where ReplacingMergeTree folds them (FINAL works per shard).
-            "event_sightings", "cityHash64(event_id)",
-            "coverage_hourly", "cityHash64(hour)",
+            Map.entry("pull_requests", "cityHash64(repo_name)"),
+            // Repeated sightings of an event, and the versions of one hour's coverage or of one
+            // repository's or rank's hour in the top-repos rollup (V023), meet on one shard, where
+            // ReplacingMergeTree folds them (FINAL works per shard).
+            Map.entry("event_sightings", "cityHash64(event_id)"),
+            Map.entry("coverage_hourly", "cityHash64(hour)"),
+            Map.entry("repo_hourly_detail", "cityHash64(repo_name)"),
+            Map.entry("repo_hourly", "cityHash64(repo_name)"),
+            Map.entry("repo_hour_top", "cityHash64(hour)"),
+            Map.entry("repo_hours_sealed", "cityHash64(hour)"),
             // A profile's checks (a 304 copies the row) meet on one shard, where FINAL folds them.
-            "actor_profiles", "cityHash64(login)",
-            "repo_profiles", "cityHash64(repo_name)");
+            Map.entry("actor_profiles", "cityHash64(login)"),
+            Map.entry("repo_profiles", "cityHash64(repo_name)"));
     static final String DEFAULT_SHARDING_KEY = "rand()";
     static final String LOCAL_SUFFIX = "_local";
 

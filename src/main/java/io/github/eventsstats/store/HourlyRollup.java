@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Counts the hours of `events` into events_hourly (V016, V017 say why that is exact). Blocking;
+ * Counts the hours of `events` into events_hourly and, per repository, into the top-repos rollup
+ * (V016, V017 and V023 say why that is exact). Blocking;
  * the service runs it on a schedule (rollup/), and anything may run it again at any time.
  */
 @ApplicationScoped
