@@ -82,6 +82,7 @@ empty() {
   sql "TRUNCATE TABLE github_stats.events"
   sql "TRUNCATE TABLE github_stats.pr_metrics_agg"
   sql "TRUNCATE TABLE github_stats.backfill_ledger"
+  sql "TRUNCATE TABLE github_stats.backfill_ledger_types"
 }
 
 ENGINE_SQL=$(engine_sql file "FILE")

@@ -158,7 +158,7 @@ public class ArchiveSync {
         List<Instant> all = ArchiveHours.range(first, p.to);
         p.hours.set(all.size());
         Instant published = now.truncatedTo(ChronoUnit.HOURS);
-        Set<String> synced = synced(all);
+        Set<String> synced = synced(all, p.types);
         Map<Instant, Instant> knownMissing = missing.lastChecked(first, p.to);
         List<Instant> todo = new ArrayList<>();
         for (Instant hour : all) {
@@ -250,7 +250,7 @@ public class ArchiveSync {
             } else {
                 // The same bytes were loaded under another name (a file given to the command): the
                 // ledger learns this hour's name too, so the next sync does not download it again.
-                ledger.record(url, d.size(), Ledger.sha256(d.file()), counts);
+                ledger.record(url, d.size(), Ledger.sha256(d.file()), counts, p.types);
                 p.alreadyLoadedFetched.incrementAndGet();
             }
             HourDownloader.deleteQuietly(d.file());
@@ -265,11 +265,11 @@ public class ArchiveSync {
         // A store failure (RuntimeException) leaves the checked file for the next sync and stops this one.
     }
 
-    private Set<String> synced(List<Instant> hours) {
+    private Set<String> synced(List<Instant> hours, TypeSelection types) {
         Set<String> found = new HashSet<>();
         for (int i = 0; i < hours.size(); i += LEDGER_CHUNK) {
             found.addAll(ledger.syncedNames(hours.subList(i, Math.min(hours.size(), i + LEDGER_CHUNK)).stream()
-                    .map(ArchiveHours::name).toList()));
+                    .map(ArchiveHours::name).toList(), types));
         }
         return found;
     }

@@ -157,7 +157,7 @@ final class Backfill {
         if (!dryRun()) {
             if (ledger.anyOfSize(size)) {
                 String known = Ledger.sha256(file);
-                if (ledger.loaded(known)) {
+                if (ledger.loaded(known, mapper.keptTypes())) {
                     return false;
                 }
                 sha = CompletableFuture.completedFuture(known);
@@ -168,7 +168,7 @@ final class Backfill {
         }
         load(file, counts, bytes, events);
         if (!dryRun()) {
-            ledger.record(name, size, hash(sha), counts);
+            ledger.record(name, size, hash(sha), counts, mapper.keptTypes());
         }
         return true;
     }

@@ -2,6 +2,7 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.Sha256;
 import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.store.TypeSelection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -12,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The `backfill_ledger` table: which file contents are loaded already. */
+/**
+ * The `backfill_ledger` table: which file contents are loaded already, and with which event types
+ * (`backfill_ledger_types`, V026). A file counts as loaded only for the types its load stored.
+ */
 @ApplicationScoped
 class Ledger {
 
@@ -22,9 +26,10 @@ class Ledger {
         this.clickHouse = clickHouse;
     }
 
-    boolean loaded(String sha256) {
-        return clickHouse.query("SELECT count() AS c FROM backfill_ledger WHERE sha256 = {h:FixedString(64)}",
-                Map.of("h", sha256)).getFirst().getLong("c") > 0;
+    /** Whether a load of this content stored every type of {@code types}. */
+    boolean loaded(String sha256, TypeSelection types) {
+        return clickHouse.query("SELECT DISTINCT types FROM backfill_ledger_types WHERE sha256 = {h:FixedString(64)}",
+                Map.of("h", sha256)).stream().anyMatch(r -> covers(r.getString("types"), types));
     }
 
     /** Whether a loaded file has this size: only then can a file's content be loaded already. */
@@ -34,21 +39,29 @@ class Ledger {
     }
 
     /**
-     * Which of these hour file names the sync has loaded: rows it recorded under a URL ending in the
-     * name, from any mirror. (Files given to the command by path, such as the poller's raw hours of
-     * the same names, are other data and do not count.)
+     * Which of these hour file names the sync has loaded with every type of {@code types}: rows it
+     * recorded under a URL ending in the name, from any mirror. (Files given to the command by path,
+     * such as the poller's raw hours of the same names, are other data and do not count.)
      */
-    Set<String> syncedNames(List<String> names) {
+    Set<String> syncedNames(List<String> names, TypeSelection types) {
         Set<String> found = new HashSet<>();
         clickHouse.query("""
-                        SELECT DISTINCT replaceRegexpOne(file_name, '^.*/', '') AS n FROM backfill_ledger
+                        SELECT DISTINCT replaceRegexpOne(file_name, '^.*/', '') AS n, types FROM backfill_ledger_types
                         WHERE match(file_name, '^https?://') AND n IN {names:Array(String)}""",
-                Map.of("names", names)).forEach(r -> found.add(r.getString("n")));
+                Map.of("names", names)).forEach(r -> {
+                    if (covers(r.getString("types"), types)) {
+                        found.add(r.getString("n"));
+                    }
+                });
         return found;
     }
 
+    private static boolean covers(String stored, TypeSelection asked) {
+        return TypeSelection.parse(List.of(stored.split(","))).covers(asked);
+    }
+
     /** Written once every kept event of the file is stored, so a crash before it means "load again". */
-    void record(String name, long size, String sha256, FileCounts c) {
+    void record(String name, long size, String sha256, FileCounts c, TypeSelection types) {
         clickHouse.query("""
                         INSERT INTO backfill_ledger (file_name, file_size, sha256, rows_read, rows_kept, rows_stored,
                             rows_duplicate, rows_bad, status)
@@ -57,6 +70,11 @@ class Ledger {
                 Map.of("name", name, "size", size, "h", sha256, "read", c.read(), "kept", c.kept(),
                         "stored", c.stored.get(), "dup", c.duplicate.get(), "bad", c.bad(),
                         "status", c.partial() ? "partial" : "complete"));
+        // Second: a crash between the two leaves an entry of unknown types, which is loaded again.
+        clickHouse.query("""
+                        INSERT INTO backfill_ledger_types (sha256, file_name, types)
+                        VALUES ({h:FixedString(64)}, {name:String}, {types:String})""",
+                Map.of("h", sha256, "name", name, "types", types.toString()));
     }
 
     /** The file's sha256, in hex. */

@@ -76,6 +76,11 @@ public record TypeSelection(boolean all, Set<String> names) {
         return all || names.contains(type);
     }
 
+    /** Whether a load of these types stored every event a load of {@code other} would store. */
+    public boolean covers(TypeSelection other) {
+        return all || !other.all && names.containsAll(other.names);
+    }
+
     /** As it would be configured: {@code *} or the names comma-separated. */
     @Override
     public String toString() {

@@ -295,6 +295,28 @@ class BackfillTest {
     }
 
     @Test
+    void aFileLoadedWithFewerTypesIsLoadedAgainForTheTypesItDidNotStore() throws Exception {
+        Hour h = hour(1500);
+        Path file = gz("widen-" + h.firstId() + ".json.gz", h.events());
+        assertEquals(0, backfill("--types", "WatchEvent", file.toString()).code());
+
+        Run wider = backfill(file.toString());
+
+        assertTrue(wider.out().contains("1 loaded"), wider.out());
+        assertEquals(keptByType(h.events()), storedByType(h));
+        assertEachStoredOnce(h, h.kept().size());
+        // Covered now, by the default types' load: a narrower or equal ask reads nothing.
+        for (String types : new String[] {"WatchEvent", "IssuesEvent,PullRequestEvent,WatchEvent"}) {
+            Run again = backfill("--types", types, file.toString());
+            assertTrue(again.out().contains("0 loaded, 1 skipped (already loaded)"), types + ": " + again.out());
+        }
+        Run every = backfill("--types", "*", file.toString());
+        assertTrue(every.out().contains("1 loaded"), every.out());
+        assertEachStoredOnce(h, h.events().size());
+        assertTrue(backfill("--types", "PushEvent", file.toString()).out().contains("1 skipped (already loaded)"));
+    }
+
+    @Test
     void pollerAndBackfillOverTheSameEventsStoreEachOnce() throws Exception {
         Hour h = hour(2000);
         // The poller saw part of the hour: the same JSON, through the same mapper and writer.
