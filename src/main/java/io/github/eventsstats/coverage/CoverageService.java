@@ -20,6 +20,8 @@ import java.util.TreeMap;
 public class CoverageService {
 
     private static final Logger LOG = Logger.getLogger(CoverageService.class);
+    /** Stale hours computed per query: a month of them in a handful of queries, each one bounded. */
+    private static final int HOURS_PER_QUERY = 168;
     /** GitHub's X-Poll-Interval when nothing else is known. */
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
     /** Polls looked at before a report's range, to know whether it starts inside a gap. */
@@ -53,8 +55,9 @@ public class CoverageService {
 
     /** Computes the hours with new sightings, then reloads every hour (other replicas compute too). */
     public synchronized void refresh() {
-        for (CoverageStore.Stale stale : store.stale()) {
-            store.compute(stale);
+        List<CoverageStore.Stale> stale = store.stale(); // oldest first
+        for (int i = 0; i < stale.size(); i += HOURS_PER_QUERY) {
+            store.compute(stale.subList(i, Math.min(stale.size(), i + HOURS_PER_QUERY)));
         }
         NavigableMap<Instant, HourCoverage> loaded = new TreeMap<>();
         for (HourCoverage h : store.all()) {

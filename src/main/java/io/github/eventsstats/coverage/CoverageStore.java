@@ -54,10 +54,13 @@ class CoverageStore {
     }
 
     /**
-     * Computes one hour from its sightings: each event's sources as a bit mask, then per source and
-     * per pair the events whose mask has them. Repeated sightings fold in the GROUP BY.
+     * Computes these hours (one query, however many: a backfilled month makes hundreds stale at
+     * once) from their sightings: each event's sources as a bit mask, then per source and
+     * per pair the events whose mask has them. Repeated sightings fold in the GROUP BY. An opened
+     * PullRequestEvent is keyed as its PR (repository and number, as clickhouse/V027 keys the pulls
+     * lists' sightings), so the pulls list and the events that saw the PR opened count as one.
      */
-    void compute(Stale stale) {
+    void compute(List<Stale> stale) {
         List<String> columns = new ArrayList<>(List.of("hour"));
         List<String> values = new ArrayList<>(List.of("hour"));
         EventSource[] all = EventSource.values();
@@ -72,14 +75,28 @@ class CoverageStore {
             }
         }
         columns.addAll(List.of("any_source", "covered_rows"));
-        values.addAll(List.of("count()", "{rows:UInt64}"));
+        values.addAll(List.of("count()", "transform(hour, {hours:Array(DateTime('UTC'))}, {rows:Array(UInt64)}, toUInt64(0))"));
         clickHouse.query("INSERT INTO coverage_hourly (" + String.join(", ", columns) + ")\nSELECT "
                         + String.join(",\n  ", values) + """
 
-                FROM (SELECT hour, event_id, groupBitOr(bitShiftLeft(toUInt8(1), toUInt8(source))) AS mask
-                      FROM event_sightings WHERE hour = {hour:DateTime('UTC')} GROUP BY hour, event_id)
+                FROM (SELECT hour, key, groupBitOr(bitShiftLeft(toUInt8(1), toUInt8(source))) AS mask
+                      FROM (SELECT s.hour AS hour, s.source AS source,
+                                   if(o.number > 0, bitOr(cityHash64(o.repo_name, o.number),
+                                                          toUInt64(9223372036854775808)), s.event_id) AS key
+                            FROM event_sightings AS s
+                            GLOBAL LEFT JOIN (SELECT event_id, repo_name, number FROM events
+                                              WHERE event_type = 'PullRequestEvent' AND action = 'opened' AND number > 0
+                                                AND created_at >= {first:DateTime('UTC')}
+                                                AND created_at < {last:DateTime('UTC')} + INTERVAL 1 HOUR
+                                                AND toStartOfHour(created_at) IN {hours:Array(DateTime('UTC'))}) AS o
+                              ON s.event_id = o.event_id
+                            WHERE s.hour IN {hours:Array(DateTime('UTC'))})
+                      GROUP BY hour, key)
                 GROUP BY hour""",
-                Map.of("hour", ClickHouse.dateTime(stale.hour()), "rows", stale.rows()));
+                Map.of("hours", stale.stream().map(h -> ClickHouse.dateTime(h.hour())).toList(),
+                        "rows", stale.stream().map(Stale::rows).toList(),
+                        "first", ClickHouse.dateTime(stale.getFirst().hour()),
+                        "last", ClickHouse.dateTime(stale.getLast().hour())));
     }
 
     /** Every computed hour, oldest first. */

@@ -101,6 +101,46 @@ class PullsSyncTest extends WatchTestBase {
     }
 
     @Test
+    void coverageCountsThePullsListAsASourceAndEachPrOnceHoweverManySourcesSawIt() throws IOException {
+        // Hours of 2019 that no other test writes into: coverage is per hour over every repository.
+        Instant last = Instant.parse("2019-06-30T00:00:00Z");
+        GeneratedRepo repo = new GeneratedRepo(unique("cov-org"), 450, last, nextIds, 17);
+        nextIds += 1_000_000;
+        serve(repo);
+        fake.route("/events", r -> FakeGitHub.ok(repo.sample(pr -> pr.number() % 3 == 0)));
+        Files.delete(DIR.resolve("client-state.json"));
+        firehose.reload();
+        firehose.tick(); // every third of the newest 300: 100 PRs
+        watch(repo.name);
+        tickUntilLoaded(repo, 5); // its events feed: the newest 300; its pulls list: all 450
+
+        List<Map<String, Object>> hours = given().queryParam("from", "2019-06-01T00:00:00Z")
+                .queryParam("to", last.plus(Duration.ofHours(1)).toString()).get("/metrics/coverage")
+                .then().statusCode(200).extract().jsonPath().getList("hours");
+        assertEquals(450, sum(hours, "pulls", null), "every PR of the list, in the hour it was opened");
+        assertEquals(300, sum(hours, "watched", null));
+        assertEquals(100, sum(hours, "firehose", null));
+        assertEquals(300, sum(hours, "pulls", "watched"), "the PRs both saw, matched by repository and number");
+        assertEquals(100, sum(hours, "pulls", "firehose"));
+        assertEquals(100, sum(hours, "firehose", "watched"));
+        assertEquals(450, hours.stream().mapToLong(h -> ((Number) h.get("events_seen")).longValue()).sum(),
+                "each PR once, whoever saw it");
+    }
+
+    /** A source's events seen over the hours, or (with {@code other}) those the other source also saw. */
+    @SuppressWarnings("unchecked")
+    private static long sum(List<Map<String, Object>> hours, String source, String other) {
+        long n = 0;
+        for (Map<String, Object> h : hours) {
+            Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) h.get("sources")).get(source);
+            if (s != null) {
+                n += ((Number) (other == null ? s.get("seen") : ((Map<String, Object>) s.get("also_seen_by")).get(other))).longValue();
+            }
+        }
+        return n;
+    }
+
+    @Test
     void laterSyncsStopAtTheFirstPageThatReachesKnownPrsAndAnUnchangedListCostsA304() {
         GeneratedRepo repo = generated(unique("inc-org"), 250);
         serve(repo);
