@@ -68,38 +68,43 @@ public final class MetricsQueries {
             "toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket, ");
 
     private static String rolledUp(String bucket, String bucketOfHour, String bucketOfEvent) {
+        // Scalars, worked out once: as CTEs the engine ran `written` and `sealed` again at every
+        // use (11 table reads a query, ~70 ms of fixed cost measured at 20,000 and at 100M events).
         return """
                 WITH
-                    written AS
                     (
-                        SELECT hour, sum(rows) AS rows
-                        FROM events_hour_writes
-                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                        GROUP BY hour
-                    ),
-                    sealed AS
+                        SELECT groupArray((hour, rows))
+                        FROM
+                        (
+                            SELECT hour, sum(rows) AS rows
+                            FROM events_hour_writes
+                            WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                            GROUP BY hour
+                        )
+                    ) AS written,
                     (
-                        SELECT hour, event_type, action, events
+                        SELECT groupUniqArray(hour)
                         FROM events_hourly FINAL
                         WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                          AND (hour, hour_rows) IN (SELECT hour, rows FROM written)
-                    ),
-                    open_hours AS (SELECT hour FROM written WHERE hour NOT IN (SELECT hour FROM sealed))
+                          AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                    ) AS sealed_hours,
+                    arrayFilter(h -> NOT has(sealed_hours, h), arrayMap(w -> w.1, written)) AS open_hours
                 SELECT %1$stype, sum(n) AS n
                 FROM
                 (
                     SELECT %2$sevent_type AS type, sum(events) AS n
-                    FROM sealed
-                    WHERE event_type != '' AND ({action:String} = '' OR action = {action:String})
+                    FROM events_hourly FINAL
+                    WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                      AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                      AND event_type != '' AND ({action:String} = '' OR action = {action:String})
                     GROUP BY ALL
                     UNION ALL
                     SELECT %3$stoString(event_type) AS type, uniqExact(event_id) AS n
                     FROM events
                     WHERE ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
                         OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
-                        OR (created_at >= (SELECT min(hour) FROM open_hours)
-                            AND created_at < (SELECT max(hour) FROM open_hours) + 3600
-                            AND toStartOfHour(created_at) IN open_hours))
+                        OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
+                            AND has(open_hours, toStartOfHour(created_at))))
                       AND ({action:String} = '' OR action = {action:String})
                     GROUP BY ALL
                 )
