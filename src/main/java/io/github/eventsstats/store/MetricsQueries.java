@@ -67,26 +67,45 @@ public final class MetricsQueries {
             "toStartOfInterval(hour, toIntervalSecond({step:UInt32})) AS bucket, ",
             "toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket, ");
 
+    /**
+     * The whole hours of [inner_from, inner_to) and the rows each holds now (events_hour_writes,
+     * V016), as one scalar array: a rolled-up row is read only while its hour's count still holds
+     * ({@link #IN_WRITTEN}).
+     */
+    private static final String WRITTEN = """
+                (
+                    SELECT groupArray((hour, rows))
+                    FROM
+                    (
+                        SELECT hour, sum(rows) AS rows
+                        FROM events_hour_writes
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                        GROUP BY hour
+                    )
+                ) AS written,
+            """;
+
+    /** A rollup row counted when its hour held what it holds now (see {@link #WRITTEN}). */
+    private static final String IN_WRITTEN =
+            "(hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))";
+
+    /** The rows of [from, to) that no sealed hour holds: the edges and the {@code open_hours}. */
+    private static final String OPEN_EVENTS = """
+            ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
+                OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
+                OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
+                    AND toStartOfHour(created_at) IN (SELECT arrayJoin(open_hours))))
+            """;
+
     private static String rolledUp(String bucket, String bucketOfHour, String bucketOfEvent) {
         // Scalars, worked out once: as CTEs the engine ran `written` and `sealed` again at every
         // use (11 table reads a query, ~70 ms of fixed cost measured at 20,000 and at 100M events).
-        return """
-                WITH
-                    (
-                        SELECT groupArray((hour, rows))
-                        FROM
-                        (
-                            SELECT hour, sum(rows) AS rows
-                            FROM events_hour_writes
-                            WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                            GROUP BY hour
-                        )
-                    ) AS written,
+        return ("WITH\n" + WRITTEN + """
                     (
                         SELECT groupUniqArray(hour)
                         FROM events_hourly FINAL
                         WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                          AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                          AND %4$s
                     ) AS sealed_hours,
                     arrayFilter(h -> NOT has(sealed_hours, h), arrayMap(w -> w.1, written)) AS open_hours
                 SELECT %1$stype, sum(n) AS n
@@ -95,21 +114,18 @@ public final class MetricsQueries {
                     SELECT %2$sevent_type AS type, sum(events) AS n
                     FROM events_hourly FINAL
                     WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                      AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                      AND %4$s
                       AND event_type != '' AND ({action:String} = '' OR action = {action:String})
                     GROUP BY ALL
                     UNION ALL
                     SELECT %3$stoString(event_type) AS type, uniqExact(event_id) AS n
                     FROM events
-                    WHERE ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
-                        OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
-                        OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
-                            AND has(open_hours, toStartOfHour(created_at))))
+                    WHERE %5$s
                       AND ({action:String} = '' OR action = {action:String})
                     GROUP BY ALL
                 )
                 GROUP BY ALL
-                """.formatted(bucket, bucketOfHour, bucketOfEvent);
+                """).formatted(bucket, bucketOfHour, bucketOfEvent, IN_WRITTEN, OPEN_EVENTS);
     }
 
     /** Events (without copies) and physical rows (with them), optionally of one repository. */
@@ -175,37 +191,19 @@ public final class MetricsQueries {
      * by {@link #OPEN_EVENTS}. Scalars, so that the query works them out once however often it
      * uses them.
      */
-    private static final String REPO_HOURS = """
-            WITH
-                (
-                    SELECT groupArray((hour, rows))
-                    FROM
-                    (
-                        SELECT hour, sum(rows) AS rows
-                        FROM events_hour_writes
-                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                        GROUP BY hour
-                    )
-                ) AS written,
+    private static final String REPO_HOURS = "WITH\n" + WRITTEN + """
                 (
                     SELECT groupArray((hour, hour_rows, bound))
                     FROM repo_hours_sealed FINAL
                     WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                      AND (hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))
+                      AND """ + IN_WRITTEN + """
+
                 ) AS sealed,
                 (
                     SELECT groupArray(w.1)
                     FROM (SELECT arrayJoin(written) AS w)
                     WHERE w.1 NOT IN (SELECT s.1 FROM (SELECT arrayJoin(sealed) AS s))
                 ) AS open_hours
-            """;
-
-    /** The rows of [from, to) that no sealed hour holds (see {@link #REPO_HOURS}). */
-    private static final String OPEN_EVENTS = """
-            ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
-                OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
-                OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
-                    AND toStartOfHour(created_at) IN (SELECT arrayJoin(open_hours))))
             """;
 
     /** The rows of repo_hourly, repo_hourly_detail or repo_hour_top ({table}) in sealed hours. */
