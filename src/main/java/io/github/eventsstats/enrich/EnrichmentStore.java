@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * actor_profiles and repo_profiles (V025): what the enricher asks for next, what it stores, and
@@ -212,30 +213,27 @@ public class EnrichmentStore {
     }
 
     public Optional<Stored<ActorProfile>> actor(String login) {
-        List<GenericRecord> rows = clickHouse.query(ACTOR, Map.of("key", login));
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        GenericRecord r = rows.getFirst();
-        ProfileStatus status = ProfileStatus.of(r.getString("status"));
-        ActorProfile profile = status != ProfileStatus.OK ? null : new ActorProfile(r.getLong("actor_id"),
-                r.getString("name"), r.getString("company"), r.getString("location"), emptyToNull(r.getString("country_code")),
-                r.getString("blog"), r.getLong("followers"), r.getLong("public_repos"), instantOrNull(r, "created_at"));
-        return Optional.of(stored(r, status, profile));
+        return latest(ACTOR, login, r -> new ActorProfile(r.getLong("actor_id"), r.getString("name"),
+                r.getString("company"), r.getString("location"), emptyToNull(r.getString("country_code")),
+                r.getString("blog"), r.getLong("followers"), r.getLong("public_repos"), instantOrNull(r, "created_at")));
     }
 
     public Optional<Stored<RepoProfile>> repository(String name) {
-        List<GenericRecord> rows = clickHouse.query(REPOSITORY, Map.of("key", name));
+        return latest(REPOSITORY, name, r -> new RepoProfile(r.getLong("repo_id"), r.getString("description"),
+                emptyToNull(r.getString("language")), List.of(r.getStringArray("topics")), r.getLong("stars"),
+                r.getLong("forks"), emptyToNull(r.getString("license")), instantOrNull(r, "created_at"),
+                r.getInteger("archived") != 0));
+    }
+
+    /** The newest stored check of one actor or repository ({@code sql}); its profile only when it was found. */
+    private <T> Optional<Stored<T>> latest(String sql, String key, Function<GenericRecord, T> profile) {
+        List<GenericRecord> rows = clickHouse.query(sql, Map.of("key", key));
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         GenericRecord r = rows.getFirst();
         ProfileStatus status = ProfileStatus.of(r.getString("status"));
-        RepoProfile profile = status != ProfileStatus.OK ? null : new RepoProfile(r.getLong("repo_id"),
-                r.getString("description"), emptyToNull(r.getString("language")), List.of(r.getStringArray("topics")),
-                r.getLong("stars"), r.getLong("forks"), emptyToNull(r.getString("license")),
-                instantOrNull(r, "created_at"), r.getInteger("archived") != 0);
-        return Optional.of(stored(r, status, profile));
+        return Optional.of(stored(r, status, status == ProfileStatus.OK ? profile.apply(r) : null));
     }
 
     private static <T> Stored<T> stored(GenericRecord r, ProfileStatus status, T profile) {
