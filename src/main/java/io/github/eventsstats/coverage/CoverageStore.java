@@ -54,8 +54,9 @@ class CoverageStore {
     }
 
     /**
-     * Computes these hours (one query, however many: a backfilled month makes hundreds stale at
-     * once) from their sightings: each event's sources as a bit mask, then per source and
+     * Computes these hours, oldest first, in one query (a backfilled month makes hundreds stale at
+     * once; the service passes them a week at a time) from their sightings: each event's sources
+     * as a bit mask, then per source and
      * per pair the events whose mask has them. Repeated sightings fold in the GROUP BY. An opened
      * PullRequestEvent is keyed as its PR (repository and number, as clickhouse/V027 keys the pulls
      * lists' sightings), so the pulls list and the events that saw the PR opened count as one.
