@@ -94,7 +94,7 @@ public final class MetricsQueries {
             ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
                 OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
                 OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
-                    AND toStartOfHour(created_at) IN (SELECT arrayJoin(open_hours))))
+                    AND has(open_hours, toStartOfHour(created_at))))
             """;
 
     private static String rolledUp(String bucket, String bucketOfHour, String bucketOfEvent) {
