@@ -182,8 +182,9 @@ public class ArchiveSync {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        Backfill backfill = new Backfill(new EventMapper(p.types), writer, ledger, batchSize);
-        Deque<Future<HourDownloader.Outcome>> window = new ArrayDeque<>();
+        EventMapper mapper = new EventMapper(p.types);
+        Backfill backfill = new Backfill(mapper, writer, ledger, batchSize);
+        Deque<Future<Fetched>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);
              ExecutorService downloads = Executors.newFixedThreadPool(DOWNLOADS,
@@ -193,10 +194,13 @@ public class ArchiveSync {
                 for (Instant hour : todo) {
                     while (window.size() < WINDOW && next < todo.size()) {
                         Instant h = todo.get(next++);
-                        window.add(downloads.submit(() -> downloader.download(h)));
+                        window.add(downloads.submit(() -> {
+                            HourRead read = new HourRead(mapper);
+                            return new Fetched(downloader.download(h, read), read);
+                        }));
                     }
-                    HourDownloader.Outcome outcome = outcome(window.poll());
-                    settle(hour, outcome, downloader.url(hour), backfill, p);
+                    Fetched fetched = fetched(window.poll());
+                    settle(hour, fetched, downloader.url(hour), backfill, p);
                 }
             } finally {
                 window.forEach(f -> f.cancel(true));
@@ -205,7 +209,11 @@ public class ArchiveSync {
         }
     }
 
-    private static HourDownloader.Outcome outcome(Future<HourDownloader.Outcome> download)
+    /** A download's outcome and, when it is a whole file, that file read. */
+    private record Fetched(HourDownloader.Outcome outcome, HourRead read) {
+    }
+
+    private static Fetched fetched(Future<Fetched> download)
             throws InterruptedException, HourDownloader.DiskFullException {
         try {
             return download.get();
@@ -213,15 +221,15 @@ public class ArchiveSync {
             if (e.getCause() instanceof HourDownloader.DiskFullException full) {
                 throw full;
             }
-            return new HourDownloader.Failed(String.valueOf(e.getCause()));
+            return new Fetched(new HourDownloader.Failed(String.valueOf(e.getCause())), null);
         }
     }
 
     /** What an hour's download comes to: loaded, not published, missing, or failed for this run. */
-    private void settle(Instant hour, HourDownloader.Outcome outcome, String url, Backfill backfill, SyncProgress p)
+    private void settle(Instant hour, Fetched fetched, String url, Backfill backfill, SyncProgress p)
             throws InterruptedException {
         String name = ArchiveHours.name(hour);
-        switch (outcome) {
+        switch (fetched.outcome()) {
             case HourDownloader.NotFound ignored -> {
                 Instant now = clock.instant();
                 if (hour.plus(PUBLISH_DELAY).isAfter(now)) {
@@ -236,28 +244,25 @@ public class ArchiveSync {
                 LOG.warnf("archive sync: %s: %s; tried again on the next sync", name, failed.reason());
                 p.fail(name + ": " + failed.reason());
             }
-            case HourDownloader.Downloaded d -> load(d, url, backfill, p);
+            case HourDownloader.Downloaded d -> load(d, fetched.read(), url, backfill, p);
         }
     }
 
-    private void load(HourDownloader.Downloaded d, String url, Backfill backfill, SyncProgress p)
-            throws InterruptedException {
-        FileCounts counts = new FileCounts();
+    private void load(HourDownloader.Downloaded d, HourRead read, String url, Backfill backfill, SyncProgress p) {
+        FileCounts counts = read.counts();
+        p.eventsRead.addAndGet(counts.read());
         try {
-            if (backfill.loadOne(d.file(), d.size(), url, counts, new java.util.concurrent.atomic.AtomicLong(),
-                    p.eventsRead)) {
+            if (backfill.loadRead(url, d.size(), read)) {
                 p.loaded.incrementAndGet();
             } else {
                 // The same bytes were loaded under another name (a file given to the command): the
                 // ledger learns this hour's name too, so the next sync does not download it again.
-                ledger.record(url, d.size(), Ledger.sha256(d.file()), counts, p.types);
+                ledger.record(url, d.size(), read.sha256(), counts, p.types);
                 p.alreadyLoadedFetched.incrementAndGet();
             }
             HourDownloader.deleteQuietly(d.file());
-        } catch (IOException e) {
-            HourDownloader.deleteQuietly(d.file());
-            p.fail(d.file().getFileName() + ": cannot read: " + e.getMessage());
         } finally {
+            read.release();
             p.eventsStored.addAndGet(counts.stored.get());
             p.eventsDuplicate.addAndGet(counts.duplicate.get());
             p.badLines.addAndGet(counts.bad());

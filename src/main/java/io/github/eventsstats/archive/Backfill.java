@@ -173,6 +173,27 @@ final class Backfill {
         return true;
     }
 
+    /**
+     * Stores an hour the sync has read whole ({@link HourRead}) unless the ledger has its content,
+     * then records it there under {@code name}.
+     *
+     * @return false when it was loaded already (nothing written)
+     */
+    boolean loadRead(String name, long size, HourRead read) {
+        if (ledger.loaded(read.sha256(), mapper.keptTypes())) {
+            return false;
+        }
+        FileCounts counts = read.counts();
+        List<EventRow> rows = read.rows();
+        for (int from = 0; from < rows.size(); from += batchSize) {
+            EventWriter.Result r = writer.apply(rows.subList(from, Math.min(rows.size(), from + batchSize)));
+            counts.stored.addAndGet(r.stored());
+            counts.duplicate.addAndGet(r.duplicates());
+        }
+        ledger.record(name, size, read.sha256(), counts, mapper.keptTypes());
+        return true;
+    }
+
     private static CompletableFuture<String> hashInBackground(Path file) {
         CompletableFuture<String> sha = new CompletableFuture<>();
         Thread.ofPlatform().name("archive-sha256").daemon().start(() -> {

@@ -131,8 +131,8 @@ final class EventFileReader {
                     free.offer(block.bytes());
                 }
                 if (block.error() != null) {
-                    counts.broken(name + ":" + (line + 1) + ": " + describe(block.error())
-                            + "; the lines before it are loaded");
+                    String because = describe(block.error());
+                    counts.broken(because, name + ":" + (line + 1) + ": " + because + "; the lines before it are loaded");
                     break;
                 }
             }

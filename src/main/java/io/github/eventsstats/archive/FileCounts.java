@@ -19,7 +19,7 @@ final class FileCounts {
     private long read;
     private long kept;
     private long bad;
-    private boolean broken;
+    private String brokenBecause;
     private final Map<String, Long> readByType = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
     final AtomicLong stored = new AtomicLong();
@@ -44,9 +44,12 @@ final class FileCounts {
         problem(file + ":" + line + ": " + reason);
     }
 
-    /** The input broke off (truncated or corrupt gzip): what came before it still counts. */
-    void broken(String message) {
-        broken = true;
+    /**
+     * The input broke off (truncated or corrupt gzip) {@code because}; what came before it still
+     * counts. {@code message} says where.
+     */
+    void broken(String because, String message) {
+        brokenBecause = because;
         problem(message);
     }
 
@@ -69,12 +72,17 @@ final class FileCounts {
     }
 
     boolean broken() {
-        return broken;
+        return brokenBecause != null;
+    }
+
+    /** Why the input broke off, or null when it did not. */
+    String brokenBecause() {
+        return brokenBecause;
     }
 
     /** Anything of the file skipped: bad lines or a broken-off gzip stream. */
     boolean partial() {
-        return bad > 0 || broken;
+        return bad > 0 || broken();
     }
 
     Map<String, Long> readByType() {

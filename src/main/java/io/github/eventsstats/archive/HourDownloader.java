@@ -25,14 +25,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Downloads one hour file to {@code dir}: streamed to {@code NAME.part}, resumed with {@code Range}
  * from what an earlier try (or a killed process) left there, retried after 5xx answers, timeouts,
- * broken connections and incomplete gzip data, and renamed to {@code NAME} only once its gzip
- * stream is complete. A {@code NAME} found there is such a checked file (a load that did not
- * finish) and is used as it is.
+ * broken connections and files that fail the caller's {@link Check}, and renamed to {@code NAME}
+ * once it passes. A {@code NAME} found there (a load that did not finish) is checked again and
+ * used, or downloaded anew.
  */
 final class HourDownloader implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HourDownloader.class);
     private static final int BUFFER = 1 << 20;
+
+    /** Whether a downloaded file is whole. */
+    @FunctionalInterface
+    interface Check {
+        /** Null when {@code file} is whole, else what is wrong with it. */
+        String problem(Path file) throws IOException, InterruptedException;
+    }
 
     /** What a download came to. */
     sealed interface Outcome {
@@ -85,13 +92,20 @@ final class HourDownloader implements AutoCloseable {
         return base + ArchiveHours.name(hour);
     }
 
-    Outcome download(Instant hour) throws DiskFullException, InterruptedException {
+    Outcome download(Instant hour, Check check) throws DiskFullException, InterruptedException {
         String name = ArchiveHours.name(hour);
         Path done = dir.resolve(name);
-        if (Files.isRegularFile(done)) {
-            return new Downloaded(done, size(done));
-        }
         Path part = dir.resolve(name + ".part");
+        try {
+            if (Files.isRegularFile(done)) {
+                if (check.problem(done) == null) {
+                    return new Downloaded(done, size(done));
+                }
+                Files.deleteIfExists(done);
+            }
+        } catch (IOException e) {
+            deleteQuietly(done); // unreadable: downloaded anew
+        }
         String problem = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (attempt > 1) {
@@ -101,14 +115,14 @@ final class HourDownloader implements AutoCloseable {
             try {
                 Integer status = fetch(URI.create(url(hour)), part);
                 if (status == null) {
-                    String broken = GzipCheck.problem(part);
+                    String broken = check.problem(part);
                     if (broken == null) {
                         Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                         return new Downloaded(done, size(done));
                     }
-                    // A complete download that does not inflate: the next try starts from scratch.
+                    // A complete download that is not whole: the next try starts from scratch.
                     Files.deleteIfExists(part);
-                    problem = "incomplete gzip data (" + broken + ")";
+                    problem = broken;
                 } else if (status == 404) {
                     Files.deleteIfExists(part);
                     return new NotFound();

@@ -118,7 +118,7 @@ class ArchiveSyncTest {
         assertEquals(6, p.loaded.get(), p.summary().toString());
         assertEquals(1, p.missing.get());
         assertEquals(1, p.failed.get());
-        assertTrue(p.failures.getFirst().startsWith(h[6].name() + ": incomplete gzip data"), p.failures.toString());
+        assertTrue(p.failures.getFirst().startsWith(h[6].name() + ": gzip data truncated after 3 tries"), p.failures.toString());
         assertEquals(Backfill.FAILED, p.exitCode());
         for (int i : new int[] {0, 2, 3, 4, 5, 7}) {
             assertStoredOnce(h[i]);

@@ -1,5 +1,7 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.store.TypeSelection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +26,10 @@ class HourDownloaderTest {
     Path dir;
 
     private static final Instant HOUR = Instant.parse("2024-01-15T03:00:00Z");
+
+    private static HourRead read() {
+        return new HourRead(new EventMapper(TypeSelection.DEFAULTS));
+    }
 
     private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff) {
         return new HourDownloader(archive.url(), dir, 3, Duration.ofSeconds(30), minFree, backoff, new AtomicLong());
@@ -55,12 +62,50 @@ class HourDownloaderTest {
             archive.put(h.name(), h.gz());
             archive.fail(h.name(), 503, 1);
 
-            HourDownloader.Downloaded got = assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR));
+            HourRead read = read();
+            HourDownloader.Downloaded got = assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR, read));
 
             assertArrayEquals(h.gz(), Files.readAllBytes(got.file()));
+            assertEquals(h.kept(), read.rows().size());
             assertEquals(dir.resolve(h.name()), got.file());
             assertEquals(List.of(Duration.ofSeconds(2)), backoff.pauses);
             assertTrue(Files.notExists(dir.resolve(h.name() + ".part")));
+        }
+    }
+
+    @Test
+    void aFileThatBreaksOffIsDownloadedAgainAndItsRowsAreNotKept() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        RecordedBackoff backoff = new RecordedBackoff();
+        try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, backoff)) {
+            archive.put(h.name(), Arrays.copyOf(h.gz(), h.gz().length / 2));
+            HourRead read = read();
+
+            HourDownloader.Failed failed = assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR, read));
+
+            assertTrue(failed.reason().startsWith("gzip data truncated after 3 tries"), failed.reason());
+            assertEquals(3, archive.requests().size());
+            assertThrows(IllegalStateException.class, read::rows);
+            try (var files = Files.list(dir)) {
+                assertEquals(0, files.count());
+            }
+        }
+    }
+
+    @Test
+    void aFileLeftByAnEarlierRunIsReadAgainAndReplacedWhenBroken() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        try (FakeGhArchive archive = FakeGhArchive.started();
+             HourDownloader d = downloader(archive, 0, new RecordedBackoff())) {
+            archive.put(h.name(), h.gz());
+            Files.write(dir.resolve(h.name()), Arrays.copyOf(h.gz(), 100));
+            HourRead read = read();
+
+            assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR, read));
+
+            assertEquals(1, archive.requests().size());
+            assertEquals(h.kept(), read.rows().size());
+            assertArrayEquals(h.gz(), Files.readAllBytes(dir.resolve(h.name())));
         }
     }
 
@@ -71,7 +116,7 @@ class HourDownloaderTest {
              HourDownloader d = downloader(archive, Long.MAX_VALUE / 4, new RecordedBackoff())) {
             archive.put(h.name(), h.gz());
 
-            HourDownloader.DiskFullException e = assertThrows(HourDownloader.DiskFullException.class, () -> d.download(HOUR));
+            HourDownloader.DiskFullException e = assertThrows(HourDownloader.DiskFullException.class, () -> d.download(HOUR, read()));
 
             assertTrue(e.getMessage().startsWith("not enough disk space under " + dir.toAbsolutePath() + ": "), e.getMessage());
             assertTrue(e.getMessage().contains("ARCHIVE_SYNC_MIN_FREE_DISK"), e.getMessage());
@@ -88,7 +133,7 @@ class HourDownloaderTest {
         try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, backoff)) {
             archive.fail(ArchiveHours.name(HOUR), 403, 5);
 
-            HourDownloader.Failed failed = assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR));
+            HourDownloader.Failed failed = assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR, read()));
 
             assertTrue(failed.reason().startsWith("HTTP 403 from " + archive.url()), failed.reason());
             assertEquals(1, archive.requests().size());
