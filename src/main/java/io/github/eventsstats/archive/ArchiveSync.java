@@ -203,6 +203,7 @@ public class ArchiveSync {
                     settle(hour, fetched, downloader.url(hour), backfill, p);
                 }
             } finally {
+                downloader.close(); // before the executor's close waits for downloads blocked on a socket
                 window.forEach(f -> f.cancel(true));
                 downloads.shutdownNow();
             }

@@ -5,10 +5,9 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +30,7 @@ final class HourDownloader implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(HourDownloader.class);
     private static final int BUFFER = 1 << 20;
+    private static final int MAX_REDIRECTS = 5;
 
     /** Whether a downloaded file is whole. */
     @FunctionalInterface
@@ -64,7 +62,6 @@ final class HourDownloader implements AutoCloseable {
         }
     }
 
-    private final HttpClient http;
     private final String base;
     private final Path dir;
     private final int attempts;
@@ -73,12 +70,12 @@ final class HourDownloader implements AutoCloseable {
     private final SyncBackoff backoff;
     /** Bytes received over the network, for the rate. */
     private final AtomicLong received;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("archive-sync-watchdog").daemon().factory());
+    /** The connections in use, so that {@link #close} can end the downloads blocked on them. */
+    private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     HourDownloader(String base, Path dir, int attempts, Duration timeout, long minFree, SyncBackoff backoff,
                    AtomicLong received) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.base = base.endsWith("/") ? base : base + "/";
         this.dir = dir;
         this.attempts = Math.max(1, attempts);
@@ -149,85 +146,113 @@ final class HourDownloader implements AutoCloseable {
 
     /**
      * One request, appending to what {@code part} holds. Null when the body arrived in full
-     * (by its length), else the status that ended it; an interrupted body throws.
+     * (by its length), else the status that ended it; a broken or idle body throws.
      */
     private Integer fetch(URI uri, Path part) throws IOException, InterruptedException {
         long have = Files.isRegularFile(part) ? size(part) : 0;
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-        if (have > 0) {
-            request.header("Range", "bytes=" + have + "-");
-        }
-        Thread reader = Thread.currentThread();
-        AtomicLong lastBytesAt = new AtomicLong(System.nanoTime());
-        boolean[] timedOut = {false};
-        long idle = timeout.toNanos();
-        ScheduledFuture<?> guard = watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastBytesAt.get() > idle) {
-                synchronized (timedOut) {
-                    timedOut[0] = true;
-                }
-                reader.interrupt();
-            }
-        }, idle / 4, idle / 4, TimeUnit.NANOSECONDS);
+        HttpURLConnection c = connect(uri, have);
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                int status = response.statusCode();
-                boolean append;
-                if (status == 206 && have > 0 && response.headers().firstValue("Content-Range")
-                        .filter(r -> r.startsWith("bytes " + have + "-")).isPresent()) {
-                    append = true;
-                } else if (status == 200) {
-                    append = false;
-                } else {
-                    if (status == 416 || status == 206) {
-                        // The part does not fit the file there (longer, or an odd range): start again.
-                        Files.deleteIfExists(part);
-                        return 503;
-                    }
-                    return status;
+            int status = c.getResponseCode();
+            boolean append;
+            String range = c.getHeaderField("Content-Range");
+            if (status == 206 && have > 0 && range != null && range.startsWith("bytes " + have + "-")) {
+                append = true;
+            } else if (status == 200) {
+                append = false;
+            } else {
+                c.disconnect();
+                if (status == 416 || status == 206) {
+                    // The part does not fit the file there (longer, or an odd range): start again.
+                    Files.deleteIfExists(part);
+                    return 503;
                 }
-                long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                long start = append ? have : 0;
-                if (length > 0) {
-                    long free = Files.getFileStore(dir).getUsableSpace();
-                    if (free - length < minFree) {
-                        throw diskFull(String.format(java.util.Locale.ROOT,
-                                "%,d MB free, %,d MB needed for %s plus ARCHIVE_SYNC_MIN_FREE_DISK %,d MB",
-                                free >> 20, length >> 20, part.getFileName(), minFree >> 20));
-                    }
-                }
-                long wrote = copy(body, part, append, lastBytesAt);
-                if (length >= 0 && wrote != length) {
-                    throw new IOException("the body ended after " + (start + wrote) + " of " + (start + length) + " bytes");
-                }
-                return null;
+                return status;
             }
-        } catch (IOException e) {
-            synchronized (timedOut) {
-                if (timedOut[0]) {
-                    Thread.interrupted(); // our own watchdog's, not a cancellation
-                    throw new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s");
+            long length = c.getContentLengthLong();
+            long start = append ? have : 0;
+            if (length > 0) {
+                long free = Files.getFileStore(dir).getUsableSpace();
+                if (free - length < minFree) {
+                    c.disconnect();
+                    throw diskFull(String.format(java.util.Locale.ROOT,
+                            "%,d MB free, %,d MB needed for %s plus ARCHIVE_SYNC_MIN_FREE_DISK %,d MB",
+                            free >> 20, length >> 20, part.getFileName(), minFree >> 20));
                 }
+            }
+            long wrote;
+            try (InputStream body = c.getInputStream()) {
+                wrote = copy(body, part, append);
+            }
+            if (length >= 0 && wrote != length) {
+                throw new IOException("the body ended after " + (start + wrote) + " of " + (start + length) + " bytes");
+            }
+            return null;
+        } catch (SocketTimeoutException e) {
+            c.disconnect();
+            throw new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s");
+        } catch (IOException e) {
+            c.disconnect();
+            if (closed) {
+                throw new InterruptedException("the sync stopped");
             }
             throw e;
         } finally {
-            guard.cancel(false);
-            synchronized (timedOut) {
-                if (timedOut[0]) {
-                    Thread.interrupted();
-                }
-            }
+            open.remove(c);
         }
     }
 
-    private long copy(InputStream body, Path part, boolean append, AtomicLong lastBytesAt) throws IOException {
+    /**
+     * A connection with its request sent, redirects followed (http to https too, which
+     * HttpURLConnection does not do itself; never https to http). The JDK's HttpClient was
+     * measured here at 5.2-6.7 s of CPU for 960 MB over loopback, against 0.8-1.1 s for this.
+     */
+    private HttpURLConnection connect(URI uri, long have) throws IOException, InterruptedException {
+        URI at = uri;
+        for (int hop = 0; ; hop++) {
+            if (closed) {
+                throw new InterruptedException("the sync stopped");
+            }
+            HttpURLConnection c = (HttpURLConnection) at.toURL().openConnection();
+            c.setInstanceFollowRedirects(false);
+            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            // Also the longest wait for the next bytes of the body: an idle download times out.
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            if (have > 0) {
+                c.setRequestProperty("Range", "bytes=" + have + "-");
+            }
+            open.add(c);
+            int status;
+            try {
+                status = c.getResponseCode();
+            } catch (IOException e) {
+                open.remove(c);
+                c.disconnect();
+                if (closed) {
+                    throw new InterruptedException("the sync stopped");
+                }
+                throw e instanceof SocketTimeoutException
+                        ? new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s") : e;
+            }
+            String location = c.getHeaderField("Location");
+            if (status / 100 != 3 || status == 304 || location == null || hop >= MAX_REDIRECTS) {
+                return c;
+            }
+            URI next = at.resolve(location);
+            open.remove(c);
+            c.disconnect();
+            if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme())) {
+                throw new IOException("redirect from https to " + next + " refused");
+            }
+            at = next;
+        }
+    }
+
+    private long copy(InputStream body, Path part, boolean append) throws IOException {
         byte[] buf = new byte[BUFFER];
         long wrote = 0;
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             for (int n; (n = body.read(buf)) >= 0; ) {
-                lastBytesAt.set(System.nanoTime());
                 out.write(buf, 0, n);
                 wrote += n;
                 received.addAndGet(n);
@@ -266,9 +291,10 @@ final class HourDownloader implements AutoCloseable {
         }
     }
 
+    /** Ends the downloads under way: a socket read does not end on an interrupt, a closed socket does. */
     @Override
     public void close() {
-        watchdog.shutdownNow();
-        http.close();
+        closed = true;
+        open.forEach(HttpURLConnection::disconnect);
     }
 }

@@ -11,11 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +36,11 @@ class HourDownloaderTest {
     }
 
     private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff) {
-        return new HourDownloader(archive.url(), dir, 3, Duration.ofSeconds(30), minFree, backoff, new AtomicLong());
+        return downloader(archive, minFree, backoff, Duration.ofSeconds(30));
+    }
+
+    private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff, Duration timeout) {
+        return new HourDownloader(archive.url(), dir, 3, timeout, minFree, backoff, new AtomicLong());
     }
 
     @Test
@@ -106,6 +114,58 @@ class HourDownloaderTest {
             assertEquals(1, archive.requests().size());
             assertEquals(h.kept(), read.rows().size());
             assertArrayEquals(h.gz(), Files.readAllBytes(dir.resolve(h.name())));
+        }
+    }
+
+    @Test
+    void aBodyThatStopsComingTimesOutAndTheNextTryResumesWithRange() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        RecordedBackoff backoff = new RecordedBackoff();
+        try (FakeGhArchive archive = FakeGhArchive.started();
+             HourDownloader d = downloader(archive, 0, backoff, Duration.ofMillis(300))) {
+            archive.put(h.name(), h.gz());
+            archive.stall(h.name());
+            HourRead read = read();
+            CompletableFuture<HourDownloader.Outcome> download = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return d.download(HOUR, read);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // Released only once the stalled body timed out and a second request asked for the rest.
+            await().atMost(1, TimeUnit.MINUTES).until(() -> archive.requests(h.name()).size() >= 2);
+            archive.release(h.name());
+
+            assertInstanceOf(HourDownloader.Downloaded.class, download.get(1, TimeUnit.MINUTES));
+            assertEquals("bytes=" + h.gz().length / 2 + "-", archive.requests(h.name()).get(1).range()); // the fake stalls halfway
+            assertEquals(h.kept(), read.rows().size());
+            assertEquals(List.of(Duration.ofSeconds(2)), backoff.pauses);
+        }
+    }
+
+    @Test
+    void closingEndsADownloadThatWaitsForAnAnswer() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        try (FakeGhArchive archive = FakeGhArchive.started()) {
+            archive.put(h.name(), h.gz());
+            archive.hold(h.name());
+            HourDownloader d = downloader(archive, 0, new RecordedBackoff(), Duration.ofHours(1));
+            CompletableFuture<HourDownloader.Outcome> download = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return d.download(HOUR, read());
+                } catch (InterruptedException e) {
+                    return null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(1, TimeUnit.MINUTES).until(() -> !archive.requests(h.name()).isEmpty());
+
+            d.close();
+
+            assertNull(download.get(1, TimeUnit.MINUTES), "ended by the close, as an interruption");
+            archive.release(h.name());
         }
     }
 
