@@ -37,6 +37,7 @@ public final class FakeGhArchive implements QuarkusTestResourceLifecycleManager,
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> failStatus = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cutOnce = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> stalled = new ConcurrentHashMap<>();
     /** Bytes of each stalled body sent before the stall. */
@@ -84,6 +85,11 @@ public final class FakeGhArchive implements QuarkusTestResourceLifecycleManager,
 
     void put(String name, byte[] gz) {
         files.put(name, gz);
+    }
+
+    /** Answers requests for {@code name} with a 302 to {@code location}. */
+    void redirect(String name, String location) {
+        redirects.put(name, location);
     }
 
     /** Answers {@code status} to the next {@code times} requests for {@code name}. */
@@ -147,6 +153,12 @@ public final class FakeGhArchive implements QuarkusTestResourceLifecycleManager,
             String name = exchange.getRequestURI().getPath().substring(1);
             String range = exchange.getRequestHeaders().getFirst("Range");
             requests.add(new Request(name, range));
+            String location = redirects.get(name);
+            if (location != null) {
+                exchange.getResponseHeaders().set("Location", location);
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
             CountDownLatch hold = held.get(name);
             if (hold != null) {
                 await(hold);

@@ -170,6 +170,22 @@ class HourDownloaderTest {
     }
 
     @Test
+    void aRedirectIsFollowed() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 200);
+        try (FakeGhArchive archive = FakeGhArchive.started();
+             HourDownloader d = downloader(archive, 0, new RecordedBackoff())) {
+            archive.put("mirror/" + h.name(), h.gz());
+            archive.redirect(h.name(), archive.url() + "/mirror/" + h.name());
+            HourRead read = read();
+
+            assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR, read));
+
+            assertEquals(List.of(h.name(), "mirror/" + h.name()), archive.requests().stream().map(FakeGhArchive.Request::name).toList());
+            assertEquals(h.kept(), read.rows().size());
+        }
+    }
+
+    @Test
     void aFullDiskIsAClearErrorAndLeavesNoFile() throws Exception {
         SyncHours.Hour h = SyncHours.hour(HOUR, 200);
         try (FakeGhArchive archive = FakeGhArchive.started();
