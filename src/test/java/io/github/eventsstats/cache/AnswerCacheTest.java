@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,13 +45,59 @@ class AnswerCacheTest {
     }
 
     @Test
-    void answerExpiresAfterTheTtl() {
+    void answerExpiresAfterTheTtlWhenNobodyAskedInItsSecondHalf() {
         AnswerCache cache = cache(Duration.ofSeconds(2));
         assertEquals(1, ask(cache, "q"));
-        clock.advance(Duration.ofMillis(1999));
+        clock.advance(Duration.ofMillis(999));
         assertEquals(1, ask(cache, "q"));
-        clock.advance(Duration.ofMillis(1));
+        clock.advance(Duration.ofMillis(1001));
         assertEquals(2, ask(cache, "q"));
+        assertEquals(2, computed.get());
+    }
+
+    @Test
+    void anAnswerInItsSecondHalfIsServedAtOnceWhileTheNextIsComputed() {
+        AnswerCache cache = cache(Duration.ofSeconds(2));
+        assertEquals(1, ask(cache, "q"));
+        clock.advance(Duration.ofMillis(1000));
+        CompletableFuture<Integer> slow = new CompletableFuture<>();
+
+        assertEquals(1, askWith(cache, slow), "the kept answer, without waiting for the slow one");
+        assertEquals(1, askWith(cache, new CompletableFuture<>()), "one recomputation at a time");
+        slow.complete(7);
+
+        assertEquals(7, ask(cache, "q"), "the recomputed answer replaced it");
+        clock.advance(Duration.ofMillis(1999));
+        assertEquals(7, ask(cache, "q"), "and lives a TTL from when its computation started");
+    }
+
+    @Test
+    void noAnswerOlderThanTheTtlIsServedEvenWhileItsSuccessorIsComputed() {
+        AnswerCache cache = cache(Duration.ofSeconds(2));
+        assertEquals(1, ask(cache, "q"));
+        clock.advance(Duration.ofMillis(1500));
+        CompletableFuture<Integer> slow = new CompletableFuture<>();
+        assertEquals(1, askWith(cache, slow));
+        clock.advance(Duration.ofMillis(500));
+
+        assertEquals(2, ask(cache, "q"), "expired: computed again, not the answer from 2 s ago");
+        slow.complete(7);
+        assertEquals(2, ask(cache, "q"), "a successor that comes too late does not replace a newer answer");
+    }
+
+    @Test
+    void aFailedRecomputationKeepsTheAnswerUntilItExpires() {
+        AnswerCache cache = cache(Duration.ofSeconds(2));
+        assertEquals(1, ask(cache, "q"));
+        clock.advance(Duration.ofMillis(1000));
+        assertEquals(1, cache.answer("q", () -> Uni.createFrom().<Integer>failure(new IllegalStateException("engine down")))
+                .await().indefinitely());
+        assertEquals(1, ask(cache, "q"), "the next caller starts a recomputation again, and is served the kept answer");
+        assertEquals(2, ask(cache, "q"), "which the recomputed one replaced");
+    }
+
+    private int askWith(AnswerCache cache, CompletableFuture<Integer> answer) {
+        return cache.answer("q", () -> Uni.createFrom().completionStage(answer)).await().indefinitely();
     }
 
     @Test
