@@ -37,10 +37,14 @@ public class AnswerCache {
     private record Key(long version, String question) {
     }
 
-    /** An answer (or its computation), when that computation started, and whether its successor is under way. */
+    /**
+     * An answer (or its computation), when that computation started and how long it took, and
+     * whether its successor is under way.
+     */
     private static final class Kept {
         final CompletableFuture<Object> answer;
         final long started;
+        volatile long took;
         final AtomicBoolean refreshing = new AtomicBoolean();
 
         Kept(CompletableFuture<Object> answer, long started) {
@@ -83,7 +87,8 @@ public class AnswerCache {
         return Uni.createFrom().completionStage(() -> {
             long now = now();
             Kept kept = answers.asMap().computeIfAbsent(key, k -> start(compute, now));
-            if (now - kept.started >= ttl / 2 && kept.answer.isDone() && kept.refreshing.compareAndSet(false, true)) {
+            if (now - kept.started >= refreshAge(kept) && kept.answer.isDone()
+                    && kept.refreshing.compareAndSet(false, true)) {
                 Kept next = start(compute, now);
                 next.answer.thenAccept(answer -> {
                     if (answer instanceof Failed) {
@@ -104,10 +109,24 @@ public class AnswerCache {
         });
     }
 
+    /**
+     * The age from which an answer is recomputed ahead: half the TTL, or sooner for an answer whose
+     * computation took more than a sixth of it, so that its successor is ready before it expires
+     * even when computing is three times slower (a machine busy serving the kept answers).
+     */
+    private long refreshAge(Kept kept) {
+        return Math.max(0, Math.min(ttl / 2, ttl - 3 * kept.took));
+    }
+
     /** A failure is kept as a value, so that it reaches every waiting caller the same way. */
-    private static <T> Kept start(Supplier<Uni<T>> compute, long now) {
-        return new Kept(compute.get().subscribeAsCompletionStage()
-                .handle((answer, error) -> error == null ? answer : new Failed(error)), now);
+    private <T> Kept start(Supplier<Uni<T>> compute, long now) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        Kept kept = new Kept(answer, now);
+        compute.get().subscribeAsCompletionStage().whenComplete((value, error) -> {
+            kept.took = now() - now;
+            answer.complete(error == null ? value : new Failed(error));
+        });
+        return kept;
     }
 
     private record Failed(Throwable error) {

@@ -72,6 +72,21 @@ class AnswerCacheTest {
     }
 
     @Test
+    void anAnswerThatWasSlowToComputeIsRecomputedSoonerThanHalfItsTtl() {
+        AnswerCache cache = cache(Duration.ofSeconds(2));
+        CompletableFuture<Integer> slow = new CompletableFuture<>();
+        CompletableFuture<Integer> first = cache.answer("q", () -> Uni.createFrom().completionStage(slow))
+                .subscribeAsCompletionStage();
+        clock.advance(Duration.ofMillis(500)); // it took 500 ms: its successor may take three times that
+        slow.complete(7);
+        assertEquals(7, first.join());
+
+        assertEquals(7, ask(cache, "q"), "served the kept answer, 500 ms old");
+        assertEquals(1, computed.get(), "and its successor was started at once, not at 1 s");
+        assertEquals(1, ask(cache, "q"), "which replaced it");
+    }
+
+    @Test
     void noAnswerOlderThanTheTtlIsServedEvenWhileItsSuccessorIsComputed() {
         AnswerCache cache = cache(Duration.ofSeconds(2));
         assertEquals(1, ask(cache, "q"));
