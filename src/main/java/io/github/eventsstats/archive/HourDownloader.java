@@ -173,7 +173,6 @@ final class HourDownloader implements AutoCloseable {
             if (length > 0) {
                 long free = Files.getFileStore(dir).getUsableSpace();
                 if (free - length < minFree) {
-                    c.disconnect();
                     throw diskFull(String.format(java.util.Locale.ROOT,
                             "%,d MB free, %,d MB needed for %s plus ARCHIVE_SYNC_MIN_FREE_DISK %,d MB",
                             free >> 20, length >> 20, part.getFileName(), minFree >> 20));
@@ -187,18 +186,24 @@ final class HourDownloader implements AutoCloseable {
                 throw new IOException("the body ended after " + (start + wrote) + " of " + (start + length) + " bytes");
             }
             return null;
-        } catch (SocketTimeoutException e) {
-            c.disconnect();
-            throw new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s");
         } catch (IOException e) {
-            c.disconnect();
-            if (closed) {
-                throw new InterruptedException("the sync stopped");
-            }
-            throw e;
+            throw ended(c, e);
         } finally {
             open.remove(c);
         }
+    }
+
+    /**
+     * What a request that failed on {@code c} ends in: the sync's stop when {@link #close} ended
+     * it, a timeout when no bytes came, else {@code e} itself. The connection is given up.
+     */
+    private IOException ended(HttpURLConnection c, IOException e) throws InterruptedException {
+        open.remove(c);
+        c.disconnect();
+        if (closed) {
+            throw new InterruptedException("the sync stopped");
+        }
+        return e instanceof SocketTimeoutException ? new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s") : e;
     }
 
     /**
@@ -225,13 +230,7 @@ final class HourDownloader implements AutoCloseable {
             try {
                 status = c.getResponseCode();
             } catch (IOException e) {
-                open.remove(c);
-                c.disconnect();
-                if (closed) {
-                    throw new InterruptedException("the sync stopped");
-                }
-                throw e instanceof SocketTimeoutException
-                        ? new HttpTimeoutException("no bytes for " + timeout.toSeconds() + " s") : e;
+                throw ended(c, e);
             }
             String location = c.getHeaderField("Location");
             if (status / 100 != 3 || status == 304 || location == null || hop >= MAX_REDIRECTS) {
