@@ -88,8 +88,8 @@ public class HourlyRollup {
                 toStartOfHour(created_at)                        AS h,
                 toString(event_type)                             AS type,
                 count(),
-                uniqExactState(actor_id),
-                uniqExactIfState(push_id, event_type = 'PushEvent'),
+                groupBitmapState(actor_id),
+                groupBitmapIfState(push_id, event_type = 'PushEvent'),
                 min(created_at),
                 max(created_at),
                 {rows:Array(UInt64)}[indexOf({hours:Array(UInt32)}, toUInt32(h))]

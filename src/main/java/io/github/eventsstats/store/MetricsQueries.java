@@ -259,27 +259,29 @@ public final class MetricsQueries {
     /**
      * {@link #TOP_REPOS}' columns for the repositories {repos} over the window as
      * {@link #TOP_REPOS_BOUNDS} gives it: the sealed hours from repo_hourly_detail (distinct sets
-     * merged), the rest from `events FINAL`, both through the sorting key by repository.
+     * merged), the rest from `events FINAL`, both through the sorting key by repository. The
+     * hours' sets go to the outer merge as they are: merging them per type first and then again
+     * per repository merged every set twice (a year at 100M events, uniqExact states: 570 to
+     * 660 ms against 310 to 350 ms merged once).
      */
     public static final String TOP_REPOS_OF = REPO_HOURS + """
             SELECT
                 repo_name,
                 sum(n)                  AS total_events,
-                uniqExactMerge(users)   AS unique_users,
-                min(first)              AS first_event_at,
-                max(last)               AS last_event_at,
-                uniqExactMerge(pushes)  AS push_events,
+                groupBitmapMerge(users)  AS unique_users,
+                min(first)               AS first_event_at,
+                max(last)                AS last_event_at,
+                groupBitmapMerge(pushes) AS push_events,
                 sumMap(map(type, n))    AS by_type
             FROM
             (
-                SELECT repo_name, event_type AS type, sum(events) AS n, uniqExactMergeState(users) AS users,
-                       uniqExactMergeState(pushes) AS pushes, min(first_at) AS first, max(last_at) AS last
+                SELECT repo_name, toString(event_type) AS type, events AS n, users, pushes, first_at AS first,
+                       last_at AS last
                 FROM %s
                   AND repo_name IN {repos:Array(String)}
-                GROUP BY repo_name, type
                 UNION ALL
-                SELECT repo_name, toString(event_type), count(), uniqExactState(actor_id),
-                       uniqExactIfState(push_id, event_type = 'PushEvent'), min(created_at), max(created_at)
+                SELECT repo_name, toString(event_type), count(), groupBitmapState(actor_id),
+                       groupBitmapIfState(push_id, event_type = 'PushEvent'), min(created_at), max(created_at)
                 FROM events FINAL
                 WHERE repo_name IN {repos:Array(String)} AND %s
                 GROUP BY repo_name, event_type
