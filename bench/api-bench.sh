@@ -53,7 +53,7 @@ DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT API_CACHE_
   "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >"$out/service.log" 2>&1 &
 service=$!
 cached=
-trap 'kill $service $cached 2>/dev/null; wait $service $cached 2>/dev/null || true' EXIT
+trap 'kill $service $cached 2>/dev/null || true; wait $service $cached 2>/dev/null || true' EXIT
 
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break

@@ -65,7 +65,7 @@ mkdir -p "$DATA"
 echo "== engine on 127.0.0.1:$PORT, data in $DATA"
 DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/engine.log" 2>&1 &
 ENGINE=$!
-trap 'kill $ENGINE 2>/dev/null; wait $ENGINE 2>/dev/null || true' EXIT
+trap 'kill $ENGINE 2>/dev/null || true; wait $ENGINE 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/ping" > /dev/null && break
   sleep 0.5

@@ -50,7 +50,7 @@ python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$HOURS" > "$OU
 HTTP=$!
 DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/sync-engine.log" 2>&1 &
 ENGINE=$!
-trap 'kill $ENGINE $HTTP 2>/dev/null; wait $ENGINE $HTTP 2>/dev/null || true' EXIT
+trap 'kill $ENGINE $HTTP 2>/dev/null || true; wait $ENGINE $HTTP 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/ping" > /dev/null && curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/2024-01-15-0.json.gz.events" && break
   sleep 0.5
