@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *       rows to their shards;</li>
  *   <li>{@code RENAME TABLE IF EXISTS a TO b} renames the replicated table on every node and puts
  *       a Distributed table named b over it in place of a's (a Distributed table names its local
- *       table, so it cannot simply follow a rename).</li>
+ *       table, so it cannot simply follow a rename);</li>
+ *   <li>{@code ALTER TABLE t ADD PROJECTION IF NOT EXISTS} and {@code MATERIALIZE PROJECTION} act
+ *       on t_local on every node: a projection belongs to the parts of the replicated table.</li>
  * </ul>
  * Statements of another kind are refused: whoever adds one extends this translation on purpose.
  */
@@ -69,6 +71,8 @@ public final class ClusterDdl {
             Pattern.compile("(?is)INSERT\\s+INTO\\s+[A-Za-z_][A-Za-z0-9_]*\\s*(\\([^()]*\\)\\s*)?SELECT\\b.*");
     private static final Pattern RENAME = Pattern.compile(
             "(?is)RENAME\\s+TABLE\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+TO\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
+    private static final Pattern ALTER_PROJECTION = Pattern.compile(
+            "(?is)ALTER\\s+TABLE\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+((ADD\\s+PROJECTION\\s+IF\\s+NOT\\s+EXISTS|MATERIALIZE\\s+PROJECTION)\\s.*)");
     /** An unqualified table after FROM/JOIN; not a table function, not a db.table name. */
     private static final Pattern TABLE_REF =
             Pattern.compile("(?i)\\b(FROM|JOIN)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b(?!\\s*[.(])");
@@ -116,6 +120,10 @@ public final class ClusterDdl {
             return List.of("RENAME TABLE IF EXISTS " + local(from) + " TO " + local(to) + " ON CLUSTER `" + cluster + "`",
                     "DROP TABLE IF EXISTS " + from + " ON CLUSTER `" + cluster + "` SYNC",
                     distributed(to));
+        }
+        Matcher alter = ALTER_PROJECTION.matcher(statement.strip());
+        if (alter.matches()) {
+            return List.of("ALTER TABLE " + local(alter.group(1)) + " ON CLUSTER `" + cluster + "` " + alter.group(2));
         }
         throw new IllegalStateException("no cluster translation for this statement (extend store/ClusterDdl): "
                 + statement.lines().findFirst().orElse(statement));

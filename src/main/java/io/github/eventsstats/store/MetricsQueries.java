@@ -220,8 +220,10 @@ public final class MetricsQueries {
      * without summing every repository: kind 'top', per repository in a sealed hour's list
      * (repo_hour_top), its events there (n) and the sum of those hours' bounds (m); kind 'bound',
      * the sum of all sealed hours' bounds (n) and their number (m); kind 'open', per repository of
-     * the rest of the window (read from `events FINAL`), its events (n) and rank (m), for the first
-     * {top} + 1 and for those in a list. store/TopRepoBounds draws the conclusions.
+     * the rest of the window, its events (n) and rank (m), for the first {top} + 1 and for those in
+     * a list. store/TopRepoBounds draws the conclusions. The open part is read across all
+     * repositories by time, so through the by_time_repo projection (V029), with copies folded by
+     * distinct event id: `events FINAL` cannot narrow a time range and read whole months.
      */
     public static final String TOP_REPOS_BOUNDS = REPO_HOURS + """
             SELECT 'top' AS kind, repo_name, sum(events) AS n, sum(hour_bound) AS m
@@ -234,7 +236,7 @@ public final class MetricsQueries {
             FROM
             (
                 SELECT repo_name, n, row_number() OVER (ORDER BY n DESC, repo_name) AS rank
-                FROM (SELECT repo_name, count() AS n FROM events FINAL WHERE %2$s GROUP BY repo_name)
+                FROM (SELECT repo_name, uniqExact(event_id) AS n FROM events WHERE %2$s GROUP BY repo_name)
             )
             WHERE rank <= {top:UInt32} + 1 OR repo_name IN (SELECT repo_name FROM %1$s)
             """.formatted(sealedRows("repo_hour_top"), OPEN_EVENTS);
@@ -249,7 +251,7 @@ public final class MetricsQueries {
             (
                 SELECT repo_name, sum(events) AS n FROM %s GROUP BY repo_name
                 UNION ALL
-                SELECT repo_name, count() AS n FROM events FINAL WHERE %s GROUP BY repo_name
+                SELECT repo_name, uniqExact(event_id) AS n FROM events WHERE %s GROUP BY repo_name
             )
             GROUP BY repo_name
             ORDER BY total_events DESC, repo_name

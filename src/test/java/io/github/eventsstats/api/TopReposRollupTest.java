@@ -178,6 +178,25 @@ class TopReposRollupTest extends ApiTestBase {
     }
 
     @Test
+    void theOpenPartAcrossRepositoriesIsReadByTimeThroughTheProjection() {
+        // Enough rows, merged, that a time range reads fewer granules of the projection than of
+        // the table (the engine reads whichever has fewer).
+        write(generated(400, 1000, true, 20));
+        clickHouse.execute("OPTIMIZE TABLE events FINAL");
+        countHours();
+        Instant from = now.minus(Duration.ofDays(2)).plusSeconds(1234); // a first, partial hour with events
+        Map<String, Object> params = MetricsStore.topReposParams(from, now.plusSeconds(1));
+        for (String sql : List.of(MetricsQueries.TOP_REPOS_BOUNDS, MetricsQueries.TOP_REPOS_SUMMED)) {
+            Map<String, Object> p = new java.util.HashMap<>(params);
+            p.put("limit", 10);
+            // (force_optimize_projection_name says "not used" for these plans, which do read it)
+            List<String> plan = clickHouse.query("EXPLAIN projections = 1 " + sql, p).stream().map(r -> r.getString(1)).toList();
+            assertTrue(plan.stream().anyMatch(l -> l.contains("ReadFromMergeTree (by_time_repo)")), String.join("\n", plan));
+        }
+        assertEquals(fromEvents(from, now, 10), render(metrics.topRepos(from, now, 10)));
+    }
+
+    @Test
     void yearEndpointKeepsItsShapeAndCoverage() {
         write(generated(40, 25, true, 18));
         countHours();

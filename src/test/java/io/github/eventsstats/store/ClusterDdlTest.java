@@ -105,6 +105,14 @@ class ClusterDdlTest {
     }
 
     @Test
+    void aProjectionIsAddedToAndMaterializedInTheReplicatedTableEverywhere() {
+        assertEquals(List.of("ALTER TABLE events_local ON CLUSTER `gh_cluster` ADD PROJECTION IF NOT EXISTS by_time_repo\n"
+                        + "(\n    SELECT created_at, repo_name, event_id\n    ORDER BY created_at\n)",
+                        "ALTER TABLE events_local ON CLUSTER `gh_cluster` MATERIALIZE PROJECTION by_time_repo"),
+                ddl.translateAll(SqlScript.load("V029__events_by_time_repo.sql").statements()));
+    }
+
+    @Test
     void statementsWithoutATranslationAreRefused() {
         assertThrows(IllegalStateException.class, () -> ddl.translate("ALTER TABLE events ADD COLUMN x UInt8"));
         assertThrows(IllegalStateException.class, () -> ddl.translate("CREATE TABLE IF NOT EXISTS m (a UInt8) ENGINE = Memory"));
