@@ -1,13 +1,12 @@
 package io.github.eventsstats.store;
 
-import com.clickhouse.client.api.command.CommandSettings;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,56 +23,46 @@ class RepoHourlyBitmapsMigrationTest {
     @Inject
     ClickHouse clickHouse;
 
-    private final String db = "migration_" + System.nanoTime();
+    private MigrationDatabase db;
 
-    private void run(String file) {
-        CommandSettings settings = new CommandSettings();
-        settings.setDatabase(db);
-        for (String statement : SqlScript.load(file).statements()) {
-            clickHouse.execute(statement, settings);
-        }
-    }
-
-    private List<String> rows(String select) {
-        return clickHouse.query(select, Map.of("db", db)).stream().map(r -> r.getString(1)).toList();
+    @BeforeEach
+    void create() {
+        db = new MigrationDatabase(clickHouse);
     }
 
     @AfterEach
     void drop() {
-        clickHouse.execute("DROP DATABASE IF EXISTS " + db); // a name this test made, not input
+        db.close();
     }
 
     @Test
     void everyHourIsUnsealedAndCountedAgainIntoBitmapsThatTheViewStillCopies() {
-        clickHouse.execute("CREATE DATABASE " + db);
         List<String> files = SchemaMigrator.migrationFiles();
-        files.subList(0, files.indexOf(V028)).forEach(this::run);
-        clickHouse.query("""
+        files.subList(0, files.indexOf(V028)).forEach(db::run);
+        db.query("""
                 INSERT INTO {db:Identifier}.repo_hourly_detail
                 SELECT 'o/r', '2025-06-01 10:00:00', 'WatchEvent', 2, uniqExactState(toUInt64(number)),
                        uniqExactState(toUInt64(0)), '2025-06-01 10:00:00', '2025-06-01 10:30:00', 2
-                FROM numbers(2)""", Map.of("db", db));
-        clickHouse.query("INSERT INTO {db:Identifier}.repo_hours_sealed VALUES ('2025-06-01 10:00:00', 2, 0, now64(3))",
-                Map.of("db", db));
-        clickHouse.query("INSERT INTO {db:Identifier}.repo_hour_top VALUES ('2025-06-01 10:00:00', 1, 'o/r', 2, 0, 2)",
-                Map.of("db", db));
+                FROM numbers(2)""");
+        db.query("INSERT INTO {db:Identifier}.repo_hours_sealed VALUES ('2025-06-01 10:00:00', 2, 0, now64(3))");
+        db.query("INSERT INTO {db:Identifier}.repo_hour_top VALUES ('2025-06-01 10:00:00', 1, 'o/r', 2, 0, 2)");
 
-        run(V028);
-        run(V028);
+        db.run(V028);
+        db.run(V028);
 
-        assertEquals(List.of("0 0"), rows("SELECT concat(toString((SELECT count() FROM {db:Identifier}.repo_hours_sealed)),"
+        assertEquals(List.of("0 0"), db.rows("SELECT concat(toString((SELECT count() FROM {db:Identifier}.repo_hours_sealed)),"
                 + " ' ', toString((SELECT count() FROM {db:Identifier}.repo_hour_top)))"), "no hour is sealed or ranked: each is counted again");
         assertEquals(List.of("AggregateFunction(groupBitmap, UInt64)"),
-                rows("SELECT type FROM system.columns WHERE database = {db:String} AND table = 'repo_hourly_detail'"
+                db.rows("SELECT type FROM system.columns WHERE database = {db:String} AND table = 'repo_hourly_detail'"
                         + " AND name IN ('users', 'pushes') GROUP BY type"));
-        clickHouse.query("""
+        db.query("""
                 INSERT INTO {db:Identifier}.repo_hourly_detail
                 SELECT 'o/r', '2025-06-01 11:00:00', 'WatchEvent', 3, groupBitmapState(toUInt64(number)),
                        groupBitmapState(toUInt64(0)), '2025-06-01 11:00:00', '2025-06-01 11:30:00', 3
-                FROM numbers(3)""", Map.of("db", db));
-        assertEquals(List.of("3"), rows("SELECT toString(groupBitmapMerge(users)) FROM {db:Identifier}.repo_hourly_detail"));
+                FROM numbers(3)""");
+        assertEquals(List.of("3"), db.rows("SELECT toString(groupBitmapMerge(users)) FROM {db:Identifier}.repo_hourly_detail"));
         assertEquals(List.of("2025-06-01 11:00:00 3"),
-                rows("SELECT concat(toString(hour), ' ', toString(events)) FROM {db:Identifier}.repo_hourly ORDER BY hour"),
+                db.rows("SELECT concat(toString(hour), ' ', toString(events)) FROM {db:Identifier}.repo_hourly ORDER BY hour"),
                 "repo_hourly is made anew, and the view copies the new table's rows into it");
     }
 }
