@@ -269,12 +269,12 @@ public final class MetricsQueries {
     public static final String TOP_REPOS_OF = REPO_HOURS + """
             SELECT
                 repo_name,
-                sum(n)                  AS total_events,
+                sum(n)                   AS total_events,
                 groupBitmapMerge(users)  AS unique_users,
                 min(first)               AS first_event_at,
                 max(last)                AS last_event_at,
                 groupBitmapMerge(pushes) AS push_events,
-                sumMap(map(type, n))    AS by_type
+                sumMap(map(type, n))     AS by_type
             FROM
             (
                 SELECT repo_name, toString(event_type) AS type, events AS n, users, pushes, first_at AS first,
