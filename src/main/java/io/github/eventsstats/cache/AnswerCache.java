@@ -112,10 +112,15 @@ public class AnswerCache {
     /**
      * The age from which an answer is recomputed ahead: half the TTL, or sooner for an answer whose
      * computation took more than a sixth of it, so that its successor is ready before it expires
-     * even when computing is three times slower (a machine busy serving the kept answers).
+     * even when computing is three times slower (a machine busy serving the kept answers); but
+     * never sooner than twice its computation time, so that recomputing one answer takes at most
+     * half of the time. Without that floor an answer taking a third of the TTL or more was
+     * recomputed the moment it was ready, without a pause: under wrk that kept both cores
+     * computing top-repos, slowed the computation further and took the cached answers' p99 from a
+     * few ms to 100 ms and more (bench/api-bench.sh, README "Cached answers").
      */
     private long refreshAge(Kept kept) {
-        return Math.max(0, Math.min(ttl / 2, ttl - 3 * kept.took));
+        return Math.min(ttl / 2, Math.max(2 * kept.took, ttl - 3 * kept.took));
     }
 
     /** A failure is kept as a value, so that it reaches every waiting caller the same way. */

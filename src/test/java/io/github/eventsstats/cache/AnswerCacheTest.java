@@ -74,16 +74,39 @@ class AnswerCacheTest {
     @Test
     void anAnswerThatWasSlowToComputeIsRecomputedSoonerThanHalfItsTtl() {
         AnswerCache cache = cache(Duration.ofSeconds(2));
+        slowFirstAnswer(cache, Duration.ofMillis(350)); // its successor may take three times that: start it by 2 s - 1,050 ms
+
+        clock.advance(Duration.ofMillis(550));
+        assertEquals(7, ask(cache, "q"), "served the kept answer, 900 ms old");
+        assertEquals(0, computed.get(), "too young to be recomputed");
+        clock.advance(Duration.ofMillis(50));
+        assertEquals(7, ask(cache, "q"), "served the kept answer, 950 ms old");
+        assertEquals(1, computed.get(), "and its successor was started then, not at 1 s");
+        assertEquals(1, ask(cache, "q"), "which replaced it");
+    }
+
+    @Test
+    void anAnswerThatTakesLongToComputeIsNotRecomputedTheMomentItIsReady() {
+        AnswerCache cache = cache(Duration.ofSeconds(2));
+        slowFirstAnswer(cache, Duration.ofMillis(500));
+
+        assertEquals(7, ask(cache, "q"), "served the kept answer, 500 ms old");
+        clock.advance(Duration.ofMillis(499));
+        assertEquals(7, ask(cache, "q"), "served the kept answer, 999 ms old");
+        assertEquals(0, computed.get(), "not recomputed before twice its computation time: at most half the time computing");
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(7, ask(cache, "q"));
+        assertEquals(1, computed.get(), "recomputed from then on");
+    }
+
+    /** The first answer to "q", 7, computed in {@code took} of the clock's time. */
+    private void slowFirstAnswer(AnswerCache cache, Duration took) {
         CompletableFuture<Integer> slow = new CompletableFuture<>();
         CompletableFuture<Integer> first = cache.answer("q", () -> Uni.createFrom().completionStage(slow))
                 .subscribeAsCompletionStage();
-        clock.advance(Duration.ofMillis(500)); // it took 500 ms: its successor may take three times that
+        clock.advance(took);
         slow.complete(7);
         assertEquals(7, first.join());
-
-        assertEquals(7, ask(cache, "q"), "served the kept answer, 500 ms old");
-        assertEquals(1, computed.get(), "and its successor was started at once, not at 1 s");
-        assertEquals(1, ask(cache, "q"), "which replaced it");
     }
 
     @Test
