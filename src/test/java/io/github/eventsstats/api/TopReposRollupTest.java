@@ -153,6 +153,10 @@ class TopReposRollupTest extends ApiTestBase {
         countHours();
         assertSameAsEvents("counted again with the copies");
 
+        // A recount that failed after writing: the hours' rollup rows twice at the same version.
+        clickHouse.execute("INSERT INTO repo_hourly_detail SELECT * FROM repo_hourly_detail");
+        assertSameAsEvents("rollup rows written twice");
+
         // late events into counted hours, one of them making a quiet repository the busiest of its hour
         List<EventRow> late = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
