@@ -213,8 +213,8 @@ public final class MetricsQueries {
 
     /**
      * {@link #sealedRows} without FINAL: every copy of the sealed version's rows. Copies at one
-     * version are alike (a recount after a failure writes the same rows again), so for an
-     * aggregate that a copy cannot change (merging sets, min, max, max per key).
+     * version are alike (a recount after a failure writes the same rows again), so this is for
+     * aggregates that a copy cannot change (merging sets, min, max, max per key).
      */
     private static String sealedRowsAsWritten(String table) {
         return table + "\n" + sealedWhere();
