@@ -2,8 +2,8 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.store.ActivityStore;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.metrics.ActivityStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

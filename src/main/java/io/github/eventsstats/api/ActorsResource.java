@@ -2,9 +2,9 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.enrich.EnrichmentStore;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.enrich.EnrichmentStore.ActorProfile;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.enrich.EnrichmentStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;

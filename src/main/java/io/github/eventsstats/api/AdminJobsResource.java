@@ -2,11 +2,10 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.admin.AdminOnly;
 import io.github.eventsstats.archive.ArchiveSync;
 import io.github.eventsstats.archive.SyncProgress;
+import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.jobs.Jobs;
-import io.github.eventsstats.store.TypeSelection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

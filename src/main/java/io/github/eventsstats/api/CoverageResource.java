@@ -1,8 +1,8 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.coverage.CoverageReport;
 import io.github.eventsstats.coverage.CoverageService;
-import io.github.eventsstats.store.ClickHouse;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

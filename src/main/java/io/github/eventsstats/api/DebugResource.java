@@ -2,8 +2,8 @@ package io.github.eventsstats.api;
 
 import io.github.eventsstats.api.Responses.RepoEvents;
 import io.github.eventsstats.api.Responses.TotalEvents;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.MetricsStore;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.metrics.MetricsStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;

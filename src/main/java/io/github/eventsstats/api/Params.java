@@ -1,6 +1,6 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.EventType;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

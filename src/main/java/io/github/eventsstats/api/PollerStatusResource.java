@@ -2,8 +2,8 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.github.PollState;
-import io.github.eventsstats.ingest.EventsPoller;
+import io.github.eventsstats.poller.EventsPoller;
+import io.github.eventsstats.poller.PollState;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

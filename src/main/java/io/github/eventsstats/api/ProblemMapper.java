@@ -1,8 +1,8 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
-import io.github.eventsstats.store.ClickHouseOverloadedException;
-import io.github.eventsstats.store.ClickHouseUnavailableException;
+import io.github.eventsstats.clickhouse.ClickHouseOverloadedException;
+import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.enrich.EnrichmentStore;
-import io.github.eventsstats.store.MetricsStore;
+import io.github.eventsstats.metrics.MetricsStore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;

@@ -2,7 +2,6 @@ package io.github.eventsstats.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.admin.AdminOnly;
 import io.github.eventsstats.watch.WatchList;
 import io.github.eventsstats.watch.WatchedRepository;
 import jakarta.validation.constraints.Pattern;

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** The files a backfill reads: each PATH is a file, or a directory searched for archive files. */
-final class ArchiveFiles {
+public final class ArchiveFiles {
 
     private ArchiveFiles() {
     }
@@ -26,7 +26,7 @@ final class ArchiveFiles {
      *
      * @throws UsageException for a PATH that is missing or unreadable, or a directory without archive files
      */
-    static List<Path> expand(List<String> paths) {
+    public static List<Path> expand(List<String> paths) {
         Set<Path> files = new LinkedHashSet<>();
         for (String p : paths) {
             Path path = Path.of(p);
@@ -61,8 +61,8 @@ final class ArchiveFiles {
     }
 
     /** Bad command-line input: reported on one line, exit status 2. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message, null, false, false);
         }
     }

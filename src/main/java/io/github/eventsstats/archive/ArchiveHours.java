@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** GH Archive's hour files: names ({@code 2024-01-15-3.json.gz}, the hour without a leading zero) and ranges. */
-final class ArchiveHours {
+public final class ArchiveHours {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     /** The first hour GH Archive has. */
@@ -32,7 +32,7 @@ final class ArchiveHours {
      *
      * @throws IllegalArgumentException saying what is accepted
      */
-    static Instant parse(String text, Instant now) {
+    public static Instant parse(String text, Instant now) {
         String t = text.strip();
         try {
             if (t.startsWith("P") || t.startsWith("p")) {

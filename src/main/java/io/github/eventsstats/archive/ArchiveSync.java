@@ -1,13 +1,12 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.DataConfig;
-import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.ingest.PollerConfig;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.platform.DataConfig;
+import io.github.eventsstats.poller.PollerConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -94,7 +93,7 @@ public class ArchiveSync {
 
     /** ARCHIVE_SYNC_EVENT_TYPES, or else POLLER_EVENT_TYPES, or else the default types. */
     static TypeSelection types(Optional<List<String>> sync, Optional<List<String>> poller) {
-        return TypeSelection.configured("ARCHIVE_SYNC_EVENT_TYPES", sync, EventsPoller.parseTypes(poller));
+        return TypeSelection.configured("ARCHIVE_SYNC_EVENT_TYPES", sync, PollerConfig.storedTypes(poller));
     }
 
     /** The types a sync stores unless it is given others. */

@@ -1,8 +1,8 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.EventRow;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Loads archive files one after the other through the same mapper and writer as the poller,
  * consulting and filling the ledger. A dry run has neither writer nor ledger.
  */
-final class Backfill {
+public final class Backfill {
 
     /**
      * Rows per insert. Each insert costs the engine a fixed share of two busy cores (parts for the
@@ -34,10 +34,10 @@ final class Backfill {
     static final int SHOWN_PROBLEMS = 10;
 
     /** Exit statuses of the command. */
-    static final int OK = 0;
-    static final int INPUT_SKIPPED = 1;
-    static final int USAGE = 2;
-    static final int FAILED = 3;
+    public static final int OK = 0;
+    public static final int INPUT_SKIPPED = 1;
+    public static final int USAGE = 2;
+    public static final int FAILED = 3;
 
     private final EventMapper mapper;
     private final Function<List<EventRow>, EventWriter.Result> writer;

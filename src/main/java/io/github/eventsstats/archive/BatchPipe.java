@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.EventRow;
 
 import java.util.ArrayList;
 import java.util.List;

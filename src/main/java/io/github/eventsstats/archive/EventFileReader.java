@@ -1,9 +1,11 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.Sha256;
-import io.github.eventsstats.ingest.EventMapper;
-import io.github.eventsstats.ingest.JsonCursor;
-import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.JsonCursor;
+import io.github.eventsstats.natives.IsalGzip;
+import io.github.eventsstats.natives.Sha256;
+import io.github.eventsstats.natives.SimdLines;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.ingest.EventMapper;
-import io.github.eventsstats.store.EventRow;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
 
 import java.io.IOException;
 import java.nio.file.Path;

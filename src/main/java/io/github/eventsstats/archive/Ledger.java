@@ -1,8 +1,8 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.Sha256;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.natives.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;

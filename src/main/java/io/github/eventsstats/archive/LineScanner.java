@@ -1,6 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.natives.SimdLines;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * Shows a long job's progress line: rewritten in place on a terminal every half second, else
  * logged every 10 s.
  */
-final class ProgressTicker implements AutoCloseable {
+public final class ProgressTicker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ProgressTicker.class);
     private static final long TERMINAL_EVERY_MS = 500;
@@ -26,7 +26,7 @@ final class ProgressTicker implements AutoCloseable {
     }
 
     /** The terminal to draw on, when standard error is one. */
-    static PrintStream terminalOrNull() {
+    public static PrintStream terminalOrNull() {
         var console = System.console();
         return console != null && console.isTerminal() ? System.err : null;
     }

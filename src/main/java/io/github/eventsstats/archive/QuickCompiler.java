@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * command runs as it is. Starting the MBean server takes ~0.1 s, so it runs beside Quarkus's
  * start-up, and the load waits for it.
  */
-final class QuickCompiler {
+public final class QuickCompiler {
 
     private static final Logger LOG = Logger.getLogger(QuickCompiler.class);
     private static final String NO_C2 = "[{ match: \"*.*\", c2: { Exclude: true } }]";
@@ -28,7 +28,7 @@ final class QuickCompiler {
     }
 
     /** Starts adding the directive; {@link #await} waits until that is done. */
-    static synchronized void start() {
+    public static synchronized void start() {
         if (started == null) {
             started = Thread.ofPlatform().name("backfill-jit").daemon().start(QuickCompiler::use);
         }

@@ -2,7 +2,7 @@ package io.github.eventsstats.archive;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.event.TypeSelection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;

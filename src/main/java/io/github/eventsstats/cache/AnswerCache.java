@@ -3,7 +3,7 @@ package io.github.eventsstats.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import io.github.eventsstats.store.DataChanges;
+import io.github.eventsstats.clickhouse.DataChanges;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 

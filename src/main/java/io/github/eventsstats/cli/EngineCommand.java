@@ -1,11 +1,10 @@
 package io.github.eventsstats.cli;
 
-import io.github.eventsstats.ConfigBootstrap;
-import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.clickhouse.ClickHouseConfig;
 import io.github.eventsstats.embedded.ChdbConfig;
 import io.github.eventsstats.embedded.ChdbLibrary;
 import io.github.eventsstats.embedded.EngineMain;
-import io.github.eventsstats.store.ClickHouseConfig;
+import io.github.eventsstats.platform.DataConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.SmallRyeConfig;
 import picocli.CommandLine.Command;

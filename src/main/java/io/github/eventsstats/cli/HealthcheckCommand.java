@@ -1,6 +1,5 @@
 package io.github.eventsstats.cli;
 
-import io.github.eventsstats.ConfigBootstrap;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,5 @@
 package io.github.eventsstats.cli;
 
-import io.github.eventsstats.Commands;
-import io.github.eventsstats.archive.BackfillCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.quarkus.runtime.annotations.RegisterForReflection;

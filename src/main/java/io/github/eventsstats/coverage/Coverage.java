@@ -2,7 +2,7 @@ package io.github.eventsstats.coverage;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.event.EventSource;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.coverage;
 
-import io.github.eventsstats.store.PollLog;
+import io.github.eventsstats.poller.PollLog;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

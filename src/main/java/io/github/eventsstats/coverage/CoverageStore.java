@@ -1,8 +1,8 @@
 package io.github.eventsstats.coverage;
 
 import com.clickhouse.client.api.query.GenericRecord;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;

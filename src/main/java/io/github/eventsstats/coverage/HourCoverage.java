@@ -1,6 +1,6 @@
 package io.github.eventsstats.coverage;
 
-import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.event.EventSource;
 
 import java.time.Instant;
 import java.util.EnumMap;

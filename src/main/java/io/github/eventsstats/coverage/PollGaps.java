@@ -2,7 +2,7 @@ package io.github.eventsstats.coverage;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.store.PollLog.Poll;
+import io.github.eventsstats.poller.PollLog.Poll;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.coverage;
 
-import io.github.eventsstats.store.SchemaMigrator;
+import io.github.eventsstats.clickhouse.SchemaMigrator;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.inject.Singleton;

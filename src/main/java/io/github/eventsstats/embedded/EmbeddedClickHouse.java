@@ -1,9 +1,9 @@
 package io.github.eventsstats.embedded;
 
-import io.github.eventsstats.DataConfig;
-import io.github.eventsstats.store.ClickHouseConfig;
-import io.github.eventsstats.store.ClickHouseEndpoint;
-import io.github.eventsstats.store.ClickHouseUnavailableException;
+import io.github.eventsstats.clickhouse.ClickHouseConfig;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
+import io.github.eventsstats.platform.DataConfig;
 import io.quarkus.runtime.ImageMode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,9 +6,9 @@ import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.ClickHouseUnavailableException;
-import io.github.eventsstats.store.DataChanges;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
+import io.github.eventsstats.clickhouse.DataChanges;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package io.github.eventsstats.health;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.SchemaMigrator;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.SchemaMigrator;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -1,8 +1,8 @@
 package io.github.eventsstats.health;
 
-import io.github.eventsstats.github.PollState;
 import io.github.eventsstats.github.RateBudget;
-import io.github.eventsstats.ingest.EventsPoller;
+import io.github.eventsstats.poller.EventsPoller;
+import io.github.eventsstats.poller.PollState;
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.eventsstats.JsonFiles;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.platform.JsonFiles;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,11 @@ import java.util.Map;
  * deleted once everything is stored, and rewritten whole only when an append failed half-way or
  * part of it was stored. Bounded: the poller stops fetching while it is full rather than drop
  * what it already has.
+ *
+ * <p>Registered for reflection: a native image reads and writes the spooled rows with Jackson
+ * outside any REST endpoint, where Quarkus would register them by itself.
  */
+@RegisterForReflection(targets = {EventRow.class, EventRow.Payload.class})
 public final class Backlog {
 
     private static final Logger LOG = Logger.getLogger(Backlog.class);

@@ -1,10 +1,8 @@
 package io.github.eventsstats.ingest;
 
-import io.github.eventsstats.Sha256;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventStore;
-import io.github.eventsstats.store.SightingStore;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.natives.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.ingest;
 
-import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.platform.DataConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;

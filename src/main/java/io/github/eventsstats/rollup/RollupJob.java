@@ -1,7 +1,6 @@
 package io.github.eventsstats.rollup;
 
-import io.github.eventsstats.store.HourlyRollup;
-import io.github.eventsstats.store.SchemaMigrator;
+import io.github.eventsstats.clickhouse.SchemaMigrator;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -2,7 +2,7 @@ package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.eventsstats.JsonFiles;
+import io.github.eventsstats.platform.JsonFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

@@ -2,9 +2,9 @@ package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.github.GitHubEventsClient;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.ingest.PollerConfig;
-import io.github.eventsstats.ingest.PollerDisabled;
+import io.github.eventsstats.poller.EventsPoller;
+import io.github.eventsstats.poller.PollerConfig;
+import io.github.eventsstats.poller.PollerDisabled;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

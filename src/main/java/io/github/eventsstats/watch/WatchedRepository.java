@@ -1,7 +1,7 @@
 package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.github.eventsstats.github.PollState;
+import io.github.eventsstats.poller.PollState;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;

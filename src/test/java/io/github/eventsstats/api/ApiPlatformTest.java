@@ -1,8 +1,8 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.embedded.EngineProcess;
-import io.github.eventsstats.store.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;

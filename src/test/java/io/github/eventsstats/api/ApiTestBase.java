@@ -1,11 +1,11 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.ingest.EventStore;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventStore;
-import io.github.eventsstats.store.EventType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;

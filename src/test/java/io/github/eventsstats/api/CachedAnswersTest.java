@@ -1,6 +1,6 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

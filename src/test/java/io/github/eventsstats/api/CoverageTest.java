@@ -1,10 +1,10 @@
 package io.github.eventsstats.api;
 
 import io.github.eventsstats.coverage.CoverageService;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
-import io.github.eventsstats.store.PollLog;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.poller.PollLog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;

@@ -2,7 +2,7 @@ package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
 import io.github.eventsstats.embedded.HeldQueries;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.EventType;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,8 +1,8 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventType;
-import io.github.eventsstats.store.HourlyRollup;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.rollup.HourlyRollup;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -111,7 +111,7 @@ class RollupWindowsTest extends ApiTestBase {
                 INSERT INTO events_hourly (hour, event_type, action, events, hour_rows, sealed_at)
                 SELECT {hour:DateTime('UTC')}, 'WatchEvent', 'rollup-test', 1000, sum(rows), now64(3) + 1
                 FROM events_hour_writes WHERE hour = {hour:DateTime('UTC')}
-                """, Map.of("hour", io.github.eventsstats.store.ClickHouse.dateTime(hour)));
+                """, Map.of("hour", io.github.eventsstats.clickhouse.ClickHouse.dateTime(hour)));
         Map<String, Integer> expected = byType(rows, "");
         expected.merge("WatchEvent", 1000, Integer::sum);
         assertEquals(expected, yearCounts());

@@ -1,13 +1,13 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.query.GenericRecord;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventType;
-import io.github.eventsstats.store.HourlyRollup;
-import io.github.eventsstats.store.MetricsQueries;
-import io.github.eventsstats.store.MetricsStore;
-import io.github.eventsstats.store.TopRepoBounds;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.metrics.MetricsQueries;
+import io.github.eventsstats.metrics.MetricsStore;
+import io.github.eventsstats.metrics.TopRepoBounds;
+import io.github.eventsstats.rollup.HourlyRollup;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.FakeClock;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;

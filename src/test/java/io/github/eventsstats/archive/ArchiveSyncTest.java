@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.FakeClock;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

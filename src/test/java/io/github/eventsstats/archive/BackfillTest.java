@@ -1,12 +1,12 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.ingest.EventMapper;
+import io.github.eventsstats.cli.BackfillCommand;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.TypeSelection;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.ingest.EventMapper;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

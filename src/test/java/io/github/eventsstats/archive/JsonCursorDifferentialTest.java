@@ -3,11 +3,11 @@ package io.github.eventsstats.archive;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.eventsstats.ingest.EventMapper;
-import io.github.eventsstats.ingest.JsonCursor;
-import io.github.eventsstats.store.TypeSelection;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.event.JsonCursor;
+import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.store.TypeSelection;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.natives.SimdLines;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

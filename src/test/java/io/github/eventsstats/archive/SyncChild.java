@@ -1,17 +1,17 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.ConfigBootstrap;
+import io.github.eventsstats.cli.ConfigBootstrap;
+import io.github.eventsstats.clickhouse.ApiQueryConfig;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouseConfig;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.clickhouse.DataChanges;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.ingest.EventStore;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.ApiQueryLimits;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.ClickHouseConfig;
-import io.github.eventsstats.store.ClickHouseEndpoint;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.DataChanges;
-import io.github.eventsstats.store.EventStore;
-import io.github.eventsstats.store.SightingStore;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.ingest.SightingStore;
 import io.smallrye.config.SmallRyeConfig;
 
 import java.lang.reflect.Constructor;
@@ -33,7 +33,7 @@ public final class SyncChild {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("archive.sync.url", args[2]);
-        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryLimits.class);
+        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryConfig.class);
         String engine = args[1];
         ClickHouse clickHouse = new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
             @Override
@@ -45,7 +45,7 @@ public final class SyncChild {
             public boolean embedded() {
                 return true;
             }
-        }, config.getConfigMapping(ApiQueryLimits.class));
+        }, config.getConfigMapping(ApiQueryConfig.class));
         // The same store and writer as the service's, built here without CDI.
         DataChanges changes = new DataChanges(); // no cache listens in this process
         EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse, changes),

@@ -1,7 +1,7 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.TypeSelection;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.TypeSelection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

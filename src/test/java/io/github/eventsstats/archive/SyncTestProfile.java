@@ -1,6 +1,6 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.List;

@@ -4,11 +4,11 @@ import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.HourlyRollup;
-import io.github.eventsstats.store.MetricsQueries;
-import io.github.eventsstats.store.MetricsStore;
-import io.github.eventsstats.store.TopRepoBounds;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.metrics.MetricsQueries;
+import io.github.eventsstats.metrics.MetricsStore;
+import io.github.eventsstats.metrics.TopRepoBounds;
+import io.github.eventsstats.rollup.HourlyRollup;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.BufferedInputStream;
@@ -334,7 +334,7 @@ public final class ApiBench {
     }
 
     /**
-     * The SQL the service sends for top-repos over the {@code days} before {@code to} (store/MetricsStore
+     * The SQL the service sends for top-repos over the {@code days} before {@code to} (metrics/MetricsStore
      * topRepos): the bounds, the summed window only where they settle nothing, then the answer's
      * repositories. Returns the engine time of all of them.
      */

@@ -1,7 +1,7 @@
 package io.github.eventsstats.cache;
 
-import io.github.eventsstats.FakeClock;
-import io.github.eventsstats.store.DataChanges;
+import io.github.eventsstats.clickhouse.DataChanges;
+import io.github.eventsstats.platform.FakeClock;
 import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 

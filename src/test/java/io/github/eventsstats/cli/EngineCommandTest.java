@@ -1,6 +1,5 @@
 package io.github.eventsstats.cli;
 
-import io.github.eventsstats.ConfigBootstrap;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;

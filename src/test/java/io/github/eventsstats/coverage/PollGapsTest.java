@@ -1,6 +1,6 @@
 package io.github.eventsstats.coverage;
 
-import io.github.eventsstats.store.PollLog.Poll;
+import io.github.eventsstats.poller.PollLog.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package io.github.eventsstats.dashboard;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.embedded.EngineProcess;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.EventType;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

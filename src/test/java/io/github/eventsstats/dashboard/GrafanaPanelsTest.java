@@ -2,9 +2,9 @@ package io.github.eventsstats.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.ingest.EventWriter;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

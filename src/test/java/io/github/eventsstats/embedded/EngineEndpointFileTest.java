@@ -1,6 +1,6 @@
 package io.github.eventsstats.embedded;
 
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import com.clickhouse.client.api.internal.CompressedBlockInputStream;
 import com.clickhouse.client.api.internal.CompressedBlockOutputStream;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.data.ClickHouseFormat;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import net.jpountz.lz4.LZ4Factory;

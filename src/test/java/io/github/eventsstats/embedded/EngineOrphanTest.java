@@ -1,6 +1,6 @@
 package io.github.eventsstats.embedded;
 
-import io.github.eventsstats.ConfigBootstrap;
+import io.github.eventsstats.cli.ConfigBootstrap;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;

@@ -1,10 +1,10 @@
 package io.github.eventsstats.enrich;
 
-import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.github.RateBudget;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.platform.FakeClock;
+import io.github.eventsstats.poller.EventsPoller;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -1,15 +1,15 @@
 package io.github.eventsstats.health;
 
-import io.github.eventsstats.DataConfig;
+import io.github.eventsstats.clickhouse.ApiQueryConfig;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouseConfig;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
+import io.github.eventsstats.clickhouse.SchemaConfig;
+import io.github.eventsstats.clickhouse.SchemaMigrator;
 import io.github.eventsstats.embedded.ChdbConfig;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
-import io.github.eventsstats.store.ApiQueryLimits;
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.ClickHouseConfig;
-import io.github.eventsstats.store.ClickHouseEndpoint;
-import io.github.eventsstats.store.ClickHouseUnavailableException;
-import io.github.eventsstats.store.SchemaConfig;
-import io.github.eventsstats.store.SchemaMigrator;
+import io.github.eventsstats.platform.DataConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -42,7 +42,7 @@ class ClickHouseReadinessCheckTest {
                 .addDefaultInterceptors()
                 .withConverter(Duration.class, 200, new DurationConverter()) // "30s", as Quarkus reads it
                 .withMapping(ClickHouseConfig.class)
-                .withMapping(ApiQueryLimits.class)
+                .withMapping(ApiQueryConfig.class)
                 .withMapping(SchemaConfig.class)
                 .withMapping(ChdbConfig.class)
                 .withMapping(DataConfig.class)
@@ -65,7 +65,7 @@ class ClickHouseReadinessCheckTest {
             }
         };
         ClickHouse clickHouse = new ClickHouse(clickHouseConfig, recorded,
-                config.getConfigMapping(ApiQueryLimits.class));
+                config.getConfigMapping(ApiQueryConfig.class));
         SchemaMigrator migrator = new SchemaMigrator(clickHouse, clickHouseConfig, config.getConfigMapping(SchemaConfig.class));
         ClickHouseReadinessCheck check = new ClickHouseReadinessCheck(clickHouse, migrator, embedded);
 

@@ -1,8 +1,8 @@
 package io.github.eventsstats.health;
 
-import io.github.eventsstats.FakeClock;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.ingest.PollerTestProfile;
+import io.github.eventsstats.platform.FakeClock;
+import io.github.eventsstats.poller.EventsPoller;
+import io.github.eventsstats.poller.PollerTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -3,9 +3,9 @@ package io.github.eventsstats.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.EventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,9 @@
 package io.github.eventsstats.ingest;
 
-import io.github.eventsstats.store.ClickHouse;
-import io.github.eventsstats.store.EventRow;
-import io.github.eventsstats.store.EventSource;
-import io.github.eventsstats.store.EventStore;
-import io.github.eventsstats.store.EventType;
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.watch;
 
-import io.github.eventsstats.archive.BackfillCommand;
+import io.github.eventsstats.cli.BackfillCommand;
 import io.github.eventsstats.github.FakeGitHub;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

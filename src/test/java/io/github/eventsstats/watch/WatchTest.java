@@ -1,10 +1,6 @@
 package io.github.eventsstats.watch;
 
-import io.github.eventsstats.FakeClock;
 import io.github.eventsstats.github.FakeGitHub;
-import io.github.eventsstats.github.PollState;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.store.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package io.github.eventsstats.watch;
 
-import io.github.eventsstats.FakeClock;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.github.FakeGitHub;
-import io.github.eventsstats.ingest.EventsPoller;
-import io.github.eventsstats.store.ClickHouse;
+import io.github.eventsstats.platform.FakeClock;
+import io.github.eventsstats.poller.EventsPoller;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,6 @@
 package io.github.eventsstats.watch;
 
-import io.github.eventsstats.ingest.PollerTestProfile;
+import io.github.eventsstats.poller.PollerTestProfile;
 
 import java.util.HashMap;
 import java.util.Map;

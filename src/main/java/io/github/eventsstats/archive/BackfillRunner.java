@@ -1,0 +1,87 @@
+package io.github.eventsstats.archive;
+
+import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
+import io.github.eventsstats.clickhouse.SchemaMigrator;
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.ingest.EventWriter;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * Runs one {@link BackfillRequest}: archive files, or GH Archive's hours downloaded and loaded,
+ * with the summary printed. Returns the command's exit status ({@link Backfill#OK} ...).
+ */
+@ApplicationScoped
+public class BackfillRunner {
+
+    private final EventWriter writer;
+    private final Ledger ledger;
+    private final SchemaMigrator migrator;
+    private final ArchiveSync sync;
+
+    BackfillRunner(EventWriter writer, Ledger ledger, SchemaMigrator migrator, ArchiveSync sync) {
+        this.writer = writer;
+        this.ledger = ledger;
+        this.migrator = migrator;
+        this.sync = sync;
+    }
+
+    public int run(BackfillRequest options, PrintStream out, PrintStream err, PrintStream terminal)
+            throws InterruptedException {
+        if (options.from() != null) {
+            return sync(options, out, err, terminal);
+        }
+        EventMapper mapper = new EventMapper(options.types());
+        Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
+        Backfill backfill;
+        if (options.dryRun()) {
+            backfill = new Backfill(mapper, null, null, Backfill.BATCH_SIZE);
+        } else {
+            if (!migrated(err)) {
+                return Backfill.FAILED;
+            }
+            backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE);
+        }
+        natives.join();
+        QuickCompiler.await();
+        Backfill.Summary summary = backfill.run(options.files(), terminal);
+        summary.lines().forEach(out::println);
+        return summary.exitCode();
+    }
+
+    private boolean migrated(PrintStream err) {
+        try {
+            migrator.migrate();
+            return true;
+        } catch (ClickHouseUnavailableException e) {
+            // An engine that cannot start says what to do in its own words.
+            err.println("backfill: " + (e.retryable() ? "ClickHouse is not usable: " : "") + e.getMessage());
+        } catch (RuntimeException e) {
+            err.println("backfill: ClickHouse is not usable: " + e.getMessage());
+        }
+        return false;
+    }
+
+    /** {@code backfill --from .. [--to ..]}: GH Archive's hours, downloaded and loaded. */
+    private int sync(BackfillRequest options, PrintStream out, PrintStream err, PrintStream terminal)
+            throws InterruptedException {
+        Instant from = sync.parseHour(options.from());
+        Instant to = options.to() != null ? sync.parseHour(options.to()) : sync.currentHour();
+        Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
+        if (!migrated(err)) {
+            return Backfill.FAILED;
+        }
+        natives.join();
+        QuickCompiler.await();
+        SyncProgress progress = new SyncProgress(from, to,
+                options.types() != null ? options.types() : sync.configuredTypes());
+        try (ProgressTicker ignored = new ProgressTicker(progress::line, terminal)) {
+            sync.run(progress);
+        }
+        progress.summary().forEach(out::println);
+        return progress.exitCode();
+    }
+}

@@ -1,0 +1,308 @@
+package io.github.eventsstats.poller;
+
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.PageParser;
+import io.github.eventsstats.ingest.Backlog;
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.ingest.RawArchive;
+import io.github.eventsstats.ingest.RawArchiveConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.github.EventsPage;
+import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.RateBudget;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Polls {@code GET /events} unattended: the I/O around {@link PollPlanner}, which makes every
+ * decision. A short fixed tick asks whether a poll is due, so the real cadence follows GitHub's
+ * X-Poll-Interval, rate-limit resets, Retry-After and the error backoff, and a changed interval
+ * applies at once. Time comes from the injected clock.
+ *
+ * <p>Every event that was fetched is either stored (through {@link EventWriter}, which drops
+ * duplicates) or kept in the {@link Backlog} spool until ClickHouse takes it.
+ */
+@ApplicationScoped
+public class EventsPoller {
+
+    private static final Logger LOG = Logger.getLogger(EventsPoller.class);
+    /** The scheduled job's identity. */
+    public static final String JOB = "github-events-poller";
+
+    private final PollerConfig config;
+    private final GitHubEventsClient github;
+    private final EventWriter writer;
+    private final RawArchive archive;
+    private final boolean archiving;
+    private final InstantSource clock;
+    private final PollStateStore stateStore;
+    private final Backlog backlog;
+    private final EventMapper mapper;
+    private final PageParser parser;
+    private final PollPlanner planner;
+    private final PollPlanner watchedPlanner;
+    private final RateBudget budget;
+    private final PollerMetrics metrics;
+    private final PollLog pollLog;
+    private volatile PollState state = new PollState();
+    private volatile Instant startedAt;
+    private int archiveFailures;
+
+    EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
+                 RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, InstantSource clock,
+                 RateBudget budget, PollLog pollLog) {
+        this.config = config;
+        this.github = github;
+        this.writer = writer;
+        this.archive = archive;
+        this.archiving = archiveConfig.eventsToFiles();
+        this.clock = clock;
+        this.stateStore = new PollStateStore(config.stateFile(), json);
+        this.backlog = new Backlog(config.backlogFile(), json, config.backlogMaxEvents());
+        this.mapper = new EventMapper(PollerConfig.storedTypes(config.eventTypes()));
+        this.parser = new PageParser(mapper, archiving);
+        this.budget = budget;
+        this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget, RateBudget.Use.FIREHOSE);
+        this.watchedPlanner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget,
+                RateBudget.Use.WATCHED);
+        this.startedAt = clock.instant();
+        this.metrics = new PollerMetrics(registry, this, clock);
+        this.pollLog = pollLog;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        reload();
+        if (config.enabled()) {
+            LOG.infof("poller: GitHub events every >= %ds, keeping %s; next poll at %s; state in %s",
+                    state.pollIntervalSeconds, mapper.keptTypes(), state.nextPollAt, stateStore.file());
+        }
+    }
+
+    /** Reads the state file and the backlog spool again, as a restart does. */
+    public synchronized void reload() {
+        state = stateStore.load();
+        backlog.load();
+        planner.restart();
+        startedAt = clock.instant();
+        budget.forget();
+        remember(state);
+        reserveForFirehose();
+    }
+
+    /** A feed's remembered rate-limit window, for the shared budget after a restart. */
+    public void remember(PollState feed) {
+        PollState.RateLimitSnapshot r = feed.rateLimit;
+        if (r != null) {
+            budget.remember(new EventsPage.RateLimit(r.limit(), r.remaining(), r.reset(), r.used()));
+        }
+    }
+
+    /** The budget keeps what the firehose needs at its current interval (nothing while it is off). */
+    private void reserveForFirehose() {
+        budget.firehose(config.enabled() ? Optional.of(planner.interval(state)) : Optional.empty(), config.maxPages());
+    }
+
+    public PollState state() {
+        return state;
+    }
+
+    public int backlogSize() {
+        return backlog.size();
+    }
+
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
+    public Duration interval() {
+        return planner.interval(state);
+    }
+
+    /** Whether the last success is more than three intervals old (not while GitHub told us to wait). */
+    public boolean overdue() {
+        return planner.overdue(state, startedAt, clock.instant());
+    }
+
+    @Scheduled(identity = JOB, every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = PollerDisabled.class)
+    void scheduledTick() {
+        tick();
+    }
+
+    /** One tick: store what is waiting, then poll if a poll is due. */
+    public synchronized void tick() {
+        Instant now = clock.instant();
+        flushBacklog(now);
+        if (!planner.due(state, now)) {
+            return;
+        }
+        if (backlog.full()) {
+            finish(planner.paused(state, now, backlog.size()));
+            return;
+        }
+        poll(now);
+    }
+
+    private void poll(Instant now) {
+        poll(planner, state, now, github.firstPageUrl(config.perPage()), null);
+        reserveForFirehose();
+    }
+
+    /**
+     * How one poll of another feed ended (a watched repository's events): its outcome as
+     * {@code github.poll} tags it, the status of GitHub's last answer (0 when none came) and that
+     * answer's body when it was not a 200, and when the feed is due again.
+     */
+    public record FeedPoll(String outcome, int lastStatus, byte[] errorBody, Instant nextPollAt) {
+    }
+
+    /**
+     * Polls another feed with everything the firehose's polls do: its own {@code state} (ETag,
+     * X-Poll-Interval, seen ids, backoff), Link pages, the shared rate budget (as a watched
+     * repository), the mapper, the raw archive, the deduplicating writer and the backlog. The
+     * caller saves {@code state}.
+     */
+    public synchronized FeedPoll pollFeed(String name, PollState feed, String firstPageUrl) {
+        Instant now = clock.instant();
+        flushBacklog(now);
+        if (backlog.full()) {
+            PollPlanner.Result result = watchedPlanner.paused(feed, now, backlog.size());
+            result.notes().forEach(n -> log(n, name));
+            return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
+        }
+        return poll(watchedPlanner, feed, now, firstPageUrl, name);
+    }
+
+    /** @param feed null for the firehose, else the name its log lines carry */
+    private FeedPoll poll(PollPlanner planner, PollState state, Instant now, String firstPageUrl, String feed) {
+        PollPlanner.Poll poll = planner.begin(state, now, firstPageUrl);
+        List<EventRow> rows = new ArrayList<>();
+        Optional<PollPlanner.Fetch> fetch;
+        while ((fetch = poll.next(clock.instant())).isPresent()) {
+            EventsPage response;
+            try {
+                response = github.fetch(fetch.get().url(), fetch.get().etag());
+            } catch (IOException e) {
+                poll.failed(describe(e));
+                continue;
+            } catch (InterruptedException e) {
+                poll.failed("interrupted");
+                Thread.currentThread().interrupt();
+                return new FeedPoll(PollPlanner.Outcome.ERROR.tag(), 0, null, state.nextPollAt);
+            }
+            PageParser.Page page = response.ok() ? parser.parse(response.body()) : null;
+            if (page != null) {
+                page.events().forEach(metrics::fetched);
+                archive(page.raw(), response.receivedAt());
+                rows.addAll(page.rows());
+            }
+            poll.answered(response, page);
+        }
+        try {
+            store(rows, feed == null ? EventSource.FIREHOSE : EventSource.WATCHED);
+        } catch (RuntimeException e) {
+            // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
+            poll.notKept(describe(e));
+        }
+        PollPlanner.Result result = poll.finish(clock.instant());
+        if (feed == null) {
+            finish(result);
+        } else {
+            result.notes().forEach(n -> log(n, feed));
+        }
+        return new FeedPoll(result.outcome().tag(), poll.lastStatus(), poll.lastErrorBody(), result.nextPollAt());
+    }
+
+    private void finish(PollPlanner.Result result) {
+        result.notes().forEach(this::log);
+        metrics.poll(result.outcome());
+        stateStore.save(state);
+        pollLog.success(state.lastSuccessAt, interval()); // coverage's record of when it was polling
+    }
+
+    private void log(PollPlanner.Note note) {
+        LOG.log(note.level(), note.message());
+    }
+
+    private void log(PollPlanner.Note note, String feed) {
+        LOG.log(note.level(), note.message() + " [" + feed + "]");
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** Appends one fetched page to the raw archive; a failure there never stops storing. */
+    private void archive(List<byte[]> events, Instant fetchedAt) {
+        if (!archiving) {
+            return;
+        }
+        try {
+            archive.append(events, fetchedAt);
+            archiveFailures = 0;
+        } catch (IOException e) {
+            if (PollPlanner.worthLogging(++archiveFailures)) {
+                LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
+                        describe(e), archiveFailures);
+            }
+        }
+    }
+
+    /** Stores rows, or puts them in the backlog, with their source, when ClickHouse does not take them. */
+    private void store(List<EventRow> rows, EventSource source) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (backlog.size() > 0) {
+            backlog.add(rows, source); // keep arrival order; the flush stores them
+            return;
+        }
+        try {
+            metrics.stored(writer.write(rows, source));
+        } catch (RuntimeException e) {
+            backlog.add(rows, source);
+            LOG.warnf("poller: ClickHouse did not take %d events (%s); kept in the backlog (%d waiting)",
+                    rows.size(), e.getMessage(), backlog.size());
+        }
+    }
+
+    /** Each source's rows are written as that source's, so their sightings (coverage) are its own. */
+    private void flushBacklog(Instant now) {
+        if (backlog.size() == 0 || !planner.flushDue(now)) {
+            return;
+        }
+        int stored = 0;
+        int duplicates = 0;
+        try {
+            for (Map.Entry<EventSource, List<EventRow>> waiting : backlog.bySource().entrySet()) {
+                EventWriter.Result result = writer.write(waiting.getValue(), waiting.getKey());
+                backlog.drop(waiting.getKey(), waiting.getValue().size());
+                metrics.stored(result);
+                stored += result.stored();
+                duplicates += result.duplicates();
+            }
+            LOG.infof("poller: stored the backlog (%d events, %d already stored)", stored, duplicates);
+            planner.flushed(state, now);
+        } catch (RuntimeException e) {
+            planner.flushFailed(now, backlog.size(), e.getMessage()).ifPresent(this::log);
+        }
+    }
+}
