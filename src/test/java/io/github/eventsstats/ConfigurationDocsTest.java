@@ -210,7 +210,8 @@ class ConfigurationDocsTest {
 
     private static void put(Map<String, Setting> settings, Setting setting) {
         Setting before = settings.putIfAbsent(setting.env(), setting);
-        assertTrue(before == null, "two settings share the variable " + setting.env() + ": " + before + ", " + setting);
+        assertTrue(before == null, "two settings share the variable " + setting.env() + ": " + before + ", " + setting
+                + " (or target/classes holds a moved class twice: ./mvnw clean)");
     }
 
     static String envName(String property) {
