@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -304,7 +305,7 @@ class ConfigurationDocsTest {
                 if (!truth.defaultValue().equals(doc.defaultValue())) {
                     problems.add(env + ": default " + shown(doc.defaultValue()) + ", the code's is " + shown(truth.defaultValue()));
                 }
-                if (withProperty && !java.util.Objects.equals(truth.property(), doc.property())) {
+                if (withProperty && !Objects.equals(truth.property(), doc.property())) {
                     problems.add(env + ": property " + doc.property() + ", the code's is " + truth.property());
                 }
             }
