@@ -1,8 +1,8 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.coverage.CoverageReport;
 import io.github.eventsstats.coverage.CoverageService;
+import io.github.eventsstats.coverage.CoverageService.ReportRange;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,7 +16,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Instant;
 import java.time.InstantSource;
 
 /** GET /metrics/coverage: the per-hour coverage table and the poller's gaps. */
@@ -28,12 +27,10 @@ public class CoverageResource {
     /** 31 days of hours: one report stays small. */
     static final int MAX_HOURS = 744;
 
-    private final ClickHouse clickHouse;
     private final CoverageService coverage;
     private final InstantSource clock;
 
-    CoverageResource(ClickHouse clickHouse, CoverageService coverage, InstantSource clock) {
-        this.clickHouse = clickHouse;
+    CoverageResource(CoverageService coverage, InstantSource clock) {
         this.coverage = coverage;
         this.clock = clock;
     }
@@ -52,29 +49,15 @@ public class CoverageResource {
             @Parameter(description = "range start, ISO-8601 UTC (e.g. 2026-01-31T00:00:00Z)") @QueryParam("from")
             String fromParam,
             @Parameter(description = "range end, exclusive, ISO-8601 UTC") @QueryParam("to") String toParam) {
-        Instant requestedTo = Params.optionalInstant("to", toParam);
-        Instant requestedFrom = Params.optionalInstant("from", fromParam);
-        Instant to = ceilHour(requestedTo != null ? MetricsResource.checkDateTime("to", requestedTo) : clock.instant());
-        Instant from = CoverageService.floorHour(requestedFrom != null ? MetricsResource.checkDateTime("from", requestedFrom)
-                : to.minusSeconds(24 * 3600));
-        if (!to.isAfter(from)) {
+        Params.Window asked = Params.window(fromParam, toParam);
+        ReportRange range = ReportRange.of(asked.from(), asked.to(), clock.instant());
+        if (!range.to().isAfter(range.from())) {
             throw new BadParameterException("to", "to must be after from");
         }
-        long hours = (to.getEpochSecond() - from.getEpochSecond()) / 3600;
-        if (hours > MAX_HOURS) {
-            throw new BadParameterException("from", "from is too early: from..to spans " + hours + " hours, more than "
-                    + MAX_HOURS + " (31 days); narrow the range");
+        if (range.hours() > MAX_HOURS) {
+            throw new BadParameterException("from", "from is too early: from..to spans " + range.hours()
+                    + " hours, more than " + MAX_HOURS + " (31 days); narrow the range");
         }
-        Instant now = clock.instant();
-        Instant gapsEnd = to.isBefore(now) ? to : now;
-        return clickHouse.async(() -> {
-            coverage.refresh();
-            return CoverageReport.of(from, to, coverage.hours(from, to), coverage.gaps(from, gapsEnd));
-        });
-    }
-
-    private static Instant ceilHour(Instant t) {
-        Instant floor = CoverageService.floorHour(t);
-        return floor.equals(t) ? t : floor.plusSeconds(3600);
+        return coverage.report(range);
     }
 }

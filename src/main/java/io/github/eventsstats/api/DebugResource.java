@@ -1,9 +1,8 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.api.Responses.RepoEvents;
-import io.github.eventsstats.api.Responses.TotalEvents;
-import io.github.eventsstats.clickhouse.ClickHouse;
-import io.github.eventsstats.metrics.MetricsStore;
+import io.github.eventsstats.metrics.MetricsAnswers.RepoEvents;
+import io.github.eventsstats.metrics.MetricsAnswers.TotalEvents;
+import io.github.eventsstats.metrics.MetricsService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -24,12 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "debug")
 public class DebugResource {
 
-    private final ClickHouse clickHouse;
-    private final MetricsStore store;
+    private final MetricsService metrics;
 
-    DebugResource(ClickHouse clickHouse, MetricsStore store) {
-        this.clickHouse = clickHouse;
-        this.store = store;
+    DebugResource(MetricsService metrics) {
+        this.metrics = metrics;
     }
 
     @GET
@@ -38,7 +35,7 @@ public class DebugResource {
     @APIResponse(responseCode = "200", description = "the counts",
             content = @Content(schema = @Schema(implementation = TotalEvents.class)))
     public Uni<TotalEvents> totalEvents() {
-        return clickHouse.async(() -> TotalEvents.of(store.rowCounts("")));
+        return metrics.totalEvents();
     }
 
     @GET
@@ -51,7 +48,6 @@ public class DebugResource {
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
-        String repository = owner + "/" + repo;
-        return clickHouse.async(() -> RepoEvents.of(repository, store.rowCounts(repository)));
+        return metrics.repoEvents(owner + "/" + repo);
     }
 }

@@ -1,22 +1,22 @@
 package io.github.eventsstats.api;
 
-import io.github.eventsstats.api.Responses.EventAvgTime;
-import io.github.eventsstats.api.Responses.EventCounts;
-import io.github.eventsstats.api.Responses.EventTotals;
-import io.github.eventsstats.api.Responses.MultipleEventsRepos;
-import io.github.eventsstats.api.Responses.PrAverage;
-import io.github.eventsstats.api.Responses.TopRepo;
-import io.github.eventsstats.api.Responses.TopRepos;
-import io.github.eventsstats.api.Responses.UserSession;
-import io.github.eventsstats.api.Responses.UserSessions;
-import io.github.eventsstats.api.Responses.Visualization;
-import io.github.eventsstats.cache.AnswerCache;
-import io.github.eventsstats.clickhouse.ClickHouse;
-import io.github.eventsstats.coverage.Coverage;
-import io.github.eventsstats.coverage.CoverageService;
-import io.github.eventsstats.enrich.EnrichmentStore;
-import io.github.eventsstats.metrics.MetricsStore;
-import io.github.eventsstats.watch.WatchList;
+import io.github.eventsstats.metrics.MetricsAnswers.EventAvgTime;
+import io.github.eventsstats.metrics.MetricsAnswers.EventCounts;
+import io.github.eventsstats.metrics.MetricsAnswers.EventTotals;
+import io.github.eventsstats.metrics.MetricsAnswers.MultipleEventsRepos;
+import io.github.eventsstats.metrics.MetricsAnswers.PrAverage;
+import io.github.eventsstats.metrics.MetricsAnswers.TopRepos;
+import io.github.eventsstats.metrics.MetricsAnswers.UserSessions;
+import io.github.eventsstats.metrics.MetricsAnswers.Visualization;
+import io.github.eventsstats.metrics.MetricsService;
+import io.github.eventsstats.metrics.MetricsService.EventAvgTimeQuery;
+import io.github.eventsstats.metrics.MetricsService.EventsQuery;
+import io.github.eventsstats.metrics.MetricsService.EventsTotalCountQuery;
+import io.github.eventsstats.metrics.MetricsService.MultipleEventsReposQuery;
+import io.github.eventsstats.metrics.MetricsService.TopReposQuery;
+import io.github.eventsstats.metrics.MetricsService.UserSessionsQuery;
+import io.github.eventsstats.metrics.VisualizationQuery;
+import io.github.eventsstats.metrics.VisualizationQuery.Interval;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -37,23 +37,16 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * The metrics. Every endpoint validates its input first (the Bean Validation annotations on its
- * parameters, which the OpenAPI document also shows, then what only code can check), then runs its
- * query on a virtual thread ({@link ClickHouse#async}), so the event loop never waits for ClickHouse.
- * Answers go through the {@link AnswerCache}, keyed by the endpoint and its normalised parameters.
+ * parameters, which the OpenAPI document also shows, then what only code can check), then asks
+ * {@link MetricsService} the question as a query record: the key of its cached answer, which the
+ * service computes off the event loop.
  */
 @Path("/metrics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,25 +58,13 @@ public class MetricsResource {
     static final int MAX_LIMIT = 1000;
     static final int MAX_MIN_COUNT = 1_000_000_000;
     static final int MAX_BUCKETS = 1440;
-    static final int SESSION_GAP_MINUTES = 30;
 
-    private final ClickHouse clickHouse;
-    private final MetricsStore store;
+    private final MetricsService metrics;
     private final InstantSource clock;
-    private final AnswerCache cache;
-    private final CoverageService coverage;
-    private final WatchList watched;
-    private final EnrichmentStore profiles;
 
-    MetricsResource(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache,
-                    CoverageService coverage, WatchList watched, EnrichmentStore profiles) {
-        this.clickHouse = clickHouse;
-        this.store = store;
+    MetricsResource(MetricsService metrics, InstantSource clock) {
+        this.metrics = metrics;
         this.clock = clock;
-        this.cache = cache;
-        this.coverage = coverage;
-        this.watched = watched;
-        this.profiles = profiles;
     }
 
     @GET
@@ -101,11 +82,7 @@ public class MetricsResource {
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
-        String repository = owner + "/" + repo;
-        Instant completeSince = watched.pullRequestsCompleteSince(repository).orElse(null);
-        // In the key: an answer from before the history was loaded (or before the repository went away) is not reused.
-        return cache.answer("pr-average/" + repository + "?complete_since=" + completeSince,
-                () -> clickHouse.async(() -> PrAverage.of(repository, store.prOpenings(repository), completeSince)));
+        return metrics.prAverage(owner + "/" + repo);
     }
 
     @GET
@@ -118,35 +95,7 @@ public class MetricsResource {
     public Uni<EventCounts> events(
             @Parameter(description = "the window in minutes", schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("offset") @NotNull @WholeNumber @Min(1) @Max(MAX_OFFSET_MINUTES) String offset) {
-        int minutes = Integer.parseInt(offset);
-        Instant to = now();
-        Instant from = to.minus(Duration.ofMinutes(minutes));
-        return cache.answer("events?offset=" + minutes,
-                () -> clickHouse.async(() -> EventCounts.of(minutes, from, to, store.countsInWindow(from, to),
-                        coverage.of(from, to))));
-    }
-
-    /** Bucket widths of the visualization. */
-    enum Interval {
-        minute(60, 60), hour(3600, 24), day(86_400, 30);
-
-        final int seconds;
-        final int defaultBuckets;
-
-        Interval(int seconds, int defaultBuckets) {
-            this.seconds = seconds;
-            this.defaultBuckets = defaultBuckets;
-        }
-
-        static Interval of(String value) {
-            for (Interval i : values()) {
-                if (i.name().equals(value)) {
-                    return i;
-                }
-            }
-            throw Params.bad("interval", value, "must be one of "
-                    + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", ")));
-        }
+        return metrics.events(new EventsQuery(Integer.parseInt(offset)));
     }
 
     @GET
@@ -163,46 +112,17 @@ public class MetricsResource {
             @Parameter(description = "window start, ISO-8601 UTC (e.g. 2026-01-31T00:00:00Z)")
             @QueryParam("from") String fromParam,
             @Parameter(description = "window end, exclusive, ISO-8601 UTC") @QueryParam("to") String toParam) {
-        Interval interval = Interval.of(intervalParam);
-        long step = interval.seconds;
-        Instant requestedTo = Params.optionalInstant("to", toParam);
-        Instant requestedFrom = Params.optionalInstant("from", fromParam);
-        Instant to = requestedTo != null ? checkDateTime("to", requestedTo) : floor(now(), step).plusSeconds(step);
-        Instant from = floor(requestedFrom != null ? checkDateTime("from", requestedFrom)
-                : to.minusSeconds(step * interval.defaultBuckets), step);
-        if (!to.isAfter(from)) {
+        Interval interval = Params.oneOf("interval", intervalParam, Interval.class);
+        Params.Window asked = Params.window(fromParam, toParam);
+        VisualizationQuery.Window window = new VisualizationQuery(interval, asked.from(), asked.to()).at(now());
+        if (!window.to().isAfter(window.from())) {
             throw new BadParameterException("to", "to must be after from");
         }
-        long buckets = (to.getEpochSecond() - from.getEpochSecond() + step - 1) / step;
-        if (buckets > MAX_BUCKETS) {
-            throw new BadParameterException("from", "from is too early: from..to spans " + buckets + " " + interval
-                    + "s, more than " + MAX_BUCKETS + " buckets; narrow the window or use a wider interval");
+        if (window.buckets() > MAX_BUCKETS) {
+            throw new BadParameterException("from", "from is too early: from..to spans " + window.buckets() + " "
+                    + interval + "s, more than " + MAX_BUCKETS + " buckets; narrow the window or use a wider interval");
         }
-        return cache.answer("visualization?interval=" + interval + "&from=" + (requestedFrom != null ? from : "")
-                        + "&to=" + (requestedTo != null ? to : ""),
-                () -> clickHouse.async(() -> chart(interval, from, to, (int) buckets,
-                        store.countsPerBucket(from, to, interval.seconds), coverage.of(from, to.minusSeconds(1)))));
-    }
-
-    /** Lays the non-empty buckets on the full axis, zeros elsewhere. */
-    private static Visualization chart(Interval interval, Instant from, Instant to, int buckets,
-                                       List<MetricsStore.Bucket> counted, Coverage coverage) {
-        Map<String, long[]> series = new LinkedHashMap<>();
-        for (String t : MetricsStore.withDefaults(Map.of()).keySet()) {
-            series.put(t, new long[buckets]);
-        }
-        counted.stream().map(MetricsStore.Bucket::type).sorted().forEach(t -> series.computeIfAbsent(t, k -> new long[buckets]));
-        for (MetricsStore.Bucket b : counted) {
-            series.get(b.type())[(int) ((b.start().getEpochSecond() - from.getEpochSecond()) / interval.seconds)] =
-                    b.count();
-        }
-        List<Instant> starts = new ArrayList<>(buckets);
-        for (int i = 0; i < buckets; i++) {
-            starts.add(from.plusSeconds((long) i * interval.seconds));
-        }
-        Map<String, List<Long>> boxed = new LinkedHashMap<>();
-        series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
-        return new Visualization(interval.name(), from, to, starts, boxed, coverage);
+        return metrics.visualization(window);
     }
 
     @GET
@@ -217,12 +137,8 @@ public class MetricsResource {
             @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
             @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
-        String type = Params.optionalEventType("event_type", eventType);
-        String act = Objects.requireNonNullElse(action, "");
-        String repository = Params.optionalRepository("repository_name", repositoryName);
-        return cache.answer("event-avg-time?event_type=" + type + "&action=" + act + "&repository_name=" + repository,
-                () -> clickHouse.async(() -> EventAvgTime.of(type, act, repository, store.eventGaps(type, act, repository),
-                        coverage.ofAll())));
+        return metrics.eventAvgTime(new EventAvgTimeQuery(Params.optionalEventType("event_type", eventType),
+                Objects.requireNonNullElse(action, ""), Params.optionalRepository("repository_name", repositoryName)));
     }
 
     @GET
@@ -234,11 +150,8 @@ public class MetricsResource {
             @Parameter(description = ApiDocs.ACTION) @QueryParam("action")
             @Pattern(regexp = Params.ACTION, message = Params.ACTION_RULE) String action,
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName) {
-        String act = Objects.requireNonNullElse(action, "");
-        String repository = Params.optionalRepository("repository_name", repositoryName);
-        return cache.answer("events-total-count?action=" + act + "&repository_name=" + repository,
-                () -> clickHouse.async(() -> EventTotals.of(act, repository, store.totalsByType(act, repository),
-                        coverage.ofAll())));
+        return metrics.eventsTotalCount(new EventsTotalCountQuery(Objects.requireNonNullElse(action, ""),
+                Params.optionalRepository("repository_name", repositoryName)));
     }
 
     @GET
@@ -255,12 +168,8 @@ public class MetricsResource {
             @QueryParam("min_count") @DefaultValue("1") @WholeNumber @Min(0) @Max(MAX_MIN_COUNT) String minCount,
             @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") @DefaultValue("100") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit) {
-        String type = Params.eventType("event_type", eventType);
-        int min = Integer.parseInt(minCount);
-        int max = Integer.parseInt(limit);
-        return cache.answer("multiple-events-repos?event_type=" + type + "&min_count=" + min + "&limit=" + max,
-                () -> clickHouse.async(() -> new MultipleEventsRepos(type, min, max, store.reposWithMoreThan(type, min, max),
-                        coverage.ofAll())));
+        return metrics.multipleEventsRepos(new MultipleEventsReposQuery(Params.eventType("event_type", eventType),
+                Integer.parseInt(minCount), Integer.parseInt(limit)));
     }
 
     @GET
@@ -275,18 +184,7 @@ public class MetricsResource {
             @QueryParam("days") @DefaultValue("7") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
             @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") @DefaultValue("10") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit) {
-        int d = Integer.parseInt(days);
-        int max = Integer.parseInt(limit);
-        Instant to = now();
-        Instant from = to.minus(Duration.ofDays(d));
-        return cache.answer("top-repos?days=" + d + "&limit=" + max, () -> clickHouse.async(() -> {
-            List<MetricsStore.RepoActivity> top = store.topRepos(from, to, max);
-            // The profiles of the returned rows only, looked up by name beside the ranking.
-            Map<String, EnrichmentStore.RepoBrief> briefs = profiles.repoBriefs(
-                    top.stream().map(MetricsStore.RepoActivity::repoName).toList());
-            return new TopRepos(d, from, to, max, top.stream().map(a -> TopRepo.of(a, briefs.get(a.repoName()))).toList(),
-                    coverage.of(from, to));
-        }));
+        return metrics.topRepos(new TopReposQuery(Integer.parseInt(days), Integer.parseInt(limit)));
     }
 
     @GET
@@ -305,27 +203,8 @@ public class MetricsResource {
             @QueryParam("limit") @DefaultValue("20") @WholeNumber @Min(1) @Max(MAX_LIMIT) String limit,
             @Parameter(description = "only this actor's sessions (a GitHub login)") @QueryParam("actor_login")
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String actorLogin) {
-        int d = Integer.parseInt(days);
-        int max = Integer.parseInt(limit);
-        String actor = Objects.requireNonNullElse(actorLogin, "");
-        Instant to = now();
-        Instant from = to.minus(Duration.ofDays(d));
-        return cache.answer("user-sessions?days=" + d + "&limit=" + max + "&actor_login=" + actor,
-                () -> clickHouse.async(() -> new UserSessions(d, from, to, SESSION_GAP_MINUTES, max,
-                        store.sessions(from, to, actor, SESSION_GAP_MINUTES * 60, max).stream().map(UserSession::of).toList(),
-                        coverage.of(from, to))));
-    }
-
-    /** ClickHouse's DateTime holds 1970 to 2106; keep well inside it. */
-    static Instant checkDateTime(String parameter, Instant value) {
-        if (value.isBefore(Instant.EPOCH) || value.isAfter(Instant.parse("2100-01-01T00:00:00Z"))) {
-            throw Params.bad(parameter, value.toString(), "must be between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z");
-        }
-        return value;
-    }
-
-    private static Instant floor(Instant t, long stepSeconds) {
-        return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), stepSeconds) * stepSeconds);
+        return metrics.userSessions(new UserSessionsQuery(Integer.parseInt(days), Integer.parseInt(limit),
+                Objects.requireNonNullElse(actorLogin, "")));
     }
 
     /** Windows are whole seconds, as created_at is. */

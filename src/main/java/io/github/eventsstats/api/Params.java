@@ -12,7 +12,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Parameter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The rules of request parameters that Bean Validation annotations on the resource methods cite
@@ -31,6 +33,7 @@ final class Params {
     static final String ACTION = "^[a-z_]{1,32}$";
     static final String ACTION_RULE = "must be 1 to 32 lower-case letters or '_', e.g. opened";
 
+    private static final Instant LAST_DATE_TIME = Instant.parse("2100-01-01T00:00:00Z");
     private static final Pattern OWNER_PATTERN = Pattern.compile(OWNER);
     private static final Pattern REPO_PATTERN = Pattern.compile(REPO);
 
@@ -65,6 +68,39 @@ final class Params {
     /** An optional event type; empty when absent. */
     static String optionalEventType(String parameter, String value) {
         return value == null ? "" : eventType(parameter, value);
+    }
+
+    /** One of the constants of {@code type}, by name. */
+    static <E extends Enum<E>> E oneOf(String parameter, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        throw bad(parameter, value, "must be one of "
+                + Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", ")));
+    }
+
+    /** A window's bounds as asked; null where absent (the default applies). */
+    record Window(Instant from, Instant to) {
+    }
+
+    /**
+     * The optional {@code from} and {@code to} of a window: ISO-8601 instants from 1970 to 2100, well
+     * inside ClickHouse's DateTime (to 2106). Both are parsed before either range is checked.
+     */
+    static Window window(String from, String to) {
+        Instant requestedTo = optionalInstant("to", to);
+        Instant requestedFrom = optionalInstant("from", from);
+        checkDateTime("to", requestedTo);
+        checkDateTime("from", requestedFrom);
+        return new Window(requestedFrom, requestedTo);
+    }
+
+    private static void checkDateTime(String parameter, Instant value) {
+        if (value != null && (value.isBefore(Instant.EPOCH) || value.isAfter(LAST_DATE_TIME))) {
+            throw bad(parameter, value.toString(), "must be between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z");
+        }
     }
 
     /** An optional ISO-8601 instant such as 2026-01-31T12:00:00Z; null when absent. */

@@ -107,6 +107,11 @@ public class ProblemMapper {
                 uri.getPath(), null);
     }
 
+    /** A 404 of a resource that does not exist, such as a profile or a job never stored. */
+    static Response notFound(String detail, String path) {
+        return problem(Response.Status.NOT_FOUND, detail, path, null).toResponse();
+    }
+
     static RestResponse<Problem> problem(Response.StatusType status, String detail, String instance, String parameter) {
         Problem body = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, instance,
                 parameter);

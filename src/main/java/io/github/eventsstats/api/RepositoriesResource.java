@@ -1,10 +1,7 @@
 package io.github.eventsstats.api;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.clickhouse.ClickHouse;
-import io.github.eventsstats.enrich.EnrichmentStore.RepoProfile;
-import io.github.eventsstats.enrich.EnrichmentStore;
+import io.github.eventsstats.enrich.ProfileAnswers.Repository;
+import io.github.eventsstats.enrich.ProfileService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -22,53 +19,16 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 /** One repository: its GitHub profile as the enricher stored it, and its stored events. */
 @Path("/repositories")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "profiles")
 public class RepositoriesResource {
 
-    private final ClickHouse clickHouse;
-    private final EnrichmentStore store;
+    private final ProfileService profiles;
 
-    RepositoriesResource(ClickHouse clickHouse, EnrichmentStore store) {
-        this.clickHouse = clickHouse;
-        this.store = store;
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "A repository's enrichment and stored activity")
-    public record Repository(
-            @Schema(examples = "octocat/hello-world") String repository,
-            @Schema(description = ProfileDocs.STATUS, examples = "ok") String profileStatus,
-            @Schema(nullable = true, description = ProfileDocs.FETCHED_AT) Instant fetchedAt,
-            @Schema(nullable = true, description = ProfileDocs.CHECKED_AT) Instant checkedAt,
-            @Schema(nullable = true, description = "GET /repos/{owner}/{repo} as stored; null unless profile_status is ok")
-            Profile profile,
-            Activity activity) {
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Profile(long id, String description, @Schema(nullable = true, examples = "Java") String language,
-                          List<String> topics, long stars, long forks,
-                          @Schema(nullable = true, description = "SPDX id", examples = "MIT") String license,
-                          @Schema(nullable = true) Instant createdAt, boolean archived) {
-
-        static Profile of(RepoProfile p) {
-            return new Profile(p.id(), p.description(), p.language(), p.topics(), p.stars(), p.forks(), p.license(),
-                    p.createdAt(), p.archived());
-        }
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "The repository's stored events, each counted once")
-    public record Activity(long totalEvents, @Schema(description = "distinct actors") long uniqueUsers,
-                           @Schema(nullable = true) Instant firstEventAt, @Schema(nullable = true) Instant lastEventAt,
-                           @Schema(description = "events by type") Map<String, Long> counts) {
+    RepositoriesResource(ProfileService profiles) {
+        this.profiles = profiles;
     }
 
     @GET
@@ -88,16 +48,7 @@ public class RepositoriesResource {
             @Context UriInfo uri) {
         String name = owner + "/" + repo;
         String path = uri.getPath();
-        return clickHouse.async(() -> {
-            var stored = store.repository(name);
-            var a = store.repositoryActivity(name);
-            if (stored.isEmpty() && a.totalEvents() == 0) {
-                return ProfileDocs.notFound("no profile or event of " + name + " is stored", path);
-            }
-            return Response.ok(new Repository(name, ProfileDocs.status(stored),
-                    stored.map(s -> s.fetchedAt()).orElse(null), stored.map(s -> s.checkedAt()).orElse(null),
-                    stored.map(s -> s.profile()).map(Profile::of).orElse(null),
-                    new Activity(a.totalEvents(), a.others(), a.firstEventAt(), a.lastEventAt(), a.counts()))).build();
-        });
+        return profiles.repository(name).map(repository -> repository.map(r -> Response.ok(r).build()).orElseGet(() ->
+                ProblemMapper.notFound("no profile or event of " + name + " is stored", path)));
     }
 }

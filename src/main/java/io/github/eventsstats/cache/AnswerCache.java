@@ -12,16 +12,17 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Answers kept between writes. A key is the question (endpoint and normalised parameters) plus
- * {@link DataChanges#version()} at the time it is asked, so a write by this process makes every
- * later question a new key: nothing computed before the write is served after it. Writes by other
- * processes are not seen here; {@link CacheConfig#ttl()} bounds how old a served answer can be,
- * counted from when its computation started (a window ending "now" is served with the "now" it
- * was computed at, at most that long). Identical questions asked while the first is being computed
- * wait for its answer.
+ * Answers kept between writes. A key is the question (a {@link Query} record of its normalised
+ * parameters) plus {@link DataChanges#version()} at the time it is asked, so a write by this process
+ * makes every later question a new key: nothing computed before the write is served after it.
+ * Writes by other processes are not seen here; {@link CacheConfig#ttl()} bounds how old a served
+ * answer can be, counted from when its computation started (a window ending "now" is served with
+ * the "now" it was computed at, at most that long: see {@link Query}). Identical questions asked
+ * while the first is being computed wait for its answer.
  *
  * <p>An answer asked for in the second half of its life is served at once while the next one is
  * computed in the background, and that one replaces it: a question asked over and over never
@@ -34,7 +35,7 @@ public class AnswerCache {
     /** Bounds memory whatever the parameters; a dashboard asks a few dozen distinct questions. */
     static final int MAX_ANSWERS = 10_000;
 
-    private record Key(long version, String question) {
+    private record Key(long version, Query<?> question) {
     }
 
     /**
@@ -75,21 +76,22 @@ public class AnswerCache {
     }
 
     /**
-     * The answer to {@code question}, computed by {@code compute} unless a fresh one is kept. A
-     * failed computation is not kept: its callers get the failure, the next caller computes again.
+     * The answer to {@code question}, computed from it by {@code compute} unless a fresh one is kept.
+     * A failed computation is not kept: its callers get the failure, the next caller computes again.
      */
     @SuppressWarnings("unchecked")
-    public <T> Uni<T> answer(String question, Supplier<Uni<T>> compute) {
+    public <T, Q extends Query<T>> Uni<T> answer(Q question, Function<? super Q, Uni<T>> compute) {
+        Supplier<Uni<T>> computed = () -> compute.apply(question);
         if (answers == null) {
-            return compute.get();
+            return computed.get();
         }
         Key key = new Key(changes.version(), question);
         return Uni.createFrom().completionStage(() -> {
             long now = now();
-            Kept kept = answers.asMap().computeIfAbsent(key, k -> start(compute, now));
+            Kept kept = answers.asMap().computeIfAbsent(key, k -> start(computed, now));
             if (now - kept.started >= refreshAge(kept) && kept.answer.isDone()
                     && kept.refreshing.compareAndSet(false, true)) {
-                Kept next = start(compute, now);
+                Kept next = start(computed, now);
                 next.answer.thenAccept(answer -> {
                     if (answer instanceof Failed) {
                         kept.refreshing.set(false); // the next caller tries again; the kept answer stands until it expires

@@ -1,12 +1,15 @@
 package io.github.eventsstats.coverage;
 
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.poller.PollLog;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -14,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Keeps `coverage_hourly` up to date with the sightings (every {@code COVERAGE_REFRESH_INTERVAL},
  * and before a coverage report) and holds its rows in memory, so the coverage object of an answer
- * costs no query: one small row per hour with data.
+ * costs no query: one small row per hour with data. Answers the coverage report.
  */
 @ApplicationScoped
 public class CoverageService {
@@ -27,16 +30,39 @@ public class CoverageService {
     /** Polls looked at before a report's range, to know whether it starts inside a gap. */
     static final Duration GAP_LOOKBACK = Duration.ofDays(1);
 
+    /** The whole hours of a coverage report, [from, to). */
+    public record ReportRange(Instant from, Instant to) {
+
+        /**
+         * From and to as asked (null for the default) at {@code now}: from rounded down and to up to
+         * whole hours; to defaults to the end of the current hour, from to 24 hours before to. Not
+         * checked: the caller says what is too long or empty.
+         */
+        public static ReportRange of(Instant from, Instant to, Instant now) {
+            Instant end = ceilHour(to != null ? to : now);
+            return new ReportRange(floorHour(from != null ? from : end.minusSeconds(24 * 3600)), end);
+        }
+
+        public long hours() {
+            return (to.getEpochSecond() - from.getEpochSecond()) / 3600;
+        }
+    }
+
     private final CoverageStore store;
     private final PollLog polls;
     private final CoverageConfig config;
+    private final ClickHouse clickHouse;
+    private final InstantSource clock;
     private volatile NavigableMap<Instant, HourCoverage> hours = new TreeMap<>();
     private int failures;
 
-    CoverageService(CoverageStore store, PollLog polls, CoverageConfig config) {
+    CoverageService(CoverageStore store, PollLog polls, CoverageConfig config, ClickHouse clickHouse,
+                    InstantSource clock) {
         this.store = store;
         this.polls = polls;
         this.config = config;
+        this.clickHouse = clickHouse;
+        this.clock = clock;
     }
 
     @Scheduled(identity = "coverage-refresh", every = "${coverage.refresh-interval}",
@@ -64,6 +90,20 @@ public class CoverageService {
             loaded.put(h.hour(), h);
         }
         hours = loaded;
+    }
+
+    /**
+     * The report of {@code range}, its new sightings computed first, off the event loop; the
+     * poller's gaps up to the range's end or now, whichever comes first.
+     */
+    public Uni<CoverageReport> report(ReportRange range) {
+        Instant now = clock.instant();
+        Instant gapsEnd = range.to().isBefore(now) ? range.to() : now;
+        return clickHouse.async(() -> {
+            refresh();
+            return CoverageReport.of(range.from(), range.to(), hours(range.from(), range.to()),
+                    gaps(range.from(), gapsEnd));
+        });
     }
 
     /** The hours with data in [fromHour, toHour). */
@@ -95,5 +135,10 @@ public class CoverageService {
 
     public static Instant floorHour(Instant t) {
         return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), 3600) * 3600);
+    }
+
+    private static Instant ceilHour(Instant t) {
+        Instant floor = floorHour(t);
+        return floor.equals(t) ? t : floor.plusSeconds(3600);
     }
 }

@@ -18,12 +18,17 @@ class AnswerCacheTest {
     private final DataChanges changes = new DataChanges();
     private final AtomicInteger computed = new AtomicInteger();
 
+    /** A question of the tests, the text standing for its parameters. */
+    private record Asked(String text) implements Query<Integer> {
+    }
+
     private AnswerCache cache(Duration ttl) {
         return new AnswerCache(() -> ttl, changes, clock);
     }
 
     private int ask(AnswerCache cache, String question) {
-        return cache.answer(question, () -> Uni.createFrom().item(computed::incrementAndGet)).await().indefinitely();
+        return cache.answer(new Asked(question), q -> Uni.createFrom().item(computed::incrementAndGet)).await()
+                .indefinitely();
     }
 
     @Test
@@ -102,7 +107,7 @@ class AnswerCacheTest {
     /** The first answer to "q", 7, computed in {@code took} of the clock's time. */
     private void slowFirstAnswer(AnswerCache cache, Duration took) {
         CompletableFuture<Integer> slow = new CompletableFuture<>();
-        CompletableFuture<Integer> first = cache.answer("q", () -> Uni.createFrom().completionStage(slow))
+        CompletableFuture<Integer> first = cache.answer(new Asked("q"), q -> Uni.createFrom().completionStage(slow))
                 .subscribeAsCompletionStage();
         clock.advance(took);
         slow.complete(7);
@@ -128,14 +133,14 @@ class AnswerCacheTest {
         AnswerCache cache = cache(Duration.ofSeconds(2));
         assertEquals(1, ask(cache, "q"));
         clock.advance(Duration.ofMillis(1000));
-        assertEquals(1, cache.answer("q", () -> Uni.createFrom().<Integer>failure(new IllegalStateException("engine down")))
-                .await().indefinitely());
+        assertEquals(1, cache.answer(new Asked("q"),
+                q -> Uni.createFrom().<Integer>failure(new IllegalStateException("engine down"))).await().indefinitely());
         assertEquals(1, ask(cache, "q"), "the next caller starts a recomputation again, and is served the kept answer");
         assertEquals(2, ask(cache, "q"), "which the recomputed one replaced");
     }
 
     private int askWith(AnswerCache cache, CompletableFuture<Integer> answer) {
-        return cache.answer("q", () -> Uni.createFrom().completionStage(answer)).await().indefinitely();
+        return cache.answer(new Asked("q"), q -> Uni.createFrom().completionStage(answer)).await().indefinitely();
     }
 
     @Test
@@ -148,8 +153,8 @@ class AnswerCacheTest {
     @Test
     void failedAnswerIsNotKept() {
         AnswerCache cache = cache(Duration.ofSeconds(2));
-        assertThrows(IllegalStateException.class, () -> cache.answer("q",
-                () -> Uni.createFrom().failure(new IllegalStateException("engine down"))).await().indefinitely());
+        assertThrows(IllegalStateException.class, () -> cache.answer(new Asked("q"),
+                q -> Uni.createFrom().<Integer>failure(new IllegalStateException("engine down"))).await().indefinitely());
         assertEquals(1, ask(cache, "q"));
     }
 

@@ -1,20 +1,25 @@
-package io.github.eventsstats.api;
+package io.github.eventsstats.metrics;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.enrich.EnrichmentStore;
-import io.github.eventsstats.metrics.MetricsStore;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON bodies of the metrics API: snake_case names, ISO-8601 UTC instants. */
-public final class Responses {
+/**
+ * The answers of {@link MetricsService}: the JSON bodies of the metrics API, snake_case names,
+ * ISO-8601 UTC instants.
+ */
+public final class MetricsAnswers {
 
-    private Responses() {
+    private MetricsAnswers() {
     }
 
     private static long sum(Map<String, Long> counts) {
@@ -69,6 +74,30 @@ public final class Responses {
             @Schema(description = "start of each bucket") List<Instant> buckets,
             @Schema(description = "one array per type (WatchEvent, PullRequestEvent and IssuesEvent always, and every other stored type with events in the window), aligned with buckets") Map<String, List<Long>> series,
             Coverage coverage) {
+
+        /** Lays the non-empty buckets on the window's full axis, zeros elsewhere. */
+        static Visualization of(VisualizationQuery.Window window, List<MetricsStore.Bucket> counted, Coverage coverage) {
+            int buckets = Math.toIntExact(window.buckets());
+            long step = window.query().interval().seconds;
+            Map<String, long[]> series = new LinkedHashMap<>();
+            for (String t : MetricsStore.withDefaults(Map.of()).keySet()) {
+                series.put(t, new long[buckets]);
+            }
+            counted.stream().map(MetricsStore.Bucket::type).sorted()
+                    .forEach(t -> series.computeIfAbsent(t, k -> new long[buckets]));
+            for (MetricsStore.Bucket b : counted) {
+                series.get(b.type())[(int) ((b.start().getEpochSecond() - window.from().getEpochSecond()) / step)] =
+                        b.count();
+            }
+            List<Instant> starts = new ArrayList<>(buckets);
+            for (int i = 0; i < buckets; i++) {
+                starts.add(window.from().plusSeconds(i * step));
+            }
+            Map<String, List<Long>> boxed = new LinkedHashMap<>();
+            series.forEach((t, counts) -> boxed.put(t, Arrays.stream(counts).boxed().toList()));
+            return new Visualization(window.query().interval().name(), window.from(), window.to(), starts, boxed,
+                    coverage);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
