@@ -1,9 +1,10 @@
 package io.github.eventsstats.api;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.clickhouse.ClickHouse;
-import io.github.eventsstats.metrics.ActivityStore;
+import io.github.eventsstats.metrics.ActivityService;
+import io.github.eventsstats.metrics.ActivityService.EventGaps;
+import io.github.eventsstats.metrics.ActivityService.Interval;
+import io.github.eventsstats.metrics.ActivityService.PrOpenings;
+import io.github.eventsstats.metrics.ActivityService.RecentEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,16 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * What the dashboard at / needs beyond the metrics: the latest stored events, one repository's
- * opened PRs over time, each gap between adjacent events. Queries run on virtual threads, as in
- * {@link MetricsResource}.
+ * opened PRs over time, each gap between adjacent events, as {@link ActivityService} answers them.
  */
 @Path("/metrics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,23 +38,10 @@ public class ActivityResource {
     static final int MAX_RECENT = 1000;
     static final int MAX_GAPS = 10_000;
 
-    private final ClickHouse clickHouse;
-    private final ActivityStore store;
+    private final ActivityService activity;
 
-    ActivityResource(ClickHouse clickHouse, ActivityStore store) {
-        this.clickHouse = clickHouse;
-        this.store = store;
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "The newest stored events, newest first")
-    public record RecentEvents(int limit, List<RecentEvent> events) {
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record RecentEvent(long eventId, @Schema(examples = "PushEvent") String eventType, String repoName, String actorLogin,
-                              @Schema(description = "the payload's action, empty for types without one") String action,
-                              Instant createdAt) {
+    ActivityResource(ActivityService activity) {
+        this.activity = activity;
     }
 
     @GET
@@ -70,19 +53,7 @@ public class ActivityResource {
     public Uni<RecentEvents> recentEvents(
             @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") @DefaultValue("50") @WholeNumber @Min(1) @Max(MAX_RECENT) String limit) {
-        int max = Integer.parseInt(limit);
-        return clickHouse.async(() -> new RecentEvents(max, store.recentEvents(max).stream()
-                .map(e -> new RecentEvent(e.eventId(), e.type(), e.repoName(), e.actorLogin(), e.action(),
-                        e.createdAt()))
-                .toList()));
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "The gaps between adjacent matching events, oldest first: gaps[i] seconds passed before"
-            + " the event at[i]")
-    public record EventGaps(@Schema(nullable = true, examples = "PushEvent") String eventType, @Schema(nullable = true) String action,
-                            @Schema(nullable = true) String repositoryName, int limit, List<Instant> at,
-                            List<Long> gaps) {
+        return activity.recentEvents(Integer.parseInt(limit));
     }
 
     @GET
@@ -100,39 +71,9 @@ public class ActivityResource {
             @Parameter(description = ApiDocs.REPOSITORY_NAME) @QueryParam("repository_name") String repositoryName,
             @Parameter(description = ApiDocs.LIMIT, schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") @DefaultValue("500") @WholeNumber @Min(1) @Max(MAX_GAPS) String limit) {
-        String type = Params.optionalEventType("event_type", eventType);
-        String act = Objects.requireNonNullElse(action, "");
-        String repository = Params.optionalRepository("repository_name", repositoryName);
-        int max = Integer.parseInt(limit);
-        return clickHouse.async(() -> {
-            List<Instant> newestFirst = store.eventTimes(type, act, repository, max + 1);
-            List<Instant> at = new ArrayList<>();
-            List<Long> gaps = new ArrayList<>();
-            for (int i = newestFirst.size() - 2; i >= 0; i--) {
-                at.add(newestFirst.get(i));
-                gaps.add(Duration.between(newestFirst.get(i + 1), newestFirst.get(i)).toSeconds());
-            }
-            return new EventGaps(type.isEmpty() ? null : type, act.isEmpty() ? null : act,
-                    repository.isEmpty() ? null : repository, max, at, gaps);
-        });
-    }
-
-    /** Bucket widths of the PR openings: the aggregate holds hours. */
-    enum Interval {
-        hour(3600), day(86_400);
-
-        final int seconds;
-
-        Interval(int seconds) {
-            this.seconds = seconds;
-        }
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "Opened pull requests of a repository per interval; only buckets with an opened PR")
-    public record PrOpenings(String repository, String interval,
-                             @Schema(description = "start of each bucket") List<Instant> buckets,
-                             @Schema(description = "opened[i] PRs were opened in buckets[i]") List<Long> opened) {
+        return activity.eventGaps(Params.optionalEventType("event_type", eventType),
+                Objects.requireNonNullElse(action, ""), Params.optionalRepository("repository_name", repositoryName),
+                Integer.parseInt(limit));
     }
 
     @GET
@@ -149,12 +90,6 @@ public class ActivityResource {
             @Parameter(description = "bucket width", schema = @Schema(implementation = Interval.class))
             @QueryParam("interval") @DefaultValue("day")
             @Pattern(regexp = "^(hour|day)$", message = "must be one of hour, day") String interval) {
-        String repository = owner + "/" + repo;
-        Interval i = Interval.valueOf(interval);
-        return clickHouse.async(() -> {
-            List<ActivityStore.Bucket> b = store.prOpeningsPerBucket(repository, i.seconds);
-            return new PrOpenings(repository, i.name(), b.stream().map(ActivityStore.Bucket::start).toList(),
-                    b.stream().map(ActivityStore.Bucket::count).toList());
-        });
+        return activity.prOpenings(owner + "/" + repo, Interval.valueOf(interval));
     }
 }

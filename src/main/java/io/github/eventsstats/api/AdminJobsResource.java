@@ -1,11 +1,9 @@
 package io.github.eventsstats.api;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.archive.ArchiveSync;
-import io.github.eventsstats.archive.SyncProgress;
+import io.github.eventsstats.archive.SyncJobs;
+import io.github.eventsstats.archive.SyncJobs.JobList;
+import io.github.eventsstats.archive.SyncJobs.JobState;
 import io.github.eventsstats.event.TypeSelection;
-import io.github.eventsstats.jobs.Jobs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Admin jobs: a GH Archive sync of a range of hours started over HTTP, the recent jobs (the scheduled
@@ -41,42 +38,10 @@ import java.util.List;
 @SecurityRequirement(name = AdminOnly.SCHEME)
 public class AdminJobsResource {
 
-    static final String SYNC = ArchiveSync.JOB_KIND;
+    private final SyncJobs syncs;
 
-    private final ArchiveSync sync;
-    private final Jobs jobs;
-
-    AdminJobsResource(ArchiveSync sync, Jobs jobs) {
-        this.sync = sync;
-        this.jobs = jobs;
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "A job and how far it is")
-    public record JobState(
-            @Schema(examples = "0f8e1c4e-5d55-4c5e-9a43-8f2d3c9f0b1a") String id,
-            @Schema(examples = SYNC) String kind,
-            @Schema(enumeration = {"running", "succeeded", "failed"}) String state,
-            @Schema(description = "who started it: the admin API, or the scheduled job (ARCHIVE_SYNC_ENABLED)",
-                    enumeration = {"api", "schedule"}) String trigger,
-            Instant startedAt,
-            @Schema(nullable = true) Instant finishedAt,
-            @Schema(description = "why it failed (an hour that failed every try, a full disk, ClickHouse)", nullable = true)
-            String error,
-            @Schema(implementation = SyncProgress.Snapshot.class) Object progress) {
-
-        static JobState of(Jobs.Job j) {
-            return new JobState(j.id(), j.kind(), lower(j.state()), lower(j.trigger()), j.startedAt(), j.finishedAt(),
-                    j.error(), j.progress());
-        }
-
-        private static String lower(Enum<?> value) {
-            return value.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    @Schema(description = "The jobs kept, the newest first")
-    public record JobList(List<JobState> jobs) {
+    AdminJobsResource(SyncJobs syncs) {
+        this.syncs = syncs;
     }
 
     @POST
@@ -104,22 +69,17 @@ public class AdminJobsResource {
             @Context UriInfo uri) {
         TypeSelection types = types(typesText);
         Instant from = hour("from", fromText);
-        Instant to = toText == null || toText.isBlank() ? sync.currentHour() : hour("to", toText);
+        Instant to = toText == null || toText.isBlank() ? syncs.currentHour() : hour("to", toText);
         if (!to.isAfter(from)) {
             throw new BadParameterException(toText == null ? "from" : "to", "to (" + to + ") must be after from ("
                     + from + ")");
         }
-        if (sync.isRunning()) {
-            String detail = jobs.running(SYNC).map(j -> "an archive sync is running: job " + j.id())
-                    .orElse("an archive sync is running (the scheduled one); try again when it ends");
-            return ProblemMapper.problem(Response.Status.CONFLICT, detail, uri.getPath(), null).toResponse();
-        }
-        SyncProgress progress = new SyncProgress(from, to, types);
-        Jobs.Job job = jobs.start(SYNC, progress::snapshot, () -> {
-            sync.run(progress);
-            return progress.problem();
-        });
-        return Response.accepted(JobState.of(job)).location(URI.create("/admin/jobs/" + job.id())).build();
+        return switch (syncs.start(from, to, types)) {
+            case SyncJobs.Started started -> Response.accepted(started.job())
+                    .location(URI.create("/admin/jobs/" + started.job().id())).build();
+            case SyncJobs.Busy busy -> ProblemMapper.problem(Response.Status.CONFLICT, busy.detail(), uri.getPath(), null)
+                    .toResponse();
+        };
     }
 
     @GET
@@ -132,7 +92,7 @@ public class AdminJobsResource {
     @APIResponse(responseCode = "200", description = "the jobs",
             content = @Content(schema = @Schema(implementation = JobList.class)))
     public JobList recent() {
-        return new JobList(jobs.recent().stream().map(JobState::of).toList());
+        return syncs.recent();
     }
 
     @GET
@@ -143,17 +103,13 @@ public class AdminJobsResource {
     @APIResponse(responseCode = "404", description = "no such job (or forgotten after a restart)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response job(@PathParam("id") String id, @Context UriInfo uri) {
-        return jobs.get(id).map(j -> Response.ok(JobState.of(j)).build())
-                .orElseGet(() -> ProblemMapper.problem(Response.Status.NOT_FOUND, "no job " + id, uri.getPath(), null)
-                        .toResponse());
+        return syncs.job(id).map(j -> Response.ok(j).build())
+                .orElseGet(() -> ProblemMapper.notFound("no job " + id, uri.getPath()));
     }
 
     private TypeSelection types(String text) {
-        if (text == null || text.isBlank()) {
-            return sync.configuredTypes();
-        }
         try {
-            return TypeSelection.parse(List.of(text.split(",")));
+            return syncs.types(text);
         } catch (IllegalArgumentException e) {
             throw new BadParameterException("types", "types: " + e.getMessage());
         }
@@ -165,7 +121,7 @@ public class AdminJobsResource {
                     + " period back such as P7D");
         }
         try {
-            return sync.parseHour(text);
+            return syncs.hour(text);
         } catch (IllegalArgumentException e) {
             throw new BadParameterException(name, name + ": " + e.getMessage());
         }

@@ -1,9 +1,8 @@
 package io.github.eventsstats.api;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.github.eventsstats.watch.WatchList;
-import io.github.eventsstats.watch.WatchedRepository;
+import io.github.eventsstats.watch.WatchService;
+import io.github.eventsstats.watch.WatchService.WatchState;
+import io.github.eventsstats.watch.WatchService.WatchStates;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,73 +21,20 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Instant;
-import java.util.List;
-
 /**
  * The watched repositories: the list with each one's state for anyone, adding and removing for
- * the admin ({@link AdminOnly}). Each call reads or writes the watch file, so these run on a
- * worker thread (plain return types), never the event loop.
+ * the admin ({@link AdminOnly}). Each call reads or writes the watch file ({@link WatchService}),
+ * so these run on a worker thread (plain return types), never the event loop.
  */
 @Path("/watch")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "watch")
 public class WatchResource {
 
-    private final WatchList list;
+    private final WatchService watch;
 
-    WatchResource(WatchList list) {
-        this.list = list;
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "A watched repository and what GitHub last said about it")
-    public record WatchState(
-            @Schema(examples = "octocat/hello-world") String repository,
-            @Schema(description = "config: from WATCH_REPOSITORIES (removed only there); api: added with PUT",
-                    enumeration = {"config", "api"}) String source,
-            Instant addedAt,
-            @Schema(description = "pending: not polled yet; active: polled; not_found (404), moved (301: renamed or"
-                    + " transferred), forbidden (403: access blocked), blocked (451: legal reasons): tried again"
-                    + " after WATCH_UNAVAILABLE_RETRY",
-                    enumeration = {"pending", "active", "not_found", "moved", "forbidden", "blocked"}) String status,
-            @Schema(description = "every event of the repository is stored since complete_since, and its whole"
-                    + " pull-request history") boolean complete,
-            @Schema(description = "since when: the first successful poll of its events, once its pull-request history"
-                    + " is loaded too", nullable = true) Instant completeSince,
-            @Schema(nullable = true) Instant lastPollAt,
-            @Schema(nullable = true) Instant lastSuccessAt,
-            @Schema(description = "the next poll of its events (X-Poll-Interval, backoff, rate budget or retry)")
-            Instant nextPollAt,
-            @Schema(description = "what went wrong last; null after a success", nullable = true) String lastError,
-            @Schema(nullable = true) Instant lastErrorAt,
-            @Schema(description = "whether the pull-request history is loaded back to the first PR") boolean pullsLoaded,
-            @Schema(description = "distinct pull requests stored from its pulls list, counted when a pass over it ends")
-            long pullsStored,
-            @Schema(description = "once loaded: every PR since is counted (its first PR, or when the history was loaded"
-                    + " if it has none); null before, and while the repository is unavailable", nullable = true)
-            Instant pullsCompleteSince,
-            @Schema(nullable = true) Instant pullsLastSyncAt,
-            @Schema(description = "the next request for its pulls list (WATCH_PULLS_INTERVAL, a pass under way, backoff"
-                    + " or rate budget)") Instant pullsNextSyncAt,
-            @Schema(description = "what went wrong last with its pulls list; null after a pass that ended well",
-                    nullable = true) String pullsLastError,
-            @Schema(nullable = true) Instant pullsLastErrorAt) {
-
-        static WatchState of(WatchedRepository w) {
-            boolean polled = w.status == WatchedRepository.Status.PENDING || w.status == WatchedRepository.Status.ACTIVE;
-            return new WatchState(w.repository, w.configured ? "config" : "api", w.addedAt, w.status.tag(),
-                    w.status == WatchedRepository.Status.ACTIVE && w.completeSince != null, w.completeSince,
-                    w.events.lastPollAt, w.events.lastSuccessAt, polled || w.retryAt == null ? w.events.nextPollAt : w.retryAt,
-                    w.lastError, w.lastErrorAt, w.pulls.loaded, w.pulls.stored,
-                    w.pullRequestsCompleteSince().orElse(null), w.pulls.lastSyncAt, w.pulls.nextSyncAt,
-                    w.pulls.lastError, w.pulls.lastErrorAt);
-        }
-    }
-
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @Schema(description = "The watched repositories, by name")
-    public record WatchStates(List<WatchState> repositories) {
+    WatchResource(WatchService watch) {
+        this.watch = watch;
     }
 
     @GET
@@ -98,7 +44,7 @@ public class WatchResource {
     @APIResponse(responseCode = "200", description = "the list",
             content = @Content(schema = @Schema(implementation = WatchStates.class)))
     public WatchStates all() {
-        return new WatchStates(list.all().stream().map(WatchState::of).toList());
+        return watch.all();
     }
 
     @PUT
@@ -117,11 +63,9 @@ public class WatchResource {
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo) {
-        String repository = owner + "/" + repo;
-        WatchList.Added added = list.add(repository);
-        WatchState state = WatchState.of(list.get(repository).orElseThrow());
-        return Response.status(added == WatchList.Added.ADDED ? Response.Status.CREATED : Response.Status.OK)
-                .entity(state).build();
+        WatchService.Watching watching = watch.add(owner + "/" + repo);
+        return Response.status(watching.added() ? Response.Status.CREATED : Response.Status.OK)
+                .entity(watching.state()).build();
     }
 
     @DELETE
@@ -142,10 +86,9 @@ public class WatchResource {
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo,
             @jakarta.ws.rs.core.Context UriInfo uri) {
         String repository = owner + "/" + repo;
-        return switch (list.remove(repository)) {
+        return switch (watch.remove(repository)) {
             case REMOVED -> Response.noContent().build();
-            case NOT_WATCHED -> ProblemMapper.problem(Response.Status.NOT_FOUND, repository + " is not watched",
-                    uri.getPath(), null).toResponse();
+            case NOT_WATCHED -> ProblemMapper.notFound(repository + " is not watched", uri.getPath());
             case CONFIGURED -> ProblemMapper.problem(Response.Status.CONFLICT, repository
                     + " is listed in WATCH_REPOSITORIES; remove it there and restart", uri.getPath(), null).toResponse();
         };

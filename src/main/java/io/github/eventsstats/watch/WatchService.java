@@ -1,0 +1,91 @@
+package io.github.eventsstats.watch;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The watched repositories as the API shows and changes them: each with its state. Every call
+ * reads or writes the watch file: callers run it on a worker thread, never the event loop.
+ */
+@ApplicationScoped
+public class WatchService {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "A watched repository and what GitHub last said about it")
+    public record WatchState(
+            @Schema(examples = "octocat/hello-world") String repository,
+            @Schema(description = "config: from WATCH_REPOSITORIES (removed only there); api: added with PUT",
+                    enumeration = {"config", "api"}) String source,
+            Instant addedAt,
+            @Schema(description = "pending: not polled yet; active: polled; not_found (404), moved (301: renamed or"
+                    + " transferred), forbidden (403: access blocked), blocked (451: legal reasons): tried again"
+                    + " after WATCH_UNAVAILABLE_RETRY",
+                    enumeration = {"pending", "active", "not_found", "moved", "forbidden", "blocked"}) String status,
+            @Schema(description = "every event of the repository is stored since complete_since, and its whole"
+                    + " pull-request history") boolean complete,
+            @Schema(description = "since when: the first successful poll of its events, once its pull-request history"
+                    + " is loaded too", nullable = true) Instant completeSince,
+            @Schema(nullable = true) Instant lastPollAt,
+            @Schema(nullable = true) Instant lastSuccessAt,
+            @Schema(description = "the next poll of its events (X-Poll-Interval, backoff, rate budget or retry)")
+            Instant nextPollAt,
+            @Schema(description = "what went wrong last; null after a success", nullable = true) String lastError,
+            @Schema(nullable = true) Instant lastErrorAt,
+            @Schema(description = "whether the pull-request history is loaded back to the first PR") boolean pullsLoaded,
+            @Schema(description = "distinct pull requests stored from its pulls list, counted when a pass over it ends")
+            long pullsStored,
+            @Schema(description = "once loaded: every PR since is counted (its first PR, or when the history was loaded"
+                    + " if it has none); null before, and while the repository is unavailable", nullable = true)
+            Instant pullsCompleteSince,
+            @Schema(nullable = true) Instant pullsLastSyncAt,
+            @Schema(description = "the next request for its pulls list (WATCH_PULLS_INTERVAL, a pass under way, backoff"
+                    + " or rate budget)") Instant pullsNextSyncAt,
+            @Schema(description = "what went wrong last with its pulls list; null after a pass that ended well",
+                    nullable = true) String pullsLastError,
+            @Schema(nullable = true) Instant pullsLastErrorAt) {
+
+        static WatchState of(WatchedRepository w) {
+            boolean polled = w.status == WatchedRepository.Status.PENDING || w.status == WatchedRepository.Status.ACTIVE;
+            return new WatchState(w.repository, w.configured ? "config" : "api", w.addedAt, w.status.tag(),
+                    w.status == WatchedRepository.Status.ACTIVE && w.completeSince != null, w.completeSince,
+                    w.events.lastPollAt, w.events.lastSuccessAt, polled || w.retryAt == null ? w.events.nextPollAt : w.retryAt,
+                    w.lastError, w.lastErrorAt, w.pulls.loaded, w.pulls.stored,
+                    w.pullRequestsCompleteSince().orElse(null), w.pulls.lastSyncAt, w.pulls.nextSyncAt,
+                    w.pulls.lastError, w.pulls.lastErrorAt);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @Schema(description = "The watched repositories, by name")
+    public record WatchStates(List<WatchState> repositories) {
+    }
+
+    /** What adding a repository did: whether it is new to the list, and its state now. */
+    public record Watching(boolean added, WatchState state) {
+    }
+
+    private final WatchList list;
+
+    WatchService(WatchList list) {
+        this.list = list;
+    }
+
+    public WatchStates all() {
+        return new WatchStates(list.all().stream().map(WatchState::of).toList());
+    }
+
+    /** Idempotent: a repository already watched (in any letter case) is answered as it is. */
+    public Watching add(String repository) {
+        WatchList.Added added = list.add(repository);
+        return new Watching(added == WatchList.Added.ADDED, WatchState.of(list.get(repository).orElseThrow()));
+    }
+
+    public WatchList.Removed remove(String repository) {
+        return list.remove(repository);
+    }
+}
