@@ -1,9 +1,13 @@
 package io.github.eventsstats;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.github.eventsstats.cache.Query;
+import io.github.eventsstats.clickhouse.ClickHouse;
 import io.smallrye.config.ConfigMapping;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
@@ -112,6 +116,35 @@ class ArchitectureTest {
         classes()
                 .that().areAnnotatedWith(Path.class)
                 .should().resideInAnyPackage(packages("api", "dashboard"))
+                .check(APPLICATION);
+    }
+
+    /** A store, or a type declared in one (its rows): what a service composes, not a resource. */
+    private static final DescribedPredicate<JavaClass> A_STORE = DescribedPredicate.describe("are a *Store or a type declared in one",
+            c -> outermost(c).getSimpleName().endsWith("Store"));
+
+    private static JavaClass outermost(JavaClass c) {
+        return c.getEnclosingClass().map(ArchitectureTest::outermost).orElse(c);
+    }
+
+    @Test
+    void resourcesCallServicesNotStores() {
+        noClasses()
+                .that().resideInAnyPackage(packages("api", "dashboard"))
+                .should().dependOnClassesThat(A_STORE)
+                .orShould().dependOnClassesThat().belongToAnyOf(ClickHouse.class)
+                .because("a resource validates, calls a service and maps its answer to HTTP; the service composes the"
+                        + " stores and runs their queries off the event loop")
+                .check(APPLICATION);
+    }
+
+    @Test
+    void cacheKeysAreQueryRecords() {
+        classes()
+                .that().implement(Query.class)
+                .should().beRecords()
+                .because("a cached answer's key is its question's every parameter: a record's equality, never a string"
+                        + " built by hand")
                 .check(APPLICATION);
     }
 
