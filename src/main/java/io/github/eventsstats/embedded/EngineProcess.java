@@ -173,7 +173,7 @@ public final class EngineProcess implements AutoCloseable {
         }
         boolean wasStable = System.nanoTime() - startedAtNanos > STABLE_AFTER.toNanos();
         failures = wasStable ? 1 : failures + 1;
-        long delayMs = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10));
+        long delayMs = backoff(failures).toMillis();
         LOG.warnf("embedded ClickHouse engine (pid %d) exited with status %d; restarting in %d ms",
                 p.pid(), p.exitValue(), delayMs);
         restarts.schedule(this::restart, delayMs, TimeUnit.MILLISECONDS);
@@ -188,10 +188,15 @@ public final class EngineProcess implements AutoCloseable {
             restartCount++;
         } catch (RuntimeException e) {
             failures++;
-            long delayMs = Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10));
+            long delayMs = backoff(failures).toMillis();
             LOG.errorf("embedded ClickHouse engine restart failed (%s); next try in %d ms", e.getMessage(), delayMs);
             restarts.schedule(this::restart, delayMs, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Capped exponential backoff: 0.5 s after the first failure in a row, doubling, at most {@link #MAX_BACKOFF}. */
+    static Duration backoff(int failures) {
+        return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10)));
     }
 
     /** Closes the child's stdin so it shuts down cleanly, then makes sure it is gone. */

@@ -3,6 +3,9 @@ package io.github.eventsstats.embedded;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,5 +29,12 @@ class EngineProcessTest {
     void otherFailuresKeepTheEnginesLastLines() {
         assertEquals("the embedded engine did not start: engine: boom | more",
                 EngineProcess.startFailure("engine: boom | more", Path.of("d")));
+    }
+
+    @Test
+    void restartsBackOffExponentiallyUpToThirtySeconds() {
+        assertEquals(List.of(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L),
+                IntStream.rangeClosed(1, 8).mapToObj(f -> EngineProcess.backoff(f).toMillis()).toList());
+        assertEquals(Duration.ofSeconds(30), EngineProcess.backoff(1000));
     }
 }
