@@ -21,8 +21,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>One instance holds one engine connection; several can be open on one data path, and their
  * queries run in parallel. Calls on one instance are not thread-safe: the caller serializes them.
- * This class uses only the JDK, because it runs in the engine's own
- * process with nothing else on its class path.
  */
 final class Chdb implements AutoCloseable {
 

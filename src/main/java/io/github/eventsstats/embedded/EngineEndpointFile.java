@@ -12,8 +12,7 @@ import java.util.Optional;
 /**
  * {@code DATA_DIR/clickhouse/engine.endpoint}: "PID PORT" of the engine serving that directory,
  * written while it runs. The engine locks its directory, so a second process (the backfill while
- * the service runs) can only share it through this endpoint. Only the JDK is used here: the
- * engine's process runs it with nothing else on its class path.
+ * the service runs) can only share it through this endpoint.
  */
 final class EngineEndpointFile {
 

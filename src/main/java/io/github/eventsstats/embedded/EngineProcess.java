@@ -3,19 +3,23 @@ package io.github.eventsstats.embedded;
 import org.jboss.logging.Logger;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Starts the embedded engine ({@link EngineMain}) in a process of its own and keeps it running.
@@ -36,6 +41,8 @@ public final class EngineProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineProcess.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
+    /** The classes the engine process runs, each standing for its jar: ours (EngineMain and all it uses). */
+    static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class);
 
     /** {@code connections}: the engine's connections, how many queries it runs at once. */
     public record Options(Path library, Path dataPath, int port, int connections, Duration startTimeout) {
@@ -47,7 +54,7 @@ public final class EngineProcess implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Path classDir;
+    private final String classPath;
     private final int port;
     private volatile Process process;
     private volatile boolean closing;
@@ -62,7 +69,7 @@ public final class EngineProcess implements AutoCloseable {
                     + "; run scripts/fetch-chdb.sh (or set CHDB_LIBRARY to the library's path)");
         }
         this.port = options.port() > 0 ? options.port() : freePort();
-        this.classDir = extractEngineClasses();
+        this.classPath = classPath();
     }
 
     /** Starts the engine and waits until it answers. */
@@ -96,7 +103,7 @@ public final class EngineProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xms16m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-cp", classDir.toString(),
+                "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-cp", classPath,
                 EngineMain.class.getName(), "--library", options.library().toString(),
                 "--path", options.dataPath().toAbsolutePath().toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "--connections", Integer.toString(options.connections()),
@@ -206,7 +213,6 @@ public final class EngineProcess implements AutoCloseable {
         restarts.shutdownNow();
         Process p = process;
         if (p == null) {
-            deleteRecursively(classDir);
             return;
         }
         try {
@@ -222,16 +228,6 @@ public final class EngineProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-        } finally {
-            deleteRecursively(classDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // A leftover temp directory of a few class files is harmless.
         }
     }
 
@@ -244,21 +240,28 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     /**
-     * Copies the engine's class files ({@link EngineClasses}) out of whatever holds them (a directory,
-     * the fast-jar, an uber-jar), so the child's class path is the same in dev mode, tests and production.
+     * The engine process's class path: where this JVM loaded {@link #ENGINE_CLASSES} from, a jar or a class
+     * directory each. Taken from the classes, not named as files, because they sit in different places in
+     * each way the service runs: target/classes and ~/.m2 under Maven (tests, dev mode), app/ and lib/main/
+     * in quarkus-app (where this JVM's own class path is quarkus-run.jar alone), one jar in an uber-jar.
+     * Not the service's whole class path: the child opens a few jars, not two hundred.
      */
-    private static Path extractEngineClasses() {
-        Map<String, byte[]> classes = EngineClasses.closure(EngineMain.class);
+    static String classPath() {
+        return ENGINE_CLASSES.stream().map(EngineProcess::location).distinct()
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static String location(Class<?> c) {
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        URL url = source == null ? null : source.getLocation();
         try {
-            Path dir = Files.createTempDirectory("gh-stats-engine");
-            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-                Path target = dir.resolve(c.getKey() + ".class");
-                Files.createDirectories(target.getParent());
-                Files.write(target, c.getValue());
+            if (url != null) {
+                return Path.of(url.toURI()).toString();
             }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the embedded engine's classes", e);
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            // not a file: said below
         }
+        throw new EngineUnavailableException("the embedded engine runs " + c.getName() + " from a jar or a class"
+                + " directory, and it was loaded from " + (url == null ? "nowhere known" : url));
     }
 }

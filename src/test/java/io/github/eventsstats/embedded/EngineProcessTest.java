@@ -2,6 +2,8 @@ package io.github.eventsstats.embedded;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,5 +38,12 @@ class EngineProcessTest {
         assertEquals(List.of(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L),
                 IntStream.rangeClosed(1, 8).mapToObj(f -> EngineProcess.backoff(f).toMillis()).toList());
         assertEquals(Duration.ofSeconds(30), EngineProcess.backoff(1000));
+    }
+
+    @Test
+    void theEnginesClassPathIsTheFewJarsItRuns() {
+        List<String> entries = List.of(EngineProcess.classPath().split(File.pathSeparator));
+        assertTrue(entries.size() <= EngineProcess.ENGINE_CLASSES.size(), entries.toString());
+        assertTrue(entries.stream().allMatch(e -> Files.exists(Path.of(e))), entries.toString());
     }
 }
