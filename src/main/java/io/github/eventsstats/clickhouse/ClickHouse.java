@@ -40,7 +40,7 @@ import java.util.function.Supplier;
 public class ClickHouse {
 
     /** The request header (value {@code reserved}) the embedded engine's reserved lane answers to. */
-    static final String LANE_HEADER = "X-Events-Stats-Lane";
+    public static final String LANE_HEADER = "X-Events-Stats-Lane";
     /** API_MAX_RUNNING_QUERIES when unset and ClickHouse is a server. */
     private static final int SERVER_RUNNING_QUERIES = 8;
     /** Set while an API query runs: its deadline for ClickHouse. */

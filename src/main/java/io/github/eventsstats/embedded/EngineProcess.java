@@ -1,5 +1,8 @@
 package io.github.eventsstats.embedded;
 
+import com.clickhouse.client.api.internal.CompressedBlockInputStream;
+import com.clickhouse.data.ClickHouseCityHash;
+import net.jpountz.lz4.LZ4Factory;
 import org.jboss.logging.Logger;
 
 import java.io.BufferedReader;
@@ -41,8 +44,12 @@ public final class EngineProcess implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineProcess.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
-    /** The classes the engine process runs, each standing for its jar: ours (EngineMain and all it uses). */
-    static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class);
+    /**
+     * The classes the engine process runs, each standing for its jar: ours (EngineMain and all it uses),
+     * and clickhouse-java's compressed transport with the libraries that loads.
+     */
+    static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class, CompressedBlockInputStream.class,
+            ClickHouseCityHash.class, LZ4Factory.class, org.slf4j.Logger.class);
 
     /** {@code connections}: the engine's connections, how many queries it runs at once. */
     public record Options(Path library, Path dataPath, int port, int connections, Duration startTimeout) {
@@ -103,7 +110,9 @@ public final class EngineProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xms16m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-cp", classPath,
+                "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
+                // The LZ4 transport's classes log through slf4j, whose API alone would warn that it has no logger.
+                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-cp", classPath,
                 EngineMain.class.getName(), "--library", options.library().toString(),
                 "--path", options.dataPath().toAbsolutePath().toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "--connections", Integer.toString(options.connections()),

@@ -236,10 +236,55 @@ class EngineHttpFrontTest {
     }
 
     @Test
+    void anIncompressibleAnswerTravelsInLz4BlocksToo() throws Exception {
+        // Random bytes do not shrink: each block's LZ4 output is larger than its input.
+        HttpResponse<java.io.InputStream> answer = http.send(HttpRequest.newBuilder(
+                        URI.create(clickHouse.endpoint() + "/?compress=1&default_format=RowBinary"))
+                .POST(HttpRequest.BodyPublishers.ofString("SELECT randomString(3000000)")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, answer.statusCode());
+        try (var in = new CompressedBlockInputStream(answer.body(), LZ4Factory.safeInstance().fastDecompressor(), 65536)) {
+            assertEquals(4 + 3000000, in.readAllBytes().length); // a 4-byte varint length, then the string
+        }
+    }
+
+    @Test
+    void gzipAnswersAndRequestBodiesAsAServersAre() throws Exception {
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gzipped)) {
+            out.write("SELECT number FROM numbers(100000)".getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(
+                        URI.create(clickHouse.endpoint() + "/?enable_http_compression=1"))
+                .header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, answer.statusCode());
+        assertEquals("gzip", answer.headers().firstValue("Content-Encoding").orElse(""));
+        String text = new String(new java.util.zip.GZIPInputStream(new ByteArrayInputStream(answer.body())).readAllBytes(),
+                StandardCharsets.US_ASCII);
+        assertEquals(100000, text.lines().count());
+        assertTrue(answer.body().length < text.length() / 2, "the answer is compressed");
+    }
+
+    @Test
+    void aCompressedBodyWhoseBlocksDoNotFitItIsRefused() throws Exception {
+        byte[] header = new byte[25]; // one block header claiming 2 GiB, and nothing after it
+        java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .put(16, (byte) 0x82).putInt(17, Integer.MAX_VALUE).putInt(21, Integer.MAX_VALUE);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint()
+                        + "/?decompress=1")).POST(HttpRequest.BodyPublishers.ofByteArray(header)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode());
+        assertEquals("40", refused.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""), refused.body());
+        assertEquals("1\n", post("", "SELECT 1").body());
+    }
+
+    @Test
     void theReservedLaneAnswersWhileEverySharedConnectionIsBusy() throws Exception {
         try (HeldQueries held = new HeldQueries().hold(clickHouse.endpoint(), 2)) { // both shared connections
             HttpResponse<String> reserved = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/"))
-                    .header(EngineServer.LANE_HEADER, "reserved")
+                    .header(ClickHouse.LANE_HEADER, "reserved")
                     .POST(HttpRequest.BodyPublishers.ofString("SELECT 'reserved lane'")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("reserved lane\n", reserved.body());
