@@ -34,12 +34,12 @@ class EngineTransportTest {
         for (int i = 0; i < 120_000; i++) {
             rows.append("{\"repo\":\"owner").append(i % 97).append("/name\",\"n\":").append(random.nextInt(1000)).append("}\n");
         }
-        byte[] noise = new byte[3 * EngineServer.BLOCK_SIZE + 17];
+        byte[] noise = new byte[3 * EngineResponse.BLOCK_SIZE + 17];
         random.nextBytes(noise);
         byte[][] samples = new byte[40][];
         samples[0] = rows.toString().getBytes(StandardCharsets.UTF_8);
         samples[1] = noise;
-        samples[2] = new byte[2 * EngineServer.BLOCK_SIZE];
+        samples[2] = new byte[2 * EngineResponse.BLOCK_SIZE];
         for (int i = 3; i < samples.length; i++) {
             samples[i] = new byte[i - 3];
             random.nextBytes(samples[i]);
@@ -49,7 +49,7 @@ class EngineTransportTest {
 
     private static byte[] written(byte[] sample, boolean gzip, boolean lz4) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EngineServer.writeEncoded(MemorySegment.ofArray(sample), out, gzip, lz4);
+        EngineResponse.writeEncoded(MemorySegment.ofArray(sample), out, gzip, lz4);
         return out.toByteArray();
     }
 
@@ -93,7 +93,7 @@ class EngineTransportTest {
                 // fails in lz4-java, before any byte reaches a server. Requests are rows and SQL.
                 continue;
             }
-            assertArrayEquals(sample, EngineServer.decompress(clientWrites(sample)), "a sample of " + sample.length + " bytes");
+            assertArrayEquals(sample, EngineRequest.decompress(clientWrites(sample)), "a sample of " + sample.length + " bytes");
         }
     }
 
@@ -102,10 +102,10 @@ class EngineTransportTest {
         byte[] framed = clientWrites(samples()[0]);
         byte[] damaged = framed.clone();
         damaged[100] ^= 1;
-        IOException e = assertThrows(IOException.class, () -> EngineServer.decompress(damaged));
+        IOException e = assertThrows(IOException.class, () -> EngineRequest.decompress(damaged));
         assertTrue(e.getMessage().contains("checksum"), e.getMessage());
-        assertThrows(IOException.class, () -> EngineServer.decompress(Arrays.copyOf(framed, 1000)));
-        assertThrows(IOException.class, () -> EngineServer.decompress(Arrays.copyOf(framed, 20)));
+        assertThrows(IOException.class, () -> EngineRequest.decompress(Arrays.copyOf(framed, 1000)));
+        assertThrows(IOException.class, () -> EngineRequest.decompress(Arrays.copyOf(framed, 20)));
     }
 
     @Test
@@ -115,7 +115,7 @@ class EngineTransportTest {
         block.putInt(21, block.getInt(21) + 1); // a byte more than the block holds, under a checksum that matches
         long[] checksum = ClickHouseCityHash.cityHash128(framed, 16, framed.length - 16);
         block.putLong(0, checksum[0]).putLong(8, checksum[1]);
-        IOException e = assertThrows(IOException.class, () -> EngineServer.decompress(framed));
+        IOException e = assertThrows(IOException.class, () -> EngineRequest.decompress(framed));
         assertTrue(e.getMessage().contains("decoded to"), e.getMessage());
     }
 
@@ -124,11 +124,11 @@ class EngineTransportTest {
         byte[] huge = new byte[25];
         ByteBuffer header = ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN);
         header.put(16, (byte) 0x82).putInt(17, Integer.MAX_VALUE).putInt(21, Integer.MAX_VALUE);
-        IOException e = assertThrows(IOException.class, () -> EngineServer.decompress(huge));
+        IOException e = assertThrows(IOException.class, () -> EngineRequest.decompress(huge));
         assertTrue(e.getMessage().contains("do not fit the body"), e.getMessage());
 
         header.put(16, (byte) 0x90).putInt(17, 9).putInt(21, 0); // ZSTD, which is not read
-        e = assertThrows(IOException.class, () -> EngineServer.decompress(huge));
+        e = assertThrows(IOException.class, () -> EngineRequest.decompress(huge));
         assertTrue(e.getMessage().startsWith("unsupported compression method 0x90"), e.getMessage());
     }
 }
