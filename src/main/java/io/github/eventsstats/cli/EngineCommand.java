@@ -42,20 +42,17 @@ final class EngineCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be from 0 to 65535; got " + port);
         }
-        EngineMain.main(engineArguments(ConfigBootstrap.read(MAPPINGS), port));
+        EngineMain.serve(engineOptions(ConfigBootstrap.read(MAPPINGS), port));
         Thread.currentThread().join(); // serve until killed
         return 0;
     }
 
-    /** EngineMain's arguments: the library, data and port the service would use; {@code port} when given. */
-    static String[] engineArguments(SmallRyeConfig config, Integer port) {
+    /** The library, data and port the service would use; {@code port} when given. */
+    static EngineMain.Options engineOptions(SmallRyeConfig config, Integer port) {
         DataConfig data = config.getConfigMapping(DataConfig.class);
         ChdbConfig chdb = config.getConfigMapping(ChdbConfig.class);
         ClickHouseConfig clickHouse = config.getConfigMapping(ClickHouseConfig.class);
-        return new String[] {
-                "--library", ChdbLibrary.resolve(chdb).toString(),
-                "--path", data.dir().resolve("clickhouse").toString(),
-                "--port", Integer.toString(port != null ? port : clickHouse.embedded().port()),
-                "--connections", Integer.toString(clickHouse.embedded().connectionCount())};
+        return new EngineMain.Options(ChdbLibrary.resolve(chdb), data.dir().resolve("clickhouse"),
+                port != null ? port : clickHouse.embedded().port(), clickHouse.embedded().connectionCount(), false);
     }
 }

@@ -1,44 +1,101 @@
 package io.github.eventsstats.embedded;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Entry point of the embedded ClickHouse engine process: chDB behind a ClickHouse HTTP front.
+ * The embedded ClickHouse engine: chDB behind a ClickHouse HTTP front on 127.0.0.1. It runs in a
+ * process of its own ({@link EngineProcess} starts {@link #main} with {@link Options#arguments()}),
+ * or in this JVM for the {@code engine} command ({@link #serve}).
  *
- * <pre>
- *   EngineMain --library libchdb.so --path DIR [--host 127.0.0.1] --port N [--watch-stdin]
- * </pre>
- *
- * Prints {@code READY port=N} on stdout once it answers. With {@code --watch-stdin} it exits when
+ * <p>Prints {@code READY port=N} on stdout once it answers. With {@code watchStdin} it exits when
  * its standard input reaches end of file, which the kernel guarantees when the parent dies for
  * any reason (kill -9 included), so the engine never outlives the service.
  */
 public final class EngineMain {
 
     public static final String READY_PREFIX = "READY port=";
-    /** Connections beyond --connections for the reserved lane (health probes, the ingest writer). */
+    /** Connections beyond {@link Options#connections()} for the reserved lane (health probes, the ingest writer). */
     static final int RESERVED_CONNECTIONS = 1;
+
+    /**
+     * What an engine serves, and how.
+     *
+     * @param port        its HTTP port; 0 picks a free one
+     * @param connections how many queries it runs at once, beside the reserved lane's
+     * @param watchStdin  exit when standard input ends (the parent process is gone)
+     */
+    public record Options(Path library, Path dataPath, int port, int connections, boolean watchStdin) {
+        public Options {
+            if (connections < 1) {
+                throw new IllegalArgumentException("the engine's connections must be at least 1; got " + connections);
+            }
+        }
+
+        /** The engine process's arguments, which {@link #parse} reads back (each {@code --name=value}). */
+        List<String> arguments() {
+            List<String> args = new ArrayList<>(List.of("--library=" + library, "--path=" + dataPath,
+                    "--port=" + port, "--connections=" + connections));
+            if (watchStdin) {
+                args.add("--watch-stdin");
+            }
+            return args;
+        }
+    }
+
+    /**
+     * The engine process's arguments: {@link Options}, as {@link Options#arguments()} writes them. Not one of
+     * the service's commands (those are cli/'s {@code @Command}s): only {@link EngineProcess} writes these.
+     */
+    static final class Line {
+        @Option(names = "--library", required = true, paramLabel = "FILE", description = "libchdb.so")
+        Path library;
+        @Option(names = "--path", required = true, paramLabel = "DIR", description = "The engine's data directory.")
+        Path dataPath;
+        @Option(names = "--port", required = true, paramLabel = "N", description = "HTTP port on 127.0.0.1; 0: any free one.")
+        int port;
+        @Option(names = "--connections", required = true, paramLabel = "N", description = "Queries run at once.")
+        int connections;
+        @Option(names = "--watch-stdin", description = "Exit when standard input ends.")
+        boolean watchStdin;
+    }
 
     private EngineMain() {
     }
 
+    static Options parse(String... args) {
+        Line line = new Line();
+        commandLine(line).parseArgs(args);
+        return new Options(line.library, line.dataPath, line.port, line.connections, line.watchStdin);
+    }
+
+    private static CommandLine commandLine(Line line) {
+        return new CommandLine(line).setCommandName(EngineMain.class.getName());
+    }
+
     public static void main(String[] args) throws IOException {
-        Map<String, String> opts = parse(args);
-        Path library = Path.of(require(opts, "library"));
-        Path path = Path.of(require(opts, "path"));
-        String host = opts.getOrDefault("host", "127.0.0.1");
-        int port = Integer.parseInt(require(opts, "port")); // its callers pass the configured one
-        int connections = Integer.parseInt(require(opts, "connections"));
-        if (connections < 1) {
-            fail("--connections must be at least 1; got " + connections);
+        Options options;
+        try {
+            options = parse(args);
+        } catch (ParameterException | IllegalArgumentException e) {
+            fail(e.getMessage() + "\n" + commandLine(new Line()).getUsageMessage());
+            return;
         }
+        serve(options);
+    }
+
+    /** Starts the engine and returns once it answers; it serves until this JVM exits. */
+    public static void serve(Options options) throws IOException {
+        Path library = options.library();
+        Path path = options.dataPath();
         if (!Files.isReadable(library)) {
             fail("libchdb.so not found at " + library + "; run scripts/fetch-chdb.sh or set CHDB_LIBRARY");
         }
@@ -46,19 +103,20 @@ public final class EngineMain {
 
         // Connect before any thread of ours exists: the engine rewires signal handlers while connecting.
         List<Chdb> chdb = new ArrayList<>();
-        for (int i = 0; i < connections + RESERVED_CONNECTIONS; i++) {
+        for (int i = 0; i < options.connections() + RESERVED_CONNECTIONS; i++) {
             chdb.add(new Chdb(library, path));
         }
-        EngineServer server = new EngineServer(chdb, RESERVED_CONNECTIONS, host, port);
+        EngineServer server = new EngineServer(chdb, RESERVED_CONNECTIONS, options.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, chdb, path), "engine-shutdown"));
         server.start();
         EngineEndpointFile.write(path, server.port());
-        System.err.println("engine: ClickHouse " + server.version() + " (chDB) on http://" + host + ":" + server.port()
-                + " with data in " + path.toAbsolutePath() + ", " + connections + " connection(s) and " + RESERVED_CONNECTIONS + " reserved");
+        System.err.println("engine: ClickHouse " + server.version() + " (chDB) on http://127.0.0.1:" + server.port()
+                + " with data in " + path.toAbsolutePath() + ", " + options.connections() + " connection(s) and "
+                + RESERVED_CONNECTIONS + " reserved");
         System.out.println(READY_PREFIX + server.port());
         System.out.flush();
 
-        if (opts.containsKey("watch-stdin")) {
+        if (options.watchStdin()) {
             Thread watcher = new Thread(() -> {
                 try (InputStream in = System.in) {
                     while (in.read() >= 0) {
@@ -78,36 +136,6 @@ public final class EngineMain {
         EngineEndpointFile.delete(path);
         server.close();
         connections.forEach(Chdb::close);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                fail("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                opts.put(key.substring(0, eq), key.substring(eq + 1));
-            } else if (key.equals("watch-stdin")) {
-                opts.put(key, "true");
-            } else if (i + 1 < args.length) {
-                opts.put(key, args[++i]);
-            } else {
-                fail("missing value for " + a);
-            }
-        }
-        return opts;
-    }
-
-    private static String require(Map<String, String> opts, String key) {
-        String v = opts.get(key);
-        if (v == null) {
-            fail("missing --" + key + " (usage: --library libchdb.so --path DIR [--host H] --port N --connections N [--watch-stdin])");
-        }
-        return v;
     }
 
     private static void fail(String message) {

@@ -4,6 +4,7 @@ import com.clickhouse.client.api.internal.CompressedBlockInputStream;
 import com.clickhouse.data.ClickHouseCityHash;
 import net.jpountz.lz4.LZ4Factory;
 import org.jboss.logging.Logger;
+import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -46,10 +47,10 @@ public final class EngineProcess implements AutoCloseable {
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
     /**
      * The classes the engine process runs, each standing for its jar: ours (EngineMain and all it uses),
-     * and clickhouse-java's compressed transport with the libraries that loads.
+     * picocli for its arguments, and clickhouse-java's compressed transport with the libraries that loads.
      */
-    static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class, CompressedBlockInputStream.class,
-            ClickHouseCityHash.class, LZ4Factory.class, org.slf4j.Logger.class);
+    static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class, CommandLine.class,
+            CompressedBlockInputStream.class, ClickHouseCityHash.class, LZ4Factory.class, org.slf4j.Logger.class);
 
     /** {@code connections}: the engine's connections, how many queries it runs at once. */
     public record Options(Path library, Path dataPath, int port, int connections, Duration startTimeout) {
@@ -61,8 +62,8 @@ public final class EngineProcess implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final EngineMain.Options engine;
     private final String classPath;
-    private final int port;
     private volatile Process process;
     private volatile boolean closing;
     private volatile long startedAtNanos;
@@ -75,7 +76,13 @@ public final class EngineProcess implements AutoCloseable {
             throw new EngineUnavailableException("libchdb.so not found at " + options.library()
                     + "; run scripts/fetch-chdb.sh (or set CHDB_LIBRARY to the library's path)");
         }
-        this.port = options.port() > 0 ? options.port() : freePort();
+        int port = options.port() > 0 ? options.port() : freePort(); // kept for restarts
+        try {
+            this.engine = new EngineMain.Options(options.library(), options.dataPath().toAbsolutePath(), port,
+                    options.connections(), true);
+        } catch (IllegalArgumentException e) {
+            throw new EngineUnavailableException(e.getMessage());
+        }
         this.classPath = classPath();
     }
 
@@ -85,11 +92,11 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
     }
 
     public int port() {
-        return port;
+        return engine.port();
     }
 
     public boolean isAlive() {
@@ -112,11 +119,9 @@ public final class EngineProcess implements AutoCloseable {
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Xms16m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
                 // The LZ4 transport's classes log through slf4j, whose API alone would warn that it has no logger.
-                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-cp", classPath,
-                EngineMain.class.getName(), "--library", options.library().toString(),
-                "--path", options.dataPath().toAbsolutePath().toString(), "--host", "127.0.0.1",
-                "--port", Integer.toString(port), "--connections", Integer.toString(options.connections()),
-                "--watch-stdin"));
+                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
+                "-cp", classPath, EngineMain.class.getName()));
+        cmd.addAll(engine.arguments());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("TZ", "UTC"); // stored DateTime values and the client's decoding agree on UTC
         Process p;

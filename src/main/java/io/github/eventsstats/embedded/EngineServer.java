@@ -13,8 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The part of the ClickHouse HTTP interface that clickhouse-java and curl use, answered by chDB:
- * {@code /ping}, and queries on {@code /}. A request is decoded ({@link EngineRequest}),
+ * The part of the ClickHouse HTTP interface that clickhouse-java and curl use, answered by chDB on
+ * 127.0.0.1: {@code /ping}, and queries on {@code /}. A request is decoded ({@link EngineRequest}),
  * runs on a connection of the {@link ConnectionPool}, and its answer is encoded as a server's
  * ({@link EngineResponse}).
  */
@@ -32,7 +32,7 @@ final class EngineServer implements AutoCloseable {
      * @param connections the engine's connections to one data path (see {@link ConnectionPool})
      * @param reserved    how many of them, the last ones, only requests of the reserved lane take
      */
-    EngineServer(List<Chdb> connections, int reserved, String host, int port) throws IOException {
+    EngineServer(List<Chdb> connections, int reserved, int port) throws IOException {
         this.pool = new ConnectionPool(connections, reserved);
         // A thread per request: one waiting for a connection must not hold up a ping or a reserved-lane
         // request behind it. How many API queries wait is bounded by the service, not here.
@@ -43,7 +43,7 @@ final class EngineServer implements AutoCloseable {
         });
         this.timezone = pool.first().scalar("SELECT timezone()");
         this.version = pool.first().scalar("SELECT version()");
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
     }

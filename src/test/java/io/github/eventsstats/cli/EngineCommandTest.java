@@ -1,10 +1,11 @@
 package io.github.eventsstats.cli;
 
+import io.github.eventsstats.embedded.EngineMain;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,12 +21,12 @@ class EngineCommandTest {
     void theEngineTakesTheServicesDataLibraryAndPortUnlessGivenAPort() {
         SmallRyeConfig config = config(Map.of("DATA_DIR", "/srv/stats", "CHDB_LIBRARY", "/opt/chdb/libchdb.so",
                 "CLICKHOUSE_EMBEDDED_CONNECTIONS", "3"));
-        assertEquals(List.of("--library", "/opt/chdb/libchdb.so", "--path", "/srv/stats/clickhouse", "--port", "0",
-                        "--connections", "3"), List.of(EngineCommand.engineArguments(config, null)));
-        assertEquals(Integer.toString(Runtime.getRuntime().availableProcessors()),
-                EngineCommand.engineArguments(config(Map.of()), null)[7], "one connection per core by default");
-        assertEquals("8125", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), null)[5]);
-        assertEquals("9000", EngineCommand.engineArguments(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), 9000)[5]);
+        assertEquals(new EngineMain.Options(Path.of("/opt/chdb/libchdb.so"), Path.of("/srv/stats/clickhouse"), 0, 3,
+                false), EngineCommand.engineOptions(config, null));
+        assertEquals(Runtime.getRuntime().availableProcessors(),
+                EngineCommand.engineOptions(config(Map.of()), null).connections(), "one connection per core by default");
+        assertEquals(8125, EngineCommand.engineOptions(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), null).port());
+        assertEquals(9000, EngineCommand.engineOptions(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), 9000).port());
     }
 
 }

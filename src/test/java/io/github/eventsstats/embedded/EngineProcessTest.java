@@ -45,6 +45,7 @@ class EngineProcessTest {
         List<String> entries = List.of(EngineProcess.classPath().split(File.pathSeparator));
         assertTrue(entries.size() <= EngineProcess.ENGINE_CLASSES.size(), entries.toString());
         assertTrue(entries.stream().allMatch(e -> Files.exists(Path.of(e))), entries.toString());
+        assertTrue(entries.stream().anyMatch(e -> e.contains("picocli")), entries.toString());
         assertTrue(entries.stream().anyMatch(e -> e.contains("lz4-java")), entries.toString());
         assertTrue(entries.stream().anyMatch(e -> e.contains("client-v2")), entries.toString());
     }
