@@ -25,12 +25,6 @@ final class EngineResponse {
     static final int BLOCK_SIZE = 1 << 20;
     private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
     private static final LZ4Compressor LZ4_WRITER = LZ4Factory.fastestInstance().fastCompressor();
-    /**
-     * The client's block writer compresses into a buffer of the size it is given, which a full block of
-     * incompressible bytes outgrows: it is given room for LZ4's worst case, and a block is ended
-     * ({@code flush}) after every {@link #BLOCK_SIZE} bytes.
-     */
-    private static final int LZ4_BUFFER = LZ4_WRITER.maxCompressedLength(BLOCK_SIZE);
 
     private EngineResponse() {
     }
@@ -73,17 +67,20 @@ final class EngineResponse {
 
     /** Writes {@code output} gzipped, in LZ4 blocks, or LZ4 blocks gzipped, and closes {@code body}. */
     static void writeEncoded(MemorySegment output, OutputStream body, boolean gzip, boolean lz4) throws IOException {
+        long length = output.byteSize();
+        int block = (int) Math.min(length, BLOCK_SIZE); // buffers sized by the answer: most are small
         if (gzip) {
             body = new GZIPOutputStream(body, 65536);
         }
         if (lz4) {
-            body = new CompressedBlockOutputStream.LZ4OutputStream(body, LZ4_WRITER, LZ4_BUFFER);
+            // The client's block writer compresses into a buffer of the size it is given, which a block of
+            // incompressible bytes outgrows: it gets room for LZ4's worst case, and each block is ended by a flush.
+            body = new CompressedBlockOutputStream.LZ4OutputStream(body, LZ4_WRITER, LZ4_WRITER.maxCompressedLength(block));
         }
         try (OutputStream os = body) {
-            long length = output.byteSize();
-            byte[] chunk = new byte[(int) Math.min(length, BLOCK_SIZE)];
-            for (long done = 0; done < length; done += chunk.length) {
-                int n = (int) Math.min(chunk.length, length - done);
+            byte[] chunk = new byte[block];
+            for (long done = 0; done < length; done += block) {
+                int n = (int) Math.min(block, length - done);
                 MemorySegment.copy(output, ValueLayout.JAVA_BYTE, done, chunk, 0, n);
                 os.write(chunk, 0, n);
                 if (lz4) {
