@@ -203,15 +203,7 @@ class EngineHttpFrontTest {
     @Test
     void answersAndRequestBodiesTravelInClickHousesLz4Transport() throws Exception {
         // Over a MiB of answer: several blocks, each checked by the client's own reader.
-        HttpResponse<java.io.InputStream> answer = http.send(HttpRequest.newBuilder(
-                        URI.create(clickHouse.endpoint() + "/?compress=1&default_format=TSV"))
-                .POST(HttpRequest.BodyPublishers.ofString("SELECT number FROM numbers(400000)")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, answer.statusCode());
-        String text;
-        try (var in = new CompressedBlockInputStream(answer.body(), LZ4Factory.safeInstance().fastDecompressor(), 65536)) {
-            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
+        String text = new String(lz4Answer("TSV", "SELECT number FROM numbers(400000)"), StandardCharsets.US_ASCII);
         assertEquals(400000, text.lines().count());
         assertTrue(text.endsWith("399999\n"));
 
@@ -238,13 +230,18 @@ class EngineHttpFrontTest {
     @Test
     void anIncompressibleAnswerTravelsInLz4BlocksToo() throws Exception {
         // Random bytes do not shrink: each block's LZ4 output is larger than its input.
+        byte[] answer = lz4Answer("RowBinary", "SELECT randomString(3000000)");
+        assertEquals(4 + 3000000, answer.length); // a 4-byte varint length, then the string
+    }
+
+    /** The answer to {@code sql} with {@code compress=1}, read by the client's own block reader. */
+    private byte[] lz4Answer(String format, String sql) throws IOException, InterruptedException {
         HttpResponse<java.io.InputStream> answer = http.send(HttpRequest.newBuilder(
-                        URI.create(clickHouse.endpoint() + "/?compress=1&default_format=RowBinary"))
-                .POST(HttpRequest.BodyPublishers.ofString("SELECT randomString(3000000)")).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+                        URI.create(clickHouse.endpoint() + "/?compress=1&default_format=" + format))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, answer.statusCode());
         try (var in = new CompressedBlockInputStream(answer.body(), LZ4Factory.safeInstance().fastDecompressor(), 65536)) {
-            assertEquals(4 + 3000000, in.readAllBytes().length); // a 4-byte varint length, then the string
+            return in.readAllBytes();
         }
     }
 
