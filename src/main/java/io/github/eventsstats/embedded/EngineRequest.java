@@ -65,8 +65,8 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
     private static final int HEADER = 9;
     private static final byte METHOD_LZ4 = (byte) 0x82;
     private static final byte METHOD_NONE = 0x02;
-    /** Larger plain sizes in a block's header mean a corrupt stream, not a block to allocate for. */
-    private static final int MAX_BLOCK = 1 << 28;
+    /** An LZ4 block's plain bytes are at most this many times its compressed ones (a match length byte adds 255). */
+    private static final long MAX_LZ4_RATIO = 255;
     private static final LZ4FastDecompressor LZ4_READER = new BoundsCheckedLz4(LZ4Factory.fastestInstance().safeDecompressor());
 
     /**
@@ -198,20 +198,26 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
 
     /** ClickHouse's compressed blocks, checked to fit the body and then read by clickhouse-java's own reader. */
     static byte[] decompress(byte[] blocks) throws IOException {
-        checkBlocks(blocks);
-        try (InputStream in = new CompressedBlockInputStream(new ByteArrayInputStream(blocks), LZ4_READER, 65536)) {
-            return in.readAllBytes();
+        byte[] plain = new byte[plainSize(blocks)];
+        // The reader's own buffer grows to the largest block; the plain bytes go straight to where they are kept.
+        try (InputStream in = new CompressedBlockInputStream(new ByteArrayInputStream(blocks), LZ4_READER, 0)) {
+            if (in.readNBytes(plain, 0, plain.length) != plain.length || in.read() >= 0) {
+                throw new IOException("the blocks do not hold the sizes their headers say");
+            }
+            return plain;
         } catch (ClientException | LZ4Exception e) { // a checksum that does not match, a block that does not decode
             throw new IOException(e.getMessage(), e);
         }
     }
 
     /**
-     * Refuses blocks whose headers do not fit the body before the reader allocates what they claim: each
-     * block lies within the body, is LZ4 or stored as is, and its plain size is bounded.
+     * The plain size of all the blocks, from their headers, which are refused when they do not fit the body
+     * before anything they claim is allocated: each block lies within the body, and is LZ4 (which does not
+     * expand more than 255-fold) or stored as is.
      */
-    private static void checkBlocks(byte[] blocks) throws IOException {
+    private static int plainSize(byte[] blocks) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(blocks).order(ByteOrder.LITTLE_ENDIAN);
+        long total = 0;
         for (int at = 0; at < blocks.length; ) {
             if (blocks.length - at < CHECKSUM + HEADER) {
                 throw new IOException("the body ends inside a block's header");
@@ -223,13 +229,18 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
                 throw new IOException(String.format("unsupported compression method 0x%02x (LZ4, 0x82, and none,"
                         + " 0x02, are read)", method & 0xff));
             }
-            if (compressed < HEADER || compressed > blocks.length - at - CHECKSUM || plain < 0 || plain > MAX_BLOCK
-                    || (method == METHOD_NONE && plain != compressed - HEADER)) {
+            if (compressed < HEADER || compressed > blocks.length - at - CHECKSUM || plain < 0
+                    || (method == METHOD_NONE ? plain != compressed - HEADER : plain > MAX_LZ4_RATIO * (compressed - HEADER))) {
                 throw new IOException("a block's sizes (" + compressed + " compressed, " + plain
                         + " plain) do not fit the body");
             }
+            total += plain;
             at += CHECKSUM + compressed;
         }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IOException("the body's blocks hold " + total + " bytes, more than one request may");
+        }
+        return (int) total;
     }
 
     static Map<String, String> parseQueryString(String raw) {

@@ -127,6 +127,10 @@ class EngineTransportTest {
         IOException e = assertThrows(IOException.class, () -> EngineRequest.decompress(huge));
         assertTrue(e.getMessage().contains("do not fit the body"), e.getMessage());
 
+        header.put(16, (byte) 0x82).putInt(17, 9 + 16).putInt(21, 255 * 16 + 1); // more than LZ4 can expand to
+        e = assertThrows(IOException.class, () -> EngineRequest.decompress(Arrays.copyOf(huge, 16 + 9 + 16)));
+        assertTrue(e.getMessage().contains("do not fit the body"), e.getMessage());
+
         header.put(16, (byte) 0x90).putInt(17, 9).putInt(21, 0); // ZSTD, which is not read
         e = assertThrows(IOException.class, () -> EngineRequest.decompress(huge));
         assertTrue(e.getMessage().startsWith("unsupported compression method 0x90"), e.getMessage());
