@@ -1,6 +1,7 @@
 package io.github.eventsstats.api;
 
 import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.event.GitHubNames;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -13,7 +14,6 @@ import java.lang.reflect.Parameter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,19 +23,15 @@ import java.util.stream.Collectors;
  */
 final class Params {
 
-    /** GitHub: at most 39 of [A-Za-z0-9-], no leading hyphen. ASCII only, as GitHub's are. */
-    static final String OWNER = "^[A-Za-z0-9][A-Za-z0-9-]{0,38}$";
-    static final String OWNER_RULE = "must be 1 to 39 ASCII letters, digits or hyphens, not starting with a hyphen";
-    /** GitHub: at most 100 of [A-Za-z0-9._-]; "." and ".." are reserved. */
-    static final String REPO = "^(?!\\.\\.?$)[A-Za-z0-9._-]{1,100}$";
-    static final String REPO_RULE = "must be 1 to 100 ASCII letters, digits, '.', '_' or '-' (not '.' or '..')";
+    static final String OWNER = GitHubNames.OWNER;
+    static final String OWNER_RULE = GitHubNames.OWNER_RULE;
+    static final String REPO = GitHubNames.REPO;
+    static final String REPO_RULE = GitHubNames.REPO_RULE;
     /** Payload actions are short lower-case words: opened, closed, started, ... */
     static final String ACTION = "^[a-z_]{1,32}$";
     static final String ACTION_RULE = "must be 1 to 32 lower-case letters or '_', e.g. opened";
 
     private static final Instant LAST_DATE_TIME = Instant.parse("2100-01-01T00:00:00Z");
-    private static final Pattern OWNER_PATTERN = Pattern.compile(OWNER);
-    private static final Pattern REPO_PATTERN = Pattern.compile(REPO);
 
     private Params() {
     }
@@ -49,8 +45,7 @@ final class Params {
         if (slash < 0) {
             throw bad(parameter, value, "must be a full name, owner/repo");
         }
-        if (!OWNER_PATTERN.matcher(value.substring(0, slash)).matches()
-                || !REPO_PATTERN.matcher(value.substring(slash + 1)).matches()) {
+        if (!GitHubNames.fullName(value)) {
             throw bad(parameter, value, "must be owner/repo, the owner 1 to 39 ASCII letters, digits or hyphens"
                     + " (no leading hyphen), the repository 1 to 100 ASCII letters, digits, '.', '_' or '-'");
         }

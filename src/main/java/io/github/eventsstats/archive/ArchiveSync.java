@@ -181,7 +181,7 @@ public class ArchiveSync {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        EventMapper mapper = new EventMapper(p.types);
+        EventMapper mapper = new EventMapper(p.types, clock);
         Backfill backfill = new Backfill(mapper, writer, ledger, batchSize);
         Deque<Future<Fetched>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),

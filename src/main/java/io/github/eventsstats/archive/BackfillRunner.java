@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.time.InstantSource;
 
 /**
  * Runs one {@link BackfillRequest}: archive files, or GH Archive's hours downloaded and loaded,
@@ -21,12 +22,14 @@ public class BackfillRunner {
     private final Ledger ledger;
     private final SchemaMigrator migrator;
     private final ArchiveSync sync;
+    private final InstantSource clock;
 
-    BackfillRunner(EventWriter writer, Ledger ledger, SchemaMigrator migrator, ArchiveSync sync) {
+    BackfillRunner(EventWriter writer, Ledger ledger, SchemaMigrator migrator, ArchiveSync sync, InstantSource clock) {
         this.writer = writer;
         this.ledger = ledger;
         this.migrator = migrator;
         this.sync = sync;
+        this.clock = clock;
     }
 
     public int run(BackfillRequest options, PrintStream out, PrintStream err, PrintStream terminal)
@@ -34,7 +37,7 @@ public class BackfillRunner {
         if (options.from() != null) {
             return sync(options, out, err, terminal);
         }
-        EventMapper mapper = new EventMapper(options.types());
+        EventMapper mapper = new EventMapper(options.types(), clock);
         Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
         Backfill backfill;
         if (options.dryRun()) {

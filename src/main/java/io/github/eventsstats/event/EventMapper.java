@@ -1,8 +1,12 @@
 package io.github.eventsstats.event;
 
 
+import io.github.eventsstats.platform.Printable;
+
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 
 /**
@@ -13,6 +17,12 @@ import java.time.OffsetDateTime;
  * <p>Only the fields the row needs are materialised. An event of a type that is not kept is
  * skipped as soon as its {@code type} is read (it comes second in both sources), so most of
  * GitHub's traffic costs only a syntax-checking skip. Unknown fields are ignored.
+ *
+ * <p>An event GitHub could not have sent is set aside with its problem, never stored: a
+ * {@code created_at} before {@link #EARLIEST} or more than {@link #FUTURE} ahead of the clock
+ * ({@code DateTime} would wrap it silently, and one such event took over the answers anchored on the
+ * newest event), or a repository name or login that breaks {@link GitHubNames}' rules. Text copied
+ * into a problem is {@link Printable}.
  */
 public final class EventMapper {
 
@@ -23,10 +33,17 @@ public final class EventMapper {
         }
     }
 
-    private final TypeSelection kept;
+    /** GitHub opened in 2008; no event is older. */
+    static final Instant EARLIEST = Instant.parse("2008-01-01T00:00:00Z");
+    /** How far ahead of our clock an event's time may be: clocks differ a little, never by more. */
+    static final Duration FUTURE = Duration.ofMinutes(5);
 
-    public EventMapper(TypeSelection kept) {
+    private final TypeSelection kept;
+    private final InstantSource clock;
+
+    public EventMapper(TypeSelection kept, InstantSource clock) {
         this.kept = kept;
+        this.clock = clock;
     }
 
     public TypeSelection keptTypes() {
@@ -86,6 +103,10 @@ public final class EventMapper {
                         c.skipRest();
                         return new Mapped(type, null, null, id);
                     }
+                    if (!GitHubNames.eventType(type)) {
+                        c.skipRest();
+                        return new Mapped(null, null, "type '" + Printable.of(type) + "' is not a GitHub event type", id);
+                    }
                 }
                 case 2 -> {
                     IdName actor = readIdName(c, ACTOR);
@@ -102,7 +123,7 @@ public final class EventMapper {
                     String text = stringOrSkip(c);
                     createdAt = text == null ? null : parseTime(text);
                     if (text != null && createdAt == null) {
-                        problem = "unparseable created_at '" + text + "'";
+                        problem = "unparseable created_at '" + Printable.of(text) + "'";
                     }
                 }
                 default -> c.skipValue(); // unknown fields
@@ -114,7 +135,13 @@ public final class EventMapper {
         if (problem == null) {
             problem = id < 0 ? "missing or invalid id"
                     : repoName == null || repoName.isEmpty() ? "missing repo.name"
-                    : createdAt == null ? "missing created_at" : null;
+                    : !GitHubNames.fullName(repoName) ? "repo.name '" + Printable.of(repoName) + "' is not a GitHub name"
+                    : !actorLogin.isEmpty() && !GitHubNames.login(actorLogin)
+                    ? "actor.login '" + Printable.of(actorLogin) + "' is not a GitHub login"
+                    : createdAt == null ? "missing created_at"
+                    : createdAt.isBefore(EARLIEST) ? "created_at " + createdAt + " is before GitHub existed"
+                    : createdAt.isAfter(clock.instant().plus(FUTURE)) ? "created_at " + createdAt + " is in the future"
+                    : null;
         }
         if (problem != null) {
             return new Mapped(type, null, problem, id);

@@ -76,7 +76,7 @@ public class EventsPoller {
         this.clock = clock;
         this.stateStore = new PollStateStore(config.stateFile(), json);
         this.backlog = new Backlog(config.backlogFile(), json, config.backlogMaxEvents());
-        this.mapper = new EventMapper(PollerConfig.storedTypes(config.eventTypes()));
+        this.mapper = new EventMapper(PollerConfig.storedTypes(config.eventTypes()), clock);
         this.parser = new PageParser(mapper, archiving);
         this.budget = budget;
         this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget, RateBudget.Use.FIREHOSE);

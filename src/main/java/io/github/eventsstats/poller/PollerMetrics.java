@@ -1,6 +1,7 @@
 package io.github.eventsstats.poller;
 
 import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventType;
 import io.github.eventsstats.ingest.EventWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +34,7 @@ final class PollerMetrics {
     }
 
     void fetched(EventMapper.Mapped m) {
-        String type = m.type() == null ? "unknown" : m.type();
+        String type = typeTag(m.type());
         Counter.builder("github.events.fetched").tag("type", type).register(registry).increment();
         if (m.problem() != null) {
             Counter.builder("github.events.invalid").tag("type", type).register(registry).increment();
@@ -42,9 +43,14 @@ final class PollerMetrics {
         }
     }
 
+    /** GitHub's documented names only: a series per made-up type would exhaust the registry. */
+    private static String typeTag(String type) {
+        return type == null ? "unknown" : EventType.known(type) ? type : "other";
+    }
+
     void stored(EventWriter.Result result) {
         result.storedByType().forEach((type, n) ->
-                Counter.builder("github.events.stored").tag("type", type).register(registry).increment(n));
+                Counter.builder("github.events.stored").tag("type", typeTag(type)).register(registry).increment(n));
         Counter.builder("github.events.duplicates").description("Fetched events that were already stored")
                 .register(registry).increment(result.duplicates());
     }

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.InstantSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -197,7 +198,7 @@ class BackfillTest {
     void aCrashHalfwayThroughAFileThenARerunStoresEachEventOnce() throws Exception {
         Hour h = hour(3000);
         Path file = gz("crash-" + h.firstId() + ".json.gz", h.events());
-        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS);
+        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS, InstantSource.system());
         AtomicInteger batches = new AtomicInteger();
         Backfill crashing = new Backfill(mapper, rows -> {
             if (batches.incrementAndGet() > 2) {
@@ -328,7 +329,7 @@ class BackfillTest {
     void pollerAndBackfillOverTheSameEventsStoreEachOnce() throws Exception {
         Hour h = hour(2000);
         // The poller saw part of the hour: the same JSON, through the same mapper and writer.
-        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS);
+        EventMapper mapper = new EventMapper(TypeSelection.DEFAULTS, InstantSource.system());
         List<EventRow> polled = new ArrayList<>();
         for (ArchiveGenerator.Event e : h.events().subList(800, 1400)) {
             byte[] json = e.json().getBytes(StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.InstantSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,7 +48,7 @@ class EventFileReaderTest {
     private Read read(Path file) throws Exception {
         FileCounts counts = new FileCounts();
         List<EventRow> rows = new ArrayList<>();
-        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS), nativeLibraries())
+        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), nativeLibraries())
                 .read(file, counts, rows::add, new AtomicLong(), new AtomicLong());
         return new Read(counts, rows);
     }
@@ -182,7 +183,7 @@ class EventFileReaderTest {
         AtomicLong rows = new AtomicLong();
         // A sink that waits for the reader thread to block keeps the queue full, so that thread
         // scans blocks too.
-        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS), nativeLibraries()).read(file, counts, row -> {
+        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), nativeLibraries()).read(file, counts, row -> {
             if (rows.incrementAndGet() % 200 == 0) {
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(30))
                         .until(EventFileReaderTest::readerWaitsOrIsDone);

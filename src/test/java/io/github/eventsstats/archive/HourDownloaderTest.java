@@ -5,6 +5,7 @@ import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.time.InstantSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class HourDownloaderTest {
     private static final Instant HOUR = Instant.parse("2024-01-15T03:00:00Z");
 
     private static HourRead read() {
-        return new HourRead(new EventMapper(TypeSelection.DEFAULTS));
+        return new HourRead(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()));
     }
 
     private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff) {

@@ -10,6 +10,7 @@ import io.github.eventsstats.event.JsonCursor;
 import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
 
+import java.time.InstantSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
@@ -28,7 +29,7 @@ class JsonCursorDifferentialTest {
     private static final ObjectMapper JACKSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // a line is one event, nothing after it
     private static final byte[] NOISE = "{}[]\",:\\ 0-9.eEtrufalsn\u0001x".getBytes(StandardCharsets.UTF_8);
-    private final EventMapper mapper = new EventMapper(TypeSelection.EVERY);
+    private final EventMapper mapper = new EventMapper(TypeSelection.EVERY, InstantSource.system());
     private final LineScanner utf8 = new LineScanner(TypeSelection.EVERY, null);
 
     @Test

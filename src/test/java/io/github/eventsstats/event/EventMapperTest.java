@@ -5,15 +5,17 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.InstantSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventMapperTest {
 
-    private final EventMapper defaults = new EventMapper(TypeSelection.DEFAULTS);
+    private final EventMapper defaults = new EventMapper(TypeSelection.DEFAULTS, InstantSource.system());
 
     private static EventMapper.Mapped map(EventMapper mapper, String json) throws IOException {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
@@ -35,7 +37,7 @@ class EventMapperTest {
 
     @Test
     void skipsTypesThatAreNotKeptWithoutReadingThem() throws IOException {
-        EventMapper.Mapped m = map(new EventMapper(TypeSelection.of(EventType.WATCH)), """
+        EventMapper.Mapped m = map(new EventMapper(TypeSelection.of(EventType.WATCH), InstantSource.system()), """
                 {"id":"1","type":"IssuesEvent","payload":{"action":"opened","issue":{"body":"x"}},"created_at":"2015-01-01T15:00:00Z"}""");
         assertEquals("IssuesEvent", m.type());
         assertFalse(m.kept());
@@ -60,6 +62,51 @@ class EventMapperTest {
         assertEquals("unparseable created_at '2020-13-01T00:00:00Z'", map(defaults,
                 "{\"id\":\"1\",\"type\":\"WatchEvent\",\"repo\":{\"name\":\"o/r\"},\"created_at\":\"2020-13-01T00:00:00Z\"}").problem());
         assertEquals("missing type", map(defaults, "{\"id\":\"1\"}").problem());
+    }
+
+    private static String watch(String repo, String login, String createdAt) {
+        return "{\"id\":\"1\",\"type\":\"WatchEvent\",\"actor\":{\"id\":2,\"login\":" + login
+                + "},\"repo\":{\"id\":3,\"name\":" + repo + "},\"created_at\":\"" + createdAt + "\"}";
+    }
+
+    @Test
+    void anEventTimedBeforeGitHubOrAheadOfTheClockIsSetAside() throws IOException {
+        EventMapper at = new EventMapper(TypeSelection.DEFAULTS, InstantSource.fixed(Instant.parse("2026-12-06T12:00:00Z")));
+
+        // DateTime would have stored these as 2041, 2036 and 2026: each took over "the newest event".
+        assertEquals("created_at 0000-01-01T00:00:00Z is before GitHub existed",
+                map(at, watch("\"o/r\"", "\"a\"", "0000-01-01T00:00:00Z")).problem());
+        assertEquals("created_at 1900-01-01T00:00:00Z is before GitHub existed",
+                map(at, watch("\"o/r\"", "\"a\"", "1900-01-01T00:00:00Z")).problem());
+        assertEquals("created_at 2162-01-01T00:00:00Z is in the future",
+                map(at, watch("\"o/r\"", "\"a\"", "2162-01-01T00:00:00Z")).problem());
+        assertEquals("created_at 2026-12-06T12:05:01Z is in the future",
+                map(at, watch("\"o/r\"", "\"a\"", "2026-12-06T12:05:01Z")).problem());
+        assertNull(map(at, watch("\"o/r\"", "\"a\"", "2026-12-06T12:05:00Z")).problem(), "a clock a little ahead");
+        assertNull(map(at, watch("\"o/r\"", "\"a\"", "2008-01-01T00:00:00Z")).problem());
+    }
+
+    @Test
+    void namesGitHubCouldNotHaveIssuedAreSetAsideAndShownEscaped() throws IOException {
+        String at = "2020-01-01T00:00:00Z";
+        assertEquals("repo.name 'o/r\\u0000x' is not a GitHub name", map(defaults, watch("\"o/r\\u0000x\"", "\"a\"", at)).problem());
+        assertEquals("repo.name 'o/r\\u001B[31mred' is not a GitHub name",
+                map(defaults, watch("\"o/r\\u001b[31mred\"", "\"a\"", at)).problem());
+        assertEquals("repo.name 'o/r\\u000D\\u000AERROR forged' is not a GitHub name",
+                map(defaults, watch("\"o/r\\r\\nERROR forged\"", "\"a\"", at)).problem());
+        assertEquals("repo.name '/' is not a GitHub name", map(defaults, watch("\"/\"", "\"a\"", at)).problem());
+        assertEquals("actor.login 'evil\\u202Elive' is not a GitHub login",
+                map(defaults, watch("\"o/r\"", "\"evil\\u202elive\"", at)).problem());
+        String huge = "x".repeat(200_000);
+        String problem = map(defaults, watch("\"o/" + huge + "\"", "\"a\"", at)).problem();
+        assertTrue(problem.length() < 300, "a 200 KB name is cut in the message");
+        assertTrue(problem.endsWith("...(199802 more chars)' is not a GitHub name"), problem);
+        assertEquals("type 'X\\u001B[2JEvent' is not a GitHub event type",
+                map(new EventMapper(TypeSelection.EVERY, InstantSource.system()),
+                        "{\"id\":\"1\",\"type\":\"X\\u001b[2JEvent\",\"repo\":{\"name\":\"o/r\"}}").problem());
+
+        assertNull(map(defaults, watch("\"o-1/r.e_p-o\"", "\"dependabot[bot]\"", at)).problem());
+        assertNull(map(defaults, watch("\"o/r\"", "\"\"", at)).problem(), "an event without a login keeps it empty");
     }
 
     @Test

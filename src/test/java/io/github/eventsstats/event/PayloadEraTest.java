@@ -2,6 +2,7 @@ package io.github.eventsstats.event;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.InstantSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PayloadEraTest {
 
-    private final EventMapper every = new EventMapper(TypeSelection.EVERY);
+    private final EventMapper every = new EventMapper(TypeSelection.EVERY, InstantSource.system());
 
     private static final String ACTOR = """
             "actor":{"id":583231,"login":"octocat","display_login":"octocat","gravatar_id":"",

@@ -14,6 +14,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
+import java.time.InstantSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class PollPlannerTest {
     /** No jitter: every backoff is exactly half its capped delay. */
     private static final RandomGenerator NO_JITTER = () -> 0L;
 
-    private final PageParser parser = new PageParser(new EventMapper(TypeSelection.DEFAULTS), false);
+    private final PageParser parser = new PageParser(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), false);
 
     /** The real mapping with its real defaults, as the service reads it, and some overrides. */
     static PollerConfig config(String... keyValues) {
