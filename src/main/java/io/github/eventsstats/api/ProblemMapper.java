@@ -1,6 +1,7 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
+import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.clickhouse.ClickHouseOverloadedException;
 import io.github.eventsstats.clickhouse.ClickHouseUnavailableException;
 import jakarta.validation.ConstraintViolation;
@@ -81,12 +82,14 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> engineError(ServerException e, UriInfo uri) {
         if (e.getCode() == TIMEOUT_EXCEEDED) {
-            LOG.debugf("%s: ClickHouse cancelled a query at API_QUERY_TIMEOUT: %s", uri.getPath(), e.getMessage());
+            LOG.debugf("%s: ClickHouse cancelled a query at API_QUERY_TIMEOUT: %s", Printable.of(uri.getPath()),
+                    Printable.of(e.getMessage()));
             return problem(Response.Status.SERVICE_UNAVAILABLE,
                     "The query took longer than the service allows (API_QUERY_TIMEOUT) and was cancelled; try again"
                             + " later or ask for a shorter window", uri.getPath(), null);
         }
-        LOG.errorf("%s: ClickHouse failed (code %d): %s", uri.getPath(), e.getCode(), e.getMessage());
+        LOG.errorf("%s: ClickHouse failed (code %d): %s", Printable.of(uri.getPath()), e.getCode(),
+                Printable.of(e.getMessage(), 2000));
         return problem(Response.Status.SERVICE_UNAVAILABLE,
                 "ClickHouse could not answer (error code " + e.getCode() + "); try again shortly", uri.getPath(), null);
     }
@@ -102,7 +105,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = Integer.MAX_VALUE)
     public RestResponse<Problem> unexpected(Throwable e, UriInfo uri) {
-        LOG.errorf(e, "%s: unexpected failure", uri.getPath());
+        LOG.errorf(e, "%s: unexpected failure", Printable.of(uri.getPath()));
         return problem(Response.Status.INTERNAL_SERVER_ERROR, "Unexpected failure; it has been logged",
                 uri.getPath(), null);
     }

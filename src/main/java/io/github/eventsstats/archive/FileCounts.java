@@ -1,5 +1,7 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.platform.Printable;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,7 +43,7 @@ final class FileCounts {
 
     void bad(String file, long line, String reason) {
         bad++;
-        problem(file + ":" + line + ": " + reason);
+        problem(Printable.of(file) + ":" + line + ": " + reason);
     }
 
     /**

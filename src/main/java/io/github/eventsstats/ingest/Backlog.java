@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.platform.JsonFiles;
@@ -86,7 +87,8 @@ public final class Backlog {
         } catch (IOException e) {
             Path aside = moveAside(spool);
             rewrite = true; // what was read stays in memory and goes into a new spool
-            LOG.errorf("ingest backlog spool %s unreadable (%s); moved to %s", spool, e.getMessage(), aside.getFileName());
+            LOG.errorf("ingest backlog spool %s unreadable (%s); moved to %s", spool, Printable.of(e.getMessage()),
+                    aside.getFileName());
         }
     }
 

@@ -38,9 +38,9 @@ public final class JsonFiles {
             try {
                 Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException moveFailed) {
-                LOG.errorf("%s %s is unreadable and cannot be moved aside: %s", what, file, moveFailed.getMessage());
+                LOG.errorf("%s %s is unreadable and cannot be moved aside: %s", what, file, Printable.of(moveFailed.getMessage()));
             }
-            LOG.warnf("%s %s was unreadable (%s); moved it to %s and starting fresh", what, file, e.getMessage(),
+            LOG.warnf("%s %s was unreadable (%s); moved it to %s and starting fresh", what, file, Printable.of(e.getMessage()),
                     aside.getFileName());
             return fresh.get();
         }

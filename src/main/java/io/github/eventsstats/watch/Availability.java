@@ -1,5 +1,7 @@
 package io.github.eventsstats.watch;
 
+import io.github.eventsstats.platform.Printable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
@@ -29,7 +31,12 @@ record Availability(WatchedRepository.Status status, String detail) {
                 node = null; // not GitHub's JSON: the status alone says it
             }
         }
-        return of(status, text(node, "message"), text(node, "url"));
+        // GitHub's words, as any server could send them: escaped and bounded before they are logged or kept.
+        return of(status, printable(text(node, "message")), printable(text(node, "url")));
+    }
+
+    private static String printable(String text) {
+        return text == null ? null : Printable.of(text);
     }
 
     private static String text(JsonNode node, String name) {

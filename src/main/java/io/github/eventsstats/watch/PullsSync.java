@@ -2,6 +2,7 @@ package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.RateBudget;
@@ -136,7 +137,7 @@ class PullsSync {
             }
             Optional<String> next = response.nextUrl();
             if (next.isPresent() && !github.withinApi(next.get())) {
-                return failed(key, w, "the pulls list's Link points outside GITHUB_API_URL (" + next.get()
+                return failed(key, w, "the pulls list's Link points outside GITHUB_API_URL (" + Printable.of(next.get())
                         + "); not following it", response.receivedAt(), Optional.empty());
             }
             if (page.reaches() || next.isEmpty()) {
@@ -253,6 +254,6 @@ class PullsSync {
     }
 
     private static String describe(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return e.getMessage() != null ? Printable.of(e.getMessage()) : e.getClass().getSimpleName();
     }
 }
