@@ -13,17 +13,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Applies the versioned files of {@code clickhouse/} at start-up, each once, in order, and records
- * them in {@code schema_migrations}. A recorded file whose text changed stops the start-up.
+ * them in {@code schema_migrations}. A recorded file whose text changed stops the start-up, and
+ * so does a table or view the files leave that the database lacks (dropped by hand: the files,
+ * recorded as run, would not bring it back).
  */
 @ApplicationScoped
 public class SchemaMigrator {
@@ -32,6 +40,14 @@ public class SchemaMigrator {
     static final String BOOTSTRAP = "schema_migrations.sql";
     static final String INDEX = "migrations.lst";
     private static final long RETRY_SECONDS = 5;
+    // The statements that make, drop and rename tables and views, as the schema files write them.
+    private static final Pattern CREATE = Pattern.compile(
+            "\\s*CREATE\\s+(?:TABLE|MATERIALIZED\\s+VIEW|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP = Pattern.compile(
+            "\\s*DROP\\s+(?:TABLE|VIEW)\\s+(?:IF\\s+EXISTS\\s+)?(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAME = Pattern.compile(
+            "\\s*RENAME\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(\\w+)\\s+TO\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
+    private static final List<String> EXPECTED = expectedObjects();
 
     private final ClickHouse clickHouse;
     private final Optional<ClusterDdl> cluster;
@@ -144,8 +160,51 @@ public class SchemaMigrator {
             LOG.infof("applied schema file clickhouse/%s", file);
             count++;
         }
+        List<String> missing = missingObjects();
+        if (!missing.isEmpty()) {
+            throw new SchemaChangedException("ClickHouse database " + clickHouse.database() + " lacks "
+                    + String.join(", ", missing) + ", which schema_migrations records as created: restore "
+                    + (missing.size() == 1 ? "it" : "them") + " from a backup, or start on an empty database"
+                    + " (CLICKHOUSE_DATABASE); the service does not run on a damaged schema");
+        }
         applied = true;
         return count;
+    }
+
+    /**
+     * The tables and views the schema files leave, in the order they create them: each file's
+     * CREATEs, DROPs and RENAMEs played in order, so the list follows the files by itself.
+     */
+    public static List<String> expectedObjects() {
+        Set<String> objects = new LinkedHashSet<>();
+        List<String> files = new ArrayList<>(List.of(BOOTSTRAP));
+        files.addAll(migrationFiles());
+        for (String file : files) {
+            for (String statement : SqlScript.load(file).statements()) {
+                Matcher m;
+                if ((m = CREATE.matcher(statement)).lookingAt()) {
+                    objects.add(m.group(1));
+                } else if ((m = DROP.matcher(statement)).lookingAt()) {
+                    objects.remove(m.group(1));
+                } else if ((m = RENAME.matcher(statement)).lookingAt() && objects.remove(m.group(1))) {
+                    objects.add(m.group(2));
+                }
+            }
+        }
+        return List.copyOf(objects);
+    }
+
+    /**
+     * The {@link #expectedObjects} the database does not hold: a table dropped by hand is not
+     * brought back by the files, whose runs schema_migrations records. Empty when all are there.
+     */
+    public List<String> missingObjects() {
+        Set<String> present = new HashSet<>();
+        for (GenericRecord r : clickHouse.query("SELECT name FROM system.tables WHERE database = {db:String}",
+                Map.of("db", clickHouse.database()))) {
+            present.add(r.getString("name"));
+        }
+        return EXPECTED.stream().filter(o -> !present.contains(o)).toList();
     }
 
     private void createDatabase() {

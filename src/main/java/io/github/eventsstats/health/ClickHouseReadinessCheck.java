@@ -9,12 +9,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Ready only when ClickHouse answers and the schema is applied. A probe never connects by itself:
- * building the client would start an embedded engine, so before anything has used ClickHouse
- * the answer is DOWN, "not connected yet".
+ * Ready only when ClickHouse answers, the schema is applied and every table and view it made is
+ * still there (one dropped by hand fails the answers that read it). A probe never connects by
+ * itself: building the client would start an embedded engine, so before anything has used
+ * ClickHouse the answer is DOWN, "not connected yet".
  */
 @Readiness
 @ApplicationScoped
@@ -50,6 +52,10 @@ public class ClickHouseReadinessCheck implements HealthCheck {
         if (migrator.lastError() != null) {
             b.withData("schema_error", migrator.lastError());
         }
-        return b.status(reachable && migrator.isApplied()).build();
+        List<String> missing = reachable && migrator.isApplied() ? migrator.missingObjects() : List.of();
+        if (!missing.isEmpty()) {
+            b.withData("missing_tables", String.join(", ", missing));
+        }
+        return b.status(reachable && migrator.isApplied() && missing.isEmpty()).build();
     }
 }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +40,35 @@ class SchemaMigratorTest {
         assertEquals(before, schema());
         assertEquals(recorded, clickHouse.query("SELECT count() AS c FROM schema_migrations", Map.of()).getFirst().getLong("c"));
         assertEquals(SchemaMigrator.migrationFiles().size(), recorded);
+    }
+
+    @Test
+    void theTablesAndViewsExpectedAreExactlyThoseTheSchemaFilesLeave() {
+        List<String> present = clickHouse.query("SELECT name FROM system.tables WHERE database = currentDatabase()",
+                Map.of()).stream().map(r -> r.getString("name")).sorted().toList();
+
+        assertEquals(present, SchemaMigrator.expectedObjects().stream().sorted().toList());
+        assertTrue(SchemaMigrator.expectedObjects().containsAll(List.of("events", "pr_metrics_agg", "pr_metrics_mv",
+                "repo_hourly_mv", "schema_migrations")));
+        assertTrue(migrator.missingObjects().isEmpty());
+    }
+
+    @Test
+    void aTableDroppedByHandTurnsReadinessDownAndStopsTheNextStart() {
+        clickHouse.execute("RENAME TABLE archive_missing TO archive_missing_away");
+        try {
+            assertEquals(List.of("archive_missing"), migrator.missingObjects());
+            given().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'clickhouse' }.data.missing_tables", equalTo("archive_missing"));
+            SchemaMigrator.SchemaChangedException e = assertThrows(SchemaMigrator.SchemaChangedException.class,
+                    migrator::migrate);
+            assertTrue(e.getMessage().contains("lacks archive_missing, which schema_migrations records as created"),
+                    e.getMessage());
+        } finally {
+            clickHouse.execute("RENAME TABLE archive_missing_away TO archive_missing");
+        }
+        given().get("/q/health/ready").then().statusCode(200);
+        assertEquals(0, migrator.migrate());
     }
 
     @Test
