@@ -1,5 +1,6 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.archive.ArchiveHours;
 import io.github.eventsstats.archive.SyncJobs;
 import io.github.eventsstats.archive.SyncJobs.JobList;
 import io.github.eventsstats.archive.SyncJobs.JobState;
@@ -73,6 +74,11 @@ public class AdminJobsResource {
         if (!to.isAfter(from)) {
             throw new BadParameterException(toText == null ? "from" : "to", "to (" + to + ") must be after from ("
                     + from + ")");
+        }
+        try {
+            ArchiveHours.checkRange(from, to);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("from", e.getMessage());
         }
         return switch (syncs.start(from, to, types)) {
             case SyncJobs.Started started -> Response.accepted(started.job())

@@ -1,11 +1,11 @@
 package io.github.eventsstats.archive;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +28,35 @@ public final class ArchiveHours {
 
     /**
      * A date-hour such as {@code 2026-11-01T00} (also with minutes, or an instant with Z), as the
-     * hour it starts; or, with {@code now}, a period back such as {@code P7D} or {@code PT12H}.
+     * hour it starts; or, with {@code now}, a period back such as {@code P7D} or {@code PT12H}. No
+     * earlier than {@link #FIRST}: GH Archive has nothing before it.
      *
      * @throws IllegalArgumentException saying what is accepted
      */
     public static Instant parse(String text, Instant now) {
+        Instant hour = read(text, now);
+        if (hour.isBefore(FIRST)) {
+            throw new IllegalArgumentException("'" + text + "' is " + hour + ", before GH Archive's first hour, "
+                    + FIRST);
+        }
+        return hour;
+    }
+
+    /**
+     * Whether a sync may plan {@code from} up to {@code to}: checked before it is accepted, so a
+     * typo fails at once rather than as the job it started.
+     *
+     * @throws IllegalArgumentException saying why not
+     */
+    public static void checkRange(Instant from, Instant to) {
+        long hours = Duration.between(from, to).toHours();
+        if (hours > MAX_HOURS) {
+            throw new IllegalArgumentException(from + " to " + to + " holds " + hours + " hours; at most " + MAX_HOURS
+                    + " at once");
+        }
+    }
+
+    private static Instant read(String text, Instant now) {
         String t = text.strip();
         try {
             if (t.startsWith("P") || t.startsWith("p")) {
@@ -47,7 +71,7 @@ public final class ArchiveHours {
             }
             String local = t.length() == 13 ? t + ":00" : t;
             return LocalDateTime.parse(local).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) { // unparseable, or out of Instant's range
             throw new IllegalArgumentException("'" + text + "' is neither a UTC date-hour such as 2026-11-01T00 nor a"
                     + " period back such as P7D");
         }
@@ -55,10 +79,8 @@ public final class ArchiveHours {
 
     /** The hours from {@code from} up to, not including, {@code to}. */
     static List<Instant> range(Instant from, Instant to) {
+        checkRange(from, to);
         long n = Math.max(0, Duration.between(from, to).toHours());
-        if (n > MAX_HOURS) {
-            throw new IllegalArgumentException("the range holds " + n + " hours; at most " + MAX_HOURS + " at once");
-        }
         List<Instant> hours = new ArrayList<>((int) n);
         for (Instant h = from; h.isBefore(to); h = h.plus(1, ChronoUnit.HOURS)) {
             hours.add(h);

@@ -196,4 +196,19 @@ class AdminSyncTest {
                 .contentType("application/problem+json");
         assertEquals(401, given().get("/admin/jobs/no-such-job").statusCode());
     }
+
+    @Test
+    void hoursOutsideWhatGhArchiveHasAreRefusedBeforeAnyJobStarts() {
+        int before = given().header("Authorization", BEARER).get("/admin/jobs").path("jobs.size()");
+        // Periods so long that the hour is out of Instant's range, one before GH Archive began, and too many hours.
+        for (String from : List.of("P106751991167300D", "PT9223372036854775807S", "P999999999D", "2011-02-11T23")) {
+            given().header("Authorization", BEARER).queryParam("from", from).post("/admin/archive/sync")
+                    .then().statusCode(400).contentType("application/problem+json").body("parameter", equalTo("from"));
+        }
+        given().header("Authorization", BEARER).queryParam("from", "P999999999D").post("/admin/archive/sync")
+                .then().body("detail", containsString("before GH Archive's first hour, 2011-02-12T00:00:00Z"));
+        given().header("Authorization", BEARER).queryParam("from", "2011-02-12T00").queryParam("to", "2100-01-01T00")
+                .post("/admin/archive/sync").then().statusCode(400).body("detail", containsString("at most 100000"));
+        assertEquals(before, (int) given().header("Authorization", BEARER).get("/admin/jobs").path("jobs.size()"));
+    }
 }
