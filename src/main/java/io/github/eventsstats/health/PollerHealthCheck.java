@@ -9,6 +9,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import java.time.Instant;
 import java.time.InstantSource;
 
 /**
@@ -38,8 +39,8 @@ public class PollerHealthCheck implements HealthCheck {
         }
         PollState s = poller.state();
         boolean overdue = poller.overdue();
-        b.withData("last_success_at", String.valueOf(s.lastSuccessAt))
-                .withData("next_poll_at", String.valueOf(s.nextPollAt))
+        b.withData("last_success_at", text(s.lastSuccessAt)) // JSON null until the first success, not "null"
+                .withData("next_poll_at", text(s.nextPollAt))
                 .withData("waiting_for", s.waitReason.name().toLowerCase())
                 .withData("interval_seconds", poller.interval().toSeconds()) // POLLER_MIN_INTERVAL included
                 .withData("consecutive_failures", s.consecutiveFailures)
@@ -53,5 +54,9 @@ public class PollerHealthCheck implements HealthCheck {
                 .withData("rate_reserve", rate.reserve())
                 .withData("rate_kept_for_firehose", rate.firehoseNeeds());
         return b.status(!overdue).build();
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 }

@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +169,47 @@ class ApiPlatformTest {
                 + "status=\"200\",uri=\"/metrics/pr-average/{owner}/{repo}\"}"), metrics);
         assertTrue(metrics.contains("uri=\"/metrics/events\""));
         assertFalse(metrics.contains("prom-repo-secret"), "raw names would make a series per repository");
+    }
+
+    @Test
+    void answersCarrySecurityHeadersAndSwaggerUiStillWorks() {
+        for (String path : List.of("/", "/dashboard.js", "/metrics/events?offset=1", "/no-such-page")) {
+            given().get(path).then().header("X-Content-Type-Options", "nosniff")
+                    .header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+        }
+        given().get("/q/swagger-ui/").then().statusCode(200).header("Content-Security-Policy", nullValue());
+    }
+
+    @Test
+    void aParameterGivenTwiceIsAProblemNamingItNotASilentChoice() {
+        given().queryParam("offset", 1, 99_999_999).get("/metrics/events").then().statusCode(400)
+                .contentType("application/problem+json").body("parameter", equalTo("offset"))
+                .body("detail", equalTo("offset is given more than once; give it once"));
+        given().urlEncodingEnabled(false).get("/metrics/top-repos?days=1&limit=5&d%61ys=2").then().statusCode(400)
+                .body("parameter", equalTo("days"));
+        given().get("/metrics/events?offset=&offset=5").then().statusCode(200).body("offset_minutes", equalTo(5));
+    }
+
+    @Test
+    void requestsToNoRouteShareOneUriTagSoRealEndpointsStayMeasured() {
+        for (int i = 0; i < 10; i++) {
+            given().post("/no-such-path-" + i + "/x").then().statusCode(anyOf(equalTo(404), equalTo(405)));
+            given().get("/metrics/no-such-metric-" + i).then().statusCode(404);
+            given().post("/metrics/pr-average/no-such-owner-" + i + "/r").then().statusCode(405);
+            given().delete("/actors/no-such-actor-" + i).then().statusCode(405);
+            given().put("/watch/no-such-owner-" + i + "/r").then().statusCode(anyOf(equalTo(401), equalTo(404), equalTo(405)));
+            given().post("/q/health/no-such-" + i).then().statusCode(anyOf(equalTo(404), equalTo(405)));
+            given().post("/no-such-page-" + i + ".html").then().statusCode(anyOf(equalTo(404), equalTo(405)));
+            given().get("/metrics/pr-average/no-such-owner-" + i).then().statusCode(404);
+        }
+        given().post("/metrics/events?offset=1").then().statusCode(405);
+        given().get("/metrics/events?offset=4").then().statusCode(200);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertFalse(metrics.contains("no-such-"), "a series per unknown path would exhaust the tag budget");
+        assertTrue(metrics.contains("uri=\"UNMATCHED\""), metrics);
+        assertTrue(metrics.contains("status=\"200\",uri=\"/metrics/events\""), "real endpoints are still measured");
     }
 
     @Test

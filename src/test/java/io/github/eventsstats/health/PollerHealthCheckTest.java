@@ -17,6 +17,8 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The poller check against a fake GitHub that asks for 1 s while POLLER_MIN_INTERVAL is a minute. */
 @QuarkusTest
@@ -39,6 +41,18 @@ class PollerHealthCheckTest {
     EventsPoller poller;
     @Inject
     FakeClock clock;
+
+    @Test
+    void beforeAnySuccessTheLastSuccessIsJsonNullNotTheWordNull() throws IOException {
+        Files.deleteIfExists(STATE);
+        poller.reload();
+
+        String body = given().get("/q/health/well").then().extract().asString();
+
+        given().get("/q/health/well").then()
+                .body("checks.find { it.name == 'poller' }.data.last_success_at", nullValue());
+        assertFalse(body.contains("\"null\""), body);
+    }
 
     @Test
     void isNotOverdueWhileTheMinIntervalHoldsPollsBackButIsAfterThreeOfThem() throws IOException {
