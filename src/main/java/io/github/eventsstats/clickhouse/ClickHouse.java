@@ -164,7 +164,7 @@ public class ClickHouse {
         return query(client(), sql, params, settings);
     }
 
-    /** {@link #query} on the reserved lane, for the ingest writer. */
+    /** {@link #query} on the reserved lane, for the ingest writer and health probes. */
     public List<GenericRecord> reservedQuery(String sql, Map<String, Object> params) {
         return query(reservedClient(), sql, params, new QuerySettings());
     }

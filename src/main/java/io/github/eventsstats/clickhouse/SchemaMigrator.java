@@ -200,7 +200,8 @@ public class SchemaMigrator {
      */
     public List<String> missingObjects() {
         Set<String> present = new HashSet<>();
-        for (GenericRecord r : clickHouse.query("SELECT name FROM system.tables WHERE database = {db:String}",
+        // The reserved lane: readiness asks this, and must answer while API queries hold the shared one.
+        for (GenericRecord r : clickHouse.reservedQuery("SELECT name FROM system.tables WHERE database = {db:String}",
                 Map.of("db", clickHouse.database()))) {
             present.add(r.getString("name"));
         }

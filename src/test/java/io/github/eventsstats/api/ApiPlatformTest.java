@@ -175,7 +175,7 @@ class ApiPlatformTest {
     void answersCarrySecurityHeadersAndSwaggerUiStillWorks() {
         for (String path : List.of("/", "/dashboard.js", "/metrics/events?offset=1", "/no-such-page")) {
             given().get(path).then().header("X-Content-Type-Options", "nosniff")
-                    .header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+                    .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
         }
         given().get("/q/swagger-ui/").then().statusCode(200).header("Content-Security-Policy", nullValue());
     }

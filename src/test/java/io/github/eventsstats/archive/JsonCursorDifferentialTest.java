@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.event.EventMapper;
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.event.GitHubNames;
 import io.github.eventsstats.event.JsonCursor;
 import io.github.eventsstats.event.TypeSelection;
 import org.junit.jupiter.api.Test;
@@ -83,12 +84,15 @@ class JsonCursorDifferentialTest {
         long id = id(e.path("id"));
         String repo = e.path("repo").path("name").isTextual() ? e.path("repo").path("name").asText() : null;
         Instant at = e.path("created_at").isTextual() ? parse(e.path("created_at").asText()) : null;
-        if (type == null || id < 0 || repo == null || repo.isEmpty() || at == null) {
+        String login = e.path("actor").path("login").isTextual() ? e.path("actor").path("login").asText() : "";
+        // What the mapper sets aside (its own tests check these rules; here they only keep the oracle in step).
+        if (type == null || !GitHubNames.eventType(type) || id < 0 || repo == null || repo.isEmpty()
+                || !GitHubNames.fullName(repo) || !login.isEmpty() && !GitHubNames.login(login) || at == null
+                || at.isBefore(Instant.parse("2008-01-01T00:00:00Z")) || at.isAfter(Instant.now().plusSeconds(300))) {
             return null;
         }
         JsonNode payload = e.path("payload");
         String action = text(payload.path("action"));
-        String login = e.path("actor").path("login").isTextual() ? e.path("actor").path("login").asText() : "";
         EventRow.Payload fields = EventRow.Payload.NONE;
         if (payload.isObject()) {
             boolean merged = type.equals(EventType.PULL_REQUEST) && (action.equals("merged")
