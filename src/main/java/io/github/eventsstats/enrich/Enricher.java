@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubConfig;
 import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -170,12 +171,12 @@ public class Enricher {
     }
 
     private Outcome fetch(Kind kind, EnrichmentStore.Candidate c, RateBudget.Permit permit, Writes writes) {
-        String url = kind == Kind.ACTOR ? github.userUrl(c.key()) : github.repoUrl(c.key());
+        GitHubRequest request = kind == Kind.ACTOR ? GitHubRequest.user(c.key()) : GitHubRequest.repository(c.key());
         Optional<String> etag = c.status().equals(ProfileStatus.OK.tag()) && !c.etag().isEmpty()
                 ? Optional.of(c.etag()) : Optional.empty();
         EventsPage answer;
         try {
-            answer = github.fetch(url, etag);
+            answer = github.fetch(request, etag);
         } catch (IOException e) {
             permit.unanswered();
             return failed(kind, c, "no answer (" + e.getClass().getSimpleName() + ")");

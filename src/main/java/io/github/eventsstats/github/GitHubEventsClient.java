@@ -1,13 +1,17 @@
 package io.github.eventsstats.github;
 
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -17,55 +21,51 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code GET /events} (and the other GitHub requests: feeds, pulls, profiles) over the JDK HttpClient. The poller needs the raw body (to stream-parse it
- * and archive it verbatim), every response header and per-request timeouts; a typed REST client
- * would only stand in the way of those. Called from the poller's worker thread, never the event loop.
+ * Every GitHub request (the firehose, watched repositories' feeds and pulls, profiles) through the
+ * Quarkus REST client ({@link GitHubApi}), made blocking for the pollers' worker threads: never call
+ * it on the event loop. What a typed client does not do by itself is added here, each for a reason
+ * docs/design/outbound-http.md gives: a deadline on the whole response (the client's read timeout is
+ * an idle timeout), a bound on the body, no redirects, and no Link followed outside GITHUB_API_URL.
  */
 @ApplicationScoped
 public class GitHubEventsClient {
 
-    private final GitHubConfig config;
-    private final HttpClient http;
-    private final InstantSource clock;
+    /** No GitHub page comes near this (a page of 100 pull requests is a few MB): a bound for a hostile server. */
+    static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
+    private final GitHubConfig config;
+    private final GitHubApi api;
+    private final InstantSource clock;
+    private final long maxBodyBytes;
+
+    @Inject
     GitHubEventsClient(GitHubConfig config, InstantSource clock) {
+        this(config, clock, MAX_BODY_BYTES);
+    }
+
+    GitHubEventsClient(GitHubConfig config, InstantSource clock, long maxBodyBytes) {
         this.config = config;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
+        this.maxBodyBytes = maxBodyBytes;
+        Optional<String> authorization = config.token().filter(t -> !t.isBlank()).map(t -> "Bearer " + t);
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(config.apiUrl()))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // An idle timeout (no byte for this long), and the wait for a pooled connection.
+                .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // A 301 is a renamed or moved repository: its watcher must see it, and the token
                 // must not follow a Location anywhere.
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
-    /** The first page of the public events feed. */
-    public String firstPageUrl(int perPage) {
-        return api() + "events?per_page=" + perPage;
-    }
-
-    /** The first page of one repository's events; owner and repo are GitHub-valid names (no escaping needed). */
-    public String repoEventsUrl(String repository, int perPage) {
-        return api() + "repos/" + repository + "/events?per_page=" + perPage;
-    }
-
-    /** A page of one repository's pull requests, newest first, open and closed. */
-    public String pullsUrl(String repository, int perPage) {
-        return api() + "repos/" + repository + "/pulls?state=all&sort=created&direction=desc&per_page=" + perPage;
-    }
-
-    /** One user's profile; a login may end in [bot], which is escaped. */
-    public String userUrl(String login) {
-        return api() + "users/" + java.net.URLEncoder.encode(login, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** One repository's profile; owner and repo are GitHub-valid names (no escaping needed). */
-    public String repoUrl(String repository) {
-        return api() + "repos/" + repository;
-    }
-
-    private String api() {
-        return config.apiUrl().endsWith("/") ? config.apiUrl() : config.apiUrl() + "/";
+                .followRedirects(false)
+                // Every status is an answer the pollers read (RestResponse), none an exception.
+                .disableDefaultMapper(true)
+                .userAgent(config.userAgent())
+                .clientHeadersFactory((incoming, outgoing) -> {
+                    MultivaluedHashMap<String, String> headers = new MultivaluedHashMap<>();
+                    authorization.ifPresent(a -> headers.putSingle("Authorization", a));
+                    return headers;
+                })
+                .httpClientRequestCustomizer(this::boundBody)
+                .build(GitHubApi.class);
     }
 
     /**
@@ -73,10 +73,14 @@ public class GitHubEventsClient {
      * its path. The token goes with every request, so a Link to anywhere else must not be followed.
      */
     public boolean withinApi(String url) {
+        return withinApi(config.apiUrl(), url);
+    }
+
+    static boolean withinApi(String apiUrl, String url) {
         URI api;
         URI target;
         try {
-            api = URI.create(config.apiUrl()).normalize();
+            api = URI.create(apiUrl).normalize();
             target = new URI(url).normalize();
         } catch (URISyntaxException | IllegalArgumentException e) {
             return false;
@@ -98,42 +102,91 @@ public class GitHubEventsClient {
     }
 
     /**
-     * Fetches one page. Network failures and timeouts are IOExceptions whose messages never
-     * contain the token (it only travels in a header).
+     * Sends one request and waits for the whole answer. Network failures, timeouts and an oversized
+     * body are IOExceptions whose messages never contain the token (it only travels in a header).
+     * A Link outside GITHUB_API_URL is refused here too, whatever the caller checked.
      */
-    public EventsPage fetch(String url, Optional<String> etag) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("User-Agent", config.userAgent())
-                .GET();
-        etag.ifPresent(e -> request.header("If-None-Match", e));
-        config.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<byte[]> response = sendWithin(request.build());
-        return GitHubHeaders.page(response.statusCode(), response.body(),
-                name -> response.headers().firstValue(name).orElse(null), clock.instant());
+    public EventsPage fetch(GitHubRequest request, Optional<String> etag) throws IOException, InterruptedException {
+        if (request instanceof GitHubRequest.Link link && !withinApi(link.url())) {
+            throw new IOException("not sent: " + link.url() + " lies outside GITHUB_API_URL");
+        }
+        RestResponse<byte[]> response = within(request.send(api, etag.orElse(null)).subscribeAsCompletionStage());
+        return GitHubHeaders.page(response.getStatus(), body(response), response::getHeaderString, clock.instant());
     }
 
     /**
-     * The JDK's per-request timeout stops at the response headers; a body that trickles in would
-     * hold the poller indefinitely. This deadline covers the whole response, and cancelling the
-     * future aborts the exchange.
+     * The body as received. The client converts a 2xx's entity to bytes and leaves any other's as
+     * the stream of the bytes it gathered (still within {@link #MAX_BODY_BYTES}).
      */
-    private HttpResponse<byte[]> sendWithin(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    private static byte[] body(RestResponse<byte[]> response) throws IOException {
+        Object entity = response.getEntity();
+        if (entity instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (entity instanceof InputStream in) {
+            try (in) {
+                return in.readAllBytes();
+            }
+        }
+        return new byte[0];
+    }
+
+    /**
+     * Waits for the whole response, body included, within GITHUB_REQUEST_TIMEOUT: the client's own
+     * timeout restarts with every byte, so a body that trickles in would hold the poller for ever.
+     * Cancelling resets the exchange.
+     */
+    private RestResponse<byte[]> within(CompletableFuture<RestResponse<byte[]>> response)
+            throws IOException, InterruptedException {
+        long timeout = config.requestTimeout().toMillis();
         try {
-            return response.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return response.get(timeout, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             response.cancel(true);
-            throw new HttpTimeoutException("no complete response within " + config.requestTimeout().toMillis() + " ms");
+            throw new HttpTimeoutException("no complete response within " + timeout + " ms");
         } catch (InterruptedException e) {
             response.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
+            // The client wraps what went wrong (a reset wraps the body bound's reason, for one).
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof IOException io) {
+                    throw io;
+                }
+                if (t instanceof TimeoutException) {
+                    throw new HttpTimeoutException("no byte within " + timeout + " ms");
+                }
             }
             throw new IOException(String.valueOf(e.getCause()), e.getCause());
         }
+    }
+
+    /**
+     * Resets an exchange whose body would pass the bound: at once when Content-Length says so, else
+     * when the bytes received do. This handler only counts; the client still gathers the body.
+     */
+    private void boundBody(HttpClientRequest request) {
+        request.response().onSuccess(response -> {
+            if (declaredLength(response) > maxBodyBytes) {
+                request.reset(0, tooLarge());
+                return;
+            }
+            long[] received = {0};
+            response.handler(chunk -> {
+                long before = received[0];
+                received[0] += chunk.length();
+                if (before <= maxBodyBytes && received[0] > maxBodyBytes) {
+                    request.reset(0, tooLarge());
+                }
+            });
+        });
+    }
+
+    private IOException tooLarge() {
+        return new IOException("GitHub's answer is larger than " + maxBodyBytes + " bytes; not read further");
+    }
+
+    private static long declaredLength(HttpClientResponse response) {
+        return GitHubHeaders.number(response.getHeader("Content-Length")).orElse(-1L);
     }
 }

@@ -12,6 +12,7 @@ import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -162,7 +163,7 @@ public class EventsPoller {
     }
 
     private void poll(Instant now) {
-        poll(planner, state, now, github.firstPageUrl(config.perPage()), null);
+        poll(planner, state, now, GitHubRequest.events(config.perPage()), null);
         reserveForFirehose();
     }
 
@@ -180,7 +181,7 @@ public class EventsPoller {
      * repository), the mapper, the raw archive, the deduplicating writer and the backlog. The
      * caller saves {@code state}.
      */
-    public synchronized FeedPoll pollFeed(String name, PollState feed, String firstPageUrl) {
+    public synchronized FeedPoll pollFeed(String name, PollState feed, GitHubRequest firstPage) {
         Instant now = clock.instant();
         flushBacklog(now);
         if (backlog.full()) {
@@ -188,18 +189,18 @@ public class EventsPoller {
             result.notes().forEach(n -> log(n, name));
             return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
         }
-        return poll(watchedPlanner, feed, now, firstPageUrl, name);
+        return poll(watchedPlanner, feed, now, firstPage, name);
     }
 
     /** @param feed null for the firehose, else the name its log lines carry */
-    private FeedPoll poll(PollPlanner planner, PollState state, Instant now, String firstPageUrl, String feed) {
-        PollPlanner.Poll poll = planner.begin(state, now, firstPageUrl);
+    private FeedPoll poll(PollPlanner planner, PollState state, Instant now, GitHubRequest firstPage, String feed) {
+        PollPlanner.Poll poll = planner.begin(state, now, firstPage);
         List<EventRow> rows = new ArrayList<>();
         Optional<PollPlanner.Fetch> fetch;
         while ((fetch = poll.next(clock.instant())).isPresent()) {
             EventsPage response;
             try {
-                response = github.fetch(fetch.get().url(), fetch.get().etag());
+                response = github.fetch(fetch.get().request(), fetch.get().etag());
             } catch (IOException e) {
                 poll.failed(describe(e));
                 continue;

@@ -2,6 +2,7 @@ package io.github.eventsstats.poller;
 
 import io.github.eventsstats.event.PageParser;
 import io.github.eventsstats.github.EventsPage;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import org.jboss.logging.Logger.Level;
 
@@ -36,7 +37,7 @@ final class PollPlanner {
     }
 
     /** The request to make next; only a poll's first page is conditional. */
-    record Fetch(String url, Optional<String> etag) {
+    record Fetch(GitHubRequest request, Optional<String> etag) {
     }
 
     /** A poll's end: what it was, when the next one is due and why, and what to log. */
@@ -98,9 +99,9 @@ final class PollPlanner {
     }
 
     /** Starts a poll at {@code now} from the feed's first page. */
-    Poll begin(PollState state, Instant now, String firstPageUrl) {
+    Poll begin(PollState state, Instant now, GitHubRequest firstPage) {
         state.lastPollAt = now;
-        return new Poll(state, now, firstPageUrl);
+        return new Poll(state, now, firstPage);
     }
 
     boolean flushDue(Instant now) {
@@ -201,7 +202,7 @@ final class PollPlanner {
         private final Instant startedAt;
         private final List<Long> ids = new ArrayList<>();
         private final List<Note> notes = new ArrayList<>();
-        private String url;
+        private GitHubRequest request;
         private int pages;
         private boolean over;
         private Optional<String> newEtag = Optional.empty();
@@ -214,10 +215,10 @@ final class PollPlanner {
         private int lastStatus;
         private byte[] lastBody;
 
-        private Poll(PollState state, Instant startedAt, String firstPageUrl) {
+        private Poll(PollState state, Instant startedAt, GitHubRequest firstPage) {
             this.state = state;
             this.startedAt = startedAt;
-            this.url = firstPageUrl;
+            this.request = firstPage;
         }
 
         /**
@@ -226,7 +227,7 @@ final class PollPlanner {
          * returned holds a permit, settled by {@link #answered} or {@link #failed}.
          */
         Optional<Fetch> next(Instant now) {
-            if (over || url == null || pages >= config.maxPages()) {
+            if (over || request == null || pages >= config.maxPages()) {
                 over = true;
                 return Optional.empty();
             }
@@ -247,7 +248,7 @@ final class PollPlanner {
             }
             permit = granted.get();
             pages++;
-            return Optional.of(new Fetch(url, pages == 1 ? Optional.ofNullable(state.etag) : Optional.empty()));
+            return Optional.of(new Fetch(request, pages == 1 ? Optional.ofNullable(state.etag) : Optional.empty()));
         }
 
         /** GitHub's answer to the last fetch; {@code page} is its parsed body when it was a 200. */
@@ -279,7 +280,7 @@ final class PollPlanner {
                     over = true; // everything older is stored already
                     return;
                 }
-                url = response.nextUrl().filter(this::followable).orElse(null);
+                request = response.nextUrl().filter(this::followable).map(GitHubRequest::link).orElse(null);
             }
         }
 

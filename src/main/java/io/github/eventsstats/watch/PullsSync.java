@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.watch.PullRequestStore.PullRequest;
 import io.micrometer.core.instrument.Counter;
@@ -69,7 +70,7 @@ class PullsSync {
     boolean sync(String key, WatchedRepository w) {
         WatchedRepository.PullsState p = w.pulls;
         boolean fresh = p.nextUrl == null;
-        String url = fresh ? github.pullsUrl(w.repository, PER_PAGE) : p.nextUrl;
+        GitHubRequest request = fresh ? GitHubRequest.pulls(w.repository, PER_PAGE) : GitHubRequest.link(p.nextUrl);
         long stopAt = p.loaded ? p.newestNumber : 0;
         String firstEtag = null; // kept only by a pass that ends within this call
         for (int pages = 0; pages < config.pullsPagesPerTick(); pages++) {
@@ -83,7 +84,7 @@ class PullsSync {
             boolean first = fresh && pages == 0;
             EventsPage response;
             try {
-                response = github.fetch(url, first ? Optional.ofNullable(p.etag) : Optional.empty());
+                response = github.fetch(request, first ? Optional.ofNullable(p.etag) : Optional.empty());
             } catch (IOException e) {
                 permit.get().unanswered();
                 return failed(key, w, "no answer from GitHub (" + describe(e) + ")", now, Optional.empty());
@@ -143,8 +144,8 @@ class PullsSync {
             if (page.reaches() || next.isEmpty()) {
                 return ended(key, w, firstEtag, response.receivedAt());
             }
-            url = next.get();
-            p.nextUrl = url;
+            request = GitHubRequest.link(next.get());
+            p.nextUrl = next.get();
         }
         p.nextSyncAt = clock.instant(); // the pass goes on at the next tick
         save(key, p);

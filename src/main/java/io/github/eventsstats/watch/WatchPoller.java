@@ -1,7 +1,7 @@
 package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.eventsstats.github.GitHubEventsClient;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.poller.EventsPoller;
 import io.github.eventsstats.poller.PollerConfig;
 import io.github.eventsstats.poller.PollerDisabled;
@@ -35,20 +35,17 @@ public class WatchPoller {
     private final WatchList list;
     private final PullsSync pulls;
     private final EventsPoller poller;
-    private final GitHubEventsClient github;
     private final PollerConfig pollerConfig;
     private final WatchConfig config;
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final InstantSource clock;
 
-    WatchPoller(WatchList list, PullsSync pulls, EventsPoller poller, GitHubEventsClient github,
-                PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
+    WatchPoller(WatchList list, PullsSync pulls, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
                 InstantSource clock) {
         this.list = list;
         this.pulls = pulls;
         this.poller = poller;
-        this.github = github;
         this.pollerConfig = pollerConfig;
         this.config = config;
         this.json = json;
@@ -96,7 +93,7 @@ public class WatchPoller {
     /** One poll of the repository's events; false when the budget stopped it. */
     private boolean pollEvents(String key, WatchedRepository w) {
         EventsPoller.FeedPoll result = poller.pollFeed(w.repository, w.events,
-                github.repoEventsUrl(w.repository, pollerConfig.perPage()));
+                GitHubRequest.repoEvents(w.repository, pollerConfig.perPage()));
         Counter.builder("github.watch.poll").tag("outcome", result.outcome())
                 .description("Polls of watched repositories' events by outcome").register(registry).increment();
         boolean budgetStopped = result.lastStatus() == 0 && "rate_limited".equals(result.outcome());

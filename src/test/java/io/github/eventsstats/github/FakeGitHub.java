@@ -41,7 +41,13 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         /** Nothing is sent until {@link #release()}: the client's timeout ends the exchange. */
         HEADERS,
         /** Headers and half the body are sent, the rest only after {@link #release()}. */
-        BODY
+        BODY,
+        /** The body a byte at a time, each 50 ms after the last (never idle long), the rest on {@link #release()}. */
+        DRIP,
+        /** A chunked body without end (a hostile server), until the client closes or 256 MiB. */
+        ENDLESS,
+        /** Content-Length says 1 GiB, then the bytes come as with {@link #ENDLESS}. */
+        OVERSIZED
     }
 
     /**
@@ -69,13 +75,24 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             return new Reply(status, body, headers, Hold.BODY, takes);
         }
 
+        /** Prompt headers, then the body a byte every 50 ms until {@link #release()}. */
+        public Reply dripped() {
+            return new Reply(status, body, headers, Hold.DRIP, takes);
+        }
+
+        /** A body that does not end: {@link Hold#ENDLESS}, or {@link Hold#OVERSIZED} when {@code declared}. */
+        public Reply endless(boolean declared) {
+            return new Reply(status, body, headers, declared ? Hold.OVERSIZED : Hold.ENDLESS, takes);
+        }
+
         public Reply taking(Duration d) {
             return new Reply(status, body, headers, hold, d);
         }
     }
 
     /** What the fake saw. */
-    public record Request(Instant at, String uri, String ifNoneMatch, String authorization, String userAgent) {
+    public record Request(Instant at, String uri, String ifNoneMatch, String authorization, String userAgent,
+                          String accept, String apiVersion) {
     }
 
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
@@ -229,7 +246,8 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         try (exchange) {
             var h = exchange.getRequestHeaders();
             Request request = new Request(clock.instant(), exchange.getRequestURI().toString(),
-                    h.getFirst("If-None-Match"), h.getFirst("Authorization"), h.getFirst("User-Agent"));
+                    h.getFirst("If-None-Match"), h.getFirst("Authorization"), h.getFirst("User-Agent"),
+                    h.getFirst("Accept"), h.getFirst("X-GitHub-Api-Version"));
             requests.add(request);
             Reply reply = routes.entrySet().stream().filter(r -> exchange.getRequestURI().getPath().startsWith(r.getKey()))
                     .findFirst().map(r -> r.getValue().apply(request)).orElse(null);
@@ -246,8 +264,14 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             }
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v.replace("{base}", baseUrl())));
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+            if (reply.hold() == Hold.ENDLESS || reply.hold() == Hold.OVERSIZED) {
+                endless(exchange, reply);
+                return;
+            }
             exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
+            if (reply.hold() == Hold.DRIP) {
+                drip(exchange.getResponseBody(), body, held);
+            } else if (body.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
                     int half = reply.hold() == Hold.BODY ? body.length / 2 : body.length;
                     os.write(body, 0, half);
@@ -260,6 +284,39 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
             }
         } catch (IOException e) {
             // the client gave up (a timeout test): nothing more to answer
+        }
+    }
+
+    private static void drip(OutputStream os, byte[] body, CountDownLatch held) throws IOException {
+        try (os) {
+            for (int i = 0; i < body.length; i++) {
+                os.write(body[i]);
+                os.flush();
+                if (i < body.length - 1 && awaitFor(held, Duration.ofMillis(50))) {
+                    os.write(body, i + 1, body.length - i - 1);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void endless(HttpExchange exchange, Reply reply) throws IOException {
+        exchange.sendResponseHeaders(reply.status(), reply.hold() == Hold.OVERSIZED ? 1L << 30 : 0);
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) ' ');
+        try (OutputStream os = exchange.getResponseBody()) {
+            for (int sent = 0; sent < 256 * 1024 * 1024; sent += block.length) {
+                os.write(block);
+            }
+        }
+    }
+
+    private static boolean awaitFor(CountDownLatch latch, Duration d) {
+        try {
+            return latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 

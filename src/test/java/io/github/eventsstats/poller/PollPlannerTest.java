@@ -5,6 +5,7 @@ import io.github.eventsstats.event.PageParser;
 import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubHeaders;
+import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.platform.DataConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -34,7 +35,7 @@ class PollPlannerTest {
 
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private static final String API = "https://api.github.test";
-    private static final String FIRST = API + "/events?per_page=100";
+    private static final GitHubRequest FIRST = GitHubRequest.events(100);
     /** No jitter: every backoff is exactly half its capped delay. */
     private static final RandomGenerator NO_JITTER = () -> 0L;
 
@@ -247,7 +248,7 @@ class PollPlannerTest {
         poll.next(T0);
         poll.answered(answer(200, events(11, 12), T0, "ETag", "\"a\"", "Link", "<" + next + ">; rel=\"next\""),
                 parser.parse(events(11, 12).getBytes(StandardCharsets.UTF_8)));
-        assertEquals(Optional.of(new PollPlanner.Fetch(next, Optional.empty())), poll.next(T0), "later pages are not conditional");
+        assertEquals(Optional.of(new PollPlanner.Fetch(GitHubRequest.link(next), Optional.empty())), poll.next(T0), "later pages are not conditional");
         poll.answered(answer(200, events(13), T0, "Link", "<" + API + "/events?page=3>; rel=\"next\""),
                 parser.parse(events(13).getBytes(StandardCharsets.UTF_8)));
         assertTrue(poll.next(T0).isEmpty(), "POLLER_MAX_PAGES");
