@@ -1,6 +1,7 @@
 package io.github.eventsstats.github;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -102,11 +103,15 @@ public class GitHubEventsClient {
     }
 
     /**
-     * Sends one request and waits for the whole answer. Network failures, timeouts and an oversized
-     * body are IOExceptions whose messages never contain the token (it only travels in a header).
-     * A Link outside GITHUB_API_URL is refused here too, whatever the caller checked.
+     * Sends one request and waits for the whole answer, on a worker or virtual thread. Network
+     * failures, timeouts and an oversized body are IOExceptions whose messages never contain the
+     * token (it only travels in a header). A Link outside GITHUB_API_URL is refused here too,
+     * whatever the caller checked.
      */
     public EventsPage fetch(GitHubRequest request, Optional<String> etag) throws IOException, InterruptedException {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a GitHub request waits for its answer: not on the event loop");
+        }
         if (request instanceof GitHubRequest.Link link && !withinApi(link.url())) {
             throw new IOException("not sent: " + link.url() + " lies outside GITHUB_API_URL");
         }
