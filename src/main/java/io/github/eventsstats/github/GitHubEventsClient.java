@@ -4,11 +4,13 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -67,6 +69,14 @@ public class GitHubEventsClient {
                 })
                 .httpClientRequestCustomizer(this::boundBody)
                 .build(GitHubApi.class);
+    }
+
+    /** Closes the client's pooled connections when the application stops. */
+    @PreDestroy
+    void close() throws IOException {
+        if (api instanceof Closeable closeable) {
+            closeable.close();
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,7 @@ class GitHubEventsClientTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
     private FakeGitHub fake;
+    private final List<GitHubEventsClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() {
@@ -46,7 +48,10 @@ class GitHubEventsClientTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        for (GitHubEventsClient client : clients) {
+            client.close();
+        }
         fake.stop();
     }
 
@@ -80,7 +85,13 @@ class GitHubEventsClientTest {
     }
 
     private GitHubEventsClient client() {
-        return new GitHubEventsClient(config(fake.baseUrl(), Optional.of("s3cret")), InstantSource.system());
+        return client(fake.baseUrl(), Optional.of("s3cret"), GitHubEventsClient.MAX_BODY_BYTES);
+    }
+
+    private GitHubEventsClient client(String apiUrl, Optional<String> token, long maxBodyBytes) {
+        GitHubEventsClient client = new GitHubEventsClient(config(apiUrl, token), InstantSource.system(), maxBodyBytes);
+        clients.add(client);
+        return client;
     }
 
     private EventsPage fetch(GitHubEventsClient client, GitHubRequest request) throws Exception {
@@ -114,7 +125,7 @@ class GitHubEventsClientTest {
     @Test
     void withoutATokenNoAuthorizationIsSent() throws Exception {
         for (Optional<String> none : List.of(Optional.<String>empty(), Optional.of(" "))) {
-            fetch(new GitHubEventsClient(config(fake.baseUrl(), none), InstantSource.system()), GitHubRequest.events(1));
+            fetch(client(fake.baseUrl(), none, GitHubEventsClient.MAX_BODY_BYTES), GitHubRequest.events(1));
         }
         assertEquals(2, fake.requests().size());
         fake.requests().forEach(r -> assertNull(r.authorization()));
@@ -122,8 +133,7 @@ class GitHubEventsClientTest {
 
     @Test
     void aBaseUrlWithAPathKeepsIt() throws Exception {
-        GitHubEventsClient client = new GitHubEventsClient(config(fake.baseUrl() + "/api/v3", Optional.empty()),
-                InstantSource.system());
+        GitHubEventsClient client = client(fake.baseUrl() + "/api/v3", Optional.empty(), GitHubEventsClient.MAX_BODY_BYTES);
         fetch(client, GitHubRequest.events(100));
         fetch(client, GitHubRequest.link(fake.baseUrl() + "/api/v3/events?per_page=100&page=2"));
         assertEquals(List.of("/api/v3/events?per_page=100", "/api/v3/events?per_page=100&page=2"),
@@ -189,8 +199,8 @@ class GitHubEventsClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        GitHubEventsClient client = new GitHubEventsClient(config("http://127.0.0.1:" + closed, Optional.of("s3cret")),
-                InstantSource.system());
+        GitHubEventsClient client = client("http://127.0.0.1:" + closed, Optional.of("s3cret"),
+                GitHubEventsClient.MAX_BODY_BYTES);
         IOException e = assertThrows(IOException.class, () -> fetch(client, GitHubRequest.events(100)));
         assertFalse(String.valueOf(e.getMessage()).contains("s3cret"));
     }
@@ -218,8 +228,7 @@ class GitHubEventsClientTest {
     @Test
     void aBodyDeclaredLargerThanTheBoundIsRefusedAtItsHeaders() throws Exception {
         fake.reset(FakeGitHub.ok("").endless(true), FakeGitHub.ok("[]"));
-        GitHubEventsClient client = new GitHubEventsClient(config(fake.baseUrl(), Optional.empty()),
-                InstantSource.system(), 64 * 1024);
+        GitHubEventsClient client = client(fake.baseUrl(), Optional.empty(), 64 * 1024);
         IOException e = assertThrows(IOException.class, () -> fetch(client, GitHubRequest.events(100)));
         assertTrue(e.getMessage().contains("larger than 65536 bytes"), e.getMessage());
         assertEquals(200, fetch(client, GitHubRequest.events(100)).status());
@@ -228,8 +237,7 @@ class GitHubEventsClientTest {
     @Test
     void aBodyWithoutEndIsCutAtTheBound() throws Exception {
         fake.reset(FakeGitHub.ok("").endless(false), FakeGitHub.status(404, "{}").endless(false), FakeGitHub.ok("[]"));
-        GitHubEventsClient client = new GitHubEventsClient(config(fake.baseUrl(), Optional.empty()),
-                InstantSource.system(), 64 * 1024);
+        GitHubEventsClient client = client(fake.baseUrl(), Optional.empty(), 64 * 1024);
         for (int i = 0; i < 2; i++) {
             IOException e = assertThrows(IOException.class, () -> fetch(client, GitHubRequest.events(100)));
             assertTrue(e.getMessage().contains("larger than 65536 bytes"), e.getMessage());
