@@ -13,9 +13,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The GitHub REST API's endpoints this service reads, as a Quarkus REST client interface (built by
- * {@link GitHubEventsClient} from GitHubConfig). Every answer is the raw body with every header, whatever
- * its status: the events are stream-parsed and archived byte for byte, and the headers steer the
- * pollers. A null {@code ifNoneMatch} sends no If-None-Match.
+ * {@link GitHubEventsClient} from GitHubConfig). Every answer is the raw body with every header,
+ * whatever its status: the events are stream-parsed and archived byte for byte, and the headers
+ * steer the pollers. A null {@code ifNoneMatch} sends no If-None-Match.
  *
  * <p>A new endpoint is one method here and one {@link GitHubRequest} that calls it.
  */
@@ -26,7 +26,8 @@ public interface GitHubApi {
     /** The public events feed. */
     @GET
     @Path("/events")
-    Uni<RestResponse<byte[]>> events(@QueryParam("per_page") int perPage, @HeaderParam("If-None-Match") String ifNoneMatch);
+    Uni<RestResponse<byte[]>> events(@QueryParam("per_page") int perPage,
+                                     @HeaderParam("If-None-Match") String ifNoneMatch);
 
     /** One repository's events feed. */
     @GET

@@ -69,7 +69,8 @@ class PullsSync {
      */
     boolean sync(String key, WatchedRepository w) {
         WatchedRepository.PullsState p = w.pulls;
-        boolean fresh = p.nextUrl == null;
+        // A pass saved under another GITHUB_API_URL starts over: the client would not send its page.
+        boolean fresh = p.nextUrl == null || !github.withinApi(p.nextUrl);
         GitHubRequest request = fresh ? GitHubRequest.pulls(w.repository, PER_PAGE) : GitHubRequest.link(p.nextUrl);
         long stopAt = p.loaded ? p.newestNumber : 0;
         String firstEtag = null; // kept only by a pass that ends within this call

@@ -188,6 +188,27 @@ class PullsSyncTest extends WatchTestBase {
     }
 
     @Test
+    void aPassSavedUnderAnotherApiUrlStartsOverHereAndSendsNothingThere() {
+        GeneratedRepo repo = generated(unique("api-org"), 520);
+        serve(repo);
+        watch(repo.name);
+        watch.tick(); // 3 of 6 pages
+        FakeGitHub before = FakeGitHub.elsewhere(); // where GITHUB_API_URL pointed when the pass was saved
+        try {
+            list.update(repo.name, false, live -> live.pulls.nextUrl = before.baseUrl() + "/repos/" + repo.name
+                    + "/pulls?state=all&sort=created&direction=desc&per_page=100&page=4");
+            clock.advance(Duration.ofMinutes(1));
+            tickUntilLoaded(repo, 5);
+            assertTrue(before.requests().isEmpty(), "the token went to the old API URL");
+            List<String> pages = pullsRequests(repo).stream().map(FakeGitHub.Request::uri).toList();
+            assertFalse(pages.get(3).matches(".*[?&]page=\\d+.*"), "the pass starts over from its first page: " + pages);
+            assertExact(repo, prAverage(repo.name));
+        } finally {
+            before.stop();
+        }
+    }
+
+    @Test
     void aPullRequestSeenAsEventsInAnArchiveFileAndInThePullsListCountsOnce() throws Exception {
         GeneratedRepo repo = generated(unique("once-org"), 120);
         serve(repo);
