@@ -166,13 +166,19 @@ class PullsSyncTest extends WatchTestBase {
         assertEquals(400, watchState(repo.name).getLong("pulls_stored"));
     }
 
-    @Test
-    void aFirstLoadCutShortByARestartGoesOnFromItsNextPage() {
-        GeneratedRepo repo = generated(unique("rst-org"), 520);
+    /** A watched repository of 520 PRs whose first load has fetched 3 of its 6 pages. */
+    private GeneratedRepo halfLoaded(String owner) {
+        GeneratedRepo repo = generated(unique(owner), 520);
         serve(repo);
         watch(repo.name);
-        watch.tick(); // 3 of 6 pages
+        watch.tick(); // WATCH_PULLS_PAGES_PER_TICK
         assertEquals(3, pullsRequests(repo).size());
+        return repo;
+    }
+
+    @Test
+    void aFirstLoadCutShortByARestartGoesOnFromItsNextPage() {
+        GeneratedRepo repo = halfLoaded("rst-org");
         assertFalse(list.get(repo.name).orElseThrow().pulls.loaded);
 
         list.reload(); // a restart reads the watch file again
@@ -189,10 +195,7 @@ class PullsSyncTest extends WatchTestBase {
 
     @Test
     void aPassSavedUnderAnotherApiUrlStartsOverHereAndSendsNothingThere() {
-        GeneratedRepo repo = generated(unique("api-org"), 520);
-        serve(repo);
-        watch(repo.name);
-        watch.tick(); // 3 of 6 pages
+        GeneratedRepo repo = halfLoaded("api-org");
         FakeGitHub before = FakeGitHub.elsewhere(); // where GITHUB_API_URL pointed when the pass was saved
         try {
             list.update(repo.name, false, live -> live.pulls.nextUrl = before.baseUrl() + "/repos/" + repo.name
