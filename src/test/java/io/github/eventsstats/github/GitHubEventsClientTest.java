@@ -210,7 +210,10 @@ class GitHubEventsClientTest {
         fake.reset(FakeGitHub.notModified().held(), FakeGitHub.ok("[]"));
         GitHubEventsClient client = client();
         assertThrows(HttpTimeoutException.class, () -> fetch(client, GitHubRequest.events(100)));
-        assertEquals(200, fetch(client, GitHubRequest.events(100)).status());
+        // The client is not wedged: it answers again. Not necessarily the very next request, which a
+        // loaded machine can keep past the test's 1 s deadline too (then the fake's 304s follow).
+        await().atMost(Duration.ofSeconds(30)).ignoreException(HttpTimeoutException.class)
+                .until(() -> fetch(client, GitHubRequest.events(100)).status(), s -> s == 200 || s == 304);
     }
 
     @Test
