@@ -47,7 +47,8 @@ public class ActivityResource {
     @GET
     @Path("/recent-events")
     @Operation(summary = "The newest stored events, newest first",
-            description = "By created_at, among the events of the day before the newest one.")
+            description = "By created_at, among the events of the day before the newest one created up to now;"
+                    + " an event dated in the future is left out.")
     @APIResponse(responseCode = "200", description = "the events",
             content = @Content(schema = @Schema(implementation = RecentEvents.class)))
     public Uni<RecentEvents> recentEvents(

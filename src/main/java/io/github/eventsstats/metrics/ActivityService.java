@@ -9,6 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,14 +60,18 @@ public class ActivityService {
 
     private final ClickHouse clickHouse;
     private final ActivityStore store;
+    private final InstantSource clock;
 
-    ActivityService(ClickHouse clickHouse, ActivityStore store) {
+    ActivityService(ClickHouse clickHouse, ActivityStore store, InstantSource clock) {
         this.clickHouse = clickHouse;
         this.store = store;
+        this.clock = clock;
     }
 
+    /** The newest events created up to now (the service's clock), newest first. */
     public Uni<RecentEvents> recentEvents(int limit) {
-        return clickHouse.async(() -> new RecentEvents(limit, store.recentEvents(limit).stream()
+        Instant now = clock.instant();
+        return clickHouse.async(() -> new RecentEvents(limit, store.recentEvents(now, limit).stream()
                 .map(e -> new RecentEvent(e.eventId(), e.type(), e.repoName(), e.actorLogin(), e.action(),
                         e.createdAt()))
                 .toList()));

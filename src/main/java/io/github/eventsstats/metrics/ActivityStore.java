@@ -15,13 +15,17 @@ import java.util.Map;
 public class ActivityStore {
 
     /**
-     * The newest events, newest first. Only the last day before the newest event is sorted (the
-     * `by_time` projection finds it), and {@code LIMIT 1 BY} drops a copy still awaiting a merge.
+     * The newest events created up to {now}, newest first: a row dated in the future (stored before
+     * ingest set such rows aside, or by hand) never takes the window over. Only the last day before
+     * the newest such event is sorted (the `by_time` projection finds it), and {@code LIMIT 1 BY}
+     * drops a copy still awaiting a merge.
      */
     public static final String RECENT_EVENTS = """
             SELECT event_id, toString(event_type) AS type, repo_name, actor_login, action, created_at
             FROM events
-            WHERE created_at >= (SELECT max(created_at) FROM events) - INTERVAL 1 DAY
+            WHERE created_at <= {now:DateTime('UTC')}
+              AND created_at >= (SELECT max(created_at) FROM events WHERE created_at <= {now:DateTime('UTC')})
+                                - INTERVAL 1 DAY
             ORDER BY created_at DESC, event_id DESC
             LIMIT 1 BY event_id
             LIMIT {limit:UInt32}
@@ -57,9 +61,9 @@ public class ActivityStore {
         this.clickHouse = clickHouse;
     }
 
-    public List<EventRow> recentEvents(int limit) {
+    public List<EventRow> recentEvents(Instant now, int limit) {
         List<EventRow> rows = new ArrayList<>();
-        for (GenericRecord r : clickHouse.query(RECENT_EVENTS, Map.of("limit", limit))) {
+        for (GenericRecord r : clickHouse.query(RECENT_EVENTS, Map.of("now", ClickHouse.dateTime(now), "limit", limit))) {
             rows.add(new EventRow(r.getLong("event_id"), r.getString("type"), 0,
                     r.getString("repo_name"), 0, r.getString("actor_login"), r.getString("action"),
                     r.getInstant("created_at")));

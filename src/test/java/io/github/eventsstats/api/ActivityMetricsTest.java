@@ -48,6 +48,24 @@ class ActivityMetricsTest extends ApiTestBase {
     }
 
     @Test
+    void aRowDatedInTheFutureCannotTakeTheRecentWindowOver() {
+        truncateEvents();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<EventRow> rows = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            rows.add(event(EventType.WATCH, "recent/now-" + i, "ann", "started", now.minus(Duration.ofMinutes(i))));
+        }
+        write(rows);
+        // As stored before ingest set such rows aside: created_at 2162 once wrapped to a year ahead.
+        store.insert(List.of(event(EventType.WATCH, "recent/future", "eve", "started", now.plus(Duration.ofDays(365)))),
+                "future-" + uniqueId());
+
+        JsonPath json = getOk("/metrics/recent-events?limit=10");
+
+        assertEquals(rows.stream().map(EventRow::eventId).toList(), json.getList("events.event_id", Long.class));
+    }
+
+    @Test
     void recentEventsRejectALimitOutOfBounds() {
         assertBadParameter(given().get("/metrics/recent-events?limit=0"), "limit");
         assertBadParameter(given().get("/metrics/recent-events?limit=1001"), "limit");
