@@ -10,6 +10,8 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
@@ -94,13 +96,27 @@ public class ProblemMapper {
                 "ClickHouse could not answer (error code " + e.getCode() + "); try again shortly", uri.getPath(), null);
     }
 
-    /** 404 for unknown routes, 405 for wrong methods, and the like from JAX-RS itself. */
+    /**
+     * 404 for unknown routes, 405 for wrong methods, 406 for an Accept header no answer
+     * meets, and the like from JAX-RS itself. The detail is ours: the REST layer's own messages name
+     * its annotations ("did not match the value in @Produces").
+     */
     @ServerExceptionMapper
-    public RestResponse<Problem> http(WebApplicationException e, UriInfo uri) {
+    public RestResponse<Problem> http(WebApplicationException e, UriInfo uri, Request request, HttpHeaders headers) {
         Response.StatusType status = e.getResponse().getStatusInfo();
-        String detail = status.getStatusCode() == 404 ? "No resource at " + uri.getPath() + "; see /q/swagger-ui"
-                : e.getMessage();
-        return problem(status, detail, uri.getPath(), null);
+        String path = uri.getPath();
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "No resource at " + path + "; see /q/swagger-ui";
+            case 405 -> request.getMethod() + " is not allowed on " + path + "; /q/swagger-ui lists the methods"
+                    + " each path answers";
+            case 406 -> "No answer of " + path + " is of a type the Accept header allows (it says \""
+                    + Printable.of(headers.getHeaderString(HttpHeaders.ACCEPT), 100) + "\"); this API answers"
+                    + " application/json, and its errors application/problem+json";
+            case 415 -> "The request's body is of a type " + path + " does not read";
+            default -> status.getStatusCode() < 500 ? "The request cannot be answered: " + status.getReasonPhrase()
+                    : "Unexpected failure; it has been logged";
+        };
+        return problem(status, detail, path, null);
     }
 
     @ServerExceptionMapper(priority = Integer.MAX_VALUE)

@@ -41,7 +41,7 @@ class ApiPlatformTest {
     ClickHouse clickHouse;
 
     /** RFC 9457 members, the right status, and nothing of the service's insides. */
-    private static void assertProblem(Response response, int status, String title, String instance) {
+    static void assertProblem(Response response, int status, String title, String instance) {
         response.then()
                 .statusCode(status)
                 .contentType(Problem.MEDIA_TYPE)
