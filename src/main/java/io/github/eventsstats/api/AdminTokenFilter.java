@@ -14,7 +14,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
-/** The gate of every {@link AdminOnly} endpoint. The token is never logged nor echoed. */
+/**
+ * The gate of every {@link AdminOnly} endpoint. The token is never logged nor echoed. A burst of
+ * wrong tokens locks every admin endpoint for a while ({@link TokenFailures}): 429 with Retry-After.
+ */
 @jakarta.ws.rs.ext.Provider
 @AdminOnly
 @Priority(Priorities.AUTHENTICATION)
@@ -25,6 +28,8 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     // Filters are built while REST deploys, before config mappings exist: read the token lazily.
     @Inject
     Provider<AdminConfig> config;
+    @Inject
+    Provider<TokenFailures> failures;
     private volatile Optional<byte[]> expected;
 
     @Override
@@ -40,12 +45,25 @@ public class AdminTokenFilter implements ContainerRequestFilter {
                     "No resource at " + path + "; admin endpoints are off until ADMIN_TOKEN is set", path));
             return;
         }
+        Optional<TokenFailures.Lockout> lockout = failures.get().locked();
+        if (lockout.isPresent()) {
+            request.abortWith(locked(lockout.get(), path));
+            return;
+        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             request.abortWith(unauthorized("this admin endpoint needs Authorization: Bearer <ADMIN_TOKEN>", path));
         } else if (!MessageDigest.isEqual(expected.get(), digest(header.substring(BEARER.length()).strip()))) {
+            failures.get().failed();
             request.abortWith(unauthorized("the bearer token is not ADMIN_TOKEN", path));
         }
+    }
+
+    private static Response locked(TokenFailures.Lockout lockout, String path) {
+        return Response.fromResponse(problem(Response.Status.TOO_MANY_REQUESTS, "Too many wrong admin tokens within"
+                        + " a minute: the admin endpoints refuse every request until " + lockout.until()
+                        + "; try again then", path))
+                .header(HttpHeaders.RETRY_AFTER, lockout.secondsLeft()).build();
     }
 
     /** Comparing digests keeps the comparison constant-time whatever the lengths. */

@@ -1,16 +1,29 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.LogContext;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 @TestProfile(AdminTokenTest.WithToken.class)
@@ -19,8 +32,22 @@ class AdminTokenTest {
     public static class WithToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("admin.token", "s3cret-admin-token");
+            return Map.of("admin.token", "s3cret-admin-token", "admin.token-failures", "5", "admin.lockout", "90s");
         }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(FakeClock.class);
+        }
+    }
+
+    @Inject
+    FakeClock clock;
+
+    /** Past any lockout and counting window an earlier test left. */
+    @BeforeEach
+    void aQuietMinuteLater() {
+        clock.advance(Duration.ofMinutes(5));
     }
 
     @Test
@@ -45,6 +72,56 @@ class AdminTokenTest {
         given().post("/admin/test-probe").then().statusCode(401).contentType("application/problem+json")
                 .body("detail", containsString("Authorization: Bearer"));
         given().header("Authorization", "Basic czNjcmV0").post("/admin/test-probe").then().statusCode(401);
+    }
+
+    @Test
+    void aBurstOfWrongTokensLocksTheAdminEndpointsForAWhileAndIsLoggedOnceWithoutTheTokens() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        ExtHandler capture = new ExtHandler() {
+            @Override
+            protected void doPublish(ExtLogRecord record) {
+                logged.add(record.getLevel() + " " + record.getFormattedMessage());
+            }
+        };
+        var root = LogContext.getLogContext().getLogger("");
+        root.addHandler(capture);
+        try {
+            for (int i = 0; i < 5; i++) {
+                given().header("Authorization", "Bearer guess-" + i).post("/admin/test-probe").then().statusCode(401);
+            }
+            for (int i = 5; i < 12; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                given().header("Authorization", "Bearer guess-" + i).post("/admin/test-probe").then().statusCode(429)
+                        .contentType("application/problem+json")
+                        .body("detail", containsString("Too many wrong admin tokens"))
+                        .body(not(containsString("guess-")));
+            }
+            // The right token is refused too: a guesser must not learn which guess was right.
+            given().header("Authorization", "Bearer s3cret-admin-token").post("/admin/test-probe").then()
+                    .statusCode(429).header("Retry-After", "83");
+
+            clock.advance(Duration.ofSeconds(83));
+            given().header("Authorization", "Bearer s3cret-admin-token").post("/admin/test-probe").then()
+                    .statusCode(200);
+        } finally {
+            root.removeHandler(capture);
+        }
+        List<String> warnings = logged.stream().filter(l -> l.startsWith("WARN")).toList();
+        assertEquals(1, warnings.size(), "one warning per burst: " + logged);
+        assertTrue(warnings.getFirst().contains("5 wrong bearer tokens"), warnings.getFirst());
+        assertTrue(logged.stream().anyMatch(l -> l.contains("8 requests were refused")), logged.toString());
+        for (String line : logged) {
+            assertFalse(line.contains("guess-") || line.contains("s3cret"), "a token in the log: " + line);
+        }
+    }
+
+    @Test
+    void wrongTokensSpreadOverMinutesNeverLock() {
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofSeconds(20)); // 3 a minute, under 5
+            given().header("Authorization", "Bearer slow-guess").post("/admin/test-probe").then().statusCode(401);
+        }
+        given().header("Authorization", "Bearer s3cret-admin-token").post("/admin/test-probe").then().statusCode(200);
     }
 
     @Test
