@@ -1,13 +1,11 @@
 package io.github.eventsstats.api;
 
+import io.github.eventsstats.platform.CapturedLogs;
 import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.jboss.logmanager.ExtHandler;
-import org.jboss.logmanager.ExtLogRecord;
-import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -76,16 +73,8 @@ class AdminTokenTest {
 
     @Test
     void aBurstOfWrongTokensLocksTheAdminEndpointsForAWhileAndIsLoggedOnceWithoutTheTokens() {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        ExtHandler capture = new ExtHandler() {
-            @Override
-            protected void doPublish(ExtLogRecord record) {
-                logged.add(record.getLevel() + " " + record.getFormattedMessage());
-            }
-        };
-        var root = LogContext.getLogContext().getLogger("");
-        root.addHandler(capture);
-        try {
+        List<String> logged;
+        try (CapturedLogs logs = CapturedLogs.start()) {
             for (int i = 0; i < 5; i++) {
                 given().header("Authorization", "Bearer guess-" + i).post("/admin/test-probe").then().statusCode(401);
             }
@@ -103,8 +92,7 @@ class AdminTokenTest {
             clock.advance(Duration.ofSeconds(83));
             given().header("Authorization", "Bearer s3cret-admin-token").post("/admin/test-probe").then()
                     .statusCode(200);
-        } finally {
-            root.removeHandler(capture);
+            logged = logs.lines();
         }
         List<String> warnings = logged.stream().filter(l -> l.startsWith("WARN")).toList();
         assertEquals(1, warnings.size(), "one warning per burst: " + logged);

@@ -6,6 +6,7 @@ import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.github.FakeGitHub.Reply;
 import io.github.eventsstats.github.FakeGitHub;
+import io.github.eventsstats.platform.CapturedLogs;
 import io.github.eventsstats.platform.DataConfig;
 import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.scheduler.Scheduler;
@@ -13,9 +14,6 @@ import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.jboss.logmanager.ExtHandler;
-import org.jboss.logmanager.ExtLogRecord;
-import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +28,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
@@ -334,16 +331,8 @@ class EventsPollerTest {
 
     @Test
     void theTokenIsSentButNeverLoggedOrSaved() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        ExtHandler capture = new ExtHandler() {
-            @Override
-            protected void doPublish(ExtLogRecord record) {
-                logged.add(record.getFormattedMessage() + " " + record.getThrown());
-            }
-        };
-        var root = LogContext.getLogContext().getLogger("");
-        root.addHandler(capture);
-        try {
+        List<String> logged;
+        try (CapturedLogs logs = CapturedLogs.start()) {
             long[] id = ids(1);
             start(FakeGitHub.status(500, "boom"), FakeGitHub.status(403, "{}").header("Retry-After", "1"),
                     FakeGitHub.status(401, "{\"message\":\"Bad credentials\"}"),
@@ -353,8 +342,7 @@ class EventsPollerTest {
             pollAgain();
             pollAgain();
             assertEquals(1, stored());
-        } finally {
-            root.removeHandler(capture);
+            logged = logs.lines();
         }
         assertFalse(logged.isEmpty(), "the failures were logged");
         for (String line : logged) {
