@@ -1,5 +1,6 @@
 package io.github.eventsstats.archive;
 
+import io.github.eventsstats.platform.Backoff;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -11,13 +12,11 @@ import java.time.Duration;
 @ApplicationScoped
 public class SyncBackoff {
 
-    static final Duration FIRST = Duration.ofSeconds(2);
-    static final Duration MAX = Duration.ofMinutes(1);
+    private static final Backoff WAITS = Backoff.doubling(Duration.ofSeconds(2), Duration.ofMinutes(1));
 
     /** The wait after the {@code failures}-th failed try (1-based). */
     static Duration delay(int failures) {
-        Duration d = FIRST.multipliedBy(1L << Math.min(failures - 1, 20));
-        return d.compareTo(MAX) > 0 ? MAX : d;
+        return WAITS.after(failures);
     }
 
     public void pause(Duration d) throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.github.eventsstats.coverage;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.poller.PollLog;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -72,7 +73,7 @@ public class CoverageService {
             refresh();
             failures = 0;
         } catch (RuntimeException e) {
-            if (Integer.bitCount(++failures) == 1) { // 1st, 2nd, 4th, ... failure in a row
+            if (Backoff.worthLogging(++failures)) {
                 LOG.warnf("coverage: refresh failed (%s), %d time(s) in a row; answers keep the last coverage;"
                         + " next try in %s", e.getMessage(), failures, config.refreshInterval());
             }

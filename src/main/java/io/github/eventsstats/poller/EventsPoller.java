@@ -14,6 +14,7 @@ import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
+import io.github.eventsstats.platform.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -260,7 +261,7 @@ public class EventsPoller {
             archive.append(events, fetchedAt);
             archiveFailures = 0;
         } catch (IOException e) {
-            if (PollPlanner.worthLogging(++archiveFailures)) {
+            if (Backoff.worthLogging(++archiveFailures)) {
                 LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
                         describe(e), archiveFailures);
             }

@@ -4,6 +4,7 @@ import io.github.eventsstats.event.PageParser;
 import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
+import io.github.eventsstats.platform.Backoff;
 import org.jboss.logging.Logger.Level;
 
 import java.time.Duration;
@@ -46,7 +47,7 @@ final class PollPlanner {
 
     private final PollerConfig config;
     private final Predicate<String> withinApi;
-    private final RandomGenerator random;
+    private final Backoff waits;
     private final RateBudget budget;
     private final RateBudget.Use use;
     private boolean warnedForeignLink;
@@ -62,7 +63,7 @@ final class PollPlanner {
                 RateBudget.Use use) {
         this.config = config;
         this.withinApi = withinApi;
-        this.random = random;
+        this.waits = Backoff.doubling(config.backoffInitial(), config.backoffMax()).withJitter(random);
         this.budget = budget;
         this.use = use;
     }
@@ -121,7 +122,7 @@ final class PollPlanner {
     Optional<Note> flushFailed(Instant now, int waiting, String why) {
         flushFailures++;
         nextFlushAt = now.plus(backoff(flushFailures));
-        return worthLogging(flushFailures)
+        return Backoff.worthLogging(flushFailures)
                 ? Optional.of(new Note(Level.WARN, "poller: backlog of " + waiting + " events still not stored (" + why + ")"))
                 : Optional.empty();
     }
@@ -132,13 +133,9 @@ final class PollPlanner {
         flushFailures = 0;
     }
 
-    /** Capped exponential backoff with jitter: half the capped delay plus up to as much again. */
+    /** POLLER_BACKOFF_INITIAL doubling up to POLLER_BACKOFF_MAX, jittered: half of it plus up to as much again. */
     Duration backoff(int failures) {
-        long base = config.backoffInitial().toMillis() << Math.min(failures - 1, 20);
-        long max = config.backoffMax().toMillis();
-        long capped = Math.min(max, base < 0 ? max : base);
-        long jittered = capped / 2 + random.nextLong(capped / 2 + 1);
-        return Duration.ofMillis(Math.max(jittered, 1));
+        return waits.after(failures);
     }
 
     /**
@@ -149,15 +146,10 @@ final class PollPlanner {
         int n = ++state.consecutiveFailures;
         Duration delay = backoff(n);
         delay = delay.compareTo(atLeast) < 0 ? atLeast : delay;
-        notes.add(worthLogging(n)
+        notes.add(Backoff.worthLogging(n)
                 ? new Note(level, "poller: " + what + "; failure " + n + " in a row, next try in " + readable(delay))
                 : new Note(Level.DEBUG, "poller: " + what + "; failure " + n + " in a row"));
         return from.plus(delay);
-    }
-
-    /** The 1st, 2nd, 4th, 8th... failure in a row: an outage is reported without flooding the log. */
-    static boolean worthLogging(int failuresInARow) {
-        return Integer.bitCount(failuresInARow) == 1;
     }
 
     private Result end(PollState state, Outcome outcome, Instant now, Instant next, PollState.Wait wait, List<Note> notes) {

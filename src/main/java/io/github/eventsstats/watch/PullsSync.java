@@ -7,6 +7,7 @@ import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
+import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.watch.PullRequestStore.PullRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +47,8 @@ class PullsSync {
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final InstantSource clock;
+    /** After a failure of the pulls list: a minute, doubling, never longer than WATCH_PULLS_INTERVAL. */
+    private final Backoff backoff;
 
     PullsSync(WatchList list, GitHubEventsClient github, RateBudget budget, PullRequestStore store, WatchConfig config,
               ObjectMapper json, MeterRegistry registry, InstantSource clock) {
@@ -57,6 +60,7 @@ class PullsSync {
         this.json = json;
         this.registry = registry;
         this.clock = clock;
+        this.backoff = Backoff.doubling(Duration.ofMinutes(1), config.pullsInterval());
     }
 
     /** One page's PRs, the newest number among them, and whether one of an earlier pass is among them. */
@@ -231,15 +235,14 @@ class PullsSync {
     private boolean failed(String key, WatchedRepository w, String why, Instant now, Optional<Instant> toldUntil) {
         WatchedRepository.PullsState p = w.pulls;
         int n = ++p.consecutiveFailures;
-        Duration backoff = Duration.ofMinutes(1L << Math.min(n - 1, 10));
-        Instant next = now.plus(backoff.compareTo(config.pullsInterval()) > 0 ? config.pullsInterval() : backoff);
+        Instant next = now.plus(backoff.after(n));
         if (toldUntil.isPresent() && toldUntil.get().isAfter(next)) {
             next = toldUntil.get();
         }
         p.nextSyncAt = next;
         p.lastError = why;
         p.lastErrorAt = now;
-        if (Integer.bitCount(n) == 1) { // the 1st, 2nd, 4th... in a row: an outage without a flood
+        if (Backoff.worthLogging(n)) {
             LOG.warnf("watch: %s: %s; failure %d in a row, next try at %s", w.repository, why, n, next);
         }
         save(key, p);
