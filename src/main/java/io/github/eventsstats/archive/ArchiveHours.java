@@ -27,19 +27,90 @@ public final class ArchiveHours {
     }
 
     /**
+     * An hour as a command or a setting names it: a UTC date-hour, or a period back from whenever
+     * it is resolved. Read once by {@link #parse(String)}; resolved by {@link #at} on the caller's
+     * clock. Either way the hour is no earlier than {@link #FIRST}: GH Archive has nothing before it.
+     */
+    public sealed interface HourSpec {
+
+        /**
+         * The hour this names at {@code now}.
+         *
+         * @throws IllegalArgumentException when that hour is before {@link #FIRST}
+         */
+        Instant at(Instant now);
+    }
+
+    /** A date-hour: the hour it starts, checked when it is made. */
+    public record At(Instant hour) implements HourSpec {
+        public At {
+            hour = hour.truncatedTo(ChronoUnit.HOURS);
+            archived(hour, hour.toString());
+        }
+
+        @Override
+        public Instant at(Instant now) {
+            return hour;
+        }
+    }
+
+    /** A period back ({@code P7D}, {@code PT12H}): the hour it falls in, counted from {@code now}. */
+    public record Back(Duration period) implements HourSpec {
+        public Back {
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("a period back must not be negative: " + period);
+            }
+        }
+
+        @Override
+        public Instant at(Instant now) {
+            String what = period + " back from " + now.truncatedTo(ChronoUnit.SECONDS);
+            try {
+                return archived(now.minus(period).truncatedTo(ChronoUnit.HOURS), what);
+            } catch (DateTimeException | ArithmeticException e) { // so far back that it is out of Instant's range
+                throw beforeFirst(what);
+            }
+        }
+    }
+
+    private static Instant archived(Instant hour, String what) {
+        if (hour.isBefore(FIRST)) {
+            throw beforeFirst(what);
+        }
+        return hour;
+    }
+
+    private static IllegalArgumentException beforeFirst(String what) {
+        return new IllegalArgumentException(what + " is before GH Archive's first hour, " + FIRST);
+    }
+
+    /**
      * A date-hour such as {@code 2026-11-01T00} (also with minutes, or an instant with Z), as the
-     * hour it starts; or, with {@code now}, a period back such as {@code P7D} or {@code PT12H}. No
-     * earlier than {@link #FIRST}: GH Archive has nothing before it.
+     * hour it starts, no earlier than {@link #FIRST}; or a period back such as {@code P7D} or
+     * {@code PT12H}.
      *
      * @throws IllegalArgumentException saying what is accepted
      */
-    public static Instant parse(String text, Instant now) {
-        Instant hour = read(text, now);
-        if (hour.isBefore(FIRST)) {
-            throw new IllegalArgumentException("'" + text + "' is " + hour + ", before GH Archive's first hour, "
-                    + FIRST);
+    public static HourSpec parse(String text) {
+        String t = text.strip();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return new Back(Duration.parse(t));
+            }
+            if (t.endsWith("Z") || t.endsWith("z")) {
+                return new At(Instant.parse(t.toUpperCase(java.util.Locale.ROOT)));
+            }
+            String local = t.length() == 13 ? t + ":00" : t;
+            return new At(LocalDateTime.parse(local).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeException | ArithmeticException e) { // unparseable, or out of Instant's range
+            throw new IllegalArgumentException("'" + text + "' is neither a UTC date-hour such as 2026-11-01T00 nor a"
+                    + " period back such as P7D");
         }
-        return hour;
+    }
+
+    /** {@link #parse(String)}, resolved at {@code now}. */
+    public static Instant parse(String text, Instant now) {
+        return parse(text).at(now);
     }
 
     /**
@@ -53,27 +124,6 @@ public final class ArchiveHours {
         if (hours > MAX_HOURS) {
             throw new IllegalArgumentException(from + " to " + to + " holds " + hours + " hours; at most " + MAX_HOURS
                     + " at once");
-        }
-    }
-
-    private static Instant read(String text, Instant now) {
-        String t = text.strip();
-        try {
-            if (t.startsWith("P") || t.startsWith("p")) {
-                Duration back = Duration.parse(t);
-                if (back.isNegative()) {
-                    throw new IllegalArgumentException("a period back must not be negative: " + text);
-                }
-                return now.minus(back).truncatedTo(ChronoUnit.HOURS);
-            }
-            if (t.endsWith("Z") || t.endsWith("z")) {
-                return Instant.parse(t.toUpperCase(java.util.Locale.ROOT)).truncatedTo(ChronoUnit.HOURS);
-            }
-            String local = t.length() == 13 ? t + ":00" : t;
-            return LocalDateTime.parse(local).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
-        } catch (DateTimeException | ArithmeticException e) { // unparseable, or out of Instant's range
-            throw new IllegalArgumentException("'" + text + "' is neither a UTC date-hour such as 2026-11-01T00 nor a"
-                    + " period back such as P7D");
         }
     }
 

@@ -118,9 +118,14 @@ public class ArchiveSync {
         return clock.instant().truncatedTo(ChronoUnit.HOURS);
     }
 
-    /** A date-hour or period back as {@link ArchiveHours#parse} reads it. */
+    /** A date-hour or period back as {@link ArchiveHours#parse} reads it, now. */
     public Instant parseHour(String text) {
-        return ArchiveHours.parse(text, clock.instant());
+        return hour(ArchiveHours.parse(text));
+    }
+
+    /** The hour {@code spec} names now. */
+    public Instant hour(ArchiveHours.HourSpec spec) {
+        return spec.at(clock.instant());
     }
 
     public boolean isRunning() {

@@ -71,8 +71,8 @@ public class BackfillRunner {
     /** {@code backfill --from .. [--to ..]}: GH Archive's hours, downloaded and loaded. */
     private int sync(BackfillRequest options, PrintStream out, PrintStream err, PrintStream terminal)
             throws InterruptedException {
-        Instant from = sync.parseHour(options.from());
-        Instant to = options.to() != null ? sync.parseHour(options.to()) : sync.currentHour();
+        Instant from = sync.hour(options.from());
+        Instant to = options.to() != null ? sync.hour(options.to()) : sync.currentHour();
         Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
         if (!migrated(err)) {
             return Backfill.FAILED;

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code backfill [--dry-run] [--types T,..] PATH...}: loads GH Archive files (and the poller's raw
@@ -40,30 +41,22 @@ public class BackfillCommand implements QuarkusApplication {
     /** The Quarkus profile the command runs under (application.properties): a command, not the service. */
     static final String PROFILE = "backfill";
 
+    /**
+     * The request {@link Line} read, for the application {@link Quarkus#run} starts next. Quarkus
+     * builds the application from its class and can pass it only strings; handing the typed request
+     * over here keeps the command line read once, before Quarkus starts, so that a usage error
+     * starts nothing. Taken once, by {@link #execute}.
+     */
+    private static final AtomicReference<BackfillRequest> READ_BEFORE_START = new AtomicReference<>();
+
     private final BackfillRunner runner;
 
     BackfillCommand(BackfillRunner runner) {
         this.runner = runner;
     }
 
-    /** The same request as arguments, for the application Quarkus runs. */
-    static String[] args(BackfillRequest request) {
-        List<String> args = new ArrayList<>();
-        if (request.dryRun()) {
-            args.add("--dry-run");
-        }
-        if (request.types() != null && (request.from() != null || !request.types().equals(TypeSelection.DEFAULTS))) {
-            args.add("--types=" + request.types());
-        }
-        if (request.from() != null) {
-            args.add("--from=" + request.from());
-        }
-        if (request.to() != null) {
-            args.add("--to=" + request.to());
-        }
-        args.add("--");
-        request.files().forEach(f -> args.add(f.toString()));
-        return args.toArray(String[]::new);
+    static void handOver(BackfillRequest request) {
+        READ_BEFORE_START.set(request);
     }
 
     /** The command line as picocli reads it. Checked in full before Quarkus starts. */
@@ -119,7 +112,8 @@ public class BackfillCommand implements QuarkusApplication {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             ConfigBootstrap.activate(PROFILE);
-            Quarkus.run(BackfillCommand.class, args(options)); // exits the JVM with run()'s status
+            handOver(options);
+            Quarkus.run(BackfillCommand.class); // exits the JVM with run()'s status
             return ApplicationLifecycleManager.getExitCode();
         }
 
@@ -142,17 +136,25 @@ public class BackfillCommand implements QuarkusApplication {
             if (dryRun) {
                 throw new ArchiveFiles.UsageException("--dry-run reads files; with --from nothing would be read");
             }
-            // Checked here so that a typo stops before Quarkus starts; resolved again by the command's clock.
+            ArchiveHours.HourSpec start = hour(from);
+            ArchiveHours.HourSpec end = to == null ? null : hour(to);
+            // Resolved here only to check them; the command resolves both again on its own clock.
             Instant now = Instant.now();
             try {
-                Instant start = ArchiveHours.parse(from, now);
-                if (to != null && !ArchiveHours.parse(to, now).isAfter(start)) {
-                    throw new ArchiveFiles.UsageException("--to " + to + " is not after --from " + from);
+                Instant first = start.at(now);
+                if (end != null) {
+                    Instant last = end.at(now);
+                    if (!last.isAfter(first)) {
+                        throw new ArchiveFiles.UsageException("--to " + to + " is not after --from " + from);
+                    }
+                    ArchiveHours.checkRange(first, last);
+                } else {
+                    ArchiveHours.checkRange(first, now);
                 }
             } catch (IllegalArgumentException e) {
                 throw new ArchiveFiles.UsageException(e.getMessage());
             }
-            return new BackfillRequest(false, selected, List.of(), from, to);
+            return new BackfillRequest(false, selected, List.of(), start, end);
         }
     }
 
@@ -188,6 +190,14 @@ public class BackfillCommand implements QuarkusApplication {
         return line.isUsageHelpRequested() ? null : line.<Line>getCommand().options();
     }
 
+    private static ArchiveHours.HourSpec hour(String text) {
+        try {
+            return ArchiveHours.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveFiles.UsageException(e.getMessage());
+        }
+    }
+
     private static TypeSelection types(String list) {
         try {
             return TypeSelection.parse(List.of(list.split(",")));
@@ -201,19 +211,24 @@ public class BackfillCommand implements QuarkusApplication {
         return execute(args, System.out, System.err, ProgressTicker.terminalOrNull());
     }
 
-    /** Runs the command; returns the exit status. */
+    /**
+     * Runs the request {@link Line} read before Quarkus started or, without one (a caller in this
+     * process), {@code args} read here; returns the exit status.
+     */
     public int execute(String[] args, PrintStream out, PrintStream err, PrintStream terminal) throws InterruptedException {
-        BackfillRequest options;
-        try {
-            options = parse(args);
-        } catch (ArchiveFiles.UsageException e) {
-            err.println("backfill: " + e.getMessage());
-            err.print(usage());
-            return Backfill.USAGE;
-        }
+        BackfillRequest options = READ_BEFORE_START.getAndSet(null);
         if (options == null) {
-            out.print(usage());
-            return Backfill.OK;
+            try {
+                options = parse(args);
+            } catch (ArchiveFiles.UsageException e) {
+                err.println("backfill: " + e.getMessage());
+                err.print(usage());
+                return Backfill.USAGE;
+            }
+            if (options == null) {
+                out.print(usage());
+                return Backfill.OK;
+            }
         }
         return runner.run(options, out, err, terminal);
     }

@@ -64,6 +64,25 @@ class HourDownloaderTest {
     }
 
     @Test
+    void noHourIsReadOrResolvedBeforeGhArchiveBegan() {
+        Instant now = Instant.parse("2026-12-01T10:17:00Z");
+        String first = "before GH Archive's first hour, 2011-02-12T00:00:00Z";
+        assertEquals(ArchiveHours.FIRST, ArchiveHours.parse("2011-02-12T00", now));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ArchiveHours.parse("2011-02-11T23"))
+                .getMessage().contains(first), "a date-hour, when it is read");
+        ArchiveHours.HourSpec longAgo = ArchiveHours.parse("P10000D");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> longAgo.at(now)).getMessage()
+                .contains(first), "a period back, when it is resolved");
+        // So far back that the hour is out of Instant's range: the same answer, not an arithmetic error.
+        for (String outOfRange : List.of("P106751991167300D", "PT9223372036854775807S")) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> ArchiveHours.parse(outOfRange, now))
+                    .getMessage().contains(first), outOfRange);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ArchiveHours.parse("+1000000001-01-01T00:00:00Z"))
+                .getMessage().contains("neither a UTC date-hour"), "past Instant's range");
+    }
+
+    @Test
     void aDownloadIsCheckedAndRenamedAndAnErrorStatusIsRetriedWithBackoff() throws Exception {
         SyncHours.Hour h = SyncHours.hour(HOUR, 200);
         RecordedBackoff backoff = new RecordedBackoff();

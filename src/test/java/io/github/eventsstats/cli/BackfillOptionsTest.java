@@ -1,6 +1,7 @@
 package io.github.eventsstats.cli;
 
 import io.github.eventsstats.archive.ArchiveFiles;
+import io.github.eventsstats.archive.ArchiveHours;
 import io.github.eventsstats.archive.Backfill;
 import io.github.eventsstats.archive.BackfillRequest;
 import io.github.eventsstats.cli.MainTest.Run;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,35 +75,37 @@ class BackfillOptionsTest {
     void aRangeOfHoursIsReadInsteadOfPathsAndChecked() {
         BackfillRequest o = BackfillCommand.parse("--from", "2026-11-01T00", "--to", "2026-11-02T00");
 
-        assertEquals("2026-11-01T00", o.from());
-        assertEquals("2026-11-02T00", o.to());
+        assertEquals(new ArchiveHours.At(Instant.parse("2026-11-01T00:00:00Z")), o.from());
+        assertEquals(new ArchiveHours.At(Instant.parse("2026-11-02T00:00:00Z")), o.to());
         assertEquals(List.of(), o.files());
-        assertEquals(o, BackfillCommand.parse(BackfillCommand.args(o)));
-        assertEquals("P7D", BackfillCommand.parse("--from=P7D").from());
+        BackfillRequest week = BackfillCommand.parse("--from=P7D");
+        assertEquals(new ArchiveHours.Back(Duration.ofDays(7)), week.from(), "resolved when the command runs, on its clock");
+        assertNull(week.to(), "the current hour, then");
         assertTrue(usageError("--from", "yesterday").contains("neither a UTC date-hour such as 2026-11-01T00"));
         assertEquals("--to 2026-11-01T00 is not after --from 2026-11-01T05",
                 usageError("--from", "2026-11-01T05", "--to", "2026-11-01T00"));
+        assertTrue(usageError("--from", "2011-02-11T23").contains("before GH Archive's first hour"));
+        assertTrue(usageError("--from", "P10000D").contains("before GH Archive's first hour"));
+        assertTrue(usageError("--from", "2011-02-12T00", "--to", "2100-01-01T00").contains("at most 100000"));
         assertEquals("--to needs --from", usageError("--to", "2026-11-01T00", dir.toString()));
         assertEquals("give PATHs or --from, not both", usageError("--from", "P1D", dir.toString()));
         assertTrue(usageError("--dry-run", "--from", "P1D").startsWith("--dry-run reads files"));
         assertNull(o.types(), "the sync's configured types");
-        BackfillRequest every = BackfillCommand.parse("--from", "P1D", "--types", "*");
-        assertEquals(TypeSelection.EVERY, every.types());
-        assertEquals(every, BackfillCommand.parse(BackfillCommand.args(every)));
+        assertEquals(TypeSelection.EVERY, BackfillCommand.parse("--from", "P1D", "--types", "*").types());
         BackfillRequest three = BackfillCommand.parse("--from", "P1D", "--types", String.valueOf(TypeSelection.DEFAULTS));
-        assertEquals(TypeSelection.DEFAULTS, BackfillCommand.parse(BackfillCommand.args(three)).types(), "named, not left to the config");
+        assertEquals(TypeSelection.DEFAULTS, three.types(), "named, not left to the config");
         assertTrue(usageError("--from", "P1D", "--types", "Nope").startsWith("--types: unknown event type 'Nope'"));
     }
 
     @Test
-    void theOptionsGoToTheApplicationAsTheyWereRead() throws Exception {
+    void oneTypedRequestHoldsWhatTheCommandLineSaid() throws Exception {
         Files.createDirectories(dir.resolve("sub"));
-        Files.writeString(dir.resolve("sub/-odd name.json"), "");
-        Files.writeString(dir.resolve("b.json.gz"), "");
+        Path odd = Files.writeString(dir.resolve("sub/-odd name.json"), "");
+        Path gz = Files.writeString(dir.resolve("b.json.gz"), "");
         BackfillRequest o = BackfillCommand.parse("--types", "IssuesEvent,WatchEvent", "--dry-run", dir.toString());
 
-        assertEquals(o, BackfillCommand.parse(BackfillCommand.args(o)));
-        assertEquals(o.files(), BackfillCommand.parse(BackfillCommand.args(BackfillCommand.parse(dir.toString()))).files());
+        assertEquals(new BackfillRequest(true, TypeSelection.of(EventType.ISSUES, EventType.WATCH), List.of(gz, odd), null, null), o);
+        assertEquals(List.of(odd), BackfillCommand.parse("--", odd.toString()).files());
     }
 
     @Test
