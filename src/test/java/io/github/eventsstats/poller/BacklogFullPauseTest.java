@@ -9,7 +9,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +49,8 @@ class BacklogFullPauseTest {
 
     private static final Path STATE = Path.of("target/poller-pause-test/client-state.json");
 
-    /** The state file as the poller last saved it (written whole). */
     private PollState savedState() {
-        try {
-            return Files.exists(STATE) ? json.readValue(STATE.toFile(), PollState.class) : new PollState();
-        } catch (IOException e) {
-            return new PollState();
-        }
+        return EventsPollerTest.savedState(json, STATE);
     }
 
     @Test

@@ -526,10 +526,14 @@ class EventsPollerTest {
         }
     }
 
-    /** The state file as the poller last saved it (written whole, so never half a poll). */
     private PollState savedState() {
+        return savedState(json, STATE);
+    }
+
+    /** The state file as the poller last saved it (written whole, so never half a poll); a fresh state before. */
+    static PollState savedState(ObjectMapper json, Path file) {
         try {
-            return Files.exists(STATE) ? json.readValue(STATE.toFile(), PollState.class) : new PollState();
+            return Files.exists(file) ? json.readValue(file.toFile(), PollState.class) : new PollState();
         } catch (IOException e) {
             return new PollState();
         }
