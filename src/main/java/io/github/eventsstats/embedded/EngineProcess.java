@@ -2,6 +2,7 @@ package io.github.eventsstats.embedded;
 
 import com.clickhouse.client.api.internal.CompressedBlockInputStream;
 import com.clickhouse.data.ClickHouseCityHash;
+import io.github.eventsstats.platform.Backoff;
 import net.jpountz.lz4.LZ4Factory;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
@@ -43,7 +44,8 @@ import java.util.stream.Collectors;
 public final class EngineProcess implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EngineProcess.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Between restarts after failures in a row: 0.5 s, doubling, at most 30 s. */
+    private static final Backoff RESTARTS = Backoff.doubling(Duration.ofMillis(500), Duration.ofSeconds(30));
     private static final Duration STABLE_AFTER = Duration.ofSeconds(60);
     /**
      * The classes the engine process runs, each standing for its jar: ours (EngineMain and all it uses),
@@ -215,9 +217,9 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** Capped exponential backoff: 0.5 s after the first failure in a row, doubling, at most {@link #MAX_BACKOFF}. */
+    /** The wait before the restart after the {@code failures}-th failure in a row ({@link #RESTARTS}). */
     static Duration backoff(int failures) {
-        return Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures - 1, 10)));
+        return RESTARTS.after(failures);
     }
 
     /** Closes the child's stdin so it shuts down cleanly, then makes sure it is gone. */
