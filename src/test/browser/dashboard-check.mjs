@@ -1,5 +1,5 @@
 // Drives Debian's Chromium through every view of the dashboard, against a service that
-// DashboardBrowserTest loaded with generated events, and compares what the page shows with what
+// DashboardBrowserIT loaded with generated events, and compares what the page shows with what
 // the API answers for the same parameters. Screenshots go to OUT_DIR.
 //
 // The outage check needs the test's help: this script prints "STOP-ENGINE" and waits for the line

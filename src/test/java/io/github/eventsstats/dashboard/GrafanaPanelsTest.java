@@ -56,7 +56,7 @@ class GrafanaPanelsTest {
     void everyClickHousePanelRunsOnTheEngineAndFindsTheEvents() throws IOException {
         clickHouse.execute("TRUNCATE TABLE events");
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        writer.write(DashboardBrowserTest.generated(now), EventSource.FIREHOSE);
+        writer.write(DashboardBrowserIT.generated(now), EventSource.FIREHOSE);
         Instant from = now.minus(Duration.ofHours(24));
 
         List<Panel> sql = panels().stream().filter(p -> p.datasource().equals("grafana-clickhouse-datasource")).toList();

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real kill -9 of the process that owns the engine: the engine must go too. */
-class EngineOrphanTest {
+class EngineOrphanIT {
 
     /** Owns an engine and waits to be killed. */
     public static final class Owner {

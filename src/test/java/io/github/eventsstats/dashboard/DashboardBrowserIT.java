@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * npm the test is skipped, except under CI (CI=true), where it fails.
  */
 @QuarkusTest
-class DashboardBrowserTest {
+class DashboardBrowserIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path BROWSER_DIR = Path.of("target/browser");

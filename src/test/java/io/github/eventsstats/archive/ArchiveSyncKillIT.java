@@ -2,9 +2,10 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -25,10 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A sync process killed with SIGKILL while downloading, and while loading, then started again. */
+/**
+ * A sync process killed with SIGKILL while downloading, and while loading, then started again. The
+ * syncs run in child processes, so the application here only lends its engine: the default test
+ * profile (the one the other *IT classes boot) with a fake GH Archive of the test's own.
+ */
 @QuarkusTest
-@TestProfile(SyncTestProfile.class)
-class ArchiveSyncKillTest {
+class ArchiveSyncKillIT {
+
+    private static FakeGhArchive archive;
 
     @Inject
     ClickHouse clickHouse;
@@ -40,6 +46,16 @@ class ArchiveSyncKillTest {
     private record Child(Process process, List<String> out) {
     }
 
+    @BeforeAll
+    static void serveArchive() {
+        archive = FakeGhArchive.started();
+    }
+
+    @AfterAll
+    static void stopArchive() {
+        archive.close();
+    }
+
     @AfterEach
     void killChildren() {
         children.forEach(Process::destroyForcibly);
@@ -49,7 +65,7 @@ class ArchiveSyncKillTest {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), SyncChild.class.getName(), data.toString(),
-                clickHouse.connectedEndpoint().orElseThrow(), FakeGhArchive.instance.url(), hour.toString(),
+                clickHouse.connectedEndpoint().orElseThrow(), archive.url(), hour.toString(),
                 hour.plus(Duration.ofHours(1)).toString(), Integer.toString(hold)))
                 .redirectErrorStream(true).start();
         children.add(p);
@@ -79,7 +95,6 @@ class ArchiveSyncKillTest {
     @Test
     void killedMidDownloadThenRestartedResumesWithRangeAndStoresEachEventOnce() throws Exception {
         SyncHours.Hour h = SyncHours.hour(SyncHours.hours(1), 1500);
-        FakeGhArchive archive = FakeGhArchive.instance;
         archive.put(h.name(), h.gz());
         archive.stall(h.name());
         Path part = data.resolve("archive-sync").resolve(h.name() + ".part");
@@ -105,7 +120,6 @@ class ArchiveSyncKillTest {
     @Test
     void killedMidLoadThenRestartedLoadsTheCheckedFileAgainAndStoresEachEventOnce() throws Exception {
         SyncHours.Hour h = SyncHours.hour(SyncHours.hours(1), 1500);
-        FakeGhArchive archive = FakeGhArchive.instance;
         archive.put(h.name(), h.gz());
         assertTrue(h.kept() > 200, "several batches of 100");
 

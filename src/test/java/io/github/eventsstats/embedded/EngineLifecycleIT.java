@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-class EngineLifecycleTest {
+class EngineLifecycleIT {
 
     @Inject
     EmbeddedClickHouse embedded;
