@@ -34,7 +34,7 @@ fi
 java="$JAVA_HOME/bin/java"
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  ./mvnw -q -B package -DskipTests   # also compiles the bench class (test sources)
+  ./mvnw -q -B -Pbench package -DskipTests   # the service, and the bench's classes (bench/java) into target/bench-classes
   # The bench's own test-scope libraries (Awaitility), beside the service's.
   ./mvnw -q -B -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
@@ -67,7 +67,7 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "columns: p50/p99 = latency seen by the caller; server = the engine's own time (p50)"
   "$java" --enable-native-access=ALL-UNNAMED \
-    -cp "target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*:$(cat target/bench.classpath)" \
+    -cp "target/bench-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*:$(cat target/bench.classpath)" \
     io.github.eventsstats.bench.ApiBench "engine=${CLICKHOUSE_URL:-http://127.0.0.1:$ENGINE_PORT}" \
     "user=${CLICKHOUSE_USER:-default}" "password=${CLICKHOUSE_PASSWORD:-}" "database=${CLICKHOUSE_DATABASE:-github_stats}" \
     "service=http://127.0.0.1:$PORT" \

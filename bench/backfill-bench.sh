@@ -34,11 +34,11 @@ JAR=target/quarkus-app/quarkus-run.jar
 mkdir -p "$OUT"
 
 echo "== build"
-./mvnw -q -B -DskipTests package test-compile
+./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 
 if [[ ! -f "$FILE" || "$(cat "$FILE.events" 2>/dev/null)" != "$EVENTS" ]]; then
   echo "== generating $FILE ($EVENTS events)"
-  "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+  "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
     --out "$FILE" --events "$EVENTS"
   echo "$EVENTS" > "$FILE.events"
 fi
@@ -53,7 +53,7 @@ for h in $(seq 16 $((14 + HOURS))); do
   f=$PWD/$OUT/hours/2024-01-15-$h.json.gz
   if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
     echo "== generating $f"
-    "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+    "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
       --out "$f" --events "$EVENTS" --seed "$h" --hour "2024-01-15T$h" --first-id $((h * 1000000000)) > /dev/null
     echo "$EVENTS" > "$f.events"
   fi

@@ -28,14 +28,14 @@ mkdir -p "$HOURS"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
-  ./mvnw -q -B -DskipTests package test-compile
+  ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
 
 for h in $(seq 0 23); do
   f=$HOURS/2024-01-15-$h.json.gz
   if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
     echo "== generating $f ($EVENTS events)"
-    "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+    "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
       --out "$f" --events "$EVENTS" --seed "$((h + 100))" --hour "2024-01-15T$(printf %02d "$h")" \
       --first-id $(((h + 1) * 1000000000)) > /dev/null
     echo "$EVENTS" > "$f.events"
