@@ -14,7 +14,13 @@
 # and the median of each are printed, the ratio from the medians (on a shared machine a single
 # run can be far off).
 #
-#   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default
+# A change measured side by side: BASELINE_APP (another build's target/quarkus-app, copied aside)
+# and/or BASELINE_OPTS (JVM options) add a baseline load to each run, just before or after ours
+# without options (the order alternates); its medians, and the ratio baseline time / our time (of
+# the medians, and the median of each run's), are printed too.
+#
+#   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default; NO_BUILD=1 skips the build
+#   BASELINE_APP=/tmp/before/target/quarkus-app RUNS=7 HOURS=1 bench/backfill-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -31,10 +37,15 @@ FILE=$PWD/$OUT/2024-01-15-15.json.gz
 DATA=$PWD/$OUT/backfill-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS:-}"
+BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
+BASELINE=${BASELINE_APP:-}${BASELINE_OPTS:-}
 mkdir -p "$OUT"
 
-echo "== build"
-./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
+if [[ -z "${NO_BUILD:-}" ]]; then
+  echo "== build"
+  ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
+fi
 
 if [[ ! -f "$FILE" || "$(cat "$FILE.events" 2>/dev/null)" != "$EVENTS" ]]; then
   echo "== generating $FILE ($EVENTS events)"
@@ -89,12 +100,17 @@ ENGINE_SQL=$(engine_sql file "FILE")
 
 rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
 ours_load=(); ours_wall=(); c1_load=(); c1_wall=(); c2_load=(); c2_wall=(); engine=()
+base_load=(); base_wall=(); paired=()
 # One of our runs: load phase (the summary's time) and whole command; checks what it stored.
-ours() {
+ours() { load_with "$JAR" "$@"; }
+baseline() {
+  load_with "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL")
+}
+load_with() { # jar [jvm options]
   empty
   local t0 t1 summary
   t0=$(now)
-  summary=$(DATA_DIR=$DATA "$JAVA" "$@" -jar "$JAR" backfill "${PATHS[@]}" 2>&1)
+  summary=$(DATA_DIR=$DATA "$JAVA" "${@:2}" -jar "$1" backfill "${PATHS[@]}" 2>&1)
   t1=$(now)
   LOAD=$(sed -n 's/.*bad lines[^;]*; \([0-9.]*\) s .*/\1/p' <<< "$summary")
   WALL=$(echo "$t1 - $t0" | bc -l)
@@ -118,12 +134,18 @@ ENGINE_COUNTS=
 PATHS=("$FILE")
 for run in $(seq 1 "$RUNS"); do
   engine_load "$FILE"; engine+=("$ENGINE_TIME")
+  if [[ -n "$BASELINE" ]] && (( run % 2 == 0 )); then baseline; fi
   ours; ours_load+=("$LOAD"); ours_wall+=("$WALL")
+  if [[ -n "$BASELINE" ]] && (( run % 2 )); then baseline; fi
   ours $C1_OPTS; c1_load+=("$LOAD"); c1_wall+=("$WALL")
   ours $C2_OPTS; c2_load+=("$LOAD"); c2_wall+=("$WALL")
   printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); %s %.2f s (%.2f s); with C2 %.2f s (%.2f s)\n' \
     "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "$C1_OPTS" "${c1_load[-1]}" "${c1_wall[-1]}" \
     "${c2_load[-1]}" "${c2_wall[-1]}"
+  if [[ -n "$BASELINE" ]]; then
+    paired+=("$(echo "${base_load[-1]} / ${ours_load[-1]}" | bc -l)")
+    printf '       baseline %.2f s load (%.2f s command)\n' "${base_load[-1]}" "${base_wall[-1]}"
+  fi
 done
 
 echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
@@ -136,9 +158,19 @@ row "ours $C1_OPTS, load" "${c1_load[@]}"
 row "ours $C1_OPTS, command" "${c1_wall[@]}"
 row "ours with C2, load" "${c2_load[@]}"
 row "ours with C2, command" "${c2_wall[@]}"
+if [[ -n "$BASELINE" ]]; then
+  row "baseline, load" "${base_load[@]}"
+  row "baseline, command" "${base_wall[@]}"
+fi
 ratio() { echo "$(median "${engine[@]}") / $(median "$@")" | bc -l; }
 printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; with C2 %.2fx load\n' \
   "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${c2_load[@]}")"
+if [[ -n "$BASELINE" ]]; then
+  printf 'baseline (%s%s) / ours, load: %.2fx (medians), %.2fx (median of the runs); command %.2fx (medians)\n' \
+    "${BASELINE_APP:-this build}" "${BASELINE_OPTS:+ with $BASELINE_OPTS}" \
+    "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
+    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if (( HOURS > 1 )); then

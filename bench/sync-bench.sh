@@ -10,7 +10,13 @@
 # Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the ratio
 # is from the medians (engine time / our time: above 1 is ours faster).
 #
+# A change measured side by side: BASELINE_APP (another build's target/quarkus-app, copied aside)
+# and/or BASELINE_OPTS (JVM options) make each run load a third time, as the baseline, just before
+# or after ours (the order alternates); its medians, and the ratio baseline time / our time (of
+# the medians, and the median of each run's), are printed too. OPTS: JVM options of our runs.
+#
 #   bench/sync-bench.sh        EVENTS=100000 RUNS=3 PORT=18299 HTTP_PORT=18300 by default; NO_BUILD=1 skips the build
+#   BASELINE_OPTS=-XX:TieredStopAtLevel=1 RUNS=5 bench/sync-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -24,6 +30,10 @@ HOURS=$PWD/$OUT/sync-hours
 DATA=$PWD/$OUT/sync-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
+read -r -a OURS_OPTS <<< "${OPTS:-}"
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS:-}"
+BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
+BASELINE=${BASELINE_APP:-}${BASELINE_OPTS:-}
 mkdir -p "$HOURS"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
@@ -70,26 +80,46 @@ empty() {
 }
 ENGINE_SQL=$(engine_sql url "http://127.0.0.1:$HTTP_PORT/2024-01-15-{0..23}.json.gz")
 
-ours_load=(); ours_wall=(); engine=(); ENGINE_COUNTS=
+# One sync of the 24 hours with the JAR and JVM options given: LOAD (the summary's time), WALL
+# (the whole command); what it stored must be what the engine stored.
+sync_hours() { # jar [jvm options]
+  empty
+  local t0 t1 c
+  t0=$(now)
+  summary=$(DATA_DIR=$DATA GHARCHIVE_URL=http://127.0.0.1:$HTTP_PORT "$JAVA" "${@:2}" -jar "$1" \
+    backfill --from 2024-01-15T00 --to 2024-01-16T00 2>&1) || { echo "$summary"; exit 1; }
+  t1=$(now)
+  LOAD=$(sed -n 's/.*MB downloaded; \([0-9.]*\) s .*/\1/p' <<< "$summary")
+  WALL=$(echo "$t1 - $t0" | bc -l)
+  c=$(counts)
+  if [[ "$c" != "$ENGINE_COUNTS" ]]; then
+    echo "the loads differ:"; echo "ours:   $c"; echo "engine: $ENGINE_COUNTS"; echo "$summary"; exit 1
+  fi
+  grep -q ": 24 hours: 24 loaded" <<< "$summary" || { echo "$summary"; exit 1; }
+}
+ours() { sync_hours "$JAR" "${OURS_OPTS[@]}"; ours_load+=("$LOAD"); ours_wall+=("$WALL"); }
+baseline() { sync_hours "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); }
+
+ours_load=(); ours_wall=(); base_load=(); base_wall=(); paired=(); engine=(); ENGINE_COUNTS=
 for run in $(seq 1 "$RUNS"); do
   empty
   t0=$(now); sql "$ENGINE_SQL"; t1=$(now)
   engine+=("$(echo "$t1 - $t0" | bc -l)")
   ENGINE_COUNTS=$(counts)
 
-  empty
-  t0=$(now)
-  summary=$(DATA_DIR=$DATA GHARCHIVE_URL=http://127.0.0.1:$HTTP_PORT "$JAVA" -jar "$JAR" \
-    backfill --from 2024-01-15T00 --to 2024-01-16T00 2>&1) || { echo "$summary"; exit 1; }
-  t1=$(now)
-  ours_load+=("$(sed -n 's/.*MB downloaded; \([0-9.]*\) s .*/\1/p' <<< "$summary")")
-  ours_wall+=("$(echo "$t1 - $t0" | bc -l)")
-  c=$(counts)
-  if [[ "$c" != "$ENGINE_COUNTS" ]]; then
-    echo "the loads differ:"; echo "ours:   $c"; echo "engine: $ENGINE_COUNTS"; echo "$summary"; exit 1
+  if [[ -z "$BASELINE" ]]; then
+    ours
+  elif (( run % 2 )); then
+    ours; baseline
+  else
+    baseline; ours
   fi
-  grep -q ": 24 hours: 24 loaded" <<< "$summary" || { echo "$summary"; exit 1; }
-  printf 'run %d: engine %.2f s; ours %.2f s sync (%.2f s command)\n' "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}"
+  printf 'run %d: engine %.2f s; ours %.2f s sync (%.2f s command)' "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}"
+  if [[ -n "$BASELINE" ]]; then
+    paired+=("$(echo "${base_load[-1]} / ${ours_load[-1]}" | bc -l)")
+    printf '; baseline %.2f s sync (%.2f s command)' "${base_load[-1]}" "${base_wall[-1]}"
+  fi
+  echo
 done
 echo "$summary"
 echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
@@ -98,7 +128,17 @@ row() { printf '%-40s %7.2f s   %7.2f s\n' "$1" "$(best "${@:2}")" "$(median "${
 row "engine (INSERT SELECT FROM url())" "${engine[@]}"
 row "ours, sync (download + check + load)" "${ours_load[@]}"
 row "ours, whole command (JVM start incl.)" "${ours_wall[@]}"
+if [[ -n "$BASELINE" ]]; then
+  row "baseline, sync" "${base_load[@]}"
+  row "baseline, whole command" "${base_wall[@]}"
+fi
 printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx sync, %.2fx whole command\n' \
   "$(echo "$(median "${engine[@]}") / $(median "${ours_load[@]}")" | bc -l)" \
   "$(echo "$(median "${engine[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+if [[ -n "$BASELINE" ]]; then
+  printf 'baseline (%s%s) / ours%s, sync: %.2fx (medians), %.2fx (median of the runs); whole command %.2fx (medians)\n' \
+    "${BASELINE_APP:-this build}" "${BASELINE_OPTS:+ with $BASELINE_OPTS}" "${OPTS:+ with $OPTS}" \
+    "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
+    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
