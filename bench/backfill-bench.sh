@@ -3,11 +3,10 @@
 # ways on this machine, and prints both rates and their ratio:
 #   engine: INSERT INTO events ... SELECT ... FROM file(FILE, 'JSONEachRow', ...) WHERE type IN (...)
 #           sent to the same embedded engine, doing the same filter and mapping (no dedup check);
-#   ours:   java -jar quarkus-run.jar backfill FILE, the README's command (load phase, the time
-#           the summary prints, and the whole command with its JVM start-up); the same with
-#           $C1_OPTS (C1 only from the JVM's start, not only from the command's); and with the
-#           JVM's default JIT ($C2_OPTS: any JIT option turns the command's C1-only directive
-#           off; see archive/QuickCompiler).
+#   ours:   java $OPTS -jar quarkus-run.jar backfill FILE, the documented command (OPTS: by default
+#           -XX:TieredStopAtLevel=1, as the docs and the JVM image run it): the load phase (the
+#           time the summary prints) and the whole command with its JVM start-up; and the same
+#           with the JVM's default JIT (no option), as `java -jar` or `quarkus:run` run it.
 # All write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
 # the `engine` command's, which the backfill uses through DATA_DIR/clickhouse/engine.endpoint.
 # Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the best
@@ -15,19 +14,18 @@
 # run can be far off).
 #
 # A change measured side by side: BASELINE_APP (another build's target/quarkus-app, copied aside)
-# and/or BASELINE_OPTS (JVM options) add a baseline load to each run, just before or after ours
-# without options (the order alternates); its medians, and the ratio baseline time / our time (of
-# the medians, and the median of each run's), are printed too.
+# and/or BASELINE_OPTS (its JVM options; default OPTS) add a baseline load to each run, just
+# before or after ours (the order alternates); its medians, and the ratio baseline time / our
+# time (of the medians, and the median of each run's), are printed too.
 #
-#   bench/backfill-bench.sh            EVENTS=200000 RUNS=3 PORT=18199 by default; NO_BUILD=1 skips the build
+#   bench/backfill-bench.sh     EVENTS=200000 RUNS=3 HOURS=4 PORT=18199 by default; NO_BUILD=1 skips the build
 #   BASELINE_APP=/tmp/before/target/quarkus-app RUNS=7 HOURS=1 bench/backfill-bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 EVENTS=${EVENTS:-200000}
-C1_OPTS=-XX:TieredStopAtLevel=1
-C2_OPTS=-XX:+TieredCompilation
+OPTS=${OPTS--XX:TieredStopAtLevel=1}
 RUNS=${RUNS:-3}
 # Then HOURS hours (that one and HOURS-1 more, generated likewise) in one run each way; 1 skips it.
 HOURS=${HOURS:-4}
@@ -37,7 +35,8 @@ FILE=$PWD/$OUT/2024-01-15-15.json.gz
 DATA=$PWD/$OUT/backfill-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
-read -r -a BASE_OPTS <<< "${BASELINE_OPTS:-}"
+read -r -a OURS_OPTS <<< "$OPTS"
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
 BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
 BASELINE=${BASELINE_APP:-}${BASELINE_OPTS:-}
 mkdir -p "$OUT"
@@ -99,10 +98,11 @@ empty() {
 ENGINE_SQL=$(engine_sql file "FILE")
 
 rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
-ours_load=(); ours_wall=(); c1_load=(); c1_wall=(); c2_load=(); c2_wall=(); engine=()
+ours_load=(); ours_wall=(); jit_load=(); jit_wall=(); engine=()
 base_load=(); base_wall=(); paired=()
 # One of our runs: load phase (the summary's time) and whole command; checks what it stored.
-ours() { load_with "$JAR" "$@"; }
+ours() { load_with "$JAR" "${OURS_OPTS[@]}"; }
+default_jit() { load_with "$JAR"; }
 baseline() {
   load_with "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL")
 }
@@ -137,11 +137,9 @@ for run in $(seq 1 "$RUNS"); do
   if [[ -n "$BASELINE" ]] && (( run % 2 == 0 )); then baseline; fi
   ours; ours_load+=("$LOAD"); ours_wall+=("$WALL")
   if [[ -n "$BASELINE" ]] && (( run % 2 )); then baseline; fi
-  ours $C1_OPTS; c1_load+=("$LOAD"); c1_wall+=("$WALL")
-  ours $C2_OPTS; c2_load+=("$LOAD"); c2_wall+=("$WALL")
-  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); %s %.2f s (%.2f s); with C2 %.2f s (%.2f s)\n' \
-    "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "$C1_OPTS" "${c1_load[-1]}" "${c1_wall[-1]}" \
-    "${c2_load[-1]}" "${c2_wall[-1]}"
+  default_jit; jit_load+=("$LOAD"); jit_wall+=("$WALL")
+  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); with the default JIT %.2f s (%.2f s)\n' \
+    "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "${jit_load[-1]}" "${jit_wall[-1]}"
   if [[ -n "$BASELINE" ]]; then
     paired+=("$(echo "${base_load[-1]} / ${ours_load[-1]}" | bc -l)")
     printf '       baseline %.2f s load (%.2f s command)\n' "${base_load[-1]}" "${base_wall[-1]}"
@@ -152,22 +150,20 @@ echo "== stored (each way): $(tr '\n' ' ' <<< "$ENGINE_COUNTS")"
 printf '%-44s best of %d              median of %d\n' "" "$RUNS" "$RUNS"
 row() { printf '%-44s %6.2f s %s/s   %6.2f s\n' "$1" "$(best "${@:2}")" "$(rate "$(best "${@:2}")")" "$(median "${@:2}")"; }
 row "engine (INSERT SELECT)" "${engine[@]}"
-row "ours, load" "${ours_load[@]}"
-row "ours, command (JVM start incl.)" "${ours_wall[@]}"
-row "ours $C1_OPTS, load" "${c1_load[@]}"
-row "ours $C1_OPTS, command" "${c1_wall[@]}"
-row "ours with C2, load" "${c2_load[@]}"
-row "ours with C2, command" "${c2_wall[@]}"
+row "ours${OPTS:+ $OPTS}, load" "${ours_load[@]}"
+row "ours${OPTS:+ $OPTS}, command (JVM start incl.)" "${ours_wall[@]}"
+row "ours with the default JIT, load" "${jit_load[@]}"
+row "ours with the default JIT, command" "${jit_wall[@]}"
 if [[ -n "$BASELINE" ]]; then
   row "baseline, load" "${base_load[@]}"
   row "baseline, command" "${base_wall[@]}"
 fi
 ratio() { echo "$(median "${engine[@]}") / $(median "$@")" | bc -l; }
-printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; with C2 %.2fx load\n' \
-  "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${c2_load[@]}")"
+printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; with the default JIT %.2fx load\n' \
+  "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${jit_load[@]}")"
 if [[ -n "$BASELINE" ]]; then
   printf 'baseline (%s%s) / ours, load: %.2fx (medians), %.2fx (median of the runs); command %.2fx (medians)\n' \
-    "${BASELINE_APP:-this build}" "${BASELINE_OPTS:+ with $BASELINE_OPTS}" \
+    "${BASELINE_APP:-this build}" " with ${BASE_OPTS[*]:-no options}" \
     "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
     "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
 fi

@@ -49,7 +49,6 @@ public class BackfillRunner {
             backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE);
         }
         natives.join();
-        QuickCompiler.await();
         Backfill.Summary summary = backfill.run(options.files(), terminal);
         summary.lines().forEach(out::println);
         return summary.exitCode();
@@ -78,7 +77,6 @@ public class BackfillRunner {
             return Backfill.FAILED;
         }
         natives.join();
-        QuickCompiler.await();
         SyncProgress progress = new SyncProgress(from, to,
                 options.types() != null ? options.types() : sync.configuredTypes());
         try (ProgressTicker ignored = new ProgressTicker(progress::line, terminal)) {

@@ -6,7 +6,6 @@ import io.github.eventsstats.archive.Backfill;
 import io.github.eventsstats.archive.BackfillRequest;
 import io.github.eventsstats.archive.BackfillRunner;
 import io.github.eventsstats.archive.ProgressTicker;
-import io.github.eventsstats.archive.QuickCompiler;
 import io.github.eventsstats.event.EventType;
 import io.github.eventsstats.event.TypeSelection;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -104,7 +103,6 @@ public class BackfillCommand implements QuarkusApplication {
 
         @Override
         public Integer call() {
-            QuickCompiler.start();
             BackfillRequest options;
             try {
                 options = options();
