@@ -2,10 +2,11 @@ package io.github.eventsstats.ingest;
 
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
-import io.github.eventsstats.natives.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +76,10 @@ public class EventWriter {
         return new Result(batch.size(), batch.size() - fresh.size(), fresh.size(), byType);
     }
 
-    /** The same set of events always gets the same token. */
+    /**
+     * The same set of events always gets the same token: the first 128 bits of the SHA-256 of the
+     * sorted ids. A batch's ids are a few hundred KB at most: the JDK's SHA-256 takes milliseconds.
+     */
     static String token(Collection<EventRow> rows) {
         long[] ids = new long[rows.size()];
         int i = 0;
@@ -87,7 +91,13 @@ public class EventWriter {
         for (long id : ids) {
             text.append(id).append(',');
         }
-        return "events-" + HexFormat.of().formatHex(Sha256.of(text.toString().getBytes(StandardCharsets.US_ASCII)), 0, 16);
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has it
+        }
+        return "events-" + HexFormat.of().formatHex(sha256.digest(text.toString().getBytes(StandardCharsets.US_ASCII)), 0, 16);
     }
 
 }

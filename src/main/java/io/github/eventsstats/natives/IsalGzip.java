@@ -126,12 +126,7 @@ public final class IsalGzip extends InputStream {
         Matcher file;
         Matcher debian;
         if (library.has("isal_get_version")) {
-            int v;
-            try {
-                v = (int) library.function("isal_get_version", FunctionDescriptor.of(JAVA_INT)).invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            int v = (int) NativeLibrary.call(library.function("isal_get_version", FunctionDescriptor.of(JAVA_INT)));
             major = v >>> 16;
             minor = (v >>> 8) & 0xff;
         } else if (library.file() != null
@@ -212,12 +207,7 @@ public final class IsalGzip extends InputStream {
                 int room = (int) Math.min(rooms[i % rooms.length], data.length - written);
                 state.set(ADDRESS, NEXT_OUT, out.asSlice(written));
                 state.set(JAVA_INT, AVAIL_OUT, room);
-                int status;
-                try {
-                    status = (int) lib.inflate.invokeExact(state);
-                } catch (Throwable t) {
-                    throw new IllegalStateException(t);
-                }
+                int status = isalInflate(lib, state);
                 if (status < 0) {
                     return status;
                 }
@@ -272,6 +262,15 @@ public final class IsalGzip extends InputStream {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
         return bytes.toByteArray();
+    }
+
+    /** isal_inflate: 0, or a negative status. */
+    private static int isalInflate(Native lib, MemorySegment state) {
+        try {
+            return (int) lib.inflate.invokeExact(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     private static void call(MethodHandle h, MemorySegment state) {
@@ -346,12 +345,7 @@ public final class IsalGzip extends InputStream {
             }
             state.set(ADDRESS, NEXT_OUT, output);
             state.set(JAVA_INT, AVAIL_OUT, OUT_SIZE);
-            int status;
-            try {
-                status = (int) lib.inflate.invokeExact(state);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
+            int status = isalInflate(lib, state);
             if (status < 0) {
                 throw new ZipException(problem(status));
             }

@@ -119,7 +119,7 @@ final class NativeLibrary {
             String[] pkg = file == null ? null : debianPackage(file, binding.packagePrefix());
             library = new NativeLibrary(name, lookup, file, pkg == null ? null : pkg[0], pkg == null ? null : pkg[1]);
             Bound<T> bound = binder.bind(library);
-            LOG.debugf("%s: %s %s (%s), checked", binding.purpose(), binding.nativeName(), bound.version(),
+            LOG.debugf("%s: %s %s from %s, checked", binding.purpose(), binding.nativeName(), bound.version(),
                     library.describe());
             return bound.binding();
         } catch (Mismatch | RuntimeException | LinkageError e) {
@@ -164,6 +164,17 @@ final class NativeLibrary {
         Linker linker = Linker.nativeLinker();
         return linker.downcallHandle(linker.defaultLookup().find(symbol)
                 .orElseThrow(() -> new Mismatch("the C library has no " + symbol)), function, options);
+    }
+
+    /** Calls {@code function} once, as a check does (not for hot paths: it boxes). */
+    static Object call(MethodHandle function, Object... arguments) {
+        try {
+            return function.invokeWithArguments(arguments);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** "/usr/lib/.../libisal.so.2.0.30 (libisal2 2.30.0-5)", as far as it is known. */

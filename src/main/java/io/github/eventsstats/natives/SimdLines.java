@@ -85,8 +85,7 @@ public final class SimdLines {
                 NativeLibrary.libc("strcspn", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS), critical),
                 Arena.global().allocateFrom("\n"));
         s.selfTest();
-        return new NativeLibrary.Bound<>(s, "libsimdjson.so." + soname
-                + (library.debianVersion() != null ? " " + library.debianVersion() : ""));
+        return new NativeLibrary.Bound<>(s, "libsimdjson.so." + soname);
     }
 
     /**

@@ -1,8 +1,12 @@
 package io.github.eventsstats.natives;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -91,35 +96,24 @@ class NativeLibraryTest {
         }
     }
 
-    @Test
-    void anIsaLThatWritesAfterTheKnownStructIsNotUsed() throws Exception {
-        Path fake = FakeLibrary.build(dir, "libisal.so.2.0.31", FakeLibrary.ISAL, "-DBIGGER");
-
-        failsItsCheck(() -> IsalGzip.bind(List.of(fake.toString())), fake,
-                "isal_inflate_init left 0x00 at byte 87368 of struct inflate_state, after the struct's 87368 bytes");
+    static Stream<Arguments> isaLsThatAreNotOnesTheBindingKnows() {
+        return Stream.of(
+                Arguments.of(Named.of("one whose init writes after the known struct", "libisal.so.2.0.31"), "-DBIGGER",
+                        "isal_inflate_init left 0x00 at byte 87368 of struct inflate_state, after the struct's 87368 bytes"),
+                Arguments.of(Named.of("one that initialises as known but does not inflate", "libisal.so.2.0.30"), "-DFIRST=0",
+                        "isal_inflate returned -1 (invalid deflate block) for a valid gzip member"),
+                Arguments.of(Named.of("a later release, whatever its file is called", "libisal.so.2.0.30"), "-DVERSION=0x022800",
+                        "it is ISA-L 2.40, and the layout of its struct inflate_state is known for 2.25 to 2.32 only"),
+                Arguments.of(Named.of("one whose release cannot be told", "libisal-custom.so"), "-DFIRST=0",
+                        "its version is unknown (no isal_get_version, no libisal.so.2.0.N file name, no dpkg record)"));
     }
 
-    @Test
-    void anIsaLThatInitialisesAsKnownButDoesNotInflateIsNotUsed() throws Exception {
-        Path fake = FakeLibrary.build(dir, "libisal.so.2.0.30", FakeLibrary.ISAL);
+    @ParameterizedTest
+    @MethodSource("isaLsThatAreNotOnesTheBindingKnows")
+    void anIsaLThatIsNotOneTheBindingKnowsIsNotUsed(String fileName, String define, String why) throws Exception {
+        Path fake = FakeLibrary.build(dir, fileName, FakeLibrary.ISAL, define);
 
-        failsItsCheck(() -> IsalGzip.bind(List.of(fake.toString())), fake,
-                "isal_inflate returned -1 (invalid deflate block) for a valid gzip member");
-    }
-
-    @Test
-    void anIsaLOfALaterReleaseIsNotUsedWhateverItsFileIsCalled() throws Exception {
-        Path fake = FakeLibrary.build(dir, "libisal.so.2.0.30", FakeLibrary.ISAL, "-DVERSION=0x022800");
-
-        failsItsCheck(() -> IsalGzip.bind(List.of(fake.toString())), fake,
-                "it is ISA-L 2.40, and the layout of its struct inflate_state is known for 2.25 to 2.32 only");
-    }
-
-    @Test
-    void anIsaLWhoseReleaseCannotBeToldIsNotUsed() throws Exception {
-        Path fake = FakeLibrary.build(dir, "libisal-custom.so", FakeLibrary.ISAL);
-
-        failsItsCheck(() -> IsalGzip.bind(List.of(fake.toString())), fake, "its version is unknown");
+        failsItsCheck(() -> IsalGzip.bind(List.of(fake.toString())), fake, why);
     }
 
     @Test
