@@ -5,8 +5,8 @@
 #           sent to the same embedded engine, doing the same filter and mapping (no dedup check);
 #   ours:   java $OPTS -jar quarkus-run.jar backfill FILE, the documented command (OPTS: by default
 #           -XX:TieredStopAtLevel=1, as the docs and the JVM image run it): the load phase (the
-#           time the summary prints) and the whole command with its JVM start-up; and the same
-#           with the JVM's default JIT (no option), as `java -jar` or `quarkus:run` run it.
+#           time the summary prints), the whole command with its JVM start-up, and the command's
+#           CPU seconds (with GNU time); and the same with the JVM's default JIT (no option).
 # All write into the same tables (events and, through the view, pr_metrics_agg) of one engine,
 # the `engine` command's, which the backfill uses through DATA_DIR/clickhouse/engine.endpoint.
 # Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the best
@@ -15,8 +15,8 @@
 #
 # A change measured side by side: BASELINE_APP (another build's target/quarkus-app, copied aside)
 # and/or BASELINE_OPTS (its JVM options; default OPTS) add a baseline load to each run, just
-# before or after ours (the order alternates); its medians, and the ratio baseline time / our
-# time (of the medians, and the median of each run's), are printed too.
+# before or after ours (the order alternates); its medians, and the ratios baseline / ours of the
+# times and CPU seconds (of the medians, and the median of each run's), are printed too.
 #
 #   bench/backfill-bench.sh     EVENTS=200000 RUNS=3 HOURS=4 PORT=18199 by default; NO_BUILD=1 skips the build
 #   BASELINE_APP=/tmp/before/target/quarkus-app RUNS=7 HOURS=1 bench/backfill-bench.sh
@@ -38,7 +38,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 read -r -a OURS_OPTS <<< "$OPTS"
 read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
 BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
-BASELINE=${BASELINE_APP:-}${BASELINE_OPTS:-}
+BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 mkdir -p "$OUT"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
@@ -98,19 +98,21 @@ empty() {
 ENGINE_SQL=$(engine_sql file "FILE")
 
 rate() { printf "%'10.0f" "$(echo "$EVENTS / $1" | bc -l)"; }
-ours_load=(); ours_wall=(); jit_load=(); jit_wall=(); engine=()
-base_load=(); base_wall=(); paired=()
+ours_load=(); ours_wall=(); ours_cpu=(); jit_load=(); jit_wall=(); jit_cpu=(); engine=()
+base_load=(); base_wall=(); base_cpu=(); paired=(); paired_cpu=()
 # One of our runs: load phase (the summary's time) and whole command; checks what it stored.
 ours() { load_with "$JAR" "${OURS_OPTS[@]}"; }
 default_jit() { load_with "$JAR"; }
 baseline() {
-  load_with "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL")
+  load_with "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); base_cpu+=("$CPU")
 }
 load_with() { # jar [jvm options]
   empty
   local t0 t1 summary
   t0=$(now)
-  summary=$(DATA_DIR=$DATA "$JAVA" "${@:2}" -jar "$1" backfill "${PATHS[@]}" 2>&1)
+  cpu_timed env DATA_DIR="$DATA" "$JAVA" "${@:2}" -jar "$1" backfill "${PATHS[@]}" > "$OUT/summary.txt" 2>&1 \
+    || { cat "$OUT/summary.txt"; exit 1; }
+  summary=$(cat "$OUT/summary.txt")
   t1=$(now)
   LOAD=$(sed -n 's/.*bad lines[^;]*; \([0-9.]*\) s .*/\1/p' <<< "$summary")
   WALL=$(echo "$t1 - $t0" | bc -l)
@@ -135,14 +137,16 @@ PATHS=("$FILE")
 for run in $(seq 1 "$RUNS"); do
   engine_load "$FILE"; engine+=("$ENGINE_TIME")
   if [[ -n "$BASELINE" ]] && (( run % 2 == 0 )); then baseline; fi
-  ours; ours_load+=("$LOAD"); ours_wall+=("$WALL")
+  ours; ours_load+=("$LOAD"); ours_wall+=("$WALL"); ours_cpu+=("$CPU")
   if [[ -n "$BASELINE" ]] && (( run % 2 )); then baseline; fi
-  default_jit; jit_load+=("$LOAD"); jit_wall+=("$WALL")
-  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command); with the default JIT %.2f s (%.2f s)\n' \
-    "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "${jit_load[-1]}" "${jit_wall[-1]}"
+  default_jit; jit_load+=("$LOAD"); jit_wall+=("$WALL"); jit_cpu+=("$CPU")
+  printf 'run %d: engine %.2f s; ours %.2f s load (%.2f s command, %.2f s CPU); with the default JIT %.2f s (%.2f s, %.2f s CPU)\n' \
+    "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}" "${ours_cpu[-1]}" "${jit_load[-1]}" "${jit_wall[-1]}" \
+    "${jit_cpu[-1]}"
   if [[ -n "$BASELINE" ]]; then
     paired+=("$(echo "${base_load[-1]} / ${ours_load[-1]}" | bc -l)")
-    printf '       baseline %.2f s load (%.2f s command)\n' "${base_load[-1]}" "${base_wall[-1]}"
+    paired_cpu+=("$(echo "${base_cpu[-1]} / ${ours_cpu[-1]}" | bc -l)")
+    printf '       baseline %.2f s load (%.2f s command, %.2f s CPU)\n' "${base_load[-1]}" "${base_wall[-1]}" "${base_cpu[-1]}"
   fi
 done
 
@@ -152,20 +156,29 @@ row() { printf '%-44s %6.2f s %s/s   %6.2f s\n' "$1" "$(best "${@:2}")" "$(rate 
 row "engine (INSERT SELECT)" "${engine[@]}"
 row "ours${OPTS:+ $OPTS}, load" "${ours_load[@]}"
 row "ours${OPTS:+ $OPTS}, command (JVM start incl.)" "${ours_wall[@]}"
+cpu_row() { printf '%-44s %6.2f s              %6.2f s\n' "$1" "$(best "${@:2}")" "$(median "${@:2}")"; }
+cpu_row "ours, the command's CPU seconds" "${ours_cpu[@]}"
 row "ours with the default JIT, load" "${jit_load[@]}"
 row "ours with the default JIT, command" "${jit_wall[@]}"
+cpu_row "ours with the default JIT, CPU seconds" "${jit_cpu[@]}"
 if [[ -n "$BASELINE" ]]; then
   row "baseline, load" "${base_load[@]}"
   row "baseline, command" "${base_wall[@]}"
+  cpu_row "baseline, CPU seconds" "${base_cpu[@]}"
 fi
 ratio() { echo "$(median "${engine[@]}") / $(median "$@")" | bc -l; }
 printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx load, %.2fx command; with the default JIT %.2fx load\n' \
   "$(ratio "${ours_load[@]}")" "$(ratio "${ours_wall[@]}")" "$(ratio "${jit_load[@]}")"
+printf 'the default JIT / ours (medians): %.2fx load, %.2fx command, %.2fx CPU seconds\n' \
+  "$(echo "$(median "${jit_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" \
+  "$(echo "$(median "${jit_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)" \
+  "$(echo "$(median "${jit_cpu[@]}") / $(median "${ours_cpu[@]}")" | bc -l)"
 if [[ -n "$BASELINE" ]]; then
-  printf 'baseline (%s%s) / ours, load: %.2fx (medians), %.2fx (median of the runs); command %.2fx (medians)\n' \
+  printf 'baseline (%s%s) / ours, load: %.2fx (medians), %.2fx (median of the runs); command %.2fx (medians); CPU seconds %.2fx (medians), %.2fx (median of the runs)\n' \
     "${BASELINE_APP:-this build}" " with ${BASE_OPTS[*]:-no options}" \
     "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
-    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)" \
+    "$(echo "$(median "${base_cpu[@]}") / $(median "${ours_cpu[@]}")" | bc -l)" "$(median "${paired_cpu[@]}")"
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

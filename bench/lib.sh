@@ -5,6 +5,22 @@ now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 
+# Runs a command, leaving in CPU the CPU seconds (user + system) its process took, JIT and GC
+# threads included: on a shared machine they move much less than its wall time. Needs GNU time
+# (Debian's `time`); without it CPU is 0.
+CPU=0
+cpu_timed() { # command...
+  if [[ -x /usr/bin/time ]]; then
+    local f status=0
+    f=$(mktemp)
+    /usr/bin/time -f '%U %S' -o "$f" "$@" || status=$?
+    CPU=$(tail -1 "$f" | awk '{print $1 + $2}')
+    rm -f "$f"
+    return $status
+  fi
+  "$@"
+}
+
 # The engine's own load of GH Archive lines through a table function (file or url) from a
 # location, with the service's filter and mapping: what both benchmarks compare our load against.
 engine_sql() { # function location

@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # GH Archive sync benchmark: 24 generated hours (2024-01-15-0 .. -23, EVENTS events each, shape of
 # ArchiveGenerator) served by a local HTTP server, loaded two ways into the same embedded engine:
-#   ours:   java -jar quarkus-run.jar backfill --from 2024-01-15T00 --to 2024-01-16T00 with
+#   ours:   java $OPTS -jar quarkus-run.jar backfill --from 2024-01-15T00 --to 2024-01-16T00 with
 #           GHARCHIVE_URL pointing at the server: download (two at a time), gzip check, load through
 #           the mapper, the deduplicating writer and the ledger (the summary's time, and the whole
-#           command with its JVM start-up);
+#           command with its JVM start-up, and its CPU seconds); OPTS: JVM options, by default
+#           -XX:TieredStopAtLevel=1, as the docs and the JVM image run the backfill;
 #   engine: INSERT INTO events ... SELECT ... FROM url('http://127.0.0.1:PORT/2024-01-15-{0..23}.json.gz',
 #           'JSONEachRow', ...) WHERE type IN (...), the same filter and mapping (no dedup check, no ledger).
 # Each way runs RUNS times on emptied tables, alternating, and must store the same rows; the ratio
 # is from the medians (engine time / our time: above 1 is ours faster).
 #
 # A change measured side by side: BASELINE_APP (another build's target/quarkus-app, copied aside)
-# and/or BASELINE_OPTS (JVM options) make each run load a third time, as the baseline, just before
-# or after ours (the order alternates); its medians, and the ratio baseline time / our time (of
-# the medians, and the median of each run's), are printed too. OPTS: JVM options of our runs.
+# and/or BASELINE_OPTS (its JVM options; default OPTS) make each run load a third time, as the
+# baseline, just before or after ours (the order alternates); its medians, and the ratios baseline
+# / ours of the times and CPU seconds (of the medians, and the median of each run's), are printed.
 #
 #   bench/sync-bench.sh        EVENTS=100000 RUNS=3 PORT=18299 HTTP_PORT=18300 by default; NO_BUILD=1 skips the build
-#   BASELINE_OPTS=-XX:TieredStopAtLevel=1 RUNS=5 bench/sync-bench.sh
+#   BASELINE_OPTS= RUNS=5 bench/sync-bench.sh       # the default JIT as the baseline
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -30,10 +31,11 @@ HOURS=$PWD/$OUT/sync-hours
 DATA=$PWD/$OUT/sync-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
-read -r -a OURS_OPTS <<< "${OPTS:-}"
-read -r -a BASE_OPTS <<< "${BASELINE_OPTS:-}"
+OPTS=${OPTS--XX:TieredStopAtLevel=1}
+read -r -a OURS_OPTS <<< "$OPTS"
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
 BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
-BASELINE=${BASELINE_APP:-}${BASELINE_OPTS:-}
+BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 mkdir -p "$HOURS"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
@@ -86,8 +88,10 @@ sync_hours() { # jar [jvm options]
   empty
   local t0 t1 c
   t0=$(now)
-  summary=$(DATA_DIR=$DATA GHARCHIVE_URL=http://127.0.0.1:$HTTP_PORT "$JAVA" "${@:2}" -jar "$1" \
-    backfill --from 2024-01-15T00 --to 2024-01-16T00 2>&1) || { echo "$summary"; exit 1; }
+  cpu_timed env DATA_DIR="$DATA" GHARCHIVE_URL="http://127.0.0.1:$HTTP_PORT" "$JAVA" "${@:2}" -jar "$1" \
+    backfill --from 2024-01-15T00 --to 2024-01-16T00 > "$OUT/sync-summary.txt" 2>&1 \
+    || { cat "$OUT/sync-summary.txt"; exit 1; }
+  summary=$(cat "$OUT/sync-summary.txt")
   t1=$(now)
   LOAD=$(sed -n 's/.*MB downloaded; \([0-9.]*\) s .*/\1/p' <<< "$summary")
   WALL=$(echo "$t1 - $t0" | bc -l)
@@ -97,10 +101,13 @@ sync_hours() { # jar [jvm options]
   fi
   grep -q ": 24 hours: 24 loaded" <<< "$summary" || { echo "$summary"; exit 1; }
 }
-ours() { sync_hours "$JAR" "${OURS_OPTS[@]}"; ours_load+=("$LOAD"); ours_wall+=("$WALL"); }
-baseline() { sync_hours "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); }
+ours() { sync_hours "$JAR" "${OURS_OPTS[@]}"; ours_load+=("$LOAD"); ours_wall+=("$WALL"); ours_cpu+=("$CPU"); }
+baseline() {
+  sync_hours "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); base_cpu+=("$CPU")
+}
 
-ours_load=(); ours_wall=(); base_load=(); base_wall=(); paired=(); engine=(); ENGINE_COUNTS=
+ours_load=(); ours_wall=(); ours_cpu=(); base_load=(); base_wall=(); base_cpu=(); paired=(); paired_cpu=()
+engine=(); ENGINE_COUNTS=
 for run in $(seq 1 "$RUNS"); do
   empty
   t0=$(now); sql "$ENGINE_SQL"; t1=$(now)
@@ -114,10 +121,12 @@ for run in $(seq 1 "$RUNS"); do
   else
     baseline; ours
   fi
-  printf 'run %d: engine %.2f s; ours %.2f s sync (%.2f s command)' "$run" "${engine[-1]}" "${ours_load[-1]}" "${ours_wall[-1]}"
+  printf 'run %d: engine %.2f s; ours %.2f s sync (%.2f s command, %.2f s CPU)' "$run" "${engine[-1]}" \
+    "${ours_load[-1]}" "${ours_wall[-1]}" "${ours_cpu[-1]}"
   if [[ -n "$BASELINE" ]]; then
     paired+=("$(echo "${base_load[-1]} / ${ours_load[-1]}" | bc -l)")
-    printf '; baseline %.2f s sync (%.2f s command)' "${base_load[-1]}" "${base_wall[-1]}"
+    paired_cpu+=("$(echo "${base_cpu[-1]} / ${ours_cpu[-1]}" | bc -l)")
+    printf '; baseline %.2f s sync (%.2f s command, %.2f s CPU)' "${base_load[-1]}" "${base_wall[-1]}" "${base_cpu[-1]}"
   fi
   echo
 done
@@ -128,17 +137,20 @@ row() { printf '%-40s %7.2f s   %7.2f s\n' "$1" "$(best "${@:2}")" "$(median "${
 row "engine (INSERT SELECT FROM url())" "${engine[@]}"
 row "ours, sync (download + check + load)" "${ours_load[@]}"
 row "ours, whole command (JVM start incl.)" "${ours_wall[@]}"
+row "ours, the command's CPU seconds" "${ours_cpu[@]}"
 if [[ -n "$BASELINE" ]]; then
   row "baseline, sync" "${base_load[@]}"
   row "baseline, whole command" "${base_wall[@]}"
+  row "baseline, CPU seconds" "${base_cpu[@]}"
 fi
 printf 'speed ratio ours/engine (engine time / our time, medians): %.2fx sync, %.2fx whole command\n' \
   "$(echo "$(median "${engine[@]}") / $(median "${ours_load[@]}")" | bc -l)" \
   "$(echo "$(median "${engine[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
 if [[ -n "$BASELINE" ]]; then
-  printf 'baseline (%s%s) / ours%s, sync: %.2fx (medians), %.2fx (median of the runs); whole command %.2fx (medians)\n' \
-    "${BASELINE_APP:-this build}" "${BASELINE_OPTS:+ with $BASELINE_OPTS}" "${OPTS:+ with $OPTS}" \
+  printf 'baseline (%s with %s) / ours (with %s), sync: %.2fx (medians), %.2fx (median of the runs); whole command %.2fx (medians); CPU seconds %.2fx (medians), %.2fx (median of the runs)\n' \
+    "${BASELINE_APP:-this build}" "${BASE_OPTS[*]:-no options}" "${OURS_OPTS[*]:-no options}" \
     "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
-    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)"
+    "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)" \
+    "$(echo "$(median "${base_cpu[@]}") / $(median "${ours_cpu[@]}")" | bc -l)" "$(median "${paired_cpu[@]}")"
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
