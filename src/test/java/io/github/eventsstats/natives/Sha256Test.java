@@ -51,4 +51,30 @@ class Sha256Test {
         assertEquals("sha256: MessageDigest, not libcrypto: " + fake.toRealPath() + " failed its check: it is OpenSSL 4.0.0,"
                 + " and the EVP calls bound here are OpenSSL 3's", lines.getFirst().text());
     }
+
+    @Test
+    void aLibcrypto3WhoseDigestsAreWrongIsNotUsed() throws Exception {
+        Sha256.isNative();
+        // OpenSSL 3's EVP calls, all succeeding, with a digest of zeros.
+        Path fake = FakeLibrary.build(dir, "libcrypto.so.3", """
+                #include <stdlib.h>
+                #include <string.h>
+                unsigned long OpenSSL_version_num(void) { return 0x30000020UL; }
+                static char md;
+                const void *EVP_sha256(void) { return &md; }
+                void *EVP_MD_CTX_new(void) { return malloc(8); }
+                void EVP_MD_CTX_free(void *ctx) { free(ctx); }
+                int EVP_DigestInit_ex(void *ctx, const void *type, void *engine) { return 1; }
+                int EVP_DigestUpdate(void *ctx, const void *data, unsigned long n) { return 1; }
+                int EVP_DigestFinal_ex(void *ctx, unsigned char *out, unsigned int *n) { memset(out, 0, 32); return 1; }
+                """);
+        AtomicReference<Sha256.Native> bound = new AtomicReference<>();
+
+        List<FakeLibrary.Line> lines = FakeLibrary.logged(() -> bound.set(Sha256.bind(List.of(fake.toString()))));
+
+        assertNull(bound.get());
+        assertEquals(1, lines.size(), lines.toString());
+        assertEquals("sha256: MessageDigest, not libcrypto: " + fake.toRealPath() + " failed its check: the SHA-256 of"
+                + " \"abc\" comes out as " + "0".repeat(64), lines.getFirst().text());
+    }
 }
