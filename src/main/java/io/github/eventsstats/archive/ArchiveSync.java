@@ -31,7 +31,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -67,7 +69,9 @@ public class ArchiveSync {
     private final MissingHours missing;
     private final InstantSource clock;
     private final SyncBackoff backoff;
-    private final ReentrantLock running = new ReentrantLock();
+    private final int maxLine;
+    /** The sync under way, if any. */
+    private final AtomicReference<Run> current = new AtomicReference<>();
 
     @Inject
     ArchiveSync(ArchiveSyncConfig config, PollerConfig poller, DataConfig data, EventWriter writer, Ledger ledger,
@@ -89,11 +93,17 @@ public class ArchiveSync {
         this.missing = missing;
         this.clock = clock;
         this.backoff = backoff;
+        this.maxLine = ArchiveSyncConfig.maxLineBytes(config.maxLine());
     }
 
     /** ARCHIVE_SYNC_EVENT_TYPES, or else POLLER_EVENT_TYPES, or else the default types. */
     static TypeSelection types(Optional<List<String>> sync, Optional<List<String>> poller) {
         return TypeSelection.configured("ARCHIVE_SYNC_EVENT_TYPES", sync, PollerConfig.storedTypes(poller));
+    }
+
+    /** ARCHIVE_SYNC_MAX_LINE in bytes: the backfill of files reads with the same cap. */
+    int maxLine() {
+        return maxLine;
     }
 
     /** The types a sync stores unless it is given others. */
@@ -128,35 +138,110 @@ public class ArchiveSync {
         return spec.at(clock.instant());
     }
 
+    /** Whether a sync runs that has not passed its deadline (one past it no longer counts). */
     public boolean isRunning() {
-        return running.isLocked();
+        Run run = current.get();
+        return run != null && !run.overdue(clock.instant());
+    }
+
+    /**
+     * One sync: its thread, its deadline, and its downloads, so that another sync finding it past
+     * its deadline can end it, whatever it is stuck in.
+     */
+    private static final class Run {
+        final Thread thread = Thread.currentThread();
+        final Instant deadline;
+        final SyncProgress progress;
+        volatile HourDownloader downloader;
+        volatile String ended;
+
+        Run(Instant deadline, SyncProgress progress) {
+            this.deadline = deadline;
+            this.progress = progress;
+        }
+
+        boolean overdue(Instant now) {
+            return !now.isBefore(deadline);
+        }
+
+        /** Ends it from another thread: its downloads are cut and its thread interrupted. */
+        void end(String why) {
+            ended = why;
+            HourDownloader d = downloader;
+            if (d != null) {
+                d.close();
+            }
+            thread.interrupt();
+        }
+    }
+
+    /** The sync passed its deadline, or a later sync ended it. */
+    static final class DeadlineException extends RuntimeException {
+        DeadlineException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /**
      * Syncs the hours from {@code progress.from} up to, not including, {@code progress.to}, and
-     * returns when each is loaded, found missing, or given up for this run.
+     * returns when each is loaded, found missing, or given up for this run, or at the sync's
+     * deadline (ARCHIVE_SYNC_DEADLINE), failed.
      *
-     * @throws BusyException when another sync runs in this process
+     * @throws BusyException when another sync runs in this process and is not past its deadline
      */
     public void run(SyncProgress progress) throws InterruptedException {
-        if (!running.tryLock()) {
-            throw new BusyException();
-        }
+        Run run = new Run(clock.instant().plus(config.deadline()), progress);
+        claim(run);
         try {
-            sync(progress);
+            sync(progress, run);
         } catch (HourDownloader.DiskFullException e) {
             LOG.errorf("archive sync: %s", e.getMessage());
             progress.error.set(e.getMessage());
+        } catch (DeadlineException e) {
+            LOG.errorf("archive sync stopped: %s", e.getMessage());
+            progress.error.set(e.getMessage());
+        } catch (InterruptedException e) {
+            if (run.ended == null) {
+                throw e;
+            }
+            LOG.errorf("archive sync stopped: %s", run.ended);
+            progress.error.set(run.ended);
         } catch (RuntimeException e) {
             LOG.errorf("archive sync stopped: %s", e.getMessage());
             progress.error.set("not stored: " + e.getMessage());
         } finally {
             progress.finish();
-            running.unlock();
+            current.compareAndSet(run, null);
         }
     }
 
-    private void sync(SyncProgress p) throws InterruptedException, HourDownloader.DiskFullException {
+    /** Makes {@code run} the sync under way, ending one past its deadline; else another runs. */
+    private void claim(Run run) {
+        while (true) {
+            Run other = current.get();
+            if (other == null) {
+                if (current.compareAndSet(null, run)) {
+                    return;
+                }
+            } else if (!other.overdue(clock.instant())) {
+                throw new BusyException();
+            } else if (current.compareAndSet(other, run)) {
+                String why = pastDeadline(other) + "; a later sync ended it";
+                other.progress.error.compareAndSet(null, why);
+                other.end(why);
+                LOG.warnf("archive sync: the sync started at %s was still running: %s", other.deadline
+                        .minus(config.deadline()), why);
+                return;
+            }
+        }
+    }
+
+    private String pastDeadline(Run run) {
+        return "stopped at its deadline (ARCHIVE_SYNC_DEADLINE " + config.deadline() + ", at " + run.deadline
+                + "); the hours not loaded are synced later";
+    }
+
+    private void sync(SyncProgress p, Run run) throws InterruptedException, HourDownloader.DiskFullException {
         Instant now = clock.instant();
         Instant first = p.from.isBefore(ArchiveHours.FIRST) ? ArchiveHours.FIRST : p.from;
         List<Instant> all = ArchiveHours.range(first, p.to);
@@ -187,23 +272,24 @@ public class ArchiveSync {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         EventMapper mapper = new EventMapper(p.types, clock);
-        Backfill backfill = new Backfill(mapper, writer, ledger, batchSize);
+        Backfill backfill = new Backfill(mapper, writer, ledger, batchSize, maxLine);
         Deque<Future<Fetched>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);
              ExecutorService downloads = Executors.newFixedThreadPool(DOWNLOADS,
                      Thread.ofPlatform().name("archive-sync-download-", 0).daemon().factory())) {
+            run.downloader = downloader;
             int next = 0;
             try {
                 for (Instant hour : todo) {
                     while (window.size() < WINDOW && next < todo.size()) {
                         Instant h = todo.get(next++);
                         window.add(downloads.submit(() -> {
-                            HourRead read = new HourRead(mapper);
+                            HourRead read = new HourRead(mapper, maxLine);
                             return new Fetched(downloader.download(h, read), read);
                         }));
                     }
-                    Fetched fetched = fetched(window.poll());
+                    Fetched fetched = fetched(window.poll(), run);
                     settle(hour, fetched, downloader.url(hour), backfill, p);
                 }
             } finally {
@@ -218,15 +304,29 @@ public class ArchiveSync {
     private record Fetched(HourDownloader.Outcome outcome, HourRead read) {
     }
 
-    private static Fetched fetched(Future<Fetched> download)
+    /**
+     * The download's outcome, whatever its thread threw; waits until the sync's deadline at most,
+     * looking at the clock every second.
+     */
+    private Fetched fetched(Future<Fetched> download, Run run)
             throws InterruptedException, HourDownloader.DiskFullException {
-        try {
-            return download.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof HourDownloader.DiskFullException full) {
-                throw full;
+        while (true) {
+            if (run.ended != null) {
+                throw new DeadlineException(run.ended);
             }
-            return new Fetched(new HourDownloader.Failed(String.valueOf(e.getCause())), null);
+            if (run.overdue(clock.instant())) {
+                throw new DeadlineException(pastDeadline(run));
+            }
+            try {
+                return download.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // not yet: look at the deadline again
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof HourDownloader.DiskFullException full) {
+                    throw full;
+                }
+                return new Fetched(new HourDownloader.Failed(String.valueOf(e.getCause())), null);
+            }
         }
     }
 

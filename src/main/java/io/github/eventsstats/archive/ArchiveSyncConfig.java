@@ -44,4 +44,28 @@ public interface ArchiveSyncConfig {
     /** ARCHIVE_SYNC_MIN_FREE_DISK: a download starts only with this much free under DATA_DIR. */
     @WithDefault("1G")
     MemorySize minFreeDisk();
+
+    /**
+     * ARCHIVE_SYNC_MAX_LINE: the longest line the sync and the backfill read (1 to 1024 MiB). A
+     * longer one is skipped without being held and counted as a bad line; GitHub's events are far
+     * under 1 MB.
+     */
+    @WithDefault("16M")
+    MemorySize maxLine();
+
+    /**
+     * ARCHIVE_SYNC_DEADLINE: the longest a sync runs. At it the sync stops, failed, and what it did
+     * not load is synced later; a sync past it never keeps another from starting.
+     */
+    @WithDefault("6h")
+    Duration deadline();
+
+    /** ARCHIVE_SYNC_MAX_LINE in bytes, checked. */
+    static int maxLineBytes(MemorySize maxLine) {
+        long bytes = maxLine.asLongValue();
+        if (bytes < 1 || bytes > EventFileReader.MAX_LINE_LIMIT) {
+            throw new IllegalArgumentException("ARCHIVE_SYNC_MAX_LINE must be 1 byte to 1024M, not " + bytes + " bytes");
+        }
+        return (int) bytes;
+    }
 }

@@ -43,13 +43,19 @@ public final class Backfill {
     private final Function<List<EventRow>, EventWriter.Result> writer;
     private final Ledger ledger;
     private final int batchSize;
+    private final int maxLine;
 
-    /** A load; {@code writer} and {@code ledger} both null make a dry run. */
-    Backfill(EventMapper mapper, Function<List<EventRow>, EventWriter.Result> writer, Ledger ledger, int batchSize) {
+    /**
+     * A load; {@code writer} and {@code ledger} both null make a dry run. Lines longer than
+     * {@code maxLine} bytes are skipped and counted as bad.
+     */
+    Backfill(EventMapper mapper, Function<List<EventRow>, EventWriter.Result> writer, Ledger ledger, int batchSize,
+             int maxLine) {
         this.mapper = mapper;
         this.writer = writer;
         this.ledger = ledger;
         this.batchSize = batchSize;
+        this.maxLine = maxLine;
     }
 
     boolean dryRun() {
@@ -220,11 +226,11 @@ public final class Backfill {
     private void load(Path file, FileCounts counts, AtomicLong bytes, AtomicLong events)
             throws IOException, InterruptedException {
         if (dryRun()) {
-            new EventFileReader(mapper).read(file, counts, row -> { }, bytes, events);
+            new EventFileReader(mapper, maxLine).read(file, counts, row -> { }, bytes, events);
             return;
         }
         try (BatchPipe pipe = new BatchPipe(writer, batchSize, counts)) {
-            new EventFileReader(mapper).read(file, counts, pipe, bytes, events);
+            new EventFileReader(mapper, maxLine).read(file, counts, pipe, bytes, events);
             pipe.finish();
         }
     }

@@ -41,12 +41,13 @@ public class BackfillRunner {
         Thread natives = Thread.ofPlatform().name("archive-prepare").start(EventFileReader::prepareNativeLibraries);
         Backfill backfill;
         if (options.dryRun()) {
-            backfill = new Backfill(mapper, null, null, Backfill.BATCH_SIZE);
+            backfill = new Backfill(mapper, null, null, Backfill.BATCH_SIZE, sync.maxLine());
         } else {
             if (!migrated(err)) {
                 return Backfill.FAILED;
             }
-            backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE);
+            backfill = new Backfill(mapper, rows -> writer.write(rows, EventSource.ARCHIVE), ledger, Backfill.BATCH_SIZE,
+                    sync.maxLine());
         }
         natives.join();
         Backfill.Summary summary = backfill.run(options.files(), terminal);

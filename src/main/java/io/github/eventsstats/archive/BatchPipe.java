@@ -79,6 +79,9 @@ final class BatchPipe implements EventFileReader.RowSink, AutoCloseable {
                     counts.duplicate.addAndGet(r.duplicates());
                 } catch (RuntimeException e) {
                     failure = e;
+                } catch (Error e) {
+                    // Kept as the file's failure, so that the parser stops instead of waiting on a dead writer.
+                    failure = new IllegalStateException("the writer failed: " + e, e);
                 }
             }
         } catch (InterruptedException e) {

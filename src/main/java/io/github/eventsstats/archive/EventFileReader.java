@@ -6,6 +6,7 @@ import io.github.eventsstats.event.JsonCursor;
 import io.github.eventsstats.natives.IsalGzip;
 import io.github.eventsstats.natives.Sha256;
 import io.github.eventsstats.natives.SimdLines;
+import io.github.eventsstats.platform.Printable;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,8 @@ final class EventFileReader {
 
     /** A block is about this many inflated bytes of whole lines (more when one line is longer). */
     static final int BLOCK_SIZE = 1 << 20;
+    /** The highest line cap: a block of one such line, its newline and terminator, fits an array. */
+    static final int MAX_LINE_LIMIT = 1 << 30;
 
     /** Receives the kept events' rows, in file order. */
     interface RowSink {
@@ -54,18 +57,25 @@ final class EventFileReader {
     }
 
     private final EventMapper mapper;
+    private final int maxLine;
     private final boolean nativeLibraries;
 
-    EventFileReader(EventMapper mapper) {
-        this(mapper, true);
+    /** Lines longer than {@code maxLine} bytes are skipped unread and counted as bad (ARCHIVE_SYNC_MAX_LINE). */
+    EventFileReader(EventMapper mapper, int maxLine) {
+        this(mapper, maxLine, true);
     }
 
     /**
      * {@code nativeLibraries} false inflates with java.util.zip and makes the line pass in Java even
      * where ISA-L and simdjson are there (tests run both ways).
      */
-    EventFileReader(EventMapper mapper, boolean nativeLibraries) {
+    EventFileReader(EventMapper mapper, int maxLine, boolean nativeLibraries) {
+        if (maxLine < 1 || maxLine > MAX_LINE_LIMIT) {
+            throw new IllegalArgumentException("the longest line must be 1 byte to " + (MAX_LINE_LIMIT >> 20)
+                    + " MiB, not " + maxLine + " bytes");
+        }
         this.mapper = mapper;
+        this.maxLine = maxLine;
         this.nativeLibraries = nativeLibraries;
     }
 
@@ -79,11 +89,22 @@ final class EventFileReader {
     /**
      * Bytes [0, length) of whole lines, and once scanned, what the line pass found ({@code lines}
      * numbered from 1 within the block, {@code lineCount} lines in all); {@code error} is set on
-     * the last block when the input broke off.
+     * the last block when the input broke off, {@code failure} when the reader thread failed.
      */
     private record Block(byte[] bytes, int length, List<Line> lines, Map<String, Long> unkept, long lineCount,
-                         IOException error) {
-        static final Block END = new Block(new byte[0], 0, List.of(), Map.of(), 0, null);
+                         IOException error, Throwable failure) {
+        static final Block END = new Block(new byte[0], 0, List.of(), Map.of(), 0, null, null);
+
+        /** One line longer than the cap, skipped unread: a bad line and nothing else. */
+        static Block overLong(long length, int maxLine, IOException error) {
+            return new Block(new byte[0], 0, List.of(new Line(0, 0, 1, overLongProblem(length, maxLine))), Map.of(), 1,
+                    error, null);
+        }
+
+        /** The reader thread failed: the read ends with it. */
+        static Block failed(Throwable failure) {
+            return new Block(new byte[0], 0, List.of(), Map.of(), 0, null, failure);
+        }
 
         boolean scanned() {
             return lines != null;
@@ -100,13 +121,17 @@ final class EventFileReader {
      */
     void read(Path file, FileCounts counts, RowSink sink, AtomicLong bytes, AtomicLong events)
             throws IOException, InterruptedException {
+        read(open(file, bytes, nativeLibraries), file.toString(), counts, sink, events);
+    }
+
+    /** Reads the lines of {@code in} (inflated already), as {@link #read(Path, FileCounts, RowSink, AtomicLong, AtomicLong)}. */
+    void read(InputStream in, String name, FileCounts counts, RowSink sink, AtomicLong events)
+            throws IOException, InterruptedException {
         BlockingQueue<Block> blocks = new ArrayBlockingQueue<>(2);
         // Blocks go back for reuse once parsed: fresh memory costs page faults, and a few blocks suffice.
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(4);
-        InputStream in = open(file, bytes, nativeLibraries);
         Thread reader = Thread.ofPlatform().name("archive-inflate").daemon().unstarted(() -> cut(in, blocks, free));
         reader.start();
-        String name = file.toString();
         LineScanner scanner = scanner();
         long line = 0;
         try {
@@ -114,6 +139,10 @@ final class EventFileReader {
                 Block block = blocks.take();
                 if (block == Block.END) {
                     break;
+                }
+                if (block.failure() != null) {
+                    throw new IOException(Printable.of(name) + ": reading stopped after line " + line + ": "
+                            + block.failure(), block.failure());
                 }
                 if (!block.scanned()) {
                     block = scan(scanner, block);
@@ -149,8 +178,13 @@ final class EventFileReader {
         return new LineScanner(mapper.keptTypes(), nativeLibraries ? SimdLines.NATIVE : null);
     }
 
+    static String overLongProblem(long length, int maxLine) {
+        return String.format(java.util.Locale.ROOT, "a line of %,d bytes, longer than ARCHIVE_SYNC_MAX_LINE (%,d bytes)",
+                length, maxLine);
+    }
+
     /** The byte-level pass over a block's lines: line ends, UTF-8, and the types that need no parsing. */
-    private static Block scan(LineScanner scanner, Block block) {
+    private Block scan(LineScanner scanner, Block block) {
         byte[] b = block.bytes();
         int end = block.length();
         scanner.startBlock(b, end);
@@ -165,7 +199,9 @@ final class EventFileReader {
             while (stop > pos && (b[stop - 1] == '\r' || b[stop - 1] == ' ' || b[stop - 1] == '\t')) {
                 stop--;
             }
-            if (stop > pos) {
+            if (nl - pos > maxLine) {
+                lines.add(new Line(pos, 0, line, overLongProblem(nl - pos, maxLine)));
+            } else if (stop > pos) {
                 if (scanner.invalid >= 0) {
                     lines.add(new Line(pos, 0, line, String.format("non-UTF-8 byte 0x%02x at column %d",
                             b[scanner.invalid] & 0xff, scanner.invalid - pos + 1)));
@@ -182,7 +218,7 @@ final class EventFileReader {
             }
             pos = nl + 1;
         }
-        return new Block(b, end, lines, unkept, line, block.error());
+        return new Block(b, end, lines, unkept, line, block.error(), null);
     }
 
     private void parseLine(String name, long line, byte[] b, int off, int len, FileCounts counts, RowSink sink)
@@ -211,60 +247,130 @@ final class EventFileReader {
     /**
      * The reader thread: inflated bytes, cut after the last newline of each block. When the parser
      * is behind (the queue is full), this thread makes the line pass itself before handing the
-     * block over, so the two threads share the work whichever of them is the slower.
+     * block over, so the two threads share the work whichever of them is the slower. A line longer
+     * than {@link #maxLine} is skipped as it streams past, never held whole. Whatever fails here
+     * is handed to the parser, which ends the read with it: the parser never waits for a thread
+     * that is gone.
      */
     private void cut(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free) {
-        LineScanner scanner = scanner();
         try {
-            byte[] buf = block(free, 0);
-            int len = 0;
-            IOException error = null;
-            while (true) {
-                int n;
-                try {
-                    n = in.read(buf, len, buf.length - 1 - len); // one byte left for the terminator
-                } catch (IOException e) {
-                    error = e;
-                    break;
-                }
-                if (n < 0) {
-                    break;
-                }
-                len += n;
-                if (len < buf.length - 1) {
-                    continue;
-                }
-                int cut = lastNewline(buf, len);
-                if (cut < 0) {
-                    buf = Arrays.copyOf(buf, buf.length * 2); // one line longer than a block
-                    continue;
-                }
-                int rest = len - cut - 1;
-                byte[] next = block(free, rest);
-                System.arraycopy(buf, cut + 1, next, 0, rest);
-                Block block = whole(buf, cut + 1, null);
-                if (!out.offer(block)) {
-                    out.put(scan(scanner, block));
-                }
-                buf = next;
-                len = rest;
+            try {
+                cutLines(in, out, free);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Throwable t) {
+                out.put(Block.failed(t));
             }
-            if (error != null) {
-                // Whole lines before the break load; a partial last line is part of the damage.
-                out.put(whole(buf, lastNewline(buf, len) + 1, error));
-            } else if (len > 0) {
-                out.put(whole(buf, len, null)); // the last line may lack its newline
-            }
-            out.put(Block.END);
         } catch (InterruptedException e) {
             // The parser stopped early (the sink failed); nothing more to hand over.
+        }
+    }
+
+    private void cutLines(InputStream in, BlockingQueue<Block> out, BlockingQueue<byte[]> free)
+            throws InterruptedException {
+        LineScanner scanner = scanner();
+        byte[] buf = block(free, 0);
+        int len = 0;
+        IOException error = null;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf, len, buf.length - 1 - len); // one byte left for the terminator
+            } catch (IOException e) {
+                error = e;
+                break;
+            }
+            if (n < 0) {
+                break;
+            }
+            len += n;
+            if (len < buf.length - 1) {
+                continue;
+            }
+            int cut = lastNewline(buf, len);
+            if (cut < 0) {
+                // buf holds the start of one line, and no newline yet.
+                if (len <= maxLine) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxLine + 2L));
+                    continue;
+                }
+                Skipped skipped = skipLine(in, buf, len);
+                out.put(Block.overLong(skipped.length(), maxLine, skipped.error()));
+                if (skipped.error() != null || skipped.rest() < 0) {
+                    out.put(Block.END);
+                    return;
+                }
+                byte[] next = block(free, skipped.rest());
+                System.arraycopy(buf, 0, next, 0, skipped.rest());
+                buf = next;
+                len = skipped.rest();
+                continue;
+            }
+            int rest = len - cut - 1;
+            byte[] next = block(free, rest);
+            System.arraycopy(buf, cut + 1, next, 0, rest);
+            Block block = whole(buf, cut + 1, null);
+            if (!out.offer(block)) {
+                out.put(scan(scanner, block));
+            }
+            buf = next;
+            len = rest;
+        }
+        if (error != null) {
+            // Whole lines before the break load; a partial last line is part of the damage.
+            out.put(whole(buf, lastNewline(buf, len) + 1, error));
+        } else if (len > 0) {
+            out.put(whole(buf, len, null)); // the last line may lack its newline
+        }
+        out.put(Block.END);
+    }
+
+    /**
+     * What skipping an over-long line came to: its length (up to where it ended, or the input did),
+     * the bytes after its newline now at the start of the buffer ({@code rest}, -1 at the end of the
+     * input), and the read error that ended the input, if one did.
+     */
+    private record Skipped(long length, int rest, IOException error) {
+    }
+
+    /**
+     * Reads past the rest of a line whose first {@code have} bytes are in {@code buf}, reusing
+     * {@code buf} for each read: memory stays at one buffer however long the line is.
+     */
+    private static Skipped skipLine(InputStream in, byte[] buf, int have) {
+        long length = have;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf, 0, buf.length - 1);
+            } catch (IOException e) {
+                return new Skipped(length, -1, e);
+            }
+            if (n < 0) {
+                return new Skipped(length, -1, null);
+            }
+            int nl = -1;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    nl = i;
+                    break;
+                }
+            }
+            if (nl < 0) {
+                length += n;
+                continue;
+            }
+            length += nl;
+            int rest = n - nl - 1;
+            System.arraycopy(buf, nl + 1, buf, 0, rest);
+            return new Skipped(length, rest, null);
         }
     }
 
     /** The unscanned block of {@code buf[0, length)}, NUL-terminated for {@link SimdLines#lineEnd}. */
     private static Block whole(byte[] buf, int length, IOException error) {
         buf[length] = 0;
-        return new Block(buf, length, null, null, 0, error);
+        return new Block(buf, length, null, null, 0, error, null);
     }
 
     /** A block with room for more than {@code keep} bytes and a terminator, reused when one is free. */

@@ -23,8 +23,8 @@ final class HourRead implements HourDownloader.Check {
     private FileCounts counts;
     private String sha256;
 
-    HourRead(EventMapper mapper) {
-        this.reader = new EventFileReader(mapper);
+    HourRead(EventMapper mapper, int maxLine) {
+        this.reader = new EventFileReader(mapper, maxLine);
     }
 
     @Override

@@ -205,7 +205,7 @@ class BackfillTest {
                 throw new IllegalStateException("simulated crash");
             }
             return writer.write(rows, EventSource.ARCHIVE);
-        }, ledger, 100);
+        }, ledger, 100, 1 << 24);
 
         Backfill.Summary crashed = crashing.run(List.of(file), null);
 

@@ -7,8 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.time.InstantSource;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,11 +48,34 @@ class EventFileReaderTest {
     }
 
     private Read read(Path file) throws Exception {
+        return read(file, 1 << 24);
+    }
+
+    private Read read(Path file, int maxLine) throws Exception {
         FileCounts counts = new FileCounts();
         List<EventRow> rows = new ArrayList<>();
-        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), nativeLibraries())
-                .read(file, counts, rows::add, new AtomicLong(), new AtomicLong());
+        reader(maxLine).read(file, counts, rows::add, new AtomicLong(), new AtomicLong());
         return new Read(counts, rows);
+    }
+
+    private EventFileReader reader(int maxLine) {
+        return new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), maxLine,
+                nativeLibraries());
+    }
+
+    private static int bytes(String line) {
+        return line.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** The ids of the lines the default types keep, in order. */
+    private static List<Long> keptIds(List<String> lines) {
+        List<Long> ids = new ArrayList<>();
+        for (String l : lines) {
+            if (l.contains("\"WatchEvent\"") || l.contains("\"PullRequestEvent\"") || l.contains("\"IssuesEvent\"")) {
+                ids.add(Long.parseLong(l.substring(7, l.indexOf('"', 7))));
+            }
+        }
+        return ids;
     }
 
     private static List<String> lines(int n, long firstId) {
@@ -183,7 +208,7 @@ class EventFileReaderTest {
         AtomicLong rows = new AtomicLong();
         // A sink that waits for the reader thread to block keeps the queue full, so that thread
         // scans blocks too.
-        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), nativeLibraries()).read(file, counts, row -> {
+        new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), 1 << 24, nativeLibraries()).read(file, counts, row -> {
             if (rows.incrementAndGet() % 200 == 0) {
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(30))
                         .until(EventFileReaderTest::readerWaitsOrIsDone);
@@ -222,5 +247,125 @@ class EventFileReaderTest {
             }
         }
         assertEquals(expected, r.rows().stream().map(EventRow::eventId).toList());
+    }
+
+    @Test
+    void linesLongerThanTheCapAreSkippedAsBadLinesAndTheLinesAroundThemLoad() throws Exception {
+        List<String> good = lines(300, 7_000_000);
+        int cap = good.stream().mapToInt(EventFileReaderTest::bytes).max().orElseThrow() + 10;
+        // One far longer than a block (streamed past), one inside a block, one cut by the end of the file.
+        String streamed = "{\"id\":\"1\",\"type\":\"WatchEvent\",\"pad\":\"" + "x".repeat(3 * EventFileReader.BLOCK_SIZE) + "\"}";
+        String inBlock = "{\"id\":\"2\",\"type\":\"WatchEvent\",\"pad\":\"" + "y".repeat(cap) + "\"}";
+        String last = "z".repeat(2 * EventFileReader.BLOCK_SIZE + 5);
+        List<String> all = new ArrayList<>(good.subList(0, 100));
+        all.add(streamed);
+        all.addAll(good.subList(100, 200));
+        all.add(inBlock);
+        all.addAll(good.subList(200, 300));
+        all.add(last);
+        Path file = dir.resolve("long-lines.json.gz");
+        Files.write(file, gzip(String.join("\n", all)));
+
+        Read r = read(file, cap);
+
+        assertEquals(3, r.counts().bad(), r.counts().problems().toString());
+        assertEquals(300, r.counts().read());
+        assertEquals(keptIds(good), r.rows().stream().map(EventRow::eventId).toList());
+        assertEquals(List.of(
+                "long-lines.json.gz:101: a line of " + String.format(java.util.Locale.ROOT, "%,d", streamed.length())
+                        + " bytes, longer than ARCHIVE_SYNC_MAX_LINE (" + String.format(java.util.Locale.ROOT, "%,d", cap) + " bytes)",
+                "long-lines.json.gz:202: a line of " + String.format(java.util.Locale.ROOT, "%,d", bytes(inBlock))
+                        + " bytes, longer than ARCHIVE_SYNC_MAX_LINE (" + String.format(java.util.Locale.ROOT, "%,d", cap) + " bytes)",
+                "long-lines.json.gz:303: a line of " + String.format(java.util.Locale.ROOT, "%,d", last.length())
+                        + " bytes, longer than ARCHIVE_SYNC_MAX_LINE (" + String.format(java.util.Locale.ROOT, "%,d", cap) + " bytes)"),
+                r.counts().problems().stream().map(p -> p.substring(p.lastIndexOf('/') + 1)).toList());
+    }
+
+    @Test
+    void aLineAsLongAsTheCapLoadsAndOneByteMoreIsABadLine() throws Exception {
+        List<String> good = lines(50, 8_000_000);
+        String watch = good.stream().filter(l -> l.contains("\"WatchEvent\"")).findFirst().orElseThrow();
+        Path file = dir.resolve("cap.json");
+        Files.writeString(file, String.join("\n", good) + "\n");
+
+        Read atCap = read(file, good.stream().mapToInt(EventFileReaderTest::bytes).max().orElseThrow());
+        Read belowCap = read(file, bytes(watch) - 1);
+
+        assertEquals(0, atCap.counts().bad(), atCap.counts().problems().toString());
+        assertEquals(keptIds(good), atCap.rows().stream().map(EventRow::eventId).toList());
+        assertTrue(belowCap.counts().bad() >= 1, "the line of " + bytes(watch) + " bytes is over the cap");
+        assertFalse(belowCap.rows().stream().anyMatch(row -> watch.contains("\"" + row.eventId() + "\"")));
+    }
+
+    @Test
+    void aLineLongerThanTheCapCostsOneBufferHoweverLongItIs() throws Exception {
+        // 64 MiB of one line through a 1 MiB cap: the reader's arrays stay at their block size.
+        long before = allocatedBytes();
+        InputStream oneLine = new java.io.SequenceInputStream(new ByteArrayInputStream("{\"id\":\"".getBytes(StandardCharsets.US_ASCII)),
+                new InputStream() {
+                    long left = 64L << 20;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? '0' : -1;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) '0');
+                        left -= n;
+                        return n;
+                    }
+                });
+        FileCounts counts = new FileCounts();
+
+        reader(1 << 20).read(oneLine, "one-line", counts, row -> { }, new AtomicLong());
+
+        assertEquals(1, counts.bad());
+        long allocated = allocatedBytes() - before;
+        assertTrue(allocated < 32L << 20, "allocated " + (allocated >> 20) + " MiB for a 64 MiB line");
+    }
+
+    /** Bytes this thread and the reader threads allocated so far (the JVM's count, not the heap's size). */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.getTotalThreadAllocatedBytes();
+    }
+
+    @Test
+    void aFailureOnTheReaderThreadEndsTheReadWithItInsteadOfHanging() {
+        List<String> good = lines(100, 9_000_000);
+        byte[] text = (String.join("\n", good) + "\n").getBytes(StandardCharsets.UTF_8);
+        InputStream failing = new InputStream() {
+            int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= text.length) {
+                    throw new OutOfMemoryError("simulated: Java heap space");
+                }
+                int n = Math.min(len, text.length - at);
+                System.arraycopy(text, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+        FileCounts counts = new FileCounts();
+
+        IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofMinutes(1),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                        () -> reader(1 << 24).read(failing, "failing.json", counts, row -> { }, new AtomicLong())));
+
+        assertTrue(e.getMessage().contains("failing.json: reading stopped after line")
+                && e.getMessage().contains("OutOfMemoryError: simulated: Java heap space"), e.getMessage());
     }
 }

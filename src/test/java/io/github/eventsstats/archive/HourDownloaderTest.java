@@ -33,7 +33,7 @@ class HourDownloaderTest {
     private static final Instant HOUR = Instant.parse("2024-01-15T03:00:00Z");
 
     private static HourRead read() {
-        return new HourRead(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()));
+        return new HourRead(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), 1 << 24);
     }
 
     private HourDownloader downloader(FakeGhArchive archive, long minFree, RecordedBackoff backoff) {

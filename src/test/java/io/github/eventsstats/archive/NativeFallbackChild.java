@@ -23,7 +23,7 @@ public final class NativeFallbackChild {
         FileCounts counts = new FileCounts();
         List<FakeLibrary.Line> logged = FakeLibrary.logged(() -> {
             try {
-                new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()))
+                new EventFileReader(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), 1 << 24)
                         .read(Path.of(args[0]), counts, row -> { }, new AtomicLong(), new AtomicLong());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
