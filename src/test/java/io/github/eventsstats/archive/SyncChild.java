@@ -34,22 +34,8 @@ public final class SyncChild {
     public static void main(String[] args) throws Exception {
         System.setProperty("archive.sync.url", args[2]);
         SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryConfig.class);
-        String engine = args[1];
-        ClickHouse clickHouse = new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
-            @Override
-            public String url() {
-                return engine;
-            }
-
-            @Override
-            public boolean embedded() {
-                return true;
-            }
-        }, config.getConfigMapping(ApiQueryConfig.class));
-        // The same store and writer as the service's, built here without CDI.
-        DataChanges changes = new DataChanges(); // no cache listens in this process
-        EventWriter writer = construct(EventWriter.class, construct(EventStore.class, clickHouse, changes),
-                construct(SightingStore.class, clickHouse, changes));
+        ClickHouse clickHouse = clickHouse(config, args[1]);
+        EventWriter writer = writer(clickHouse);
         int hold = Integer.parseInt(args[5]);
         AtomicInteger batches = new AtomicInteger();
         Function<List<EventRow>, EventWriter.Result> write = rows -> {
@@ -73,6 +59,28 @@ public final class SyncChild {
         progress.summary().forEach(System.out::println);
         System.out.flush();
         System.exit(progress.exitCode());
+    }
+
+    /** The client of the engine at {@code engine}, as the backfill attaches to one. */
+    static ClickHouse clickHouse(SmallRyeConfig config, String engine) {
+        return new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
+            @Override
+            public String url() {
+                return engine;
+            }
+
+            @Override
+            public boolean embedded() {
+                return true;
+            }
+        }, config.getConfigMapping(ApiQueryConfig.class));
+    }
+
+    /** The same store and writer as the service's, built here without CDI. */
+    static EventWriter writer(ClickHouse clickHouse) throws Exception {
+        DataChanges changes = new DataChanges(); // no cache listens in this process
+        return construct(EventWriter.class, construct(EventStore.class, clickHouse, changes),
+                construct(SightingStore.class, clickHouse, changes));
     }
 
     private static <T> T construct(Class<T> type, Object... args) throws Exception {
