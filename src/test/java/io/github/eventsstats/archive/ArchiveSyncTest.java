@@ -196,6 +196,40 @@ class ArchiveSyncTest {
     }
 
     @Test
+    void aSyncPastItsDeadlineEndsFailedAndNeverKeepsTheNextFromStarting() throws Exception {
+        Instant day = day();
+        SyncHours.Hour stuck = SyncHours.hour(day, 50);
+        SyncHours.Hour later = SyncHours.hour(day.plus(Duration.ofHours(1)), 50);
+        archive.put(stuck.name(), stuck.gz());
+        archive.put(later.name(), later.gz());
+        archive.hold(stuck.name()); // answers nothing: the download waits, as on a dead connection
+        SyncProgress first = new SyncProgress(day, day.plus(Duration.ofHours(1)), sync.configuredTypes());
+        CompletableFuture<Void> firstRun = CompletableFuture.runAsync(() -> {
+            try {
+                sync.run(first);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(1, TimeUnit.MINUTES).until(() -> !archive.requests(stuck.name()).isEmpty());
+        assertTrue(sync.isRunning());
+
+        clock.set(clock.instant().plus(Duration.ofHours(6)).plusSeconds(1)); // ARCHIVE_SYNC_DEADLINE's default
+        SyncProgress second = run(later.start(), later.start().plus(Duration.ofHours(1)));
+
+        assertEquals(1, second.loaded.get(), second.summary().toString());
+        assertStoredOnce(later);
+        firstRun.get(1, TimeUnit.MINUTES);
+        assertTrue(first.problem().startsWith("stopped at its deadline (ARCHIVE_SYNC_DEADLINE PT6H"), first.problem());
+        assertEquals(Backfill.FAILED, first.exitCode());
+        assertFalse(sync.isRunning());
+        archive.release(stuck.name());
+        SyncProgress again = run(day, day.plus(Duration.ofHours(1)));
+        assertEquals(1, again.loaded.get(), "the hour the stuck sync left is synced later");
+        assertStoredOnce(stuck);
+    }
+
+    @Test
     void theJobSyncsFromArchiveSyncFromToTheLastHourOverAndIsOffByDefault() throws Exception {
         clock.set(SyncHours.hours(48).plus(Duration.ofHours(47)).plus(Duration.ofMinutes(20)));
         Instant last = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(1));
