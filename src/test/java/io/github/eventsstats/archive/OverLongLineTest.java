@@ -55,10 +55,15 @@ class OverLongLineTest {
         clock.set(Instant.parse("2026-12-01T10:17:00Z"));
     }
 
+    private Path file;
+
     @AfterEach
-    void killChild() {
+    void cleanUp() throws IOException {
         if (child != null) {
             child.destroyForcibly();
+        }
+        if (file != null) {
+            Files.deleteIfExists(file); // 10 MB each; the shared member of zeros stays for the next run
         }
     }
 
@@ -97,7 +102,7 @@ class OverLongLineTest {
         Instant start = SyncHours.hours(1);
         SyncHours.Hour before = SyncHours.hour(start, 300);
         SyncHours.Hour after = SyncHours.hour(start, 300);
-        Path file = Path.of("target", "over-long-line", "backfill-" + before.firstId() + ".json.gz");
+        file = Path.of("target", "over-long-line", "backfill-" + before.firstId() + ".json.gz");
         Files.write(file, withHugeLine(before, after));
         String java = ProcessHandle.current().info().command().orElseThrow();
 
