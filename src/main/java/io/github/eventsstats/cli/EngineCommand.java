@@ -3,6 +3,7 @@ package io.github.eventsstats.cli;
 import io.github.eventsstats.clickhouse.ClickHouseConfig;
 import io.github.eventsstats.embedded.ChdbConfig;
 import io.github.eventsstats.embedded.ChdbLibrary;
+import io.github.eventsstats.embedded.EngineAccess;
 import io.github.eventsstats.embedded.EngineMain;
 import io.github.eventsstats.platform.DataConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,14 +14,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** Only the embedded engine, without Quarkus, on the service's data and settings. */
 @Command(name = "engine", sortOptions = false,
         header = "Run only the embedded ClickHouse engine, for curl and other ClickHouse HTTP tools.",
         description = {"Serves the service's data (DATA_DIR/clickhouse) on 127.0.0.1, with the service's settings;"
-                + " stop the service first (one engine per data directory). Prints READY port=N once it answers,"
-                + " and serves until killed."})
+                + " stop the service first (one engine per data directory). Every request must carry CLICKHOUSE_USER"
+                + " and CLICKHOUSE_PASSWORD, as with a server; without CLICKHOUSE_PASSWORD it makes one and prints how"
+                + " to use it. Prints READY port=N once it answers, and serves until killed."})
 @RegisterForReflection
 final class EngineCommand implements Callable<Integer> {
 
@@ -42,17 +45,38 @@ final class EngineCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw new ParameterException(spec.commandLine(), "--port must be from 0 to 65535; got " + port);
         }
-        EngineMain.serve(engineOptions(ConfigBootstrap.read(MAPPINGS), port));
+        SmallRyeConfig config = ConfigBootstrap.read(MAPPINGS);
+        EngineMain.Options options = engineOptions(config, port);
+        String given = config.getConfigMapping(ClickHouseConfig.class).password().filter(p -> !p.isEmpty()).orElse(null);
+        String password = given != null ? given : EngineAccess.newPassword();
+        int bound = EngineMain.serve(options, password);
+        if (given == null) {
+            printMadePassword(spec.commandLine().getOut(), options.user(), password, bound);
+        }
         Thread.currentThread().join(); // serve until killed
         return 0;
     }
 
-    /** The library, data and port the service would use; {@code port} when given. */
+    /** How to use a password the engine made, said once, on this command's own output (never in a log). */
+    static void printMadePassword(PrintWriter out, String user, String password, int port) {
+        String url = "http://127.0.0.1:" + port;
+        out.println("No CLICKHOUSE_PASSWORD is set, so the engine made one for this run; every request must carry it.");
+        out.println("  user " + user + ", password " + password);
+        out.println("  curl: curl -u '" + user + ":" + password + "' '" + url + "/?query=SELECT+1'");
+        out.println("  the service or a backfill: CLICKHOUSE_URL=" + url + " CLICKHOUSE_USER=" + user
+                + " CLICKHOUSE_PASSWORD=" + password);
+        out.println("  (a backfill on the same DATA_DIR finds the engine and its password in DATA_DIR/clickhouse/engine.endpoint)");
+        out.println("Set CLICKHOUSE_PASSWORD to choose the password instead.");
+        out.flush();
+    }
+
+    /** The library, data, port and user the service would use; {@code port} when given. */
     static EngineMain.Options engineOptions(SmallRyeConfig config, Integer port) {
         DataConfig data = config.getConfigMapping(DataConfig.class);
         ChdbConfig chdb = config.getConfigMapping(ChdbConfig.class);
         ClickHouseConfig clickHouse = config.getConfigMapping(ClickHouseConfig.class);
         return new EngineMain.Options(ChdbLibrary.resolve(chdb), data.dir().resolve("clickhouse"),
-                port != null ? port : clickHouse.embedded().port(), clickHouse.embedded().connectionCount(), false);
+                port != null ? port : clickHouse.embedded().port(), clickHouse.embedded().connectionCount(),
+                clickHouse.user(), false);
     }
 }

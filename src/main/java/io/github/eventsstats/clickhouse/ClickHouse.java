@@ -97,7 +97,8 @@ public class ClickHouse {
     }
 
     private Client build(boolean reserved) {
-        String url = target.url();
+        ClickHouseEndpoint.Target to = target.target();
+        String url = to.url();
         endpoint = url;
         Client.Builder builder = new Client.Builder();
         if (reserved) {
@@ -113,8 +114,8 @@ public class ClickHouse {
         }
         return builder
                 .addEndpoint(url)
-                .setUsername(config.user())
-                .setPassword(config.password().orElse(""))
+                .setUsername(to.user())
+                .setPassword(to.password())
                 .setDefaultDatabase(config.database())
                 .setClientName("github-events-stats")
                 .setSocketTimeout(config.socketTimeout().toMillis(), ChronoUnit.MILLIS)

@@ -49,7 +49,8 @@ final class Chdb implements AutoCloseable {
                   long rowsWritten, long bytesWritten, double elapsedSeconds) {
     }
 
-    Chdb(Path library, Path dataPath) {
+    /** @param configFile clickhouse-local's configuration (the engine's user and its grants), or null */
+    Chdb(Path library, Path dataPath, Path configFile) {
         Linker linker = Linker.nativeLinker();
         SymbolLookup lib = SymbolLookup.libraryLookup(library, arena);
         SymbolLookup libc = linker.defaultLookup();
@@ -72,7 +73,8 @@ final class Chdb implements AutoCloseable {
         MethodHandle sigaction = handle(linker, libc, "sigaction",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
-        List<String> args = List.of("clickhouse", "--path=" + dataPath.toAbsolutePath());
+        List<String> args = configFile == null ? List.of("clickhouse", "--path=" + dataPath.toAbsolutePath())
+                : List.of("clickhouse", "--path=" + dataPath.toAbsolutePath(), "--config-file=" + configFile.toAbsolutePath());
         MemorySegment argv = arena.allocate(ADDRESS, args.size());
         for (int i = 0; i < args.size(); i++) {
             argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
@@ -121,23 +123,34 @@ final class Chdb implements AutoCloseable {
      * The caller must {@link #free(Result)} the result.
      */
     Result query(byte[] sql, String format, List<String[]> params) {
+        byte[][] names = new byte[params.size()][];
+        byte[][] values = new byte[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            names[i] = params.get(i)[0].getBytes(StandardCharsets.UTF_8);
+            values[i] = params.get(i)[1].getBytes(StandardCharsets.UTF_8);
+        }
+        return query(sql, format, names, values);
+    }
+
+    /** {@link #query(byte[], String, List)} with parameter values as bytes, in the engine's escaped form. */
+    Result query(byte[] sql, String format, byte[][] paramNames, byte[][] paramValues) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment q = call.allocate(sql.length + 1L);
             MemorySegment.copy(sql, 0, q, ValueLayout.JAVA_BYTE, 0, sql.length);
             byte[] fmtBytes = format.getBytes(StandardCharsets.UTF_8);
             MemorySegment fmt = call.allocateFrom(format);
             MemorySegment res;
-            if (params.isEmpty()) {
+            if (paramNames.length == 0) {
                 res = (MemorySegment) queryN.invokeExact(connection, q, (long) sql.length, fmt, (long) fmtBytes.length);
             } else {
-                int n = params.size();
+                int n = paramNames.length;
                 MemorySegment names = call.allocate(ADDRESS, n);
                 MemorySegment nameLens = call.allocate(JAVA_LONG, n);
                 MemorySegment values = call.allocate(ADDRESS, n);
                 MemorySegment valueLens = call.allocate(JAVA_LONG, n);
                 for (int i = 0; i < n; i++) {
-                    byte[] name = params.get(i)[0].getBytes(StandardCharsets.UTF_8);
-                    byte[] value = params.get(i)[1].getBytes(StandardCharsets.UTF_8);
+                    byte[] name = paramNames[i];
+                    byte[] value = paramValues[i];
                     names.setAtIndex(ADDRESS, i, call.allocateFrom(ValueLayout.JAVA_BYTE, name));
                     nameLens.setAtIndex(JAVA_LONG, i, name.length);
                     values.setAtIndex(ADDRESS, i, value.length == 0

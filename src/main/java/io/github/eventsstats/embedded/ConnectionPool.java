@@ -72,6 +72,11 @@ final class ConnectionPool {
             return chdb.query(sql, format, params);
         }
 
+        /** {@link #query} with parameter values as bytes, in the engine's escaped form. */
+        Chdb.Result query(byte[] sql, String format, byte[][] paramNames, byte[][] paramValues) {
+            return chdb.query(sql, format, paramNames, paramValues);
+        }
+
         void free(Chdb.Result result) {
             chdb.free(result);
         }

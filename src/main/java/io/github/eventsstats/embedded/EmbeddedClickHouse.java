@@ -23,7 +23,7 @@ public class EmbeddedClickHouse {
     private final ChdbConfig chdb;
     private final DataConfig data;
     private EngineProcess engine;
-    private String attached;
+    private ClickHouseEndpoint.Target attached;
 
     public EmbeddedClickHouse(ClickHouseConfig config, ChdbConfig chdb, DataConfig data) {
         this.config = config;
@@ -43,11 +43,12 @@ public class EmbeddedClickHouse {
     @Singleton
     public ClickHouseEndpoint clickHouseEndpoint() {
         if (!enabled()) {
-            return new ClickHouseEndpoint.Server(config.url().orElseThrow());
+            return new ClickHouseEndpoint.Server(new ClickHouseEndpoint.Target(config.url().orElseThrow(), config.user(),
+                    config.password().orElse("")));
         }
         return new ClickHouseEndpoint() {
             @Override
-            public String url() {
+            public Target target() {
                 try {
                     return start();
                 } catch (EngineUnavailableException e) {
@@ -64,17 +65,18 @@ public class EmbeddedClickHouse {
     }
 
     /**
-     * Starts the engine once and returns its HTTP endpoint; with {@code attach} on, the endpoint of
-     * a live engine already serving the data directory, when there is one.
+     * Starts the engine once and returns its HTTP endpoint and credentials; with {@code attach} on, those of
+     * a live engine already serving the data directory, when there is one (from its endpoint file, which
+     * only this user may read).
      */
-    synchronized String start() {
+    synchronized ClickHouseEndpoint.Target start() {
         if (attached != null) {
             return attached;
         }
         if (engine == null && config.embedded().attach()) {
             attached = EngineEndpointFile.live(data.dir().resolve("clickhouse")).orElse(null);
             if (attached != null) {
-                LOG.infof("using the embedded engine already serving %s at %s", data.dir(), attached);
+                LOG.infof("using the embedded engine already serving %s at %s", data.dir(), attached.url());
                 return attached;
             }
         }
@@ -85,11 +87,11 @@ public class EmbeddedClickHouse {
             }
             EngineProcess e = new EngineProcess(new EngineProcess.Options(ChdbLibrary.resolve(chdb),
                     data.dir().resolve("clickhouse"), config.embedded().port(), config.embedded().connectionCount(),
-                    config.embedded().startTimeout()));
+                    config.user(), config.embedded().startTimeout()));
             e.start();
             engine = e;
         }
-        return engine.endpoint();
+        return engine.target();
     }
 
     /** The running engine, when this service runs one. */

@@ -2,6 +2,7 @@ package io.github.eventsstats.embedded;
 
 import com.clickhouse.client.api.internal.CompressedBlockInputStream;
 import com.clickhouse.data.ClickHouseCityHash;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.github.eventsstats.platform.Backoff;
 import net.jpountz.lz4.LZ4Factory;
 import org.jboss.logging.Logger;
@@ -38,8 +39,10 @@ import java.util.stream.Collectors;
  * Starts the embedded engine ({@link EngineMain}) in a process of its own and keeps it running.
  *
  * <p>The child gets a pipe as stdin and exits when it closes, so it dies with this JVM whatever
- * kills it. When the child dies while we still need it, it is restarted on the same port, with
- * capped exponential backoff.
+ * kills it. Its first line is the engine's password, made here once and kept across restarts (the
+ * clients built with it go on working), never in the child's arguments, which any local user can
+ * list. When the child dies while we still need it, it is restarted on the same port, with capped
+ * exponential backoff.
  */
 public final class EngineProcess implements AutoCloseable {
 
@@ -54,8 +57,11 @@ public final class EngineProcess implements AutoCloseable {
     static final List<Class<?>> ENGINE_CLASSES = List.of(EngineMain.class, CommandLine.class,
             CompressedBlockInputStream.class, ClickHouseCityHash.class, LZ4Factory.class, org.slf4j.Logger.class);
 
-    /** {@code connections}: the engine's connections, how many queries it runs at once. */
-    public record Options(Path library, Path dataPath, int port, int connections, Duration startTimeout) {
+    /**
+     * {@code connections}: the engine's connections, how many queries it runs at once; {@code user}: the user
+     * its requests name, with the password this process makes.
+     */
+    public record Options(Path library, Path dataPath, int port, int connections, String user, Duration startTimeout) {
     }
 
     private final Options options;
@@ -66,6 +72,7 @@ public final class EngineProcess implements AutoCloseable {
     });
     private final EngineMain.Options engine;
     private final String classPath;
+    private final String password = EngineAccess.newPassword();
     private volatile Process process;
     private volatile boolean closing;
     private volatile long startedAtNanos;
@@ -81,7 +88,7 @@ public final class EngineProcess implements AutoCloseable {
         int port = options.port() > 0 ? options.port() : freePort(); // kept for restarts
         try {
             this.engine = new EngineMain.Options(options.library(), options.dataPath().toAbsolutePath(), port,
-                    options.connections(), true);
+                    options.connections(), options.user(), true);
         } catch (IllegalArgumentException e) {
             throw new EngineUnavailableException(e.getMessage());
         }
@@ -95,6 +102,11 @@ public final class EngineProcess implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** Where the engine is, and the user and password it takes. */
+    public ClickHouseEndpoint.Target target() {
+        return new ClickHouseEndpoint.Target(endpoint(), options.user(), password);
     }
 
     public int port() {
@@ -131,6 +143,14 @@ public final class EngineProcess implements AutoCloseable {
             p = pb.start();
         } catch (IOException e) {
             throw new EngineUnavailableException("cannot start the embedded engine: " + e.getMessage(), e);
+        }
+        try {
+            // The child reads it before anything else; the pipe stays open after it, for the parent-watch.
+            p.getOutputStream().write((password + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw new EngineUnavailableException("cannot hand the embedded engine its password: " + e.getMessage(), e);
         }
         CompletableFuture<Void> ready = new CompletableFuture<>();
         List<String> lastLines = new ArrayList<>();

@@ -17,38 +17,43 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
  * A query request, decoded from what the ClickHouse HTTP interface accepts: the SQL in the body or
- * the {@code query} parameter (then the body is insert data), the output format, database and query
- * id from headers or parameters, {@code param_<name>} query parameters, every other parameter a
- * setting. Closing it deletes the insert data it put in a file.
+ * the {@code query} parameter (then the body continues it: insert data, usually), the output format,
+ * database and query id from headers or parameters, {@code param_<name>} query parameters, every
+ * other parameter a setting. What of it reaches the engine, and how, {@link StatementGate} decides.
  *
- * @param sql          the statement, with inline insert data after it when there is any
- * @param infile       insert data the statement reads {@code FROM INFILE}, or null
+ * @param query        the {@code query} parameter, or null
+ * @param body         the request body, decoded (gzip, LZ4 blocks); at most {@link #MAX_BODY} bytes
  * @param database     null when the request names none
+ * @param settings     the request's settings, in order; a GET's end with {@code readonly}
  * @param reservedLane marked with {@link ClickHouse#LANE_HEADER}
  * @param waitNanos    how long it may wait for a connection; 0: no bound
  * @param gzip         the answer is to be gzipped (HTTP compression)
  * @param lz4          the answer is to be sent in ClickHouse's LZ4 blocks ({@code compress=1})
  */
-record EngineRequest(byte[] sql, Path infile, String format, String database, String queryId,
+record EngineRequest(String query, byte[] body, String format, String database, String queryId,
                      List<String[]> params, Map<String, String> settings, boolean reservedLane, long waitNanos,
-                     boolean gzip, boolean lz4) implements AutoCloseable {
+                     boolean gzip, boolean lz4) {
 
     static final int BAD_ARGUMENTS = 36;
     static final int CHECKSUM_DOESNT_MATCH = 40;
+    /**
+     * The most a request body may hold, decoded: the engine reads it whole. The service's biggest insert, a
+     * backfill batch of 20,000 events in RowBinary, is about 6 MB (28 MB if every string were as long as
+     * GitHub allows); 64 MiB leaves room for that twice over in the engine's 256 MB heap.
+     */
+    static final int MAX_BODY = 64 << 20;
+    /** A server runs a GET read-only: {@code readonly=2} still lets a query change its other settings. */
+    private static final String GET_READONLY = "2";
 
     /** URL parameters that steer the HTTP exchange; every other one is a query-level setting. */
     private static final Set<String> TRANSPORT_PARAMS = Set.of("query", "database", "default_format", "query_id",
@@ -56,10 +61,12 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
             "http_zlib_compression_level", "wait_end_of_query", "send_progress_in_http_headers", "session_id",
             "session_timeout", "session_check", "buffer_size", "client_protocol_version", "role",
             "http_headers_progress_interval_ms", "cancel_http_readonly_queries_on_client_close", "log_comment");
-    /** {@code INSERT INTO t [(cols)] FORMAT F}, as clients send it with the rows in the body. */
-    private static final Pattern INSERT_FORMAT =
-            Pattern.compile("(?is)\\s*(INSERT\\s+INTO\\s.*?)\\s+FORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
-
+    /**
+     * Settings that change how the engine parses a text: {@link StatementGate} reads it as ClickHouse SQL, and
+     * the engine must read it the same way.
+     */
+    private static final Set<String> PARSER_SETTINGS = Set.of("dialect", "implicit_select",
+            "allow_settings_after_format_in_insert");
     /** ClickHouse's compressed block: a 16-byte CityHash128, the method byte, then two int32 sizes. */
     private static final int CHECKSUM = 16;
     private static final int HEADER = 9;
@@ -110,38 +117,26 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
         }
     }
 
-    static EngineRequest decode(HttpExchange exchange, Map<String, String> params) throws IOException, Invalid {
+    /** A body bigger than {@link #MAX_BODY}, decoded. */
+    static final class TooLarge extends IOException {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    static EngineRequest decode(HttpExchange exchange, Map<String, String> params) throws Invalid {
         Headers in = exchange.getRequestHeaders();
         byte[] body;
         try {
             body = readBody(exchange, "1".equals(params.get("decompress")));
+        } catch (TooLarge e) {
+            throw new Invalid(413, BAD_ARGUMENTS, e.getMessage());
         } catch (IOException e) {
             throw new Invalid(400, CHECKSUM_DOESNT_MATCH, "Cannot read the compressed request body (decompress=1): "
                     + e.getMessage());
         }
         String query = params.get("query");
-        byte[] sql;
-        Path infile = null;
-        Matcher insertFormat = query == null ? null : INSERT_FORMAT.matcher(query);
-        if (query == null) {
-            sql = body;
-        } else if (body.length == 0) {
-            sql = query.getBytes(StandardCharsets.UTF_8);
-        } else if (insertFormat.matches()) {
-            // The engine ends data inlined after an INSERT at the first empty line, so binary rows
-            // that happen to hold two 0x0A bytes were cut short. From a file, all of it is read.
-            infile = Files.createTempFile("engine-insert-", ".data");
-            Files.write(infile, body);
-            String file = infile.toString().replace("\\", "\\\\").replace("'", "\\'");
-            sql = (insertFormat.group(1) + " FROM INFILE '" + file + "' FORMAT " + insertFormat.group(2))
-                    .getBytes(StandardCharsets.UTF_8);
-        } else {
-            byte[] head = (query + "\n").getBytes(StandardCharsets.UTF_8);
-            sql = new byte[head.length + body.length];
-            System.arraycopy(head, 0, sql, 0, head.length);
-            System.arraycopy(body, 0, sql, head.length, body.length);
-        }
-        if (sql.length == 0) {
+        if ((query == null || query.isEmpty()) && body.length == 0) {
             throw new Invalid(400, BAD_ARGUMENTS, "Empty query");
         }
         List<String[]> queryParams = new ArrayList<>();
@@ -149,11 +144,19 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
         for (Map.Entry<String, String> p : params.entrySet()) {
             if (p.getKey().startsWith("param_")) {
                 queryParams.add(new String[] {p.getKey().substring("param_".length()), p.getValue()});
+            } else if (PARSER_SETTINGS.contains(p.getKey())) {
+                throw new Invalid(400, BAD_ARGUMENTS, "The setting " + p.getKey() + " is not taken here: the embedded"
+                        + " engine reads every query as ClickHouse SQL");
             } else if (!TRANSPORT_PARAMS.contains(p.getKey())) {
                 settings.put(p.getKey(), p.getValue());
             }
         }
-        return new EngineRequest(sql, infile,
+        if (exchange.getRequestMethod().equals("GET")) {
+            // Last, so no setting of the request's comes after it; a stricter readonly=1 of its own stays.
+            String asked = settings.remove("readonly");
+            settings.put("readonly", "1".equals(asked) ? asked : GET_READONLY);
+        }
+        return new EngineRequest(query == null || query.isEmpty() ? null : query, body,
                 firstNonBlank(in.getFirst("X-ClickHouse-Format"), params.get("default_format"), "TabSeparated"),
                 firstNonBlank(in.getFirst("X-ClickHouse-Database"), params.get("database"), null),
                 firstNonBlank(in.getFirst("X-ClickHouse-Query-Id"), params.get("query_id"), UUID.randomUUID().toString()),
@@ -162,13 +165,6 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
                 "1".equals(params.get("enable_http_compression"))
                         && String.valueOf(in.getFirst("Accept-Encoding")).contains("gzip"),
                 "1".equals(params.get("compress")));
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (infile != null) {
-            Files.deleteIfExists(infile);
-        }
     }
 
     /**
@@ -192,8 +188,16 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
         if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
             body = new GZIPInputStream(body);
         }
-        byte[] bytes = body.readAllBytes();
+        byte[] bytes = body.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw tooLarge();
+        }
         return lz4 ? decompress(bytes) : bytes;
+    }
+
+    private static TooLarge tooLarge() {
+        return new TooLarge("The request body holds more than " + (MAX_BODY >> 20) + " MiB, the most the embedded"
+                + " engine reads in one request: send the rows in several inserts");
     }
 
     /** ClickHouse's compressed blocks, checked to fit the body and then read by clickhouse-java's own reader. */
@@ -237,8 +241,8 @@ record EngineRequest(byte[] sql, Path infile, String format, String database, St
             total += plain;
             at += CHECKSUM + compressed;
         }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IOException("the body's blocks hold " + total + " bytes, more than one request may");
+        if (total > MAX_BODY) {
+            throw tooLarge();
         }
         return (int) total;
     }

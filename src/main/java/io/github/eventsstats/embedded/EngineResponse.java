@@ -23,6 +23,7 @@ final class EngineResponse {
 
     /** ClickHouse's max_compress_block_size: the plain bytes in one LZ4 block of an answer. */
     static final int BLOCK_SIZE = 1 << 20;
+    private static final int READONLY = 164;
     private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
     private static final LZ4Compressor LZ4_WRITER = LZ4Factory.fastestInstance().fastCompressor();
 
@@ -99,7 +100,9 @@ final class EngineResponse {
     /** An error the engine reported, with the code its message names. */
     static void engineError(HttpExchange exchange, String message) throws IOException {
         Matcher m = ERROR_CODE.matcher(message);
-        error(exchange, 500, m.find() ? Integer.parseInt(m.group(1)) : 1000, message);
+        int code = m.find() ? Integer.parseInt(m.group(1)) : 1000;
+        // As a server answers them: a write in a read-only request, or a query its grants do not allow.
+        error(exchange, code == StatementGate.ACCESS_DENIED || code == READONLY ? 403 : 500, code, message);
     }
 
     static void text(HttpExchange exchange, int status, String body) throws IOException {
@@ -109,6 +112,16 @@ final class EngineResponse {
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(bytes);
         }
+    }
+
+    /** Text from a request, for an error message: control characters escaped, at most 200 characters. */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length() && out.length() < 200; i++) {
+            char ch = s.charAt(i);
+            out.append(ch < 0x20 || ch == 0x7f ? String.format("\\x%02x", (int) ch) : String.valueOf(ch));
+        }
+        return out.toString();
     }
 
     private static String summary(Chdb.Result r) {

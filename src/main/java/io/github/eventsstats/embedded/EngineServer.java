@@ -14,25 +14,33 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The part of the ClickHouse HTTP interface that clickhouse-java and curl use, answered by chDB on
- * 127.0.0.1: {@code /ping}, and queries on {@code /}. A request is decoded ({@link EngineRequest}),
- * runs on a connection of the {@link ConnectionPool}, and its answer is encoded as a server's
- * ({@link EngineResponse}).
+ * 127.0.0.1: {@code /ping}, and queries on {@code /}. A request is let in ({@link EngineAccess}: its
+ * origin, host and credentials), decoded ({@link EngineRequest}), its statement admitted
+ * ({@link StatementGate}), run on a connection of the {@link ConnectionPool}, and its answer encoded as
+ * a server's ({@link EngineResponse}).
  */
 final class EngineServer implements AutoCloseable {
 
     private static final int TIMEOUT_EXCEEDED = 159;
 
     private final ConnectionPool pool;
+    private final StatementGate gate = new StatementGate();
     private final HttpServer server;
     private final ExecutorService executor;
     private final String timezone;
     private final String version;
+    private volatile EngineAccess access;
+    private final String user;
+    private final String password;
 
     /**
      * @param connections the engine's connections to one data path (see {@link ConnectionPool})
      * @param reserved    how many of them, the last ones, only requests of the reserved lane take
+     * @param user        the user every request must name, with {@code password}
      */
-    EngineServer(List<Chdb> connections, int reserved, int port) throws IOException {
+    EngineServer(List<Chdb> connections, int reserved, int port, String user, String password) throws IOException {
+        this.user = user;
+        this.password = password;
         this.pool = new ConnectionPool(connections, reserved);
         // A thread per request: one waiting for a connection must not hold up a ping or a reserved-lane
         // request behind it. How many API queries wait is bounded by the service, not here.
@@ -49,6 +57,7 @@ final class EngineServer implements AutoCloseable {
     }
 
     void start() {
+        access = new EngineAccess(user, password, port());
         server.start();
     }
 
@@ -78,17 +87,23 @@ final class EngineServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             Map<String, String> params = EngineRequest.parseQueryString(exchange.getRequestURI().getRawQuery());
-            if (path.equals("/ping") || (path.equals("/") && method.equals("GET") && !params.containsKey("query"))) {
+            String refusal = access.refusal(exchange.getRequestHeaders());
+            if (refusal != null) {
+                EngineResponse.error(exchange, 403, StatementGate.ACCESS_DENIED, refusal);
+            } else if (path.equals("/ping") || (path.equals("/") && method.equals("GET") && !params.containsKey("query"))) {
                 EngineResponse.text(exchange, 200, "Ok.\n");
             } else if (!path.equals("/")) {
-                EngineResponse.error(exchange, 404, EngineRequest.BAD_ARGUMENTS, "There is no handle " + path
-                        + ". Use / for queries and /ping for health.");
+                EngineResponse.error(exchange, 404, EngineRequest.BAD_ARGUMENTS, "There is no handle "
+                        + EngineResponse.printable(path) + ". Use / for queries and /ping for health.");
             } else if (!method.equals("GET") && !method.equals("POST")) {
                 EngineResponse.error(exchange, 405, EngineRequest.BAD_ARGUMENTS,
-                        "HTTP method " + method + " is not supported");
+                        "HTTP method " + EngineResponse.printable(method) + " is not supported");
+            } else if (!access.admits(exchange.getRequestHeaders())) {
+                // Before the body is read: without the password nothing of the request costs the engine anything.
+                EngineResponse.error(exchange, 401, EngineAccess.AUTHENTICATION_FAILED, access.authenticationFailed());
             } else {
-                try (EngineRequest request = EngineRequest.decode(exchange, params)) {
-                    execute(exchange, request);
+                try {
+                    execute(exchange, EngineRequest.decode(exchange, params));
                 } catch (EngineRequest.Invalid e) {
                     EngineResponse.error(exchange, e.status, e.code, e.getMessage());
                 }
@@ -114,13 +129,28 @@ final class EngineServer implements AutoCloseable {
             return;
         }
         try {
+            run(exchange, request, c);
+        } finally {
+            pool.release(c);
+        }
+    }
+
+    private void run(HttpExchange exchange, EngineRequest request, ConnectionPool.Connection c) throws IOException {
+        StatementGate.Statement statement;
+        try {
+            statement = gate.admit(c, request);
+        } catch (EngineRequest.Invalid e) {
+            EngineResponse.error(exchange, e.status, e.code, e.getMessage());
+            return;
+        }
+        try (statement) {
             String error = c.prepare(request.database(), request.settings());
             if (error != null) {
                 c.reset(request.settings());
                 EngineResponse.engineError(exchange, error);
                 return;
             }
-            Chdb.Result result = c.query(request.sql(), request.format(), request.params());
+            Chdb.Result result = c.query(statement.sql(), request.format(), request.params());
             try {
                 c.reset(request.settings());
                 if (result.error() != null) {
@@ -131,8 +161,6 @@ final class EngineServer implements AutoCloseable {
             } finally {
                 c.free(result);
             }
-        } finally {
-            pool.release(c);
         }
     }
 }

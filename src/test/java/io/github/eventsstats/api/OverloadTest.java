@@ -1,7 +1,10 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.embedded.EngineHttp;
 import io.github.eventsstats.embedded.HeldQueries;
+import jakarta.inject.Inject;
 import io.github.eventsstats.event.EventType;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +48,8 @@ class OverloadTest extends ApiTestBase {
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
+    @Inject
+    ClickHouseEndpoint endpoint;
 
     @TestHTTPResource("/metrics/events?offset=60")
     URI events;
@@ -52,7 +57,7 @@ class OverloadTest extends ApiTestBase {
     @Test
     void withTheEngineSaturatedReadinessAndInsertsGoOnAndTheExcessIsRefusedAtOnce() {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        try (HeldQueries held = new HeldQueries().hold(clickHouse.endpoint(), 2)) { // every shared connection
+        try (HeldQueries held = new HeldQueries().hold(endpoint.target(), 2)) { // every shared connection
             for (int i = 0; i < 10; i++) {
                 answers.add(http.sendAsync(HttpRequest.newBuilder(events).build(), HttpResponse.BodyHandlers.ofString()));
             }
@@ -86,8 +91,7 @@ class OverloadTest extends ApiTestBase {
         assertTrue(limit > 50 && limit <= 60, "max_execution_time " + limit);
 
         // What the engine does with it: stops the query and takes its next one on that connection.
-        HttpResponse<String> cancelled = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint()
-                        + "/?max_execution_time=0.5")).POST(HttpRequest.BodyPublishers.ofString(
+        HttpResponse<String> cancelled = http.send(EngineHttp.request(endpoint.target(), "/?max_execution_time=0.5").POST(HttpRequest.BodyPublishers.ofString(
                         "SELECT sleepEachRow(0.1) FROM numbers(600) SETTINGS max_block_size = 1")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(500, cancelled.statusCode());

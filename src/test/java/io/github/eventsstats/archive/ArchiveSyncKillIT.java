@@ -1,6 +1,7 @@
 package io.github.eventsstats.archive;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,8 @@ class ArchiveSyncKillIT {
 
     @Inject
     ClickHouse clickHouse;
+    @Inject
+    ClickHouseEndpoint endpoint;
 
     private final List<Process> children = new ArrayList<>();
     private final Path data = Path.of("target", "sync-kill-test");
@@ -63,11 +66,16 @@ class ArchiveSyncKillIT {
 
     private Child start(Instant hour, int hold) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        ClickHouseEndpoint.Target engine = endpoint.target();
+        ProcessBuilder child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), SyncChild.class.getName(), data.toString(),
-                clickHouse.connectedEndpoint().orElseThrow(), archive.url(), hour.toString(),
+                engine.url(), archive.url(), hour.toString(),
                 hour.plus(Duration.ofHours(1)).toString(), Integer.toString(hold)))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        // As for a server; the environment, unlike the arguments, only this user can read.
+        child.environment().put("CLICKHOUSE_USER", engine.user());
+        child.environment().put("CLICKHOUSE_PASSWORD", engine.password());
+        Process p = child.start();
         children.add(p);
         List<String> out = new CopyOnWriteArrayList<>();
         Thread.ofVirtual().start(() -> {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A sync in a process of its own, for a real kill -9: {@code DATA_DIR ENGINE_URL ARCHIVE_URL FROM TO HOLD}.
+ * A sync in a process of its own, for a real kill -9: {@code DATA_DIR ENGINE_URL ARCHIVE_URL FROM TO HOLD}, with
+ * the engine's user and password in CLICKHOUSE_USER and CLICKHOUSE_PASSWORD, as for a server.
  * With HOLD > 0 the writer stores HOLD batches, prints {@code HELD} and waits to be killed.
  */
 public final class SyncChild {
@@ -63,10 +64,13 @@ public final class SyncChild {
 
     /** The client of the engine at {@code engine}, as the backfill attaches to one. */
     static ClickHouse clickHouse(SmallRyeConfig config, String engine) {
-        return new ClickHouse(config.getConfigMapping(ClickHouseConfig.class), new ClickHouseEndpoint() {
+        ClickHouseConfig clickHouseConfig = config.getConfigMapping(ClickHouseConfig.class);
+        ClickHouseEndpoint.Target target = new ClickHouseEndpoint.Target(engine, clickHouseConfig.user(),
+                clickHouseConfig.password().orElse(""));
+        return new ClickHouse(clickHouseConfig, new ClickHouseEndpoint() {
             @Override
-            public String url() {
-                return engine;
+            public Target target() {
+                return target;
             }
 
             @Override

@@ -22,7 +22,8 @@ class EngineCommandTest {
         SmallRyeConfig config = config(Map.of("DATA_DIR", "/srv/stats", "CHDB_LIBRARY", "/opt/chdb/libchdb.so",
                 "CLICKHOUSE_EMBEDDED_CONNECTIONS", "3"));
         assertEquals(new EngineMain.Options(Path.of("/opt/chdb/libchdb.so"), Path.of("/srv/stats/clickhouse"), 0, 3,
-                false), EngineCommand.engineOptions(config, null));
+                "default", false), EngineCommand.engineOptions(config, null));
+        assertEquals("reader", EngineCommand.engineOptions(config(Map.of("CLICKHOUSE_USER", "reader")), null).user());
         assertEquals(Runtime.getRuntime().availableProcessors(),
                 EngineCommand.engineOptions(config(Map.of()), null).connections(), "one connection per core by default");
         assertEquals(8125, EngineCommand.engineOptions(config(Map.of("CLICKHOUSE_EMBEDDED_PORT", "8125")), null).port());

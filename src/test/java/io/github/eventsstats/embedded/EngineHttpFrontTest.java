@@ -6,6 +6,7 @@ import com.clickhouse.client.api.internal.CompressedBlockOutputStream;
 import com.clickhouse.client.api.query.GenericRecord;
 import com.clickhouse.data.ClickHouseFormat;
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import net.jpountz.lz4.LZ4Factory;
@@ -42,6 +43,8 @@ class EngineHttpFrontTest {
 
     @Inject
     ClickHouse clickHouse;
+    @Inject
+    ClickHouseEndpoint endpoint;
 
     @BeforeEach
     void table() {
@@ -50,8 +53,7 @@ class EngineHttpFrontTest {
     }
 
     private HttpResponse<String> post(String params, String body) throws IOException, InterruptedException {
-        URI uri = URI.create(clickHouse.endpoint() + "/?" + params);
-        return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(EngineHttp.request(endpoint.target(), "/?" + params).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -102,7 +104,7 @@ class EngineHttpFrontTest {
 
     @Test
     void pingAnswersOk() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/ping")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint.target().url() + "/ping")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         assertEquals("Ok.\n", r.body());
@@ -191,7 +193,7 @@ class EngineHttpFrontTest {
     void aQueryItsClientGaveUpOnGivesItsConnectionBack() throws Exception {
         HttpClient impatient = HttpClient.newBuilder().build();
         for (int i = 0; i < 2; i++) { // as many as there are connections
-            HttpRequest slow = HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/"))
+            HttpRequest slow = EngineHttp.request(endpoint.target(), "/")
                     .timeout(Duration.ofMillis(200)).POST(HttpRequest.BodyPublishers.ofString("SELECT sleep(1)")).build();
             assertThrows(java.net.http.HttpTimeoutException.class,
                     () -> impatient.send(slow, HttpResponse.BodyHandlers.ofString()));
@@ -212,16 +214,16 @@ class EngineHttpFrontTest {
                 65536)) {
             out.write("5\tfive\n6\tsix\n".getBytes(StandardCharsets.UTF_8));
         }
-        URI insert = URI.create(clickHouse.endpoint() + "/?decompress=1&database=" + clickHouse.database()
-                + "&query=" + enc("INSERT INTO front_test FORMAT TSV"));
-        assertEquals(200, http.send(HttpRequest.newBuilder(insert).POST(HttpRequest.BodyPublishers.ofByteArray(
+        String insert = "/?decompress=1&database=" + clickHouse.database()
+                + "&query=" + enc("INSERT INTO front_test FORMAT TSV");
+        assertEquals(200, http.send(EngineHttp.request(endpoint.target(), insert).POST(HttpRequest.BodyPublishers.ofByteArray(
                 body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals("5\tfive\n6\tsix\n", post("database=" + clickHouse.database(),
                 "SELECT id, name FROM front_test ORDER BY id").body());
 
         byte[] damaged = body.toByteArray();
         damaged[damaged.length - 3] ^= 1;
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(insert).POST(
+        HttpResponse<String> refused = http.send(EngineHttp.request(endpoint.target(), insert).POST(
                 HttpRequest.BodyPublishers.ofByteArray(damaged)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode());
         assertEquals("40", refused.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""), refused.body());
@@ -236,8 +238,8 @@ class EngineHttpFrontTest {
 
     /** The answer to {@code sql} with {@code compress=1}, read by the client's own block reader. */
     private byte[] lz4Answer(String format, String sql) throws IOException, InterruptedException {
-        HttpResponse<java.io.InputStream> answer = http.send(HttpRequest.newBuilder(
-                        URI.create(clickHouse.endpoint() + "/?compress=1&default_format=" + format))
+        HttpResponse<java.io.InputStream> answer = http.send(EngineHttp.request(endpoint.target(),
+                        "/?compress=1&default_format=" + format)
                 .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, answer.statusCode());
         try (var in = new CompressedBlockInputStream(answer.body(), LZ4Factory.safeInstance().fastDecompressor(), 65536)) {
@@ -251,8 +253,7 @@ class EngineHttpFrontTest {
         try (var out = new java.util.zip.GZIPOutputStream(gzipped)) {
             out.write("SELECT number FROM numbers(100000)".getBytes(StandardCharsets.UTF_8));
         }
-        HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(
-                        URI.create(clickHouse.endpoint() + "/?enable_http_compression=1"))
+        HttpResponse<byte[]> answer = http.send(EngineHttp.request(endpoint.target(), "/?enable_http_compression=1")
                 .header("Content-Encoding", "gzip").header("Accept-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -269,8 +270,7 @@ class EngineHttpFrontTest {
         byte[] header = new byte[25]; // one block header claiming 2 GiB, and nothing after it
         java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                 .put(16, (byte) 0x82).putInt(17, Integer.MAX_VALUE).putInt(21, Integer.MAX_VALUE);
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint()
-                        + "/?decompress=1")).POST(HttpRequest.BodyPublishers.ofByteArray(header)).build(),
+        HttpResponse<String> refused = http.send(EngineHttp.request(endpoint.target(), "/?decompress=1").POST(HttpRequest.BodyPublishers.ofByteArray(header)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode());
         assertEquals("40", refused.headers().firstValue("X-ClickHouse-Exception-Code").orElse(""), refused.body());
@@ -279,8 +279,8 @@ class EngineHttpFrontTest {
 
     @Test
     void theReservedLaneAnswersWhileEverySharedConnectionIsBusy() throws Exception {
-        try (HeldQueries held = new HeldQueries().hold(clickHouse.endpoint(), 2)) { // both shared connections
-            HttpResponse<String> reserved = http.send(HttpRequest.newBuilder(URI.create(clickHouse.endpoint() + "/"))
+        try (HeldQueries held = new HeldQueries().hold(endpoint.target(), 2)) { // both shared connections
+            HttpResponse<String> reserved = http.send(EngineHttp.request(endpoint.target(), "/")
                     .header(ClickHouse.LANE_HEADER, "reserved")
                     .POST(HttpRequest.BodyPublishers.ofString("SELECT 'reserved lane'")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -16,7 +16,7 @@ class EngineMainTest {
     void theProcessReadsBackTheOptionsItWasStartedWith() {
         for (boolean watch : new boolean[] {true, false}) {
             EngineMain.Options options = new EngineMain.Options(Path.of("/opt/chdb/lib chdb.so"),
-                    Path.of("-srv/stats=clickhouse"), 8123, 3, watch);
+                    Path.of("-srv/stats=clickhouse"), 8123, 3, "default", watch);
             assertEquals(options, EngineMain.parse(options.arguments().toArray(String[]::new)));
         }
     }
@@ -27,9 +27,9 @@ class EngineMainTest {
                 () -> EngineMain.parse("--library", "l.so", "--path", "d", "--port", "0"));
         assertTrue(missing.getMessage().contains("--connections"), missing.getMessage());
         assertThrows(ParameterException.class, () -> EngineMain.parse("--library", "l.so", "--path", "d", "--port",
-                "x", "--connections", "1"));
+                "x", "--connections", "1", "--user", "default"));
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> EngineMain.parse(
-                "--library", "l.so", "--path", "d", "--port", "0", "--connections", "0"));
+                "--library", "l.so", "--path", "d", "--port", "0", "--connections", "0", "--user", "u"));
         assertEquals("the engine's connections must be at least 1; got 0", none.getMessage());
     }
 }

@@ -22,7 +22,7 @@ class EngineOrphanIT {
     public static final class Owner {
         public static void main(String[] args) throws Exception {
             EngineProcess engine = new EngineProcess(new EngineProcess.Options(Path.of(args[0]), Path.of(args[1]), 0,
-                    1, java.time.Duration.ofSeconds(60)));
+                    1, "default", java.time.Duration.ofSeconds(60)));
             engine.start();
             System.out.println("ENGINE " + engine.pid().orElseThrow());
             System.out.flush();

@@ -54,9 +54,9 @@ class ClickHouseReadinessCheckTest {
         AtomicInteger asked = new AtomicInteger();
         ClickHouseEndpoint recorded = new ClickHouseEndpoint() {
             @Override
-            public String url() {
+            public Target target() {
                 asked.incrementAndGet();
-                return produced.url();
+                return produced.target();
             }
 
             @Override
@@ -73,7 +73,7 @@ class ClickHouseReadinessCheckTest {
 
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
         Map<String, Object> data = response.getData().orElseThrow();
-        assertEquals(ClickHouseReadinessCheck.NOT_CONNECTED, data.get("endpoint"));
+        assertEquals(false, data.get("connected"));
         assertEquals(false, data.get("reachable"));
         assertEquals("embedded", data.get("engine"));
         assertEquals(0, asked.get(), "the probe asked for the endpoint, which starts the engine");
