@@ -11,8 +11,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Who may use the embedded engine, and what its queries may reach, as a ClickHouse server decides both:
@@ -30,6 +32,17 @@ public final class EngineAccess {
      */
     static final String GRANTS = "GRANT SHOW, SELECT, INSERT, ALTER, CREATE DATABASE, CREATE TABLE, CREATE VIEW,"
             + " DROP DATABASE, DROP TABLE, DROP VIEW, TRUNCATE, OPTIMIZE, KILL QUERY, SYSTEM MERGES ON *.*";
+    /**
+     * Settings that name a file or a host, fixed at their defaults in the engine user's profile (a constraint
+     * no query, SETTINGS clause or URL parameter may change): a server confines their paths to
+     * format_schema_path and user_files_path, clickhouse-local (which chDB is) to nothing. Measured: with
+     * format_template_resultset a query showed /etc/passwd in its error, and output_format_schema wrote a
+     * file where it was told.
+     */
+    static final List<String> FIXED_SETTINGS = List.of("format_schema", "format_schema_source", "output_format_schema",
+            "format_template_resultset", "format_template_row", "input_format_record_errors_file_path",
+            "format_avro_schema_registry_url", "allow_experimental_ai_functions",
+            "ai_function_embedding_default_credentials", "ai_function_text_default_credentials");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] user;
@@ -60,12 +73,12 @@ public final class EngineAccess {
     String refusal(Headers headers) {
         if (headers.containsKey("Origin")) {
             return "Requests from a web page (with an Origin header) are refused: the engine answers programs on"
-                    + " this machine, not browsers";
+                    + " this machine, not browsers (ACCESS_DENIED)";
         }
         String host = headers.getFirst("Host");
         if (host == null || !loopback(host)) {
             return "Host " + (host == null ? "(none)" : "'" + EngineResponse.printable(host) + "'") + " is refused:"
-                    + " the engine answers http://127.0.0.1:" + port + " or http://localhost:" + port + " only";
+                    + " the engine answers http://127.0.0.1:" + port + " or http://localhost:" + port + " only (ACCESS_DENIED)";
         }
         return null;
     }
@@ -134,9 +147,11 @@ public final class EngineAccess {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Path users = dir.resolve("users.xml");
+        String constraints = FIXED_SETTINGS.stream().map(n -> "<" + n + "><const/></" + n + ">")
+                .collect(Collectors.joining());
         Files.writeString(users, """
                 <clickhouse>
-                    <profiles><default/></profiles>
+                    <profiles><default><constraints>%s</constraints></default></profiles>
                     <quotas><default/></quotas>
                     <users>
                         <default>
@@ -148,12 +163,19 @@ public final class EngineAccess {
                         </default>
                     </users>
                 </clickhouse>
-                """.formatted(GRANTS), StandardCharsets.UTF_8);
+                """.formatted(constraints, GRANTS), StandardCharsets.UTF_8);
         Path config = dir.resolve("config.xml");
-        Files.writeString(config, "<clickhouse><users_config>" + users.toAbsolutePath()
-                .toString().replace("&", "&amp;").replace("<", "&lt;") + "</users_config></clickhouse>\n",
-                StandardCharsets.UTF_8);
+        // Paths a table engine may name relative to user_files_path (FileLog's) land in an empty directory of
+        // the engine's own, not in its working directory, which clickhouse-local's empty default means.
+        Path userFiles = dataPath.resolve("user_files");
+        Files.createDirectories(userFiles);
+        Files.writeString(config, "<clickhouse><users_config>" + xml(users) + "</users_config><user_files_path>"
+                + xml(userFiles) + "/</user_files_path></clickhouse>\n", StandardCharsets.UTF_8);
         return config;
+    }
+
+    private static String xml(Path path) {
+        return path.toAbsolutePath().toString().replace("&", "&amp;").replace("<", "&lt;");
     }
 
     private static byte[] sha256(String s) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * a semicolon and runs what follows: they are moved to a file the INSERT reads {@code FROM INFILE}.</li>
  * <li>Refused, from the canonical text with its string literals blanked: {@code INTO OUTFILE},
  * {@code FROM INFILE}, {@code file(…)}, {@code disk(…)} (a disk defined in a query reaches a URL),
+ * {@code executable(…)} (no grant covers it), engines other than {@link #TABLE_ENGINES},
  * {@code ATTACH} (from any path); and {@code SET}, {@code USE} and temporary tables, which would outlive
  * the request on its connection.</li>
  * </ul>
@@ -46,6 +48,18 @@ final class StatementGate {
     private static final Pattern INSERT_WITH_ROWS = Pattern.compile("INSERT INTO .* FORMAT ([A-Za-z0-9_]+)");
     private static final Pattern FILE_CALL = Pattern.compile("\\bfile\\(");
     private static final Pattern DISK_CALL = Pattern.compile("(?i)\\bdisk\\(");
+    /** executable() runs a script of DATA_DIR/clickhouse/user_scripts; no grant covers it. */
+    private static final Pattern EXECUTABLE_CALL = Pattern.compile("(?i)\\bexecutable(pool)?\\(");
+    /** How the formatter writes every table, view and database engine a statement names. */
+    private static final Pattern ENGINE_CLAUSE = Pattern.compile("\\bENGINE = ([A-Za-z0-9_]+)");
+    /**
+     * The table and database engines a statement may name: those keeping their data in the engine's own
+     * directory. The rest take a path, a host or a script (FileLog, EmbeddedRocksDB's directory, Executable,
+     * Kafka, Filesystem…); the grants stop some of them, not all (chDB ignores table_engines_require_grant).
+     */
+    static final Set<String> TABLE_ENGINES = Set.of("MergeTree", "ReplacingMergeTree", "AggregatingMergeTree",
+            "SummingMergeTree", "CollapsingMergeTree", "VersionedCollapsingMergeTree", "CoalescingMergeTree",
+            "Memory", "Null", "Log", "TinyLog", "StripeLog", "Buffer", "Merge", "Join", "Set", "Atomic");
     private static final Pattern IN_SCOPE = Pattern.compile(": In scope SELECT formatQuerySingleLine\\(.*", Pattern.DOTALL);
 
     /** What runs: the statement, and the file it reads its rows from (deleted on close), or null. */
@@ -166,8 +180,8 @@ final class StatementGate {
         String refused = refusal(plain);
         if (refused != null) {
             return Verdict.refused(ACCESS_DENIED, refused + " is turned off in the embedded engine: it would reach"
-                    + " files, the network or the engine's session as the service's user. A ClickHouse server"
-                    + " (CLICKHOUSE_URL) has its own rules for it.");
+                    + " files, the network or the engine's session as the service's user; a ClickHouse server set as"
+                    + " CLICKHOUSE_URL has its own rules for it. (ACCESS_DENIED)");
         }
         Rows rows = null;
         Matcher insert = INSERT_WITH_ROWS.matcher(canonical);
@@ -198,6 +212,15 @@ final class StatementGate {
         }
         if (DISK_CALL.matcher(plain).find()) {
             return "A disk defined in a query, disk(),";
+        }
+        Matcher engine = ENGINE_CLAUSE.matcher(plain);
+        while (engine.find()) {
+            if (!TABLE_ENGINES.contains(engine.group(1))) {
+                return "The " + engine.group(1) + " engine";
+            }
+        }
+        if (EXECUTABLE_CALL.matcher(plain).find()) {
+            return "executable()";
         }
         if (plain.startsWith("ATTACH ")) {
             return "ATTACH";
