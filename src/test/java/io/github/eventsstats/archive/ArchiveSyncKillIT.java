@@ -4,6 +4,7 @@ import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,15 +67,12 @@ class ArchiveSyncKillIT {
 
     private Child start(Instant hour, int hold) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        ClickHouseEndpoint.Target engine = endpoint.target();
+        endpoint.target(); // the engine runs, and its endpoint file says where
         ProcessBuilder child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), SyncChild.class.getName(), data.toString(),
-                engine.url(), archive.url(), hour.toString(),
-                hour.plus(Duration.ofHours(1)).toString(), Integer.toString(hold)))
+                ConfigProvider.getConfig().getValue("data.dir", String.class), archive.url(),
+                hour.toString(), hour.plus(Duration.ofHours(1)).toString(), Integer.toString(hold)))
                 .redirectErrorStream(true);
-        // As for a server; the environment, unlike the arguments, only this user can read.
-        child.environment().put("CLICKHOUSE_USER", engine.user());
-        child.environment().put("CLICKHOUSE_PASSWORD", engine.password());
         Process p = child.start();
         children.add(p);
         List<String> out = new CopyOnWriteArrayList<>();

@@ -1,9 +1,6 @@
 package io.github.eventsstats.archive;
 
-import io.github.eventsstats.cli.ConfigBootstrap;
-import io.github.eventsstats.clickhouse.ApiQueryConfig;
 import io.github.eventsstats.clickhouse.ClickHouse;
-import io.github.eventsstats.clickhouse.ClickHouseConfig;
 import io.github.eventsstats.event.EventMapper;
 import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.event.TypeSelection;
@@ -16,7 +13,7 @@ import java.util.List;
 
 /**
  * The backfill of files in a process of its own (a heap of the test's choosing), attached to a
- * running engine as the command attaches to the service's: {@code ENGINE_URL FILE...}. Prints the
+ * running engine as the command attaches to the service's: {@code ENGINE_DATA_DIR FILE...}. Prints the
  * summary and exits with the command's status.
  */
 public final class BackfillChild {
@@ -26,8 +23,8 @@ public final class BackfillChild {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("archive.sync.url", "http://127.0.0.1:9/"); // unused: files only
-        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryConfig.class);
-        ClickHouse clickHouse = SyncChild.clickHouse(config, args[0]);
+        SmallRyeConfig config = SyncChild.attach(args[0]);
+        ClickHouse clickHouse = SyncChild.clickHouse(config);
         EventWriter writer = SyncChild.writer(clickHouse);
         Backfill backfill = new Backfill(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()),
                 rows -> writer.write(rows, EventSource.ARCHIVE), new Ledger(clickHouse), Backfill.BATCH_SIZE,

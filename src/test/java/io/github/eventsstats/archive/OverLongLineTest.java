@@ -5,6 +5,7 @@ import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class OverLongLineTest {
 
         child = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), BackfillChild.class.getName(),
-                clickHouse.connectedEndpoint().orElseThrow(), file.toString()))
+                ConfigProvider.getConfig().getValue("data.dir", String.class), file.toString()))
                 .redirectErrorStream(true).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
             try {

@@ -4,7 +4,8 @@ import io.github.eventsstats.cli.ConfigBootstrap;
 import io.github.eventsstats.clickhouse.ApiQueryConfig;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.clickhouse.ClickHouseConfig;
-import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.embedded.ChdbConfig;
+import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.clickhouse.DataChanges;
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
@@ -12,6 +13,7 @@ import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.ingest.EventStore;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.ingest.SightingStore;
+import io.github.eventsstats.platform.DataConfig;
 import io.smallrye.config.SmallRyeConfig;
 
 import java.lang.reflect.Constructor;
@@ -23,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A sync in a process of its own, for a real kill -9: {@code DATA_DIR ENGINE_URL ARCHIVE_URL FROM TO HOLD}, with
- * the engine's user and password in CLICKHOUSE_USER and CLICKHOUSE_PASSWORD, as for a server.
+ * A sync in a process of its own, for a real kill -9: {@code DATA_DIR ENGINE_DATA_DIR ARCHIVE_URL FROM TO HOLD}. It
+ * attaches to the engine serving ENGINE_DATA_DIR as {@code backfill} does: where it is, and its user and password,
+ * from the owner-only endpoint file.
  * With HOLD > 0 the writer stores HOLD batches, prints {@code HELD} and waits to be killed.
  */
 public final class SyncChild {
@@ -34,8 +37,8 @@ public final class SyncChild {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("archive.sync.url", args[2]);
-        SmallRyeConfig config = ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryConfig.class);
-        ClickHouse clickHouse = clickHouse(config, args[1]);
+        SmallRyeConfig config = attach(args[1]);
+        ClickHouse clickHouse = clickHouse(config);
         EventWriter writer = writer(clickHouse);
         int hold = Integer.parseInt(args[5]);
         AtomicInteger batches = new AtomicInteger();
@@ -62,22 +65,26 @@ public final class SyncChild {
         System.exit(progress.exitCode());
     }
 
-    /** The client of the engine at {@code engine}, as the backfill attaches to one. */
-    static ClickHouse clickHouse(SmallRyeConfig config, String engine) {
-        ClickHouseConfig clickHouseConfig = config.getConfigMapping(ClickHouseConfig.class);
-        ClickHouseEndpoint.Target target = new ClickHouseEndpoint.Target(engine, clickHouseConfig.user(),
-                clickHouseConfig.password().orElse(""));
-        return new ClickHouse(clickHouseConfig, new ClickHouseEndpoint() {
-            @Override
-            public Target target() {
-                return target;
-            }
+    /**
+     * The configuration of a process attached to the engine serving {@code engineDataDir}, found through its
+     * endpoint file, as {@code backfill} attaches.
+     */
+    static SmallRyeConfig attach(String engineDataDir) {
+        System.setProperty("data.dir", engineDataDir);
+        System.setProperty("clickhouse.embedded.attach", "true");
+        return ConfigBootstrap.read(ArchiveSyncConfig.class, ClickHouseConfig.class, ApiQueryConfig.class,
+                ChdbConfig.class, DataConfig.class);
+    }
 
-            @Override
-            public boolean embedded() {
-                return true;
-            }
-        }, config.getConfigMapping(ApiQueryConfig.class));
+    /** The client of the attached engine; never an engine of its own. */
+    static ClickHouse clickHouse(SmallRyeConfig config) {
+        ClickHouseConfig clickHouseConfig = config.getConfigMapping(ClickHouseConfig.class);
+        EmbeddedClickHouse embedded = new EmbeddedClickHouse(clickHouseConfig, config.getConfigMapping(ChdbConfig.class),
+                config.getConfigMapping(DataConfig.class));
+        if (embedded.engine().isPresent()) {
+            throw new IllegalStateException("started an engine of its own instead of attaching");
+        }
+        return new ClickHouse(clickHouseConfig, embedded.clickHouseEndpoint(), config.getConfigMapping(ApiQueryConfig.class));
     }
 
     /** The same store and writer as the service's, built here without CDI. */
