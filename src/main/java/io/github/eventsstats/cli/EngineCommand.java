@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.Console;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Only the embedded engine, without Quarkus, on the service's data and settings. */
@@ -47,25 +49,42 @@ final class EngineCommand implements Callable<Integer> {
         }
         SmallRyeConfig config = ConfigBootstrap.read(MAPPINGS);
         EngineMain.Options options = engineOptions(config, port);
-        String given = config.getConfigMapping(ClickHouseConfig.class).password().filter(p -> !p.isEmpty()).orElse(null);
+        String given = configuredPassword(config);
         String password = given != null ? given : EngineAccess.newPassword();
         int bound = EngineMain.serve(options, password);
         if (given == null) {
-            printMadePassword(spec.commandLine().getOut(), options.user(), password, bound);
+            Console console = System.console();
+            printMadePassword(spec.commandLine().getOut(), options.user(), password, bound,
+                    options.dataPath().resolve("engine.endpoint"), console != null && console.isTerminal());
         }
         Thread.currentThread().join(); // serve until killed
         return 0;
     }
 
-    /** How to use a password the engine made, said once, on this command's own output (never in a log). */
-    static void printMadePassword(PrintWriter out, String user, String password, int port) {
+    /** CLICKHOUSE_PASSWORD, or null when it is unset or empty (the engine then makes one). */
+    static String configuredPassword(SmallRyeConfig config) {
+        return config.getConfigMapping(ClickHouseConfig.class).password().filter(p -> !p.isEmpty()).orElse(null);
+    }
+
+    /**
+     * How to use a password the engine made, said once, on this command's own output, never in a log line. Only
+     * to a terminal does it show the password itself: an output that is not one (a service manager's, a
+     * container's) usually ends in a log, so it is pointed to the owner-only endpoint file that holds it.
+     */
+    static void printMadePassword(PrintWriter out, String user, String password, int port, Path endpointFile,
+                                  boolean terminal) {
         String url = "http://127.0.0.1:" + port;
-        out.println("No CLICKHOUSE_PASSWORD is set, so the engine made one for this run; every request must carry it.");
-        out.println("  user " + user + ", password " + password);
-        out.println("  curl: curl -u '" + user + ":" + password + "' '" + url + "/?query=SELECT+1'");
-        out.println("  the service or a backfill: CLICKHOUSE_URL=" + url + " CLICKHOUSE_USER=" + user
-                + " CLICKHOUSE_PASSWORD=" + password);
-        out.println("  (a backfill on the same DATA_DIR finds the engine and its password in DATA_DIR/clickhouse/engine.endpoint)");
+        out.println("No CLICKHOUSE_PASSWORD is set, so the engine made one for this run; every request must carry it"
+                + " (user " + user + ").");
+        if (terminal) {
+            out.println("  curl -u '" + user + ":" + password + "' '" + url + "/?query=SELECT+1'");
+            out.println("  the service or a backfill elsewhere: CLICKHOUSE_URL=" + url + " CLICKHOUSE_USER=" + user
+                    + " CLICKHOUSE_PASSWORD=" + password);
+        } else {
+            out.println("  It is not shown here, as this output is not a terminal: it is the `password` line of "
+                    + endpointFile + " (readable by this user only).");
+        }
+        out.println("  A backfill on the same DATA_DIR finds the engine and its password in " + endpointFile + ".");
         out.println("Set CLICKHOUSE_PASSWORD to choose the password instead.");
         out.flush();
     }
