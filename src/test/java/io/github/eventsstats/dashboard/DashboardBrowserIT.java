@@ -7,6 +7,7 @@ import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.event.EventType;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.platform.NodeTools;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -62,12 +63,12 @@ class DashboardBrowserIT {
     @Test
     void everyViewShowsTheApisNumbersAndSurvivesAClickHouseOutage() throws Exception {
         boolean ci = "true".equals(System.getenv("CI"));
-        boolean runnable = Files.isExecutable(CHROMIUM) && onPath("npm") && onPath("node");
+        boolean runnable = Files.isExecutable(CHROMIUM) && NodeTools.onPath("npm") && NodeTools.onPath("node");
         if (ci) {
             assertTrue(runnable, "CI needs /usr/bin/chromium, node and npm (.ci/run installs them)");
         }
         assumeTrue(runnable, "needs /usr/bin/chromium, node and npm");
-        installPlaywright();
+        NodeTools.install(Path.of("src/test/browser"), BROWSER_DIR, "playwright-core");
 
         clickHouse.execute("TRUNCATE TABLE events");
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -167,30 +168,5 @@ class DashboardBrowserIT {
                     now.minusSeconds(secondsAgo)));
         }
         return rows;
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** npm ci of the pinned playwright-core into target/browser, once per build directory. */
-    private static void installPlaywright() throws Exception {
-        if (Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core"))) {
-            return;
-        }
-        Files.createDirectories(BROWSER_DIR);
-        for (String f : List.of("package.json", "package-lock.json")) {
-            Files.copy(Path.of("src/test/browser", f), BROWSER_DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
-                .directory(BROWSER_DIR.toFile()).redirectErrorStream(true).start();
-        String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(npm.waitFor(5, TimeUnit.MINUTES), "npm ci did not finish");
-        assertEquals(0, npm.exitValue(), "npm ci failed:\n" + out);
     }
 }
