@@ -229,7 +229,7 @@ class EngineAccessTest {
 
     @Test
     void onlyEnginesThatKeepTheirDataInTheEnginesDirectoryAreCreated() throws Exception {
-        Path rocks = files.resolve("rocks");
+        Path rocks = Files.createTempDirectory(files, "rocks").resolve("db"); // a directory no run made before
         for (String sql : List.of(
                 "CREATE TABLE access_rocks (k String, v String) ENGINE = EmbeddedRocksDB(0, '" + rocks + "') PRIMARY KEY k",
                 "CREATE TABLE access_log (s String) ENGINE = FileLog('" + files + "', 'LineAsString')",
