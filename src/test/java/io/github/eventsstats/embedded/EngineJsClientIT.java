@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * skipped, except under CI (CI=true), where it fails.
  */
 @QuarkusTest
-class EngineJsClientTest {
+class EngineJsClientIT {
 
     private static final Path DIR = Path.of("target/jsclient");
 
