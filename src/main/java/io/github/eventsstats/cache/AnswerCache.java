@@ -119,7 +119,7 @@ public class AnswerCache {
      * half of the time. Without that floor an answer taking a third of the TTL or more was
      * recomputed the moment it was ready, without a pause: under wrk that kept both cores
      * computing top-repos, slowed the computation further and took the cached answers' p99 from a
-     * few ms to 100 ms and more (bench/api-bench.sh, README "Cached answers").
+     * few ms to 100 ms and more (bench/api-bench.sh, docs/design/answer-cache.md).
      */
     private long refreshAge(Kept kept) {
         return Math.min(ttl / 2, Math.max(2 * kept.took, ttl - 3 * kept.took));

@@ -8,7 +8,7 @@ import io.github.eventsstats.clickhouse.ClickHouse;
  *
  * <p>No event may be counted twice, yet `events` can briefly hold a second copy of an event that
  * raced past the writer, until its parts merge. Two ways keep the counts exact, chosen per query
- * by what it reads (measured in bench/, see the README's Performance section):
+ * by what it reads (measured in bench/, see docs/benchmarks/api-bench.md):
  * <ul>
  *   <li>a time window over all repositories reads the `by_time` projection and counts
  *       {@code uniqExact(event_id)}: its cost follows the window, not the table;</li>
