@@ -15,6 +15,7 @@ import io.github.eventsstats.github.GitHubEventsClient;
 import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.platform.Backoff;
+import io.github.eventsstats.platform.Printable;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -249,7 +250,8 @@ public class EventsPoller {
     }
 
     private static String describe(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // An exception's message can quote what GitHub sent.
+        return e.getMessage() != null ? Printable.of(e.getMessage()) : e.getClass().getSimpleName();
     }
 
     /** Appends one fetched page to the raw archive; a failure there never stops storing. */

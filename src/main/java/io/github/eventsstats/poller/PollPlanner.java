@@ -5,6 +5,7 @@ import io.github.eventsstats.github.EventsPage;
 import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.platform.Backoff;
+import io.github.eventsstats.platform.Printable;
 import org.jboss.logging.Logger.Level;
 
 import java.time.Duration;
@@ -366,10 +367,11 @@ final class PollPlanner {
             }
             if (!warnedForeignLink) {
                 warnedForeignLink = true;
-                notes.add(new Note(Level.WARN, "poller: GitHub's Link points outside GITHUB_API_URL (" + link
-                        + "); not following it, paging stops there"));
+                notes.add(new Note(Level.WARN, "poller: GitHub's Link points outside GITHUB_API_URL ("
+                        + Printable.of(link) + "); not following it, paging stops there"));
             } else {
-                notes.add(new Note(Level.DEBUG, "poller: not following a Link outside GITHUB_API_URL (" + link + ")"));
+                notes.add(new Note(Level.DEBUG, "poller: not following a Link outside GITHUB_API_URL ("
+                        + Printable.of(link) + ")"));
             }
             return false;
         }

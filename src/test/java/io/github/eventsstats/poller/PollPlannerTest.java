@@ -286,6 +286,17 @@ class PollPlannerTest {
     }
 
     @Test
+    void aForeignLinkIsLoggedWithItsControlCharactersEscaped() {
+        PollPlanner.Poll poll = planner(config()).begin(new PollState(), T0, FIRST);
+        poll.next(T0);
+        poll.answered(answer(200, events(100), T0, "Link", "<https://evil.test/\u001b[31mforged\r\nERROR x>; rel=\"next\""),
+                parser.parse(events(100).getBytes(StandardCharsets.UTF_8)));
+        String warned = poll.finish(T0).notes().stream().filter(n -> n.level() == Logger.Level.WARN).findFirst()
+                .orElseThrow().message();
+        assertTrue(warned.contains("evil.test") && warned.chars().noneMatch(Character::isISOControl), warned);
+    }
+
+    @Test
     void aMalformedPageFailsThePollAndKeepsNeitherEtagNorIds() {
         PollPlanner planner = planner(config());
         PollState state = new PollState();
