@@ -102,8 +102,9 @@ class PullsSyncTest extends WatchTestBase {
 
     @Test
     void coverageCountsThePullsListAsASourceAndEachPrOnceHoweverManySourcesSawIt() throws IOException {
-        // Hours of 2019 that no other test writes into: coverage is per hour over every repository.
-        Instant last = Instant.parse("2019-06-30T00:00:00Z");
+        // Hours of 2024 that no other test writes into (the sync tests take hours of 2012-2021, BackfillTest
+        // of 2023): coverage is per hour over every repository.
+        Instant last = Instant.parse("2024-09-30T00:00:00Z");
         GeneratedRepo repo = new GeneratedRepo(unique("cov-org"), 450, last, nextIds, 17);
         nextIds += 1_000_000;
         serve(repo);
@@ -114,7 +115,7 @@ class PullsSyncTest extends WatchTestBase {
         watch(repo.name);
         tickUntilLoaded(repo, 5); // its events feed: the newest 300; its pulls list: all 450
 
-        List<Map<String, Object>> hours = given().queryParam("from", "2019-06-01T00:00:00Z")
+        List<Map<String, Object>> hours = given().queryParam("from", "2024-09-01T00:00:00Z")
                 .queryParam("to", last.plus(Duration.ofHours(1)).toString()).get("/metrics/coverage")
                 .then().statusCode(200).extract().jsonPath().getList("hours");
         assertEquals(450, sum(hours, "pulls", null), "every PR of the list, in the hour it was opened");
