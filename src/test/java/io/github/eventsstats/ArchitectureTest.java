@@ -42,8 +42,8 @@ class ArchitectureTest {
         classes()
                 .should().resideInAnyPackage(packages(
                         "api", "dashboard", "cli", "health",
-                        "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "jobs", "cache",
-                        "ingest",
+                        "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "retention", "jobs",
+                        "cache", "ingest",
                         "event", "github", "clickhouse", "embedded", "natives", "platform"))
                 .because("a class's package says what it is for and what it may use (docs/architecture.md)")
                 .check(APPLICATION);
@@ -59,7 +59,7 @@ class ArchitectureTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("Entry points").definedBy(packages("api", "dashboard", "cli", "health"))
                 .layer("Features").definedBy(packages(
-                        "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "jobs", "cache"))
+                        "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "retention", "jobs", "cache"))
                 .layer("Ingest").definedBy(packages("ingest"))
                 .layer("Foundation").definedBy(packages("event", "github", "clickhouse", "embedded", "natives", "platform"))
                 .whereLayer("Entry points").mayNotBeAccessedByAnyLayer()
@@ -74,7 +74,7 @@ class ArchitectureTest {
                 .that().resideInAnyPackage(packages("event", "platform", "natives"))
                 .should().dependOnClassesThat().resideInAnyPackage(packages(
                         "github", "clickhouse", "embedded", "ingest", "metrics", "watch", "archive", "poller", "enrich",
-                        "coverage", "rollup", "jobs", "cache", "api", "dashboard", "cli", "health"))
+                        "coverage", "rollup", "retention", "jobs", "cache", "api", "dashboard", "cli", "health"))
                 .because("event types, their parsing, the clock and native codecs are used by everything and use nothing of ours"
                         + " but each other")
                 .check(APPLICATION);
@@ -98,7 +98,7 @@ class ArchitectureTest {
                 .that().resideInAPackage(ROOT + "github..")
                 .should().dependOnClassesThat().resideInAnyPackage(packages(
                         "event", "clickhouse", "embedded", "ingest", "metrics", "watch", "archive", "poller", "enrich",
-                        "coverage", "rollup", "jobs", "cache", "api", "dashboard", "cli", "health"))
+                        "coverage", "rollup", "retention", "jobs", "cache", "api", "dashboard", "cli", "health"))
                 .check(APPLICATION);
     }
 

@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  *   <li>{@code RENAME TABLE IF EXISTS a TO b} renames the replicated table on every node and puts
  *       a Distributed table named b over it in place of a's (a Distributed table names its local
  *       table, so it cannot simply follow a rename);</li>
- *   <li>{@code ALTER TABLE t ADD PROJECTION IF NOT EXISTS} and {@code MATERIALIZE PROJECTION} act
- *       on t_local on every node: a projection belongs to the parts of the replicated table.</li>
+ *   <li>{@code ALTER TABLE t ADD PROJECTION IF NOT EXISTS} and {@code MATERIALIZE PROJECTION}, and
+ *       the retention's {@code MODIFY TTL}, {@code REMOVE TTL} and {@code DELETE WHERE}, act on
+ *       t_local on every node: projections, TTLs and rows belong to the parts of the replicated
+ *       table (ClickHouse runs such an ALTER of a replicated table on one replica per shard).</li>
  * </ul>
  * Statements of another kind are refused: whoever adds one extends this translation on purpose.
  */
@@ -71,8 +73,9 @@ public final class ClusterDdl {
             Pattern.compile("(?is)INSERT\\s+INTO\\s+[A-Za-z_][A-Za-z0-9_]*\\s*(\\([^()]*\\)\\s*)?SELECT\\b.*");
     private static final Pattern RENAME = Pattern.compile(
             "(?is)RENAME\\s+TABLE\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+TO\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
-    private static final Pattern ALTER_PROJECTION = Pattern.compile(
-            "(?is)ALTER\\s+TABLE\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+((ADD\\s+PROJECTION\\s+IF\\s+NOT\\s+EXISTS|MATERIALIZE\\s+PROJECTION)\\s.*)");
+    private static final Pattern ALTER_LOCAL = Pattern.compile(
+            "(?is)ALTER\\s+TABLE\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+((ADD\\s+PROJECTION\\s+IF\\s+NOT\\s+EXISTS|MATERIALIZE\\s+PROJECTION"
+                    + "|MODIFY\\s+TTL|REMOVE\\s+TTL|DELETE\\s+WHERE)\\b.*)");
     /** An unqualified table after FROM/JOIN; not a table function, not a db.table name. */
     private static final Pattern TABLE_REF =
             Pattern.compile("(?i)\\b(FROM|JOIN)\\s+([A-Za-z_][A-Za-z0-9_]*)\\b(?!\\s*[.(])");
@@ -121,7 +124,7 @@ public final class ClusterDdl {
                     "DROP TABLE IF EXISTS " + from + " ON CLUSTER `" + cluster + "` SYNC",
                     distributed(to));
         }
-        Matcher alter = ALTER_PROJECTION.matcher(statement.strip());
+        Matcher alter = ALTER_LOCAL.matcher(statement.strip());
         if (alter.matches()) {
             return List.of("ALTER TABLE " + local(alter.group(1)) + " ON CLUSTER `" + cluster + "` " + alter.group(2));
         }
@@ -177,6 +180,11 @@ public final class ClusterDdl {
 
     private static String local(String table) {
         return table + LOCAL_SUFFIX;
+    }
+
+    /** The table that holds the parts (and so the TTL and the mutations) of the schema's table {@code table}. */
+    public static String partsTable(String table) {
+        return local(table);
     }
 
     private static int matchingParen(String s, int open) {

@@ -1,0 +1,2 @@
+-- The retention was unset: keep every row again.
+ALTER TABLE <table> REMOVE TTL
