@@ -30,10 +30,21 @@ public record Coverage(
         @Schema(description = "GitHub's events in the estimated hours (Chapman estimate); null without any",
                 nullable = true) Double eventsEstimated,
         @Schema(description = "events seen / events estimated, over the estimated hours; null without any",
-                nullable = true) Double estimatedFractionSeen) {
+                nullable = true) Double estimatedFractionSeen,
+        @Schema(description = "the start of the first UTC day whose events are kept (EVENTS_RETENTION): events created"
+                + " before it have expired; null while events are kept for ever", nullable = true)
+        Instant eventsExpiredBefore,
+        @Schema(description = "hours of the window before events_expired_before. Their events are gone: answers that"
+                + " count whole hours (events, visualization by hour or day, events-total-count, top-repos) take those"
+                + " hours from the hourly rollups; every other count, and a window's partial first or last hour there,"
+                + " has nothing of them") long hoursExpired) {
 
-    /** The summary of the hours [fromHour, toHour); {@code withData} holds those that have sightings. */
-    public static Coverage of(Instant fromHour, Instant toHour, Collection<HourCoverage> withData) {
+    /**
+     * The summary of the hours [fromHour, toHour); {@code withData} holds those that have sightings.
+     * {@code eventsExpiredBefore} is null while events are kept for ever.
+     */
+    public static Coverage of(Instant fromHour, Instant toHour, Collection<HourCoverage> withData,
+                              Instant eventsExpiredBefore) {
         Set<EventSource> sources = EnumSet.noneOf(EventSource.class);
         long hours = Math.max(0, (toHour.getEpochSecond() - fromHour.getEpochSecond()) / 3600);
         long complete = 0;
@@ -55,8 +66,13 @@ public record Coverage(
             }
         }
         long sampled = withData.size() - complete;
+        long expired = 0;
+        if (eventsExpiredBefore != null && eventsExpiredBefore.isAfter(fromHour)) {
+            Instant end = eventsExpiredBefore.isBefore(toHour) ? eventsExpiredBefore : toHour;
+            expired = Math.max(0, (end.getEpochSecond() - fromHour.getEpochSecond()) / 3600);
+        }
         return new Coverage(fromHour, toHour, sources.stream().map(EventSource::label).toList(), hours, complete, sampled,
                 hours - withData.size(), estimated, seen, estimated > 0 ? estimate : null,
-                estimated > 0 ? Math.min(1.0, seenInEstimated / estimate) : null);
+                estimated > 0 ? Math.min(1.0, seenInEstimated / estimate) : null, eventsExpiredBefore, expired);
     }
 }

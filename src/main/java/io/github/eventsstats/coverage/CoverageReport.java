@@ -42,7 +42,7 @@ public record CoverageReport(
     }
 
     public static CoverageReport of(Instant fromHour, Instant toHour, List<HourCoverage> withData,
-                                    List<PollGaps.Gap> gaps) {
+                                    List<PollGaps.Gap> gaps, Instant eventsExpiredBefore) {
         Map<Instant, HourCoverage> byHour = new LinkedHashMap<>();
         withData.forEach(h -> byHour.put(h.hour(), h));
         List<Hour> hours = new ArrayList<>();
@@ -63,6 +63,6 @@ public record CoverageReport(
             hours.add(new Hour(t, sources, h.anySource(), estimate.isPresent() ? estimate.getAsDouble() : null,
                     fraction.isPresent() ? fraction.getAsDouble() : null, h.complete()));
         }
-        return new CoverageReport(fromHour, toHour, hours, gaps, Coverage.of(fromHour, toHour, withData));
+        return new CoverageReport(fromHour, toHour, hours, gaps, Coverage.of(fromHour, toHour, withData, eventsExpiredBefore));
     }
 }

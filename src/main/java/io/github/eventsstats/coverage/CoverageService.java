@@ -3,6 +3,7 @@ package io.github.eventsstats.coverage;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.poller.PollLog;
+import io.github.eventsstats.retention.Retention;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,16 +55,18 @@ public class CoverageService {
     private final CoverageConfig config;
     private final ClickHouse clickHouse;
     private final InstantSource clock;
+    private final Retention retention;
     private volatile NavigableMap<Instant, HourCoverage> hours = new TreeMap<>();
     private int failures;
 
     CoverageService(CoverageStore store, PollLog polls, CoverageConfig config, ClickHouse clickHouse,
-                    InstantSource clock) {
+                    InstantSource clock, Retention retention) {
         this.store = store;
         this.polls = polls;
         this.config = config;
         this.clickHouse = clickHouse;
         this.clock = clock;
+        this.retention = retention;
     }
 
     @Scheduled(identity = "coverage-refresh", every = "${coverage.refresh-interval}",
@@ -82,7 +85,7 @@ public class CoverageService {
 
     /** Computes the hours with new sightings, then reloads every hour (other replicas compute too). */
     public synchronized void refresh() {
-        List<CoverageStore.Stale> stale = store.stale(); // oldest first
+        List<CoverageStore.Stale> stale = store.stale(retention.countableFrom()); // oldest first
         for (int i = 0; i < stale.size(); i += HOURS_PER_QUERY) {
             store.compute(stale.subList(i, Math.min(stale.size(), i + HOURS_PER_QUERY)));
         }
@@ -103,35 +106,50 @@ public class CoverageService {
         return clickHouse.async(() -> {
             refresh();
             return CoverageReport.of(range.from(), range.to(), hours(range.from(), range.to()),
-                    gaps(range.from(), gapsEnd));
+                    gaps(range.from(), gapsEnd), retention.eventsExpiredBefore().orElse(null));
         });
     }
 
-    /** The hours with data in [fromHour, toHour). */
+    /** The hours with data in [fromHour, toHour), of the days whose rollups (coverage_hourly among them) are kept. */
     public List<HourCoverage> hours(Instant fromHour, Instant toHour) {
-        return List.copyOf(hours.subMap(fromHour, true, toHour, false).values());
+        Instant kept = retention.rollupsKeptFrom();
+        Instant from = fromHour.isBefore(kept) ? kept : fromHour;
+        return from.isBefore(toHour) ? List.copyOf(hours.subMap(from, true, toHour, false).values()) : List.of();
     }
 
     /** Coverage of an answer over [from, to], both inclusive: every UTC hour that range touches. */
     public Coverage of(Instant from, Instant to) {
         Instant fromHour = floorHour(from);
         Instant toHour = floorHour(to).plusSeconds(3600);
-        return Coverage.of(fromHour, toHour, hours(fromHour, toHour));
+        return Coverage.of(fromHour, toHour, hours(fromHour, toHour), retention.eventsExpiredBefore().orElse(null));
     }
 
-    /** Coverage of an answer over all stored events: the hours from the first with data to the last. */
+    /**
+     * Coverage of an answer over all stored events: the hours from the first with data (or the
+     * first whose events are kept) to the last.
+     */
     public Coverage ofAll() {
-        NavigableMap<Instant, HourCoverage> h = hours;
+        Instant expiredBefore = retention.eventsExpiredBefore().orElse(null);
+        NavigableMap<Instant, HourCoverage> h = expiredBefore == null ? hours : hours.tailMap(expiredBefore, true);
         if (h.isEmpty()) {
-            return Coverage.of(Instant.EPOCH, Instant.EPOCH, List.of());
+            Instant none = expiredBefore == null ? Instant.EPOCH : expiredBefore;
+            return Coverage.of(none, none, List.of(), expiredBefore);
         }
         Instant toHour = h.lastKey().plusSeconds(3600);
-        return Coverage.of(h.firstKey(), toHour, h.values());
+        return Coverage.of(h.firstKey(), toHour, h.values(), expiredBefore);
     }
 
-    /** Where the firehose poller was not polling within [from, end). */
+    /**
+     * Where the firehose poller was not polling within [from, end), from the first day whose
+     * polls are kept (they follow ROLLUP_RETENTION): before it, no poll says either way.
+     */
     public List<PollGaps.Gap> gaps(Instant from, Instant end) {
-        return PollGaps.within(polls.between(from.minus(GAP_LOOKBACK), end), from, end, DEFAULT_POLL_INTERVAL);
+        Instant kept = retention.rollupsKeptFrom();
+        Instant start = from.isBefore(kept) ? kept : from;
+        if (!start.isBefore(end)) {
+            return List.of();
+        }
+        return PollGaps.within(polls.between(start.minus(GAP_LOOKBACK), end), start, end, DEFAULT_POLL_INTERVAL);
     }
 
     public static Instant floorHour(Instant t) {

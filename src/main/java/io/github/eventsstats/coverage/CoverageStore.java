@@ -39,15 +39,21 @@ class CoverageStore {
     record Stale(Instant hour, long rows) {
     }
 
-    List<Stale> stale() {
+    /**
+     * The stale hours from {@code from} on. Those before it keep their coverage: their sightings
+     * have expired (or are about to), and a late sighting there would be kept only until the next
+     * deletion, so computing them again would count what is left, not what was seen.
+     */
+    List<Stale> stale(Instant from) {
         List<Stale> out = new ArrayList<>();
         for (GenericRecord r : clickHouse.query("""
                 SELECT toUnixTimestamp(h.hour) AS hour, h.rows AS rows
-                FROM (SELECT hour, sum(rows) AS rows FROM sighting_hours GROUP BY hour) AS h
-                LEFT JOIN (SELECT hour, max(covered_rows) AS covered FROM coverage_hourly GROUP BY hour) AS c
+                FROM (SELECT hour, sum(rows) AS rows FROM sighting_hours WHERE hour >= {from:DateTime('UTC')} GROUP BY hour) AS h
+                LEFT JOIN (SELECT hour, max(covered_rows) AS covered FROM coverage_hourly
+                           WHERE hour >= {from:DateTime('UTC')} GROUP BY hour) AS c
                   ON h.hour = c.hour
                 WHERE h.rows != c.covered
-                ORDER BY h.hour""", Map.of())) {
+                ORDER BY h.hour""", Map.of("from", ClickHouse.dateTime(from)))) {
             out.add(new Stale(Instant.ofEpochSecond(r.getLong("hour")), r.getLong("rows")));
         }
         return out;

@@ -19,6 +19,11 @@ import io.github.eventsstats.clickhouse.ClickHouse;
  * ({@link #COUNTS_ROLLED_UP}), so they cost hours, not events.
  * Optional filters take '' for "any": the parameter is a constant, so ClickHouse folds the
  * condition away and still uses the sorting key when a repository is given.
+ *
+ * <p>Every read of `events` for an answer starts at {expired_before}, the first day whose events
+ * are kept (EVENTS_RETENTION, retention/Retention; the epoch while they are kept for ever): an
+ * answer does not depend on whether expired rows are deleted yet. The hours before it that a
+ * window holds whole are read from the rollups alone, whatever was written into them since.
  */
 public final class MetricsQueries {
 
@@ -41,6 +46,7 @@ public final class MetricsQueries {
             SELECT toString(event_type) AS type, uniqExact(event_id) AS n
             FROM events
             WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+              AND created_at >= {expired_before:DateTime('UTC')}
             GROUP BY event_type
             """;
 
@@ -52,6 +58,7 @@ public final class MetricsQueries {
                 uniqExact(event_id) AS n
             FROM events
             WHERE created_at >= {from:DateTime('UTC')} AND created_at < {to:DateTime('UTC')}
+              AND created_at >= {expired_before:DateTime('UTC')}
             GROUP BY bucket, event_type
             """;
 
@@ -60,7 +67,8 @@ public final class MetricsQueries {
      * hours [inner_from, inner_to): those hours come from the exact counts of events_hourly (V017)
      * where they still hold, and only the rest from `events`, exact with uniqExact: the edges
      * before inner_from and from inner_to, and the whole hours written since they were counted.
-     * The three parts cover disjoint times, so their counts add up.
+     * The three parts cover disjoint times, so their counts add up. An hour whose events have
+     * expired (before {expired_before}) holds its last count; `events` is not read there.
      */
     public static final String COUNTS_ROLLED_UP = rolledUp("", "", "");
 
@@ -70,9 +78,9 @@ public final class MetricsQueries {
             "toStartOfInterval(created_at, toIntervalSecond({step:UInt32})) AS bucket, ");
 
     /**
-     * The whole hours of [inner_from, inner_to) and the rows each holds now (events_hour_writes,
-     * V016), as one scalar array: a rolled-up row is read only while its hour's count still holds
-     * ({@link #IN_WRITTEN}).
+     * The whole hours of [inner_from, inner_to) whose events are kept and the rows each holds now
+     * (events_hour_writes, V016), as one scalar array: a rolled-up row of such an hour is read only
+     * while its hour's count still holds ({@link #IN_WRITTEN}).
      */
     private static final String WRITTEN = """
                 (
@@ -82,6 +90,7 @@ public final class MetricsQueries {
                         SELECT hour, sum(rows) AS rows
                         FROM events_hour_writes
                         WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                          AND hour >= {expired_before:DateTime('UTC')}
                         GROUP BY hour
                     )
                 ) AS written,
@@ -91,12 +100,16 @@ public final class MetricsQueries {
     private static final String IN_WRITTEN =
             "(hour, hour_rows) IN (SELECT w.1, w.2 FROM (SELECT arrayJoin(written) AS w))";
 
-    /** The rows of [from, to) that no sealed hour holds: the edges and the {@code open_hours}. */
+    /**
+     * The rows of [from, to) that no sealed hour holds: the edges and the {@code open_hours}, of
+     * the days whose events are kept.
+     */
     private static final String OPEN_EVENTS = """
-            ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
+            (created_at >= {expired_before:DateTime('UTC')}
+             AND ((created_at >= {from:DateTime('UTC')} AND created_at < {inner_from:DateTime('UTC')})
                 OR (created_at >= {inner_to:DateTime('UTC')} AND created_at < {to:DateTime('UTC')})
                 OR (created_at >= arrayMin(open_hours) AND created_at < arrayMax(open_hours) + 3600
-                    AND has(open_hours, toStartOfHour(created_at))))
+                    AND has(open_hours, toStartOfHour(created_at)))))
             """;
 
     private static String rolledUp(String bucket, String bucketOfHour, String bucketOfEvent) {
@@ -116,7 +129,7 @@ public final class MetricsQueries {
                     SELECT %2$sevent_type AS type, sum(events) AS n
                     FROM events_hourly FINAL
                     WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                      AND %4$s
+                      AND (%4$s OR hour < {expired_before:DateTime('UTC')})
                       AND event_type != '' AND ({action:String} = '' OR action = {action:String})
                     GROUP BY ALL
                     UNION ALL
@@ -148,6 +161,7 @@ public final class MetricsQueries {
             WHERE ({repo:String} = '' OR repo_name = {repo:String})
               AND ({type:String} = '' OR event_type = {type:String})
               AND ({action:String} = '' OR action = {action:String})
+              AND created_at >= {expired_before:DateTime('UTC')}
             """;
 
     /** Events per type that match the optional filters. */
@@ -156,6 +170,7 @@ public final class MetricsQueries {
             FROM events FINAL
             WHERE ({repo:String} = '' OR repo_name = {repo:String})
               AND ({action:String} = '' OR action = {action:String})
+              AND created_at >= {expired_before:DateTime('UTC')}
             GROUP BY event_type
             """;
 
@@ -164,6 +179,7 @@ public final class MetricsQueries {
             SELECT repo_name, count() AS n
             FROM events FINAL
             WHERE event_type = {type:String}
+              AND created_at >= {expired_before:DateTime('UTC')}
             GROUP BY repo_name
             HAVING n > {min:UInt64}
             ORDER BY n DESC, repo_name
@@ -182,6 +198,7 @@ public final class MetricsQueries {
                 sumMap(map(toString(event_type), toUInt64(1))) AS by_type
             FROM events FINAL
             WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+              AND created_at >= {expired_before:DateTime('UTC')}
             GROUP BY repo_name
             ORDER BY total_events DESC, repo_name
             LIMIT {limit:UInt32}
@@ -190,16 +207,27 @@ public final class MetricsQueries {
     /**
      * The hours of [inner_from, inner_to) that repo_hourly (V023) holds as (hour, hour_rows,
      * bound), and the others (open_hours): the edges and hours written since, read from `events`
-     * by {@link #OPEN_EVENTS}. Scalars, so that the query works them out once however often it
-     * uses them.
+     * by {@link #OPEN_EVENTS}. An hour whose events have expired is sealed at its last count (the
+     * largest hour_rows: row counts only grow). Scalars, so that the query works them out once
+     * however often it uses them.
      */
     private static final String REPO_HOURS = "WITH\n" + WRITTEN + """
                 (
                     SELECT groupArray((hour, hour_rows, bound))
-                    FROM repo_hours_sealed FINAL
-                    WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
-                      AND """ + IN_WRITTEN + """
+                    FROM
+                    (
+                        SELECT hour, hour_rows, bound
+                        FROM repo_hours_sealed FINAL
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                          AND """ + IN_WRITTEN + """
 
+                        UNION ALL
+                        SELECT hour, max(hour_rows), argMax(bound, hour_rows)
+                        FROM repo_hours_sealed FINAL
+                        WHERE hour >= {inner_from:DateTime('UTC')} AND hour < {inner_to:DateTime('UTC')}
+                          AND hour < {expired_before:DateTime('UTC')}
+                        GROUP BY hour
+                    )
                 ) AS sealed,
                 (
                     SELECT groupArray(w.1)
@@ -349,6 +377,7 @@ public final class MetricsQueries {
                                      ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) > {gap:UInt32} AS starts_session
                     FROM events FINAL
                     WHERE created_at BETWEEN {from:DateTime('UTC')} AND {to:DateTime('UTC')}
+                      AND created_at >= {expired_before:DateTime('UTC')}
                       AND ({actor:String} = '' OR actor_login = {actor:String})
                 )
             )

@@ -2,6 +2,7 @@ package io.github.eventsstats.metrics;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.retention.Retention;
 import io.github.eventsstats.rollup.HourlyRollup;
 import com.clickhouse.client.api.query.GenericRecord;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The metrics, read from ClickHouse with {@link MetricsQueries}. Calls block. */
+/**
+ * The metrics, read from ClickHouse with {@link MetricsQueries}. Calls block. Every query reads
+ * `events` from the first day whose events are kept ({@link Retention}), and a window reaches no
+ * further back than the rollups are kept.
+ */
 @ApplicationScoped
 public class MetricsStore {
 
@@ -42,9 +47,24 @@ public class MetricsStore {
     public static final Instant END_OF_TIME = Instant.parse("2106-01-01T00:00:00Z");
 
     private final ClickHouse clickHouse;
+    private final Retention retention;
 
-    MetricsStore(ClickHouse clickHouse) {
+    MetricsStore(ClickHouse clickHouse, Retention retention) {
         this.clickHouse = clickHouse;
+        this.retention = retention;
+    }
+
+    /** The query's parameters and {expired_before}, as every query of `events` takes it. */
+    private Map<String, Object> kept(Map<String, Object> params) {
+        Map<String, Object> all = new HashMap<>(params);
+        all.put("expired_before", ClickHouse.dateTime(retention.eventsKeptFrom()));
+        return all;
+    }
+
+    /** A window's start, or the first day whose rollups are kept if later: nothing before it is counted any more. */
+    private Instant keptStart(Instant from) {
+        Instant kept = retention.rollupsKeptFrom();
+        return from.isBefore(kept) ? kept : from;
     }
 
     public Span prOpenings(String repo) {
@@ -52,25 +72,27 @@ public class MetricsStore {
     }
 
     /** Events per type with from <= created_at <= to. */
-    public Map<String, Long> countsInWindow(Instant from, Instant to) {
+    public Map<String, Long> countsInWindow(Instant windowFrom, Instant to) {
+        Instant from = keptStart(windowFrom);
         Instant end = to.plusSeconds(1); // created_at is whole seconds: [from, to] is [from, to + 1s)
         if (!holdsWholeHours(from, end)) {
             return byType(clickHouse.query(MetricsQueries.COUNTS_IN_WINDOW,
-                    Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+                    kept(Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)))));
         }
-        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP, rolledUpParams(from, end, "")));
+        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP, kept(rolledUpParams(from, end, ""))));
     }
 
     /** Non-empty buckets only; the caller lays them on its axis. */
-    public List<Bucket> countsPerBucket(Instant from, Instant to, int stepSeconds) {
+    public List<Bucket> countsPerBucket(Instant windowFrom, Instant to, int stepSeconds) {
+        Instant from = keptStart(windowFrom);
         List<GenericRecord> rows;
         if (stepSeconds % HOUR == 0 && holdsWholeHours(from, to)) {
-            Map<String, Object> params = new HashMap<>(rolledUpParams(from, to, ""));
+            Map<String, Object> params = kept(rolledUpParams(from, to, ""));
             params.put("step", stepSeconds);
             rows = clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET_ROLLED_UP, params);
         } else {
-            rows = clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET, Map.of("from",
-                    ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "step", stepSeconds));
+            rows = clickHouse.query(MetricsQueries.COUNTS_PER_BUCKET, kept(Map.of("from",
+                    ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "step", stepSeconds)));
         }
         List<Bucket> buckets = new ArrayList<>();
         for (GenericRecord r : rows) {
@@ -88,35 +110,37 @@ public class MetricsStore {
     /** Each filter may be empty for "any". */
     public Span eventGaps(String type, String action, String repo) {
         return span(clickHouse.query(MetricsQueries.EVENT_GAPS,
-                Map.of("type", type, "action", action, "repo", repo)).getFirst());
+                kept(Map.of("type", type, "action", action, "repo", repo))).getFirst());
     }
 
-    /** Each filter may be empty for "any". */
+    /** The stored events (those of the days kept); each filter may be empty for "any". */
     public Map<String, Long> totalsByType(String action, String repo) {
         if (!repo.isEmpty()) { // one repository's rows, through the sorting key
-            return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, Map.of("action", action, "repo", repo)));
+            return byType(clickHouse.query(MetricsQueries.TOTALS_BY_TYPE, kept(Map.of("action", action, "repo", repo))));
         }
-        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP, rolledUpParams(Instant.EPOCH, END_OF_TIME, action)));
+        return byType(clickHouse.query(MetricsQueries.COUNTS_ROLLED_UP,
+                kept(rolledUpParams(retention.eventsKeptFrom(), END_OF_TIME, action))));
     }
 
     /** Repository name to event count, most first. */
     public Map<String, Long> reposWithMoreThan(String type, long minCount, int limit) {
         Map<String, Long> repos = new LinkedHashMap<>();
         for (GenericRecord r : clickHouse.query(MetricsQueries.REPOS_WITH_MORE_THAN,
-                Map.of("type", type, "min", minCount, "limit", limit))) {
+                kept(Map.of("type", type, "min", minCount, "limit", limit)))) {
             repos.put(r.getString("repo_name"), r.getLong("n"));
         }
         return repos;
     }
 
     /** The most active repositories with from <= created_at <= to, most events first, then by name. */
-    public List<RepoActivity> topRepos(Instant from, Instant to, int limit) {
+    public List<RepoActivity> topRepos(Instant windowFrom, Instant to, int limit) {
+        Instant from = keptStart(windowFrom);
         Instant end = to.plusSeconds(1);
         if (!holdsWholeHours(from, end)) {
             return activities(clickHouse.query(MetricsQueries.TOP_REPOS,
-                    Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit)));
+                    kept(Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to), "limit", limit))));
         }
-        Map<String, Object> params = new HashMap<>(topReposParams(from, end));
+        Map<String, Object> params = kept(topReposParams(from, end));
         List<String> repos = TopRepoBounds.candidates(topRepoBounds(params), limit, HourlyRollup.TOP_PER_HOUR)
                 .orElseGet(() -> summedTopRepos(params, limit));
         params.put("repos", repos);
@@ -127,8 +151,8 @@ public class MetricsStore {
 
     /**
      * The parameters of the rolled-up top-repos queries ({@link MetricsQueries#TOP_REPOS_BOUNDS},
-     * ...) for [from, to): its whole hours, and the ranked repositories per hour. Public so that
-     * bench/ times the SQL with exactly these.
+     * ...) for [from, to): its whole hours, and the ranked repositories per hour, with every event
+     * kept. Public so that bench/ times the SQL with exactly these.
      */
     public static Map<String, Object> topReposParams(Instant from, Instant to) {
         Map<String, Object> params = new HashMap<>(rolledUpParams(from, to, ""));
@@ -165,8 +189,8 @@ public class MetricsStore {
     /** @param actor a login, or empty for every actor */
     public List<Session> sessions(Instant from, Instant to, String actor, int gapSeconds, int limit) {
         List<Session> sessions = new ArrayList<>();
-        for (GenericRecord r : clickHouse.query(MetricsQueries.SESSIONS, Map.of("from", ClickHouse.dateTime(from),
-                "to", ClickHouse.dateTime(to), "actor", actor, "gap", gapSeconds, "limit", limit))) {
+        for (GenericRecord r : clickHouse.query(MetricsQueries.SESSIONS, kept(Map.of("from", ClickHouse.dateTime(from),
+                "to", ClickHouse.dateTime(to), "actor", actor, "gap", gapSeconds, "limit", limit)))) {
             sessions.add(new Session(r.getString("actor_login"), r.getInstant("session_start_at"),
                     r.getInstant("session_end_at"), r.getLong("events_in_session")));
         }
@@ -180,12 +204,14 @@ public class MetricsStore {
 
     /**
      * The parameters of {@link MetricsQueries#COUNTS_ROLLED_UP}: [from, to), its whole hours, an
-     * action or ''. Public so that bench/ times the SQL with exactly these.
+     * action or '', and every event kept ({expired_before} the epoch). Public so that bench/ times
+     * the SQL with exactly these.
      */
     public static Map<String, Object> rolledUpParams(Instant from, Instant to, String action) {
         return Map.of("from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
                 "inner_from", ClickHouse.dateTime(Instant.ofEpochSecond(ceilHour(from))),
-                "inner_to", ClickHouse.dateTime(Instant.ofEpochSecond(floorHour(to))), "action", action);
+                "inner_to", ClickHouse.dateTime(Instant.ofEpochSecond(floorHour(to))), "action", action,
+                "expired_before", ClickHouse.dateTime(Instant.EPOCH));
     }
 
     private static long floorHour(Instant t) {

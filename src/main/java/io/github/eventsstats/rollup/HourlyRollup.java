@@ -1,6 +1,7 @@
 package io.github.eventsstats.rollup;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.retention.Retention;
 import com.clickhouse.client.api.query.GenericRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -51,8 +52,9 @@ public class HourlyRollup {
     static final String CHANGED_HOURS = "SELECT hour, rows FROM " + WRITTEN_HOURS
             + "WHERE hour >= {after:DateTime('UTC')} AND " + CHANGED_AND_QUIET + "ORDER BY hour LIMIT {limit:UInt32}";
 
-    /** How many hours {@link #CHANGED_HOURS} would list from the start, without a limit (bench/ waits on it). */
-    public static final String CHANGED_HOUR_COUNT = "SELECT count() AS n FROM " + WRITTEN_HOURS + "WHERE " + CHANGED_AND_QUIET;
+    /** How many hours {@link #CHANGED_HOURS} would list from {after} on, without a limit (bench/ waits on it). */
+    public static final String CHANGED_HOUR_COUNT = "SELECT count() AS n FROM " + WRITTEN_HOURS
+            + "WHERE hour >= {after:DateTime('UTC')} AND " + CHANGED_AND_QUIET;
 
     /**
      * The exact counts of the given hours, each with the row count read before it, and one row of
@@ -139,9 +141,11 @@ public class HourlyRollup {
             """.formatted(RANKED);
 
     private final ClickHouse clickHouse;
+    private final Retention retention;
 
-    HourlyRollup(ClickHouse clickHouse) {
+    HourlyRollup(ClickHouse clickHouse, Retention retention) {
         this.clickHouse = clickHouse;
+        this.retention = retention;
     }
 
     /** A changed hour and its row count in events_hour_writes. */
@@ -151,11 +155,13 @@ public class HourlyRollup {
     /**
      * Up to {@code limit} changed hours from {@code after} on, oldest first, none written to in the last {@code quiet}
      * (an insert lands in `events` and in its views one after the other; the pause keeps a count
-     * from falling between the two).
+     * from falling between the two). Never an hour whose events have expired, or are about to
+     * ({@link Retention#countableFrom}): its count stays what it was, as its rows go (or as rows
+     * written into it late, and dropped as expired, move its row count).
      */
     public List<ChangedHour> changedHours(Instant after, Duration quiet, int limit) {
         List<ChangedHour> hours = new ArrayList<>();
-        for (GenericRecord r : clickHouse.query(CHANGED_HOURS, Map.of("after", ClickHouse.dateTime(after),
+        for (GenericRecord r : clickHouse.query(CHANGED_HOURS, Map.of("after", ClickHouse.dateTime(countable(after)),
                 "quiet_ms", quiet.toMillis(), "limit", limit))) {
             hours.add(new ChangedHour(r.getInstant("hour"), r.getLong("rows")));
         }
@@ -164,7 +170,13 @@ public class HourlyRollup {
 
     /** How many hours are changed and quiet for {@code quiet}: what {@link #countChangedHours} would count. */
     public int changedHourCount(Duration quiet) {
-        return (int) clickHouse.query(CHANGED_HOUR_COUNT, Map.of("quiet_ms", quiet.toMillis())).getFirst().getLong("n");
+        return (int) clickHouse.query(CHANGED_HOUR_COUNT, Map.of("after", ClickHouse.dateTime(countable(Instant.EPOCH)),
+                "quiet_ms", quiet.toMillis())).getFirst().getLong("n");
+    }
+
+    private Instant countable(Instant after) {
+        Instant from = retention.countableFrom();
+        return after.isBefore(from) ? from : after;
     }
 
     /** Counts the hours (at most {@link #HOURS_PER_QUERY}) again, from `events`. */

@@ -61,7 +61,7 @@ class CoverageSummaryTest {
         HourCoverage halves = hour(H0.plusSeconds(3600), 5_000, 5_000, 2_500);
         HourCoverage firehoseOnly = hour(H0.plusSeconds(7200), 280, 0, 0);
 
-        Coverage c = Coverage.of(H0, H0.plusSeconds(4 * 3600), List.of(complete, halves, firehoseOnly));
+        Coverage c = Coverage.of(H0, H0.plusSeconds(4 * 3600), List.of(complete, halves, firehoseOnly), null);
 
         assertEquals(List.of("firehose", "archive"), c.sources());
         assertEquals(4, c.hours());
@@ -77,7 +77,7 @@ class CoverageSummaryTest {
 
     @Test
     void withoutAnEstimatedHourTheFractionIsUnknown() {
-        Coverage c = Coverage.of(H0, H0.plusSeconds(3600), List.of(hour(H0, 280, 0, 0)));
+        Coverage c = Coverage.of(H0, H0.plusSeconds(3600), List.of(hour(H0, 280, 0, 0)), null);
         assertNull(c.eventsEstimated());
         assertNull(c.estimatedFractionSeen());
         assertEquals(1, c.hoursSampled());
