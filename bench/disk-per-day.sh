@@ -12,6 +12,7 @@
 # disk-per-day.md has the results and how to read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 EVENTS=${EVENTS:-200000}
 HOURS=${HOURS:-24}
@@ -27,18 +28,12 @@ mkdir -p "$DAY"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
-  ./mvnw -q -B -DskipTests package test-compile
+  ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
 
 for h in $(seq 0 $((HOURS - 1))); do
-  f=$DAY/2024-01-15-$h.json.gz
-  if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
-    echo "== generating $f ($EVENTS events)"
-    "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
-      --out "$f" --events "$EVENTS" --seed "$((h + 300))" --hour "2024-01-15T$(printf %02d "$h")" \
-      --first-id $(((h + 1) * 1000000000)) > /dev/null
-    echo "$EVENTS" > "$f.events"
-  fi
+  generate_hour "$DAY/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 300))" "2024-01-15T$(printf %02d "$h")" \
+    $(((h + 1) * 1000000000))
 done
 echo "files: $HOURS hours, $(du -ch "$DAY"/*.json.gz | tail -1 | cut -f1) gzip, $((HOURS * EVENTS)) events"
 

@@ -1,4 +1,4 @@
-# Shared by the backfill and sync benchmarks (sourced; needs their sql function).
+# Shared by the benchmarks (sourced; counts and engine_sql need the sql function of the script).
 
 counts() { sql "SELECT event_type, count(), uniqExact(event_id) FROM github_stats.events GROUP BY 1 ORDER BY 1 FORMAT CSV"; }
 now() { date +%s.%N; }
@@ -33,4 +33,15 @@ FROM $1('$2', 'JSONEachRow',
    payload Tuple(action Nullable(String)), created_at DateTime(''UTC'')')
 WHERE type IN ('WatchEvent', 'PullRequestEvent', 'IssuesEvent')
 SETTINGS date_time_input_format = 'best_effort'"
+}
+
+# One GH-Archive-shaped hour file by the tests' ArchiveGenerator, unless FILE holds it already
+# (FILE.events records the count it was made with).
+generate_hour() { # file events seed hour(2024-01-15T15) first_id
+  if [[ ! -f "$1" || "$(cat "$1.events" 2>/dev/null)" != "$2" ]]; then
+    echo "== generating $1 ($2 events)"
+    "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
+      --out "$1" --events "$2" --seed "$3" --hour "$4" --first-id "$5" > /dev/null
+    echo "$2" > "$1.events"
+  fi
 }

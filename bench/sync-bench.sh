@@ -44,14 +44,8 @@ if [[ -z "${NO_BUILD:-}" ]]; then
 fi
 
 for h in $(seq 0 23); do
-  f=$HOURS/2024-01-15-$h.json.gz
-  if [[ ! -f "$f" || "$(cat "$f.events" 2>/dev/null)" != "$EVENTS" ]]; then
-    echo "== generating $f ($EVENTS events)"
-    "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
-      --out "$f" --events "$EVENTS" --seed "$((h + 100))" --hour "2024-01-15T$(printf %02d "$h")" \
-      --first-id $(((h + 1) * 1000000000)) > /dev/null
-    echo "$EVENTS" > "$f.events"
-  fi
+  generate_hour "$HOURS/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" \
+    $(((h + 1) * 1000000000))
 done
 echo "files: 24 hours, $(du -ch "$HOURS"/*.json.gz | tail -1 | cut -f1) gzip, $((24 * EVENTS)) events"
 

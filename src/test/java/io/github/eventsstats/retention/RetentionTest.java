@@ -79,6 +79,8 @@ class RetentionTest {
     /** A day of events that expires during a test, and a day that does not. */
     private Instant oldDay;
     private Instant recentDay;
+    private List<EventRow> old;
+    private List<EventRow> recent;
 
     @BeforeEach
     void emptyTablesAndAFirstCheck() {
@@ -148,17 +150,22 @@ class RetentionTest {
                 .until(() -> job.lastCheck().filter(c -> c.at().equals(t)).orElse(null), Objects::nonNull);
     }
 
+    /** The old and the recent day's events, stored and counted by the rollup and coverage. */
+    private void storeOldAndRecentDays() {
+        old = dayOfEvents(oldDay);
+        recent = dayOfEvents(recentDay);
+        write(old);
+        write(recent);
+        countHours();
+    }
+
     private JsonPath oldDayCoverage() {
         return getOk("/metrics/coverage?from=" + oldDay + "&to=" + oldDay.plus(DAY));
     }
 
     @Test
     void expiredDaysLeaveTheAnswersAtOnceAndTheTablesWithinACheckWhileLongWindowsKeepTheirCounts() {
-        List<EventRow> old = dayOfEvents(oldDay);
-        List<EventRow> recent = dayOfEvents(recentDay);
-        write(old);
-        write(recent);
-        countHours();
+        storeOldAndRecentDays();
         List<EventRow> all = new ArrayList<>(old);
         all.addAll(recent);
         assertEquals(byType(all), getOk(YEAR).getMap("counts"));
@@ -198,11 +205,7 @@ class RetentionTest {
 
     @Test
     void aLateWriteIntoAnExpiredHourChangesNoCountNorCoverage() {
-        List<EventRow> old = dayOfEvents(oldDay);
-        List<EventRow> recent = dayOfEvents(recentDay);
-        write(old);
-        write(recent);
-        countHours();
+        storeOldAndRecentDays();
         Map<String, Object> year = getOk(YEAR).getMap("counts");
         List<Object> topYear = getOk(TOP_YEAR).getList("repositories");
         long oldSeen = oldDayCoverage().getLong("coverage.events_seen");
@@ -228,11 +231,7 @@ class RetentionTest {
 
     @Test
     void rollupsExpireByTheirOwnRetentionAndTakeTheirHoursOutOfLongWindows() {
-        List<EventRow> old = dayOfEvents(oldDay);
-        List<EventRow> recent = dayOfEvents(recentDay);
-        write(old);
-        write(recent);
-        countHours();
+        storeOldAndRecentDays();
 
         // 60 days after the old day's end its rollups expire; the recent day's events have expired by then, its rollups not
         Instant later = oldDay.plus(DAY).plus(Duration.ofDays(60)).plus(Duration.ofMinutes(5));
