@@ -146,7 +146,8 @@ class CoverageTest extends ApiTestBase {
         assertNull(json.get("hours[2].estimated_events"), "one source alone gives no estimate");
         assertEquals(Map.of("from_hour", HOUR.toString(), "to_hour", HOUR.plusSeconds(3 * 3600).toString(),
                 "sources", List.of("firehose"), "hours", 3, "hours_complete", 0, "hours_sampled", 1,
-                "hours_without_data", 2, "hours_estimated", 0, "events_seen", 1), withoutNulls(json.getMap("coverage")));
+                "hours_without_data", 2, "hours_estimated", 0, "events_seen", 1, "hours_expired", 0),
+                withoutNulls(json.getMap("coverage")));
     }
 
     private static Map<String, Object> withoutNulls(Map<String, Object> map) {
