@@ -12,7 +12,7 @@
 #   - bench/soak-fake-github.py: /events at RATE events a second, newest 300, with ETag and
 #     X-Poll-Interval (POLL_INTERVAL, 60 s as GitHub's), as one poller sees GitHub;
 #   - a GH Archive: python3 -m http.server over ARCHIVE_HOURS generated hours of yesterday
-#     (ARCHIVE_EVENTS each, by the tests' ArchiveGenerator), synced once, SYNC_AT s in;
+#     (ARCHIVE_EVENTS each, by bench/generator's ArchiveGenerator), synced once, SYNC_AT s in;
 #   - the service, from a copy of the build under $OUT/app (a rebuild cannot change it under the
 #     run), with its embedded engine, EVENTS_RETENTION=30d checked every 5 minutes;
 #   - a dashboard: the Overview's four requests every 10 s (its default refresh), and one of the
@@ -39,7 +39,7 @@ API=http://127.0.0.1:$PORT
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
-  ./mvnw -q -B -ntp -DskipTests package test-compile
+  ./mvnw -q -B -ntp -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
 rm -rf "$OUT/app" "$OUT/data"
 mkdir -p "$OUT/archive"
@@ -52,7 +52,7 @@ rm -f "$OUT"/archive/*.json.gz
 for i in $(seq 0 $((ARCHIVE_HOURS - 1))); do
   h=$(date -u -d "@$((first_s + i * 3600))" +%Y-%m-%dT%H)
   name=$(date -u -d "@$((first_s + i * 3600))" +%Y-%m-%d-%-H).json.gz
-  "$JAVA" -cp target/test-classes:target/classes io.github.eventsstats.archive.ArchiveGenerator \
+  "$JAVA" -cp target/bench-classes io.github.eventsstats.archive.ArchiveGenerator \
     --out "$OUT/archive/$name" --events "$ARCHIVE_EVENTS" --seed "$((i + 700))" --hour "$h" \
     --first-id $(((i + 60) * 1000000000)) > /dev/null
 done
