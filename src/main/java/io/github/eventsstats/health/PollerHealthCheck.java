@@ -3,6 +3,7 @@ package io.github.eventsstats.health;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.poller.EventsPoller;
 import io.github.eventsstats.poller.PollState;
+import io.github.eventsstats.poller.PollerStatusService;
 import io.smallrye.health.api.Wellness;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -24,9 +25,11 @@ public class PollerHealthCheck implements HealthCheck {
     private final EventsPoller poller;
     private final RateBudget budget;
     private final InstantSource clock;
+    private final PollerStatusService status;
 
-    PollerHealthCheck(EventsPoller poller, RateBudget budget, InstantSource clock) {
+    PollerHealthCheck(EventsPoller poller, RateBudget budget, InstantSource clock, PollerStatusService status) {
         this.poller = poller;
+        this.status = status;
         this.budget = budget;
         this.clock = clock;
     }
@@ -45,7 +48,10 @@ public class PollerHealthCheck implements HealthCheck {
                 .withData("interval_seconds", poller.interval().toSeconds()) // POLLER_MIN_INTERVAL included
                 .withData("consecutive_failures", s.consecutiveFailures)
                 .withData("backlog_events", poller.backlogSize())
-                .withData("overdue", overdue);
+                .withData("overdue", overdue)
+                .withData("last_failure", s.lastFailure) // JSON null after a success
+                .withData("reason", status.reason())
+                .withData("token", status.token());
         RateBudget.Snapshot rate = budget.snapshot(clock.instant());
         rate.window().ifPresent(w -> b.withData("rate_limit", w.limit())
                 .withData("rate_remaining", w.remaining())

@@ -204,7 +204,7 @@ public class EventsPoller {
             try {
                 response = github.fetch(fetch.get().request(), fetch.get().etag());
             } catch (IOException e) {
-                poll.failed(describe(e));
+                poll.failed(describe(e), FailureReason.unreachable(e));
                 continue;
             } catch (InterruptedException e) {
                 poll.failed("interrupted");

@@ -97,7 +97,8 @@ final class PollPlanner {
                 "PAUSED: %d events wait for ClickHouse (POLLER_BACKLOG_MAX_EVENTS=%d); events GitHub publishes"
                         + " meanwhile will be missed (load them later from GH Archive)",
                 backlog, config.backlogMaxEvents()), notes);
-        return end(state, Outcome.PAUSED, now, next, PollState.Wait.BACKOFF, notes);
+        return end(state, Outcome.PAUSED, now, next, PollState.Wait.BACKOFF,
+                "paused: " + backlog + " fetched events wait for ClickHouse", notes);
     }
 
     /** Starts a poll at {@code now} from the feed's first page. */
@@ -153,8 +154,11 @@ final class PollPlanner {
         return from.plus(delay);
     }
 
-    private Result end(PollState state, Outcome outcome, Instant now, Instant next, PollState.Wait wait, List<Note> notes) {
+    /** @param failure why the poll did not succeed, in words; null when it did */
+    private Result end(PollState state, Outcome outcome, Instant now, Instant next, PollState.Wait wait, String failure,
+                       List<Note> notes) {
         state.lastOutcome = outcome.tag();
+        state.lastFailure = outcome == Outcome.OK || outcome == Outcome.NOT_MODIFIED ? null : failure;
         state.nextPollAt = next.isBefore(now) ? now : next;
         state.waitReason = wait;
         return new Result(outcome, state.nextPollAt, wait, List.copyOf(notes));
@@ -203,6 +207,8 @@ final class PollPlanner {
         private Instant next;
         private PollState.Wait wait = PollState.Wait.INTERVAL;
         private String failed;
+        /** Why this poll did not succeed, in words for the status ({@link FailureReason}). */
+        private String reason;
         private Level failureLevel = Level.WARN;
         private RateBudget.Permit permit;
         private int lastStatus;
@@ -229,11 +235,13 @@ final class PollPlanner {
                 Instant until = budget.retryAt(now);
                 RateBudget.Snapshot s = budget.snapshot(now);
                 if (until.isAfter(now) && s.available().isPresent()) {
+                    reason = "rate limit reached";
                     notes.add(new Note(Level.INFO, String.format("poller: %d requests left (reserve %d%s); sleeping %s"
                                     + " until the rate limit resets at %s", s.available().get(), s.reserve(),
                             use == RateBudget.Use.FIREHOSE ? "" : ", firehose " + s.firehoseNeeds(),
                             readable(Duration.between(now, until)), until.minusSeconds(1))));
                 } else {
+                    reason = "waiting for another request to learn the rate limit";
                     notes.add(new Note(Level.DEBUG, "poller: another request is learning the rate limit; next tick"));
                 }
                 stop(Outcome.RATE_LIMITED, until, PollState.Wait.RATE_LIMIT);
@@ -259,11 +267,11 @@ final class PollPlanner {
             } else if (response.rateLimited()) {
                 rateLimited(response);
             } else if (!response.ok()) {
-                failed("GitHub answered HTTP " + response.status());
+                failed("GitHub answered HTTP " + response.status(), FailureReason.status(response.status()));
             } else {
                 ids.addAll(page.ids());
                 if (page.error() != null) {
-                    failed("malformed events page: " + page.error());
+                    failed("malformed events page: " + page.error(), "GitHub sent a malformed events page");
                     return;
                 }
                 if (pages == 1) {
@@ -279,12 +287,15 @@ final class PollPlanner {
 
         private void rateLimited(EventsPage response) {
             Optional<Instant> told = response.toldToWaitUntil();
+            reason = response.retryAfter().isPresent() ? "GitHub asked to wait (HTTP " + response.status() + ")"
+                    : "rate limit reached";
             if (told.isPresent()) {
                 notes.add(new Note(Level.WARN, String.format("poller: GitHub answered %d (rate limited); next poll in %s, at %s",
                         response.status(), readable(Duration.between(response.receivedAt(), told.get())), told.get())));
                 stop(Outcome.RATE_LIMITED, told.get(),
                         response.retryAfter().isPresent() ? PollState.Wait.RETRY_AFTER : PollState.Wait.RATE_LIMIT);
             } else {
+                reason = "secondary rate limit (HTTP " + response.status() + ")";
                 // A secondary rate limit that does not say how long: GitHub asks for a minute at least.
                 stop(Outcome.RATE_LIMITED, backOff(state, response.receivedAt(), config.minInterval(), Level.WARN,
                         "GitHub answered " + response.status() + " without Retry-After (secondary rate limit)", notes),
@@ -294,6 +305,12 @@ final class PollPlanner {
 
         /** The request failed: connection, timeout, an error status or a malformed body. */
         void failed(String why) {
+            failed(why, why);
+        }
+
+        /** @param reason {@code why} in words for the status, when the log's words are not those */
+        void failed(String why, String reason) {
+            this.reason = reason;
             settle(Optional.empty());
             outcome = Outcome.ERROR;
             failed = "poll failed (" + why + ")";
@@ -304,6 +321,7 @@ final class PollPlanner {
         void notKept(String why) {
             outcome = Outcome.ERROR;
             failed = (failed == null ? "" : failed + "; ") + "cannot keep the fetched events (" + why + ")";
+            reason = "cannot keep the fetched events (" + why + ")";
             failureLevel = Level.ERROR;
         }
 
@@ -328,7 +346,8 @@ final class PollPlanner {
                 state.consecutiveFailures = 0;
                 state.lastSuccessAt = startedAt;
             }
-            return end(state, outcome, startedAt, next != null ? next : startedAt.plus(interval(state)), wait, notes);
+            return end(state, outcome, startedAt, next != null ? next : startedAt.plus(interval(state)), wait,
+                    reason != null ? reason : failed, notes);
         }
 
         /** The status of the last answer (0 before one), and its body when it was not a 200. */

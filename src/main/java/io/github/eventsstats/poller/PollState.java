@@ -28,6 +28,8 @@ public class PollState {
     public Instant lastPollAt;
     public Instant lastSuccessAt;
     public String lastOutcome;
+    /** Why the last poll did not succeed, in words ({@link FailureReason}); null after a success. */
+    public String lastFailure;
     public int consecutiveFailures;
     public RateLimitSnapshot rateLimit;
     /** The most recent ids seen, oldest first, for the early stop and dedup after a restart. */

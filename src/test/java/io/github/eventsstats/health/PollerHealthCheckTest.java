@@ -1,5 +1,6 @@
 package io.github.eventsstats.health;
 
+import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.platform.FakeClock;
 import io.github.eventsstats.poller.EventsPoller;
 import io.github.eventsstats.poller.PollerTestProfile;
@@ -17,6 +18,8 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -52,6 +55,30 @@ class PollerHealthCheckTest {
         given().get("/q/health/well").then()
                 .body("checks.find { it.name == 'poller' }.data.last_success_at", nullValue());
         assertFalse(body.contains("\"null\""), body);
+    }
+
+    @Test
+    void aFailedPollsReasonIsInWordsAndTheSameInTheStatusAndTheCheck() throws IOException {
+        Files.deleteIfExists(STATE);
+        poller.reload();
+        FakeGitHub.instance.reset(FakeGitHub.status(502, "{}"));
+        poller.tick();
+
+        String reason = given().get("/status/poller").then().statusCode(200)
+                .body("last_failure", equalTo("GitHub is failing (HTTP 502)"))
+                .body("token", equalTo(true))
+                .extract().path("reason");
+        assertTrue(reason.matches("GitHub is failing \\(HTTP 502\\) — retrying in \\d+ (s|min)"), reason);
+        given().get("/q/health/well").then()
+                .body("checks.find { it.name == 'poller' }.data.reason", equalTo(reason))
+                .body("checks.find { it.name == 'poller' }.data.last_failure", equalTo("GitHub is failing (HTTP 502)"));
+        String body = given().get("/status/poller").then().extract().asString();
+        assertFalse(body.contains(FakeGitHub.TOKEN), "the token is never shown");
+
+        FakeGitHub.instance.reset(FakeGitHub.notModified());
+        clock.set(poller.state().nextPollAt);
+        poller.tick();
+        given().get("/status/poller").then().body("last_failure", nullValue()).body("reason", nullValue());
     }
 
     @Test

@@ -224,6 +224,21 @@ class PollPlannerTest {
     }
 
     @Test
+    void theStateSaysWhyThePollFailedInWordsUntilASuccessClearsIt() {
+        PollPlanner planner = planner(config());
+        PollState state = new PollState();
+        onePoll(planner, state, T0, answer(502, "{}", T0));
+        assertEquals("GitHub is failing (HTTP 502)", state.lastFailure);
+        Instant reset = T0.plusSeconds(900);
+        Instant t = state.nextPollAt;
+        onePoll(planner, state, t, answer(403, "{}", t, "X-RateLimit-Remaining", "0",
+                "X-RateLimit-Reset", Long.toString(reset.getEpochSecond())));
+        assertEquals("rate limit reached", state.lastFailure);
+        onePoll(planner, state, state.nextPollAt, answer(304, "", state.nextPollAt, "X-Poll-Interval", "60"));
+        assertEquals(null, state.lastFailure);
+    }
+
+    @Test
     void failuresAreLoggedAtTheFirstSecondFourthAndEighthInARow() {
         PollPlanner planner = planner(config());
         PollState state = new PollState();
