@@ -37,7 +37,17 @@ public record Coverage(
         @Schema(description = "hours of the window before events_expired_before. Their events are gone: answers that"
                 + " count whole hours (events, visualization by hour or day, events-total-count, top-repos) take those"
                 + " hours from the hourly rollups; every other count, and a window's partial first or last hour there,"
-                + " has nothing of them") long hoursExpired) {
+                + " has nothing of them") long hoursExpired,
+        @Schema(description = "false when events this service stored are not in the coverage yet (it is computed"
+                + " before answering; false only when that failed): the hours' figures may then be too low")
+        boolean upToDate) {
+
+    /** The same summary, saying whether the hours it rests on were computed with every stored event. */
+    Coverage upToDate(boolean current) {
+        return current == upToDate ? this : new Coverage(fromHour, toHour, sources, hours, hoursComplete, hoursSampled,
+                hoursWithoutData, hoursEstimated, eventsSeen, eventsEstimated, estimatedFractionSeen, eventsExpiredBefore,
+                hoursExpired, current);
+    }
 
     /**
      * The summary of the hours [fromHour, toHour); {@code withData} holds those that have sightings.
@@ -73,6 +83,6 @@ public record Coverage(
         }
         return new Coverage(fromHour, toHour, sources.stream().map(EventSource::label).toList(), hours, complete, sampled,
                 hours - withData.size(), estimated, seen, estimated > 0 ? estimate : null,
-                estimated > 0 ? Math.min(1.0, seenInEstimated / estimate) : null, eventsExpiredBefore, expired);
+                estimated > 0 ? Math.min(1.0, seenInEstimated / estimate) : null, eventsExpiredBefore, expired, true);
     }
 }

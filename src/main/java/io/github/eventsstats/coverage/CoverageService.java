@@ -1,6 +1,7 @@
 package io.github.eventsstats.coverage;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.clickhouse.DataChanges;
 import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.poller.PollLog;
 import io.github.eventsstats.retention.Retention;
@@ -15,6 +16,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps `coverage_hourly` up to date with the sightings (every {@code COVERAGE_REFRESH_INTERVAL},
@@ -56,12 +58,17 @@ public class CoverageService {
     private final ClickHouse clickHouse;
     private final InstantSource clock;
     private final Retention retention;
+    private final DataChanges changes;
     private volatile NavigableMap<Instant, HourCoverage> hours = new TreeMap<>();
+    /** {@link DataChanges#version()} when the last refresh began: every write before it is in {@link #hours}. */
+    private volatile long computedVersion = -1;
+    private final ReentrantLock lock = new ReentrantLock();
     private int failures;
 
     CoverageService(CoverageStore store, PollLog polls, CoverageConfig config, ClickHouse clickHouse,
-                    InstantSource clock, Retention retention) {
+                    InstantSource clock, Retention retention, DataChanges changes) {
         this.store = store;
+        this.changes = changes;
         this.polls = polls;
         this.config = config;
         this.clickHouse = clickHouse;
@@ -84,16 +91,50 @@ public class CoverageService {
     }
 
     /** Computes the hours with new sightings, then reloads every hour (other replicas compute too). */
-    public synchronized void refresh() {
-        List<CoverageStore.Stale> stale = store.stale(retention.countableFrom()); // oldest first
-        for (int i = 0; i < stale.size(); i += HOURS_PER_QUERY) {
-            store.compute(stale.subList(i, Math.min(stale.size(), i + HOURS_PER_QUERY)));
+    public void refresh() {
+        lock.lock();
+        try {
+            long version = changes.version();
+            List<CoverageStore.Stale> stale = store.stale(retention.countableFrom()); // oldest first
+            for (int i = 0; i < stale.size(); i += HOURS_PER_QUERY) {
+                store.compute(stale.subList(i, Math.min(stale.size(), i + HOURS_PER_QUERY)));
+            }
+            NavigableMap<Instant, HourCoverage> loaded = new TreeMap<>();
+            for (HourCoverage h : store.all()) {
+                loaded.put(h.hour(), h);
+            }
+            hours = loaded;
+            computedVersion = version;
+        } finally {
+            lock.unlock();
         }
-        NavigableMap<Instant, HourCoverage> loaded = new TreeMap<>();
-        for (HourCoverage h : store.all()) {
-            loaded.put(h.hour(), h);
+    }
+
+    /**
+     * Computes the coverage of what this process stored since the last refresh before an answer
+     * says what it rests on: without it, events stored a moment ago would stand next to "nothing
+     * seen in these hours" until the scheduled refresh. Answers are computed on worker threads. An
+     * answer does not wait for a refresh another thread is running (a sync's hour can take a
+     * while): it says its coverage is not up to date, as it does when the refresh fails.
+     */
+    private boolean current() {
+        long asked = changes.version();
+        if (computedVersion >= asked) {
+            return true;
         }
-        hours = loaded;
+        if (lock.tryLock()) {
+            try {
+                if (computedVersion < asked) {
+                    refresh();
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("coverage: refresh before an answer failed (%s); its coverage says it is not up to date",
+                        e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
+        return computedVersion >= asked;
     }
 
     /**
@@ -119,9 +160,11 @@ public class CoverageService {
 
     /** Coverage of an answer over [from, to], both inclusive: every UTC hour that range touches. */
     public Coverage of(Instant from, Instant to) {
+        boolean current = current();
         Instant fromHour = floorHour(from);
         Instant toHour = floorHour(to).plusSeconds(3600);
-        return Coverage.of(fromHour, toHour, hours(fromHour, toHour), retention.eventsExpiredBefore().orElse(null));
+        return Coverage.of(fromHour, toHour, hours(fromHour, toHour), retention.eventsExpiredBefore().orElse(null))
+                .upToDate(current);
     }
 
     /**
@@ -129,14 +172,15 @@ public class CoverageService {
      * first whose events are kept) to the last.
      */
     public Coverage ofAll() {
+        boolean current = current();
         Instant expiredBefore = retention.eventsExpiredBefore().orElse(null);
         NavigableMap<Instant, HourCoverage> h = expiredBefore == null ? hours : hours.tailMap(expiredBefore, true);
         if (h.isEmpty()) {
             Instant none = expiredBefore == null ? Instant.EPOCH : expiredBefore;
-            return Coverage.of(none, none, List.of(), expiredBefore);
+            return Coverage.of(none, none, List.of(), expiredBefore).upToDate(current);
         }
         Instant toHour = h.lastKey().plusSeconds(3600);
-        return Coverage.of(h.firstKey(), toHour, h.values(), expiredBefore);
+        return Coverage.of(h.firstKey(), toHour, h.values(), expiredBefore).upToDate(current);
     }
 
     /**

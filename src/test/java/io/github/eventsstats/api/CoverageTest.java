@@ -144,10 +144,11 @@ class CoverageTest extends ApiTestBase {
         assertEquals(Map.of(), json.getMap("hours[0].sources"));
         assertEquals(1, json.getLong("hours[2].sources.firehose.seen"));
         assertNull(json.get("hours[2].estimated_events"), "one source alone gives no estimate");
-        assertEquals(Map.of("from_hour", HOUR.toString(), "to_hour", HOUR.plusSeconds(3 * 3600).toString(),
-                "sources", List.of("firehose"), "hours", 3, "hours_complete", 0, "hours_sampled", 1,
-                "hours_without_data", 2, "hours_estimated", 0, "events_seen", 1, "hours_expired", 0),
-                withoutNulls(json.getMap("coverage")));
+        assertEquals(Map.ofEntries(Map.entry("from_hour", HOUR.toString()),
+                Map.entry("to_hour", HOUR.plusSeconds(3 * 3600).toString()), Map.entry("sources", List.of("firehose")),
+                Map.entry("hours", 3), Map.entry("hours_complete", 0), Map.entry("hours_sampled", 1),
+                Map.entry("hours_without_data", 2), Map.entry("hours_estimated", 0), Map.entry("events_seen", 1),
+                Map.entry("hours_expired", 0), Map.entry("up_to_date", true)), withoutNulls(json.getMap("coverage")));
     }
 
     private static Map<String, Object> withoutNulls(Map<String, Object> map) {
@@ -201,6 +202,21 @@ class CoverageTest extends ApiTestBase {
         }
         assertEquals(2, getOk("/metrics/events?offset=60").getInt("coverage.hours"),
                 "60 minutes, both ends inclusive, always touch two hours");
+    }
+
+    @Test
+    void eventsJustStoredAreInTheCoverageOfTheAnswerBesideThemWithoutWaitingForTheScheduledRefresh() {
+        Random random = new Random(5);
+        List<EventRow> hour = generatedHour(random).subList(0, 2_000);
+        deliver(hour, EventSource.ARCHIVE); // no refresh: the scheduled one is off in tests
+
+        JsonPath totals = getOk("/metrics/events-total-count");
+        assertEquals(List.of("archive"), totals.getList("coverage.sources"), "never 'no source' beside stored events");
+        assertEquals(2_000, totals.getLong("coverage.events_seen"));
+        assertEquals(true, totals.getBoolean("coverage.up_to_date"));
+        JsonPath chart = getOk("/metrics/visualization?interval=hour&from=" + HOUR + "&to=" + HOUR.plusSeconds(3600));
+        assertEquals(1, chart.getInt("coverage.hours_sampled") + chart.getInt("coverage.hours_complete"));
+        assertEquals(0, chart.getInt("coverage.hours_without_data"));
     }
 
     @Test
