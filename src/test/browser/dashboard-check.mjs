@@ -2,13 +2,21 @@
 // DashboardBrowserIT loaded with generated events, and compares what the page shows with what
 // the API answers for the same parameters. Screenshots go to OUT_DIR.
 //
-// The outage check needs the test's help: this script prints "STOP-ENGINE" and waits for the line
+// It starts from an empty service, at each width: "EMPTY <width>" asks the test to empty every
+// table ("emptied" when done); the page's next steps are checked and yesterday's GH Archive hours
+// synced from the page. "LOAD-GENERATED" asks for the generated firehose events ("loaded").
+// The outage check needs the test's help too: this script prints "STOP-ENGINE" and waits for the line
 // "stopped" on stdin; once the banner shows it prints "BANNER-SHOWN" and waits for "released" (the
 // engine may come back), then waits for the page to recover. Prints "ALL-PASSED" at the end.
+// Every view is checked by axe-core (pinned beside playwright-core) against WCAG 2 A and AA.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const ADMIN_TOKEN = process.env.ADMIN_TOKEN;
 
 const BASE = process.env.BASE_URL.replace(/\/$/, '');
 const OUT = process.env.OUT_DIR;
@@ -52,6 +60,17 @@ async function open(path, width, allowed = []) {
   return { page, context, problems };
 }
 
+/** axe-core's WCAG 2 A and AA rules on the page as it is; evaluated over the devtools protocol, so the page's CSP stays on. */
+async function axeClean(page, name) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const found = result.violations.map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')}`);
+  assert.deepEqual(found, [], `axe-core found WCAG 2 A/AA violations on ${name}`);
+}
+
+/** The poller's reason with its wait cut off: "retrying in 44 s" and "in 45 s" are the same reason. */
+const reasonOf = t => String(t).replace(/ — (retrying|resumes) .*$/, '');
+
 async function shot(page, name) {
   await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: true });
 }
@@ -70,30 +89,148 @@ async function check(name, fn) {
 }
 
 const TYPES = ['WatchEvent', 'PullRequestEvent', 'IssuesEvent'];
+/** The API's type order: the defaults, then the others by name. */
+const typesOf = counts => [...TYPES, ...Object.keys(counts).filter(t => !TYPES.includes(t)).sort()];
 const overviewQuery = `interval=hour&from=${FROM}&to=${TO}`;
 const timingQuery = `event_type=PullRequestEvent&action=opened&repository_name=${REPO}`;
 
-// Coverage is computed on a schedule (COVERAGE_REFRESH_INTERVAL); asking the coverage endpoint
-// computes it now, so the notes next to the counts describe the generated events.
+
+
+// ---- the first hour: an empty service, at each width ---------------------------------------------
+
+const admin = { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } };
+const firstCharts = [];
+
+for (const width of WIDTHS) {
+  console.log(`EMPTY ${width}`);
+  assert.equal(await nextLine(), 'emptied');
+  await check(`an empty service says what to do next, at ${width} px`, async () => {
+    // The poller has met the closed port by now (it polls at start, then backs off).
+    let status;
+    for (let i = 0; i < 60 && !(status = await apiJson('/status/poller')).last_failure; i++) await new Promise(r => setTimeout(r, 500));
+    assert.equal(status.last_failure, 'GitHub unreachable (connection refused)');
+    const { page, context, problems } = await open('/?view=overview&refresh=0', width);
+    try {
+      await page.waitForSelector('#start:not([hidden])');
+      const token = await text(page, 'step-token');
+      assert.match(token, /GITHUB_TOKEN/);
+      assert.match(token, /60 requests an hour/);
+      assert.match(token, /5,000/);
+      assert.match(await text(page, 'step-watch'), /Watch a repository, or ask for one/);
+      assert.match(await text(page, 'step-archive'), /Load yesterday/);
+      const shown = await text(page, 'poller-reason');
+      const now = await apiJson('/status/poller');
+      assert.equal(reasonOf(shown), reasonOf(now.reason), `the page's reason is the API's: ${shown} / ${now.reason}`);
+      assert.match(shown, /^GitHub unreachable \(connection refused\) — retrying (in \d+ (s|min)|now)/);
+      assert.equal(await text(page, 'poller-token'), 'no token: 60 requests an hour');
+      const printed = await page.evaluate(() => {
+        const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) if (/\bnull\b|\bundefined\b|\bNaN\b/.test(walker.currentNode.data)) found.push(walker.currentNode.data);
+        return found;
+      });
+      assert.deepEqual(printed, [], 'nothing prints null, undefined or NaN');
+      await axeClean(page, `the empty overview at ${width} px`);
+      await shot(page, `empty-${width}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`yesterday's sync started from the page ends with the events counted, at ${width} px`, async () => {
+    const { page, context, problems } = await open('/?view=overview&refresh=0', width);
+    try {
+      // Every text the progress line shows, as it shows it.
+      await page.evaluate(() => {
+        window.syncTexts = [];
+        const target = document.querySelector('[data-testid="sync-progress"]');
+        new MutationObserver(() => window.syncTexts.push(target.textContent)).observe(target, { childList: true, subtree: true, characterData: true });
+      });
+      await page.fill('[data-testid="admin-token"]', ADMIN_TOKEN);
+      await page.click('[data-testid="sync-start"]');
+      await page.waitForSelector('body[data-sync-ended]', { timeout: 180000 });
+      assert.equal(await page.evaluate(() => document.body.dataset.syncEnded), 'succeeded');
+      assert.ok(!page.url().includes(ADMIN_TOKEN), 'the token is never in the URL');
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('adminToken')), ADMIN_TOKEN, 'entered once, kept for the tab');
+      const jobs = await (await fetch(`${BASE}/admin/jobs`, admin)).json();
+      const job = jobs.jobs[0];
+      assert.equal(job.state, 'succeeded');
+      assert.ok(job.progress.events_stored > 1000, `the sync stored yesterday's events: ${job.progress.events_stored}`);
+      assert.match(await text(page, 'sync-state'), /^Done: 24 of 24 files/);
+      assert.equal(digits(await text(page, 'sync-events')), job.progress.events_stored);
+      const all = await apiJson('/metrics/events-total-count');
+      assert.equal(all.total, job.progress.events_stored, 'every event the sync stored is counted');
+      const running = (await page.evaluate(() => window.syncTexts)).filter(t => t.startsWith('Loading'));
+      for (const t of running) assert.match(t, /^Loading: (starting|\d+ of 24 files · [\d.]+ MB\/s · ETA .+) · [\d,]+ events stored$/);
+      console.log(`sync progress lines seen while it ran: ${running.length}`);
+      // The overview counts them, once it reloaded.
+      const v = await apiJson('/metrics/visualization');
+      const total = Object.values(v.series).flat().reduce((a, b) => a + b, 0);
+      await page.waitForFunction(n => document.querySelector('[data-testid="total-all"]')?.textContent.replace(/\D/g, '') === String(n), total, { timeout: 30000 });
+      await axeClean(page, `the overview after the sync at ${width} px`);
+      await shot(page, `synced-${width}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+console.log('LOAD-GENERATED');
+assert.equal(await nextLine(), 'loaded');
+// Answers compute the coverage of what this service stored before they say what they rest on; asking
+// the coverage endpoint does the same, for the views' coverage lines.
 await apiJson(`/metrics/coverage?from=${FROM}&to=${TO}`);
+
+await check('refresh is clamped to the offered choices', async () => {
+  const { page, context, problems } = await open('/?view=overview&refresh=3000000', 1440);
+  try {
+    assert.equal(await page.locator('#refresh').inputValue(), '60');
+    assert.equal(await page.evaluate(() => window.dashboard.refreshSeconds()), 60);
+    assert.match(page.url(), /refresh=60(&|$)/);
+    let requests = 0;
+    page.on('request', r => { if (r.url().includes('/metrics/') || r.url().includes('/status/')) requests++; });
+    await page.waitForTimeout(3000); // a real wait: what is measured is what does not happen in it
+    assert.equal(requests, 0, 'no request in 3 s with a 60 s refresh');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 const views = {
   overview: {
     path: `/?view=overview&${overviewQuery}&refresh=0`,
     async verify(page) {
       const v = await apiJson(`/metrics/visualization?${overviewQuery}`);
-      const sums = TYPES.map(t => v.series[t].reduce((a, b) => a + b, 0));
+      const types = typesOf(v.series);
+      assert.ok(types.length > 10, `every type of the * backfill is in the answer: ${types}`);
+      const sums = types.map(t => v.series[t].reduce((a, b) => a + b, 0));
       assert.ok(sums.reduce((a, b) => a + b) > 0, 'the generated events are in the window');
-      for (const [i, t] of TYPES.entries()) assert.equal(digits(await text(page, `total-${t}`)), sums[i], t);
+      const tiles = await page.$$eval('[data-testid="totals"] .tile[data-type]', ts => ts.map(t => t.dataset.type));
+      assert.deepEqual(tiles, types, 'a tile per type, in the API\'s order');
+      for (const [i, t] of types.entries()) assert.equal(digits(await text(page, `total-${t}`)), sums[i], t);
       assert.equal(digits(await text(page, 'total-all')), sums.reduce((a, b) => a + b));
-      const note = await page.locator('[data-testid="totals"] .note').first().textContent();
-      assert.ok(note.includes(`${v.coverage.hours_complete} of ${v.coverage.hours} h complete, ${v.coverage.hours_sampled} sampled`),
-        `the coverage of the window is shown next to the counts: ${note}`);
+      const coverage = await text(page, 'coverage');
+      assert.equal(await page.locator('[data-testid="coverage"]').count(), 1, 'coverage is said once');
+      assert.ok(!/no source|nothing seen/i.test(coverage), `coverage beside stored events: ${coverage}`);
+      assert.match(coverage, new RegExp(`${v.coverage.hours} hours`), `the window's hours are in the coverage: ${coverage}`);
+      const title = await page.locator('#overview-chart h2').textContent();
+      assert.match(title, /^Events per hour · \w+ \d+ \d\d:00 – \w+ \d+ \d\d:00 UTC/, `the window is the chart's title: ${title}`);
+      assert.equal(await page.locator('[data-testid="range"]').count(), 0, 'no window card');
+      const placeholder = await page.locator('[data-testid="input-from"]').getAttribute('placeholder');
+      assert.ok(!/\d{4}-\d\d/.test(placeholder), `no made-up date as the from placeholder: ${placeholder}`);
       const series = await page.evaluate(() => window.dashboard.charts.get('visualization').getOption().series
         .map(s => ({ name: s.name, data: s.data.map(p => p[1]) })));
+      assert.deepEqual(series.map(s => s.name), types);
       for (const s of series) assert.deepEqual(s.data, v.series[s.name], `chart series ${s.name}`);
       const poller = await apiJson('/status/poller');
       assert.equal(digits(await text(page, 'poller-backlog')), poller.backlog_events);
+      assert.equal(await page.locator('#start').isHidden(), true, 'a service with events shows no first steps');
+      // The first screen holds the figures: the tiles end above the fold.
+      const box = await page.locator('[data-testid="totals"]').boundingBox();
+      assert.ok(box.y + box.height <= page.viewportSize().height, `the totals fit on the first screen (${box.y + box.height} px)`);
     },
   },
   repository: {
@@ -114,7 +251,35 @@ const views = {
         types: window.dashboard.charts.get('repo-types').getOption().series[0].data,
       }));
       assert.deepEqual(data.prs, openings.opened);
-      assert.deepEqual(data.types, TYPES.map(t => totals.counts[t]));
+      assert.deepEqual(data.types.map(d => d.value), typesOf(totals.counts).map(t => totals.counts[t]));
+      const coverage = await text(page, 'repo-coverage');
+      assert.ok(!/no source|nothing seen/i.test(coverage), `coverage beside ${totals.total} stored events: ${coverage}`);
+    },
+  },
+  'repository-every-type': {
+    // The archive's repository with the most types: every one of them in its chart.
+    async path() {
+      const top = await apiJson('/metrics/top-repos?days=2&limit=50');
+      const repo = top.repositories.reduce((a, b) => (Object.values(b.counts).filter(n => n > 0).length
+        > Object.values(a.counts).filter(n => n > 0).length ? b : a)).repo_name;
+      return `/?view=repository&repo=${repo}&refresh=0`;
+    },
+    async verify(page) {
+      const repo = new URL(page.url()).searchParams.get('repo');
+      const totals = await apiJson(`/metrics/events-total-count?repository_name=${repo}`);
+      const types = typesOf(totals.counts);
+      assert.ok(types.filter(t => totals.counts[t] > 0).length > 3, `${repo} has more than the default types: ${types}`);
+      const shown = await page.evaluate(() => {
+        const o = window.dashboard.charts.get('repo-types').getOption();
+        return { types: o.xAxis[0].data, counts: o.series[0].data.map(d => d.value), colours: o.series[0].data.map(d => d.itemStyle.color) };
+      });
+      assert.deepEqual(shown.types, types);
+      assert.deepEqual(shown.counts, types.map(t => totals.counts[t]));
+      assert.equal(new Set(shown.colours).size, types.length, 'a colour per type');
+      assert.equal(digits(await text(page, 'repo-total')), totals.total);
+      // The same colour as the overview gives the type.
+      const overview = await page.evaluate(() => window.dashboard.typeColour('PushEvent'));
+      assert.equal(shown.colours[types.indexOf('PushEvent')], overview);
     },
   },
   top: {
@@ -128,6 +293,12 @@ const views = {
       })));
       assert.deepEqual(rows.map(r => [r.repo, digits(r.total), digits(r.users)]),
         v.repositories.map(r => [r.repo_name, r.total_events, r.unique_users]));
+      const types = [...new Set(v.repositories.flatMap(r => typesOf(r.counts)))];
+      const columns = await page.$$eval('[data-testid="top-table"] th button', bs => bs.map(b => b.dataset.sort));
+      for (const t of types) assert.ok(columns.includes(t), `a column for ${t}`);
+      assert.ok(columns.includes('push_events'), 'the push column');
+      const pushes = await page.$$eval('[data-testid="top-table"] [data-col="push_events"]', tds => tds.map(t => t.textContent));
+      assert.deepEqual(pushes.map(digits), v.repositories.map(r => r.push_events));
       // Sorting by name, then back: the order is in the URL.
       await page.click('th button[data-sort="repo_name"]');
       assert.match(page.url(), /sort=repo_name/);
@@ -147,7 +318,7 @@ const views = {
     },
   },
   timing: {
-    path: `/?view=timing&${timingQuery}&offset=1440&refresh=0`,
+    path: `/?view=timing&${timingQuery}&offset=2880&refresh=0`,
     async verify(page) {
       const avg = await apiJson(`/metrics/event-avg-time?${timingQuery}`);
       const gaps = await apiJson(`/metrics/event-gaps?${timingQuery}`);
@@ -160,8 +331,9 @@ const views = {
       assert.equal(chartData.average, avg.average_seconds);
       const totals = await apiJson(`/metrics/events-total-count?action=opened&repository_name=${REPO}`);
       assert.equal(digits(await text(page, 'type-total-all')), totals.total);
-      const offset = await apiJson('/metrics/events?offset=1440');
-      for (const t of TYPES) assert.equal(digits(await text(page, `offset-total-${t}`)), offset.counts[t], t);
+      // 48 hours: yesterday's archive hours and the generated events, none near the window's moving start.
+      const offset = await apiJson('/metrics/events?offset=2880');
+      for (const t of typesOf(offset.counts)) assert.equal(digits(await text(page, `offset-total-${t}`)), offset.counts[t], t);
     },
   },
   recent: {
@@ -185,7 +357,7 @@ const views = {
     path: `/visualization/events-total-count?repository_name=${REPO}&refresh=0`,
     async verify(page) {
       const v = await apiJson(`/metrics/events-total-count?repository_name=${REPO}`);
-      for (const t of TYPES) assert.equal(digits(await text(page, `type-total-${t}`)), v.counts[t], t);
+      for (const t of typesOf(v.counts)) assert.equal(digits(await text(page, `type-total-${t}`)), v.counts[t], t);
       assert.equal(await page.locator('#gaps').count(), 0, 'only the one chart');
     },
   },
@@ -194,9 +366,15 @@ const views = {
 for (const [name, view] of Object.entries(views)) {
   for (const width of WIDTHS) {
     await check(`${name} at ${width} px`, async () => {
-      const { page, context, problems } = await open(view.path, width);
+      const { page, context, problems } = await open(typeof view.path === 'function' ? await view.path() : view.path, width);
       try {
         await view.verify(page);
+        if (name === 'overview') {
+          const ms = await page.evaluate(() => window.dashboard.firstChartMs);
+          firstCharts.push(ms);
+          console.log(`TIME-TO-FIRST-CHART ${width} px: ${Math.round(ms)} ms`);
+        }
+        await axeClean(page, `${name} at ${width} px`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow} px wider than the window`);
         await shot(page, `${name}-${width}`);
@@ -239,19 +417,29 @@ await check('a bad repository name shows the API\'s detail', async () => {
   }
 });
 
-await check('the watch button sends the admin token and shows the API\'s answer', async () => {
+await check('the watch button asks for the admin token once and shows the API\'s answer', async () => {
   const [owner, name] = REPO.split('/');
   const direct = await fetch(`${BASE}/watch/${owner}/${name}`, { method: 'PUT', headers: { Authorization: 'Bearer t0ken' } });
-  const detail = (await direct.json()).detail; // the tests run without ADMIN_TOKEN: admin endpoints are 404
+  assert.equal(direct.status, 401);
+  const detail = (await direct.json()).detail;
   const { page, context, problems } = await open(`/?view=repository&repo=${REPO}&refresh=0`, 1440,
-    [`/watch/${owner}/${name}`, 'status of 404']);
+    [`/watch/${owner}/${name}`, 'status of 401']);
   try {
-    page.on('dialog', d => d.accept('t0ken'));
+    const asked = [];
+    page.on('dialog', d => { asked.push(d.message()); d.accept(asked.length === 1 ? 't0ken' : ADMIN_TOKEN); });
     await page.click('[data-testid="watch-button"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="watch-status"]').textContent.startsWith('not watched'));
     assert.equal(await text(page, 'watch-status'), `not watched: ${detail}`);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('adminToken')), 't0ken', 'asked once, kept for the session');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('adminToken')), null, 'a wrong token is forgotten');
+    await page.click('[data-testid="watch-button"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="watch-status"]').textContent.startsWith('watching'));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('adminToken')), ADMIN_TOKEN, 'kept for the session');
+    await page.click('[data-testid="watch-button"]');
+    await page.waitForFunction(r => document.querySelector('[data-testid="watch-status"]').textContent === `watching ${r}`, REPO);
+    assert.equal(asked.length, 2, 'asked again only after a wrong token');
+    assert.ok(!page.url().includes(ADMIN_TOKEN), 'never in the URL');
     assert.deepEqual(problems, []);
+    await fetch(`${BASE}/watch/${owner}/${name}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
   } finally {
     await context.close();
   }
@@ -273,7 +461,7 @@ await check('a stopped ClickHouse shows a banner, and the page recovers', async 
   assert.equal(await nextLine(), 'released');
   await page.waitForFunction(() => document.getElementById('banner').hidden, null, { timeout: 90000 });
   const v = await apiJson(`/metrics/visualization?${overviewQuery}`);
-  const total = TYPES.reduce((n, t) => n + v.series[t].reduce((a, b) => a + b, 0), 0);
+  const total = Object.values(v.series).flat().reduce((a, b) => a + b, 0);
   assert.equal(digits(await text(page, 'total-all')), total);
   await context.close();
 });

@@ -2,7 +2,19 @@
 // lives in the URL (so a view can be bookmarked), and the page reloads its data on a timer.
 'use strict';
 
+// The types every answer lists (0 included); the others follow by name, as the API orders them.
 const TYPES = ['WatchEvent', 'PullRequestEvent', 'IssuesEvent'];
+// One colour per type, the same in every view: GitHub's documented types, then the retired ones.
+const TYPE_COLOURS = {
+  WatchEvent: '#0969da', PullRequestEvent: '#8250df', IssuesEvent: '#1a7f37', PushEvent: '#d4a72c',
+  CreateEvent: '#cf222e', DeleteEvent: '#6e7781', ForkEvent: '#e16f24', IssueCommentEvent: '#3fb950',
+  PullRequestReviewEvent: '#bf3989', PullRequestReviewCommentEvent: '#a475f9', PullRequestReviewThreadEvent: '#4d2d00',
+  ReleaseEvent: '#1b7c83', CommitCommentEvent: '#953800', GollumEvent: '#57606a', MemberEvent: '#116329',
+  PublicEvent: '#0550ae', DiscussionEvent: '#7d4e00', SponsorshipEvent: '#ff8182', DownloadEvent: '#8c959f',
+  FollowEvent: '#54aeff', ForkApplyEvent: '#fb8f44', GistEvent: '#2da44e', TeamAddEvent: '#d2a8ff',
+};
+const SPARE_COLOURS = ['#24292f', '#9a6700', '#0a3069', '#82071e', '#044f1e', '#512a97'];
+const REFRESH_CHOICES = [0, 5, 10, 30, 60];
 const VIEWS = ['overview', 'repository', 'top', 'sessions', 'timing', 'recent'];
 // The stand-alone pages: one part of the timing view, with their /metrics twin's parameters.
 const STANDALONE = {
@@ -13,8 +25,12 @@ const STANDALONE = {
 const params = new URLSearchParams(location.search);
 const charts = new Map();
 let features = { coverage: false, watch: false };
+/** Settles once `features` is read; the first chart does not wait for it. */
+let featuresRead = Promise.resolve();
 let timer = null;
 let loading = 0;
+/** Reloads the view's data at once (set when the view starts). */
+let refreshNow = () => {};
 
 // ---- helpers ---------------------------------------------------------------------------------
 
@@ -31,7 +47,21 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-const shortType = t => t.replace('PullRequest', 'PR').replace('Event', '');
+const shortType = t => t.replace('PullRequest', 'PR').replace(/Event$/, '');
+
+/** The default types first (always there), then every other type present, by name: the API's order. */
+function typesOf(...countMaps) {
+  const others = new Set();
+  for (const m of countMaps) for (const t of Object.keys(m || {})) if (!TYPES.includes(t)) others.add(t);
+  return [...TYPES, ...[...others].sort()];
+}
+
+function typeColour(t) {
+  if (TYPE_COLOURS[t]) return TYPE_COLOURS[t];
+  let h = 0;
+  for (const c of t) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return SPARE_COLOURS[h % SPARE_COLOURS.length];
+}
 const fmt = n => n == null ? '–' : Number(n).toLocaleString('en-US');
 const fmtTime = t => t ? t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '–';
 
@@ -138,7 +168,8 @@ function section(id, title, wide = true) {
     el('h2', {}, title, el('span', { class: 'state' })));
 }
 
-function chart(container, key, option) {
+async function chart(container, key, option) {
+  if (!window.echarts) await echartsReady; // the page reads ECharts after this script
   let c = charts.get(key);
   if (!c || c.getDom() !== container) {
     if (c) c.dispose();
@@ -158,22 +189,41 @@ function card(label, value, testid, note) {
     note ? el('div', { class: 'note', text: note }) : null);
 }
 
+const SOURCE_WORDS = {
+  firehose: "this service's GitHub poller", archive: 'GH Archive', watched: 'watched repositories',
+  pulls: 'pull-request lists',
+};
+const hours = n => `${fmt(n)} hour${n === 1 ? '' : 's'}`;
+
 /**
- * The API's coverage object as one line: which sources, how many of the window's hours are complete
- * or only sampled, and the estimated share of GitHub's events seen where there is an estimate.
+ * The API's coverage object, said once in words: what the numbers rest on, how many of the window's
+ * hours are complete or only a sample, and the estimated share of GitHub's events where there is one.
+ * `stored` is the count shown beside it: coverage is computed after events are stored, and until it
+ * is, the page says so rather than "nothing seen" next to stored events.
  */
-function coverageNote(coverage) {
+function coverageSentence(coverage, stored) {
   if (!coverage || typeof coverage !== 'object' || typeof coverage.hours !== 'number') return null;
-  const parts = [];
-  parts.push(coverage.sources && coverage.sources.length ? `sources: ${coverage.sources.join(', ')}` : 'no source saw these hours');
-  parts.push(`${coverage.hours_complete} of ${coverage.hours} h complete, ${coverage.hours_sampled} sampled`);
-  if (typeof coverage.estimated_fraction_seen === 'number') {
-    parts.push(`≈${(coverage.estimated_fraction_seen * 100).toFixed(1)}% of GitHub's events seen`
-      + ` (estimated over ${coverage.hours_estimated} h)`);
-  } else {
-    parts.push('share of GitHub unknown (no hour seen by both firehose and archive)');
+  const sources = coverage.sources || [];
+  if (coverage.up_to_date === false || (sources.length === 0 && stored > 0)) {
+    return 'Coverage of the latest events is not computed yet; it follows within a minute.';
   }
-  return 'coverage: ' + parts.join(' · ');
+  if (sources.length === 0) return `Nothing seen in these ${hours(coverage.hours)} yet.`;
+  const names = sources.map(x => SOURCE_WORDS[x] || x);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  const parts = [];
+  if (coverage.hours_complete === coverage.hours) parts.push(`every event of all ${hours(coverage.hours)}`);
+  else {
+    if (coverage.hours_complete > 0) parts.push(`every event in ${coverage.hours_complete} of ${hours(coverage.hours)}`);
+    if (coverage.hours_sampled > 0) parts.push(`a sample in ${coverage.hours_sampled} of ${hours(coverage.hours)}`);
+    if (coverage.hours_without_data > 0) parts.push(`no data in ${coverage.hours_without_data}`);
+  }
+  let text = `Rests on ${list}: ${parts.join(', ')}`;
+  if (typeof coverage.estimated_fraction_seen === 'number' && coverage.hours_complete !== coverage.hours) {
+    text += `; about ${(coverage.estimated_fraction_seen * 100).toFixed(1)}% of GitHub's events seen`;
+  } else if (coverage.hours_sampled > 0) {
+    text += "; its share of GitHub's events is unknown (it is estimated where both the poller and GH Archive saw an hour)";
+  }
+  return `${text}.`;
 }
 
 function controls(fields, onSubmit) {
@@ -213,7 +263,7 @@ function sortableTable(columns, rows, testid, rerender) {
     return dir === 'asc' ? cmp : -cmp;
   });
   const head = el('tr', {}, ...columns.map(c => el('th', {
-    class: c.num ? 'num' : null, scope: 'col',
+    class: c.num ? 'num' : null, scope: 'col', title: c.title,
     'aria-sort': c.key === col.key ? (dir === 'asc' ? 'ascending' : 'descending') : null,
   }, el('button', { type: 'button', 'data-sort': c.key, onclick: () => {
     setParams({ sort: c.key, dir: c.key === col.key && dir === 'desc' ? 'asc' : 'desc' });
@@ -224,7 +274,8 @@ function sortableTable(columns, rows, testid, rerender) {
     td.append(c.cell ? c.cell(r) : (c.num ? fmt(c.value(r)) : String(c.value(r) ?? '')));
     return td;
   })));
-  return el('div', { class: 'table-wrap' },
+  // Focusable: a table wider than a phone scrolls, and a keyboard must reach it (WCAG 2.1.1).
+  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': testid.replace('-', ' ') },
     el('table', { 'data-testid': testid }, el('thead', {}, head), el('tbody', {}, ...body)));
 }
 
@@ -234,67 +285,297 @@ const repoLink = name => el('a', { href: `/?view=repository&repo=${encodeURIComp
 
 const views = {};
 
+/** Watching needs the admin token: asked once, kept for this browser session only. */
+async function watchRepo(repo, status) {
+  const [owner, name] = repo.split('/');
+  if (!owner || !name) { status.textContent = 'not watched: give owner/repo'; return; }
+  if (!adminToken.get()) {
+    const token = prompt('Admin token (kept in this browser session only)');
+    if (!token) return;
+    adminToken.set(token);
+  }
+  status.textContent = 'asking…';
+  try {
+    await api(`/watch/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`, { method: 'PUT', headers: adminToken.headers() });
+    status.textContent = `watching ${repo}`;
+  } catch (e) {
+    if (e.status === 401 || e.status === 403) adminToken.forget();
+    status.textContent = `not watched: ${e.message}`;
+  }
+}
+
+/** Every type of `counts` as a bar in its own colour, in the API's order. */
+async function typeBars(container, key, counts) {
+  const types = typesOf(counts);
+  await chart(container, key, {
+    tooltip: {},
+    grid: { left: 48, right: 16, top: 24, bottom: types.length > 6 ? 72 : 32 },
+    xAxis: { type: 'category', data: types, axisLabel: { interval: 0, formatter: shortType, rotate: types.length > 6 ? 40 : 0 } },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: 'events', type: 'bar', label: { show: types.length <= 8, position: 'top' },
+      data: types.map(t => ({ value: counts[t] ?? 0, itemStyle: { color: typeColour(t) } })) }],
+  });
+}
+
+/** The type's colour as a small square; set through the CSSOM, which the page's CSP allows (a style attribute it does not). */
+function swatch(t) {
+  const s = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  s.style.backgroundColor = typeColour(t);
+  return s;
+}
+
+/** A row of tiles: the total, then one per type with its colour. */
+function tiles(total, types, counts, prefix) {
+  return [
+    el('div', { class: 'tile' }, el('div', { class: 'label', text: 'all events' }),
+      el('div', { class: 'value', text: fmt(total), 'data-testid': `${prefix}all` })),
+    ...types.map(t => el('div', { class: 'tile', 'data-type': t, title: t },
+      el('div', { class: 'label' }, swatch(t), shortType(t)),
+      el('div', { class: 'value', text: fmt(counts[t] ?? 0), 'data-testid': `${prefix}${t}` }))),
+  ];
+}
+
+/** "Dec 5 14:00 – Dec 6 14:00 UTC": a window as a title. */
+function windowTitle(from, to) {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = n => String(n).padStart(2, '0');
+  const f = t => {
+    const d = new Date(t);
+    return `${months[d.getUTCMonth()]} ${d.getUTCDate()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  };
+  return `${f(from)} – ${f(to)} UTC`;
+}
+
+/** The admin token: entered once, kept in this tab's sessionStorage, never in the URL. */
+const adminToken = {
+  get: () => sessionStorage.getItem('adminToken'),
+  set: t => sessionStorage.setItem('adminToken', t),
+  forget: () => sessionStorage.removeItem('adminToken'),
+  headers: () => ({ Accept: 'application/json', Authorization: `Bearer ${sessionStorage.getItem('adminToken')}` }),
+};
+
+/** The hours of yesterday, UTC: what the page offers to load from GH Archive. */
+function yesterday() {
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const from = new Date(today.getTime() - 86400000);
+  const hour = d => d.toISOString().slice(0, 13);
+  return { from: hour(from), to: hour(today), day: from.toISOString().slice(0, 10) };
+}
+
+/**
+ * What a service with no events says to do next, and does where it can: a token (the status says
+ * whether one is set), a repository to watch or look at, and yesterday's hours from GH Archive,
+ * synced through the admin jobs endpoint with its progress shown until the job ends.
+ */
+const gettingStarted = {
+  render() {
+    const s = section('start', 'Get started: nothing is stored yet');
+    s.append(el('ol', { class: 'steps' },
+      el('li', { 'data-testid': 'step-token' }),
+      el('li', { 'data-testid': 'step-watch' }, el('b', { text: 'Watch a repository, or ask for one. ' }),
+        'Its events and whole pull-request history are loaded; asking shows what is stored of it.',
+        this.repoForm()),
+      el('li', { 'data-testid': 'step-archive' }, el('b', { text: `Load yesterday (${yesterday().day}) from GH Archive. ` }),
+        'About a day of every public event, in a few minutes; it needs the admin token (ADMIN_TOKEN).',
+        this.syncForm(),
+        el('div', { class: 'sync', 'data-testid': 'sync-progress', role: 'status', 'aria-live': 'polite' }),
+        el('p', { class: 'hint' }, 'Or from a shell: ',
+          el('code', { text: `java -jar quarkus-run.jar backfill --from ${yesterday().from} --to ${yesterday().to}` })))));
+    return s;
+  },
+  repoForm() {
+    const input = el('input', { type: 'text', placeholder: 'owner/repo', 'data-testid': 'start-repo', autocomplete: 'off',
+      'aria-label': 'repository, owner/repo' });
+    const status = el('span', { class: 'state', 'data-testid': 'start-repo-status' });
+    const show = el('button', { type: 'submit', 'data-testid': 'start-repo-show' }, 'Show');
+    const form = el('form', { class: 'inline', onsubmit: e => {
+      e.preventDefault();
+      location.href = `/?view=repository&repo=${encodeURIComponent(input.value.trim())}`;
+    } }, input, ' ', show, ' ', status);
+    featuresRead.then(() => {
+      if (features.watch) {
+        show.after(' ', el('button', { type: 'button', 'data-testid': 'start-repo-watch',
+          onclick: () => watchRepo(input.value.trim(), status) }, 'Watch'));
+      }
+    });
+    return form;
+  },
+  syncForm() {
+    const token = el('input', { type: 'password', 'data-testid': 'admin-token', autocomplete: 'off',
+      'aria-label': 'admin token' });
+    const label = el('label', { class: 'token', hidden: adminToken.get() ? '' : null }, 'Admin token ', token);
+    const button = el('button', { type: 'submit', class: 'primary', 'data-testid': 'sync-start' }, 'Load yesterday');
+    return el('form', { class: 'inline', onsubmit: e => {
+      e.preventDefault();
+      if (token.value) { adminToken.set(token.value); token.value = ''; }
+      if (!adminToken.get()) { label.hidden = false; token.focus(); return; }
+      label.hidden = true;
+      this.startSync(e.target.closest('section'));
+    } }, label, ' ', button);
+  },
+  async startSync(s) {
+    const out = s.querySelector('.sync');
+    const y = yesterday();
+    out.textContent = 'starting…';
+    try {
+      const job = await api(`/admin/archive/sync${query({ from: y.from, to: y.to })}`, { method: 'POST', headers: adminToken.headers() });
+      sessionStorage.setItem('syncJob', job.id);
+      this.follow(s);
+    } catch (e) {
+      if (e.status === 401 || e.status === 403) {
+        adminToken.forget();
+        s.querySelector('label.token').hidden = false;
+      }
+      out.textContent = e.status === 404 ? `Not available: ${e.message} (the admin endpoints need ADMIN_TOKEN set on the service).`
+        : `Not started: ${e.message}`;
+    }
+  },
+  /** Shows the job's progress every second until it ends, then the overview's numbers again. */
+  async follow(s) {
+    const id = sessionStorage.getItem('syncJob');
+    if (!id || this.following === id) return;
+    this.following = id;
+    const out = s.querySelector('.sync');
+    while (this.following === id) {
+      let job;
+      try {
+        job = await api(`/admin/jobs/${encodeURIComponent(id)}`, { headers: adminToken.headers() });
+      } catch (e) {
+        out.textContent = `Progress unavailable: ${e.message}`;
+        if (e.status === 404 || e.status === 401) { sessionStorage.removeItem('syncJob'); this.following = null; return; }
+        await new Promise(r => setTimeout(r, 2000));
+        continue;
+      }
+      this.show(out, job);
+      if (job.state !== 'running') {
+        this.following = null;
+        sessionStorage.removeItem('syncJob');
+        document.body.dataset.syncEnded = job.state;
+        refreshNow();
+        return;
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  },
+  show(out, job) {
+    const p = job.progress || {};
+    const files = `${fmt(p.files_done)} of ${fmt(p.hours)} files`;
+    const events = el('b', { text: fmt(p.events_stored), 'data-testid': 'sync-events' });
+    if (job.state === 'running') {
+      const eta = p.eta_seconds == null ? 'ETA …' : `ETA ${fmtSeconds(p.eta_seconds)}`;
+      // Until the job has listed its hours it has no files to count.
+      const rate = p.hours ? `${files} · ${(p.megabytes_per_second ?? 0).toFixed(1)} MB/s · ${eta}` : 'starting';
+      out.replaceChildren(
+        el('progress', { max: String(p.hours || 1), value: String(p.files_done || 0), 'aria-label': 'files loaded' }),
+        el('span', { 'data-testid': 'sync-state', text: `Loading: ${rate} · ` }),
+        events, ' events stored');
+    } else if (job.state === 'succeeded') {
+      const missing = p.missing_at_source ? `, ${fmt(p.missing_at_source)} missing at GH Archive` : '';
+      const took = job.finished_at ? ` in ${fmtSeconds((Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000)}` : '';
+      out.replaceChildren(el('span', { 'data-testid': 'sync-state', text: `Done: ${files}${missing}${took}; ` }), events, ' events stored.');
+    } else {
+      out.replaceChildren(el('span', { 'data-testid': 'sync-state', class: 'error', text: `Failed: ${job.error || 'see the service log'}; ` }),
+        events, ' events stored.');
+    }
+  },
+  /** The token step: what a token changes, or that one is set. */
+  token(li, status) {
+    if (status && status.token) {
+      li.replaceChildren(el('b', { text: 'GitHub token set: ' }), '5,000 requests an hour.');
+    } else {
+      li.replaceChildren(el('b', { text: 'Add a GitHub token. ' }), 'Without one GitHub allows 60 requests an hour; set ',
+        el('code', { text: 'GITHUB_TOKEN' }), ' (a token with no scopes will do) in the environment or ', el('code', { text: '.env' }),
+        ' and restart for 5,000 an hour.');
+    }
+  },
+};
+
 views.overview = {
   render(main) {
-    const s = section('overview-chart', 'Events by type');
+    const s = section('overview-chart', 'Events');
     s.append(controls([
-      { name: 'interval', label: 'interval', options: ['minute', 'hour', 'day'], value: 'hour' },
-      { name: 'from', label: 'from (UTC)', placeholder: '2026-01-31T00:00:00Z' },
+      { name: 'interval', label: 'per', options: ['minute', 'hour', 'day'], value: 'hour' },
+      { name: 'from', label: 'from (UTC)', placeholder: 'a day before “to”' },
       { name: 'to', label: 'to (UTC)', placeholder: 'now' },
     ], () => this.refresh(main)),
-    el('div', { class: 'cards', 'data-testid': 'totals' }),
-    el('div', { class: 'chart', 'data-testid': 'chart-visualization' }));
+    el('div', { class: 'tiles', 'data-testid': 'totals' }),
+    el('p', { class: 'coverage', 'data-testid': 'coverage' }),
+    el('div', { class: 'chart', 'data-testid': 'chart-visualization', role: 'img', 'aria-label': 'events per type over time' }));
     const p = section('poller', 'Poller', true);
-    p.append(el('div', { class: 'strip', 'data-testid': 'poller-strip' }));
-    main.append(s, p);
+    p.append(el('div', { class: 'strip', 'data-testid': 'poller-strip' }),
+      el('p', { class: 'reason', 'data-testid': 'poller-reason', hidden: '' }));
+    const st = gettingStarted.render();
+    st.hidden = true;
+    main.append(st, s, p);
   },
   async refresh(main) {
     const s = main.querySelector('#overview-chart');
     const p = main.querySelector('#poller');
+    const st = main.querySelector('#start');
+    const status = api('/status/poller');
+    status.catch(() => null);
     await Promise.all([
       load(s, 'visualization', async () => {
         const q = { interval: param('interval', 'hour'), from: param('from'), to: param('to') };
         const v = await api(`/metrics/visualization${query(q)}`);
-        let coverage = v.coverage;
-        if (!coverage && features.coverage) {
-          coverage = await api(`/metrics/coverage${query({ from: v.from, to: v.to })}`).catch(() => null);
-        }
-        const note = coverageNote(coverage);
-        const totals = s.querySelector('.cards');
-        const sums = TYPES.map(t => (v.series[t] || []).reduce((a, b) => a + b, 0));
-        totals.replaceChildren(
-          card('all events', fmt(sums.reduce((a, b) => a + b, 0)), 'total-all', note),
-          ...TYPES.map((t, i) => card(t, fmt(sums[i]), `total-${t}`, note)),
-          card('range', `${fmtTime(v.from)} → ${fmtTime(v.to)}`, 'range'));
-        totals.querySelector('[data-testid="range"]').style.fontSize = '.85rem';
-        chart(s.querySelector('.chart'), 'visualization', {
+        const types = typesOf(v.series);
+        const sums = Object.fromEntries(types.map(t => [t, (v.series[t] || []).reduce((a, b) => a + b, 0)]));
+        const total = types.reduce((n, t) => n + sums[t], 0);
+        s.querySelector('h2').firstChild.textContent = `Events per ${v.interval} · ${windowTitle(v.from, v.to)}`;
+        s.querySelector('.tiles').replaceChildren(...tiles(total, types, sums, 'total-'));
+        const coverage = s.querySelector('.coverage');
+        coverage.textContent = coverageSentence(v.coverage, total) || '';
+        coverage.hidden = !coverage.textContent;
+        await chart(s.querySelector('.chart'), 'visualization', {
           tooltip: { trigger: 'axis' },
-          legend: { top: 0 },
-          grid: { left: 48, right: 16, top: 32, bottom: 48 },
+          legend: { top: 0, type: 'scroll' },
+          grid: { left: 48, right: 16, top: 36, bottom: 32 },
           xAxis: { type: 'time' },
-          yAxis: { type: 'value', name: `events / ${v.interval}` },
+          yAxis: { type: 'value', minInterval: 1 }, // the title says per what
           dataZoom: [{ type: 'inside' }],
-          series: TYPES.map(t => ({
+          color: types.map(typeColour),
+          series: types.map(t => ({
             name: t, type: 'line', stack: 'all', areaStyle: {}, symbol: 'none',
             data: v.buckets.map((b, i) => [b, v.series[t][i]]),
           })),
         });
+        if (!window.dashboard.firstChartMs) window.dashboard.firstChartMs = performance.now();
+      }),
+      load(st, 'stored', async () => {
+        // Empty means nothing stored at all, not an empty window; a sync started here stays in view until it ends.
+        const all = await api('/metrics/events-total-count');
+        const running = sessionStorage.getItem('syncJob');
+        st.hidden = all.total > 0 && !running && !gettingStarted.following && !document.body.dataset.syncEnded;
+        st.querySelector('h2').firstChild.textContent = all.total > 0 ? 'Get started' : 'Get started: nothing is stored yet';
+        gettingStarted.token(st.querySelector('[data-testid="step-token"]'), await status.catch(() => null));
+        if (running) gettingStarted.follow(st);
       }),
       load(p, 'poller', async () => {
-        const st = await api('/status/poller');
+        const ps = await status;
         const strip = p.querySelector('.strip');
+        const reason = p.querySelector('.reason');
         const item = (label, value, id) => el('span', {}, `${label} `, el('b', { text: value, 'data-testid': id }));
-        if (!st.enabled) {
+        const token = ps.token ? null : el('span', { 'data-testid': 'poller-token', text: 'no token: 60 requests an hour' });
+        if (!ps.enabled) {
+          reason.hidden = true;
           strip.replaceChildren(el('span', { text: 'The poller is disabled (POLLER_ENABLED=false).', 'data-testid': 'poller-disabled' }),
-            item('backlog', fmt(st.backlog_events), 'poller-backlog'));
+            item('backlog', fmt(ps.backlog_events), 'poller-backlog'));
           return;
         }
-        strip.replaceChildren(
-          item('last poll', `${fmtTime(st.last_poll_at)}${st.last_outcome ? ` (${st.last_outcome})` : ''}`, 'poller-last'),
-          item('next poll', `${fmtTime(st.next_poll_at)} (${st.waiting_for})`, 'poller-next'),
-          item('rate limit left', st.rate_limit_remaining == null ? '–' : `${fmt(st.rate_limit_remaining)} / ${fmt(st.rate_limit_limit)}`, 'poller-ratelimit'),
-          item('backlog', fmt(st.backlog_events), 'poller-backlog'),
-          st.overdue ? el('b', { class: 'state error', text: 'overdue' }) : null);
+        const outcome = ps.last_outcome ? ` (${ps.last_outcome.replace('_', ' ')})` : '';
+        // replaceChildren would print a null as "null": the parts that may be absent are filtered out.
+        strip.replaceChildren(...[
+          item('last poll', ps.last_poll_at ? `${fmtTime(ps.last_poll_at)}${outcome}` : 'not yet', 'poller-last'),
+          item('last success', ps.last_success_at ? fmtTime(ps.last_success_at) : 'none yet', 'poller-success'),
+          item('next poll', ps.next_poll_at ? fmtTime(ps.next_poll_at) : '–', 'poller-next'),
+          item('rate limit left', ps.rate_limit_remaining == null ? '–' : `${fmt(ps.rate_limit_remaining)} / ${fmt(ps.rate_limit_limit)}`, 'poller-ratelimit'),
+          item('backlog', fmt(ps.backlog_events), 'poller-backlog'),
+          token,
+          ps.overdue ? el('b', { class: 'state error', text: 'overdue' }) : null,
+        ].filter(Boolean));
+        reason.textContent = ps.reason || '';
+        reason.hidden = !ps.reason;
       }),
     ]);
   },
@@ -309,6 +590,7 @@ views.repository = {
       () => this.refresh(main));
     s.append(form, el('div', { class: 'inline-error', 'data-testid': 'repo-error', hidden: '' }),
       el('div', { class: 'cards', 'data-testid': 'repo-cards' }),
+      el('p', { class: 'coverage', 'data-testid': 'repo-coverage' }),
       el('div', { class: 'watch', 'data-testid': 'watch' }));
     const prs = section('repo-prs', 'Opened pull requests per day', false);
     prs.append(el('div', { class: 'chart', 'data-testid': 'chart-pr-openings' }));
@@ -357,44 +639,26 @@ views.repository = {
       s.querySelector('.cards').replaceChildren(
         card('average between opened PRs', fmtSeconds(avg.average_seconds), 'repo-pr-average', completeness),
         card('opened PRs', fmt(avg.pr_count), 'repo-pr-count'),
-        card('events stored', fmt(totals.total), 'repo-total', coverageNote(totals.coverage)));
-      this.watchButton(s.querySelector('.watch'), repo, path);
-      chart(main.querySelector('[data-testid="chart-pr-openings"]'), 'pr-openings', {
+        card('events stored', fmt(totals.total), 'repo-total'));
+      const coverage = s.querySelector('.coverage');
+      coverage.textContent = coverageSentence(totals.coverage, totals.total) || '';
+      await featuresRead;
+      this.watchButton(s.querySelector('.watch'), repo);
+      await chart(main.querySelector('[data-testid="chart-pr-openings"]'), 'pr-openings', {
         tooltip: { trigger: 'axis' },
         grid: { left: 40, right: 16, top: 16, bottom: 32 },
         xAxis: { type: 'time' },
         yAxis: { type: 'value', minInterval: 1 },
         series: [{ name: 'opened PRs', type: 'bar', data: openings.buckets.map((b, i) => [b, openings.opened[i]]) }],
       });
-      chart(main.querySelector('[data-testid="chart-repo-types"]'), 'repo-types', {
-        tooltip: {},
-        grid: { left: 48, right: 16, top: 16, bottom: 32 },
-        xAxis: { type: 'category', data: TYPES, axisLabel: { interval: 0, formatter: shortType } },
-        yAxis: { type: 'value', minInterval: 1 },
-        series: [{ name: 'events', type: 'bar', data: TYPES.map(t => totals.counts[t] ?? 0), label: { show: true, position: 'top' } }],
-      });
+      await typeBars(main.querySelector('[data-testid="chart-repo-types"]'), 'repo-types', totals.counts);
     });
   },
-  /** Watching needs the admin token: asked once, kept for this browser session only. */
-  watchButton(container, repo, path) {
+  watchButton(container, repo) {
     if (!features.watch) { container.replaceChildren(); return; }
     const status = el('span', { class: 'state', 'data-testid': 'watch-status' });
-    const button = el('button', { type: 'button', 'data-testid': 'watch-button', onclick: async () => {
-      let token = sessionStorage.getItem('adminToken');
-      if (!token) {
-        token = prompt('Admin token (kept in this browser session only)');
-        if (!token) return;
-        sessionStorage.setItem('adminToken', token);
-      }
-      status.textContent = 'asking…';
-      try {
-        await api(`/watch/${path}`, { method: 'PUT', headers: { Accept: 'application/json', Authorization: `Bearer ${token}` } });
-        status.textContent = `watching ${repo}`;
-      } catch (e) {
-        if (e.status === 401 || e.status === 403) sessionStorage.removeItem('adminToken');
-        status.textContent = `not watched: ${e.message}`;
-      }
-    } }, `Watch ${repo}`);
+    const button = el('button', { type: 'button', 'data-testid': 'watch-button', onclick: () => watchRepo(repo, status) },
+      `Watch ${repo}`);
     container.replaceChildren(button, ' ', status);
   },
 };
@@ -422,7 +686,10 @@ views.top = {
       { key: 'repo_name', label: 'repository', value: r => r.repo_name, cell: r => repoLink(r.repo_name) },
       { key: 'total_events', label: 'events', num: true, defaultSort: true, value: r => r.total_events },
       { key: 'unique_users', label: 'users', num: true, value: r => r.unique_users },
-      ...TYPES.map(t => ({ key: t, label: shortType(t), num: true, value: r => r.counts[t] ?? 0 })),
+      ...typesOf(...v.repositories.map(r => r.counts)).map(t => ({ key: t, label: shortType(t), num: true,
+        value: r => r.counts[t] ?? 0, title: t })),
+      { key: 'push_events', label: 'pushes', num: true, value: r => r.push_events ?? 0,
+        title: 'distinct pushes (a push delivered twice counts once)' },
       { key: 'last_event_at', label: 'last event', value: r => r.last_event_at, cell: r => fmtTime(r.last_event_at) },
     ], v.repositories, 'top-table', () => this.draw(main)));
   },
@@ -463,7 +730,7 @@ views.timing = {
     if (!only || only === 'gaps') {
       const s = section('gaps', 'Time between adjacent events');
       s.append(controls([
-        { name: 'event_type', label: 'event type', options: ['', ...TYPES] },
+        { name: 'event_type', label: 'event type', options: ['', ...typesOf(TYPE_COLOURS)] },
         { name: 'action', label: 'action', placeholder: 'any, e.g. opened' },
         { name: 'repository_name', label: 'repository', placeholder: 'any, owner/repo' },
       ], () => this.refresh(main)), el('div', { class: 'cards', 'data-testid': 'gap-cards' }),
@@ -499,7 +766,7 @@ views.timing = {
         card('average gap', fmtSeconds(avg.average_seconds), 'gap-average'),
         card('events', fmt(avg.event_count), 'gap-count'),
         card('first → last', `${fmtTime(avg.first_event_at)} → ${fmtTime(avg.last_event_at)}`, 'gap-span'));
-      chart(gaps.querySelector('.chart'), 'gaps', {
+      await chart(gaps.querySelector('.chart'), 'gaps', {
         tooltip: { trigger: 'item', valueFormatter: v => fmtSeconds(v) },
         grid: { left: 56, right: 16, top: 24, bottom: 32 },
         xAxis: { type: 'time' },
@@ -519,20 +786,14 @@ views.timing = {
     if (totals) jobs.push(load(totals, 'totals', async () => {
       const v = await api(`/metrics/events-total-count${query({ action: filters.action, repository_name: filters.repository_name })}`);
       totals.querySelector('.cards').replaceChildren(card('all types', fmt(v.total), 'type-total-all'),
-        ...TYPES.map(t => card(t, fmt(v.counts[t] ?? 0), `type-total-${t}`)));
-      chart(totals.querySelector('.chart'), 'totals', {
-        tooltip: {},
-        grid: { left: 56, right: 16, top: 16, bottom: 32 },
-        xAxis: { type: 'category', data: TYPES, axisLabel: { interval: 0, formatter: shortType } },
-        yAxis: { type: 'value', minInterval: 1 },
-        series: [{ name: 'events', type: 'bar', data: TYPES.map(t => v.counts[t] ?? 0), label: { show: true, position: 'top' } }],
-      });
+        ...typesOf(v.counts).map(t => card(t, fmt(v.counts[t] ?? 0), `type-total-${t}`)));
+      await typeBars(totals.querySelector('.chart'), 'totals', v.counts);
     }));
     const offset = main.querySelector('#offset');
     if (offset) jobs.push(load(offset, 'offset', async () => {
       const v = await api(`/metrics/events${query({ offset: param('offset', '60') })}`);
-      offset.querySelector('.cards').replaceChildren(card('all types', fmt(v.total), 'offset-total-all', coverageNote(v.coverage)),
-        ...TYPES.map(t => card(t, fmt(v.counts[t] ?? 0), `offset-total-${t}`)));
+      offset.querySelector('.cards').replaceChildren(card('all types', fmt(v.total), 'offset-total-all',
+        coverageSentence(v.coverage, v.total)), ...typesOf(v.counts).map(t => card(t, fmt(v.counts[t] ?? 0), `offset-total-${t}`)));
     }));
     await Promise.all(jobs);
   },
@@ -541,7 +802,7 @@ views.timing = {
 views.recent = {
   render(main) {
     const s = section('recent', 'Recent events (newest first)');
-    s.append(el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'recent-table' },
+    s.append(el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'recent events' }, el('table', { 'data-testid': 'recent-table' },
       el('thead', {}, el('tr', {}, ...['time', 'type', 'action', 'repository', 'actor'].map(h => el('th', { text: h })))),
       el('tbody'))));
     main.append(s);
@@ -559,9 +820,16 @@ views.recent = {
 
 // ---- start -----------------------------------------------------------------------------------
 
+/**
+ * The refresh period from the URL, clamped to the offered choices: the next one up from what was
+ * asked (refresh=3000000 is 60 s, not a setInterval overflow that fires every millisecond); 0 or
+ * less pauses; anything that is not a number is the default.
+ */
 function refreshSeconds() {
   const n = Number(param('refresh', '10'));
-  return Number.isFinite(n) && n >= 0 ? n : 10;
+  if (!Number.isFinite(n)) return 10;
+  if (n <= 0) return 0;
+  return REFRESH_CHOICES.find(c => c >= n) ?? REFRESH_CHOICES.at(-1);
 }
 
 function schedule(refresh) {
@@ -589,16 +857,19 @@ async function start() {
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.view === view && !only) a.setAttribute('aria-current', 'page');
     // Links keep the refresh setting; the other controls belong to their view.
-    a.href = `/?view=${a.dataset.view}${params.has('refresh') ? `&refresh=${param('refresh')}` : ''}`;
+    a.href = `/?view=${a.dataset.view}${params.has('refresh') ? `&refresh=${refreshSeconds()}` : ''}`;
   }
   const select = document.getElementById('refresh');
   select.value = String(refreshSeconds());
-  if (select.value === '') select.append(el('option', { value: String(refreshSeconds()), text: `${refreshSeconds()} s` }));
-  select.value = String(refreshSeconds());
+  if (params.has('refresh') && param('refresh') !== select.value) setParams({ refresh: select.value });
   const main = document.getElementById('main');
-  await detectFeatures();
+  featuresRead = detectFeatures(); // read beside the first answers, not before them
   views[view].render(main, only);
   const refresh = () => views[view].refresh(main);
+  refreshNow = async () => {
+    while (loading > 0) await new Promise(r => setTimeout(r, 200));
+    await refresh();
+  };
   select.addEventListener('change', () => { setParams({ refresh: select.value }); schedule(refresh); });
   window.addEventListener('resize', () => charts.forEach(c => c.resize()));
   await refresh();
@@ -607,5 +878,11 @@ async function start() {
 }
 
 // For the browser tests: the charts' data, as ECharts holds it.
-window.dashboard = { charts };
-document.addEventListener('DOMContentLoaded', start);
+window.dashboard = { charts, refreshSeconds, typeColour, firstChartMs: null };
+// This deferred script runs once the document is parsed, before ECharts (the next deferred
+// script): the view starts at once, so its first answers are on their way while ECharts is still
+// read, and charts wait for it (DOMContentLoaded follows the last deferred script).
+const echartsReady = new Promise(resolve => {
+  if (window.echarts) resolve(); else document.addEventListener('DOMContentLoaded', resolve, { once: true });
+});
+start();

@@ -29,6 +29,11 @@ public final class FakeGhArchive implements QuarkusTestResourceLifecycleManager,
 
     static FakeGhArchive instance;
 
+    /** The one Quarkus started for the running test's profile. */
+    public static FakeGhArchive current() {
+        return instance;
+    }
+
     /** What one request asked for. */
     record Request(String name, String range) {
     }
@@ -83,7 +88,7 @@ public final class FakeGhArchive implements QuarkusTestResourceLifecycleManager,
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void put(String name, byte[] gz) {
+    public void put(String name, byte[] gz) {
         files.put(name, gz);
     }
 

@@ -1,6 +1,9 @@
 package io.github.eventsstats.dashboard;
 
+import io.github.eventsstats.archive.ArchiveGenerator;
+import io.github.eventsstats.archive.FakeGhArchive;
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.coverage.CoverageService;
 import io.github.eventsstats.embedded.EmbeddedClickHouse;
 import io.github.eventsstats.embedded.EngineProcess;
 import io.github.eventsstats.event.EventRow;
@@ -10,10 +13,16 @@ import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.platform.NodeTools;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.zip.GZIPOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
@@ -43,9 +52,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * src/test/browser/dashboard-check.mjs, against this service loaded with generated events.
  * Screenshots of every view at 1440 and 390 px land in target/screenshots. Without Chromium or
  * npm the test is skipped, except under CI (CI=true), where it fails.
+ *
+ * <p>It starts from an empty service (every table emptied, at each width), as a new user meets
+ * it ({@link DashboardTestProfile}): the page's next steps, the poller's failure, and yesterday's
+ * hours synced from the fake GH Archive by the page itself. Then generated firehose events join
+ * them for the views' checks.
  */
 @QuarkusTest
+@TestProfile(DashboardTestProfile.class)
 class DashboardBrowserIT {
+
+    /** Events in each of yesterday's generated GH Archive hours, of every type. */
+    private static final int EVENTS_PER_ARCHIVE_HOUR = 300;
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path BROWSER_DIR = Path.of("target/browser");
@@ -59,6 +78,8 @@ class DashboardBrowserIT {
     ClickHouse clickHouse;
     @Inject
     EmbeddedClickHouse embedded;
+    @Inject
+    CoverageService coverage;
 
     @Test
     void everyViewShowsTheApisNumbersAndSurvivesAClickHouseOutage() throws Exception {
@@ -68,16 +89,13 @@ class DashboardBrowserIT {
             assertTrue(runnable, "CI needs /usr/bin/chromium, node and npm (.ci/run installs them)");
         }
         assumeTrue(runnable, "needs /usr/bin/chromium, node and npm");
-        NodeTools.install(Path.of("src/test/browser"), BROWSER_DIR, "playwright-core");
+        NodeTools.install(Path.of("src/test/browser"), BROWSER_DIR, "playwright-core", "axe-core");
 
-        clickHouse.execute("TRUNCATE TABLE events");
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        List<EventRow> rows = generated(now);
-        assertEquals(rows.size(), writer.write(rows, EventSource.FIREHOSE).stored());
-
-        // The overview's window: whole hours around the generated events, fixed while the test runs.
+        putYesterday(now);
+        // The overview's window: whole hours around the generated events and yesterday's, fixed while the test runs.
         Instant to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        Instant from = to.minus(Duration.ofHours(24));
+        Instant from = to.minus(Duration.ofHours(48));
         // Beside its node_modules, where an ES module finds its imports.
         Path script = Files.copy(Path.of("src/test/browser/dashboard-check.mjs"),
                 BROWSER_DIR.resolve("dashboard-check.mjs"), StandardCopyOption.REPLACE_EXISTING);
@@ -88,6 +106,7 @@ class DashboardBrowserIT {
         pb.environment().put("FROM", from.toString());
         pb.environment().put("TO", to.toString());
         pb.environment().put("REPO", REPO);
+        pb.environment().put("ADMIN_TOKEN", DashboardTestProfile.ADMIN_TOKEN);
         Process node = pb.start();
         BlockingQueue<String> protocol = new LinkedBlockingQueue<>();
         StringBuilder output = new StringBuilder();
@@ -107,6 +126,17 @@ class DashboardBrowserIT {
             protocol.add("<eof>");
         });
         try (Writer toNode = node.outputWriter(StandardCharsets.UTF_8)) {
+            for (String width : List.of("1440", "390")) {
+                expect(protocol, "EMPTY " + width);
+                emptyEverything();
+                toNode.write("emptied\n");
+                toNode.flush();
+            }
+            expect(protocol, "LOAD-GENERATED");
+            List<EventRow> rows = generated(now);
+            assertEquals(rows.size(), writer.write(rows, EventSource.FIREHOSE).stored());
+            toNode.write("loaded\n");
+            toNode.flush();
             expect(protocol, "STOP-ENGINE");
             EngineProcess engine = embedded.engine().orElseThrow();
             // Holding the engine's monitor keeps its supervisor from restarting it (restart() is
@@ -130,6 +160,33 @@ class DashboardBrowserIT {
         }
         synchronized (output) {
             assertEquals(0, node.exitValue(), "the browser checks failed:\n" + output);
+        }
+    }
+
+    /** Every table of the schema emptied (the migrations' own excepted): a service that has stored nothing. */
+    private void emptyEverything() {
+        for (var r : clickHouse.query("SELECT name FROM system.tables WHERE database = currentDatabase()"
+                + " AND engine LIKE '%MergeTree' AND name != 'schema_migrations'", java.util.Map.of())) {
+            clickHouse.execute("TRUNCATE TABLE " + r.getString("name"));
+        }
+        coverage.refresh();
+    }
+
+    /** Yesterday's 24 hours (UTC) at the fake GH Archive, every type of event in each. */
+    private static void putYesterday(Instant now) throws IOException {
+        Instant day = now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
+        for (int h = 0; h < 24; h++) {
+            Instant hour = day.plus(Duration.ofHours(h));
+            ArchiveGenerator g = new ArchiveGenerator(100 + h, hour, 9_000_000_000L + h * 100_000L,
+                    EVENTS_PER_ARCHIVE_HOUR, "arch");
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (OutputStream out = new GZIPOutputStream(bytes)) {
+                while (g.hasNext()) {
+                    out.write((g.next().json() + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            FakeGhArchive.current().put(DAY.format(hour) + "-" + hour.atOffset(ZoneOffset.UTC).getHour() + ".json.gz",
+                    bytes.toByteArray());
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,10 +28,10 @@ public final class NodeTools {
 
     /**
      * npm ci of the lock file in {@code source} into {@code target}, once per build directory: skipped when
-     * {@code target/node_modules/<module>} is there.
+     * {@code target/node_modules/<module>} is there for every one of {@code modules}.
      */
-    public static void install(Path source, Path target, String module) throws Exception {
-        if (Files.isDirectory(target.resolve("node_modules").resolve(module))) {
+    public static void install(Path source, Path target, String... modules) throws Exception {
+        if (Arrays.stream(modules).allMatch(m -> Files.isDirectory(target.resolve("node_modules").resolve(m)))) {
             return;
         }
         Files.createDirectories(target);
