@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,6 +34,8 @@ public class CoverageService {
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(60);
     /** Polls looked at before a report's range, to know whether it starts inside a gap. */
     static final Duration GAP_LOOKBACK = Duration.ofDays(1);
+    /** How long an answer waits for another one's refresh of the coverage (two dashboard parts ask at once). */
+    static final Duration WAIT_FOR_REFRESH = Duration.ofSeconds(2);
 
     /** The whole hours of a coverage report, [from, to). */
     public record ReportRange(Instant from, Instant to) {
@@ -115,24 +118,29 @@ public class CoverageService {
      * says what it rests on: without it, events stored a moment ago would stand next to "nothing
      * seen in these hours" until the scheduled refresh. Answers are computed on worker threads. An
      * answer does not wait for a refresh another thread is running (a sync's hour can take a
-     * while): it says its coverage is not up to date, as it does when the refresh fails.
+     * while) longer than {@link #WAIT_FOR_REFRESH}: it says its coverage is not up to date, as it
+     * does when the refresh fails.
      */
     private boolean current() {
         long asked = changes.version();
         if (computedVersion >= asked) {
             return true;
         }
-        if (lock.tryLock()) {
-            try {
-                if (computedVersion < asked) {
-                    refresh();
+        try {
+            if (lock.tryLock(WAIT_FOR_REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    if (computedVersion < asked) { // another answer's refresh may have done it meanwhile
+                        refresh();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debugf("coverage: refresh before an answer failed (%s); its coverage says it is not up to date",
+                            e.getMessage());
+                } finally {
+                    lock.unlock();
                 }
-            } catch (RuntimeException e) {
-                LOG.debugf("coverage: refresh before an answer failed (%s); its coverage says it is not up to date",
-                        e.getMessage());
-            } finally {
-                lock.unlock();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return computedVersion >= asked;
     }
