@@ -26,12 +26,8 @@ out=bench/out
 rm -rf "$out/data"
 mkdir -p "$out"
 
-if [[ -z "${JAVA_HOME:-}" ]] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
-  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*-25-*; do
-    if [[ -x "$candidate/bin/java" ]]; then export JAVA_HOME="$candidate"; break; fi
-  done
-fi
-java="$JAVA_HOME/bin/java"
+source bench/service.sh
+find_java
 
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   ./mvnw -q -B -Pbench package -DskipTests   # the service, and the bench's classes (bench/java) into target/bench-classes
@@ -41,10 +37,7 @@ fi
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-# Someone else's service or engine on these ports would answer for ours (and take our events).
-for p in "$PORT" "$ENGINE_PORT"; do
-  if curl -s -o /dev/null "http://127.0.0.1:$p/"; then echo "port $p is in use; set PORT / ENGINE_PORT" >&2; exit 1; fi
-done
+ports_free "$PORT" "$ENGINE_PORT"
 
 # The timed service answers every request itself (cache off); its rollup job counts quiet hours
 # every 5 s. A year over 100M events without the rollup takes longer than the default 30 s.
@@ -55,12 +48,11 @@ service=$!
 cached=
 trap 'kill $service $cached 2>/dev/null || true; wait $service $cached 2>/dev/null || true' EXIT
 
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break
-  kill -0 $service 2>/dev/null || { cat "$out/service.log"; exit 1; }
-  sleep 1
-done
-curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service not ready" >&2; exit 1; }
+wait_ready $service "$PORT"
+if [[ -z "${CLICKHOUSE_URL:-}" ]]; then
+  engine_credentials "$out/data"
+  CLICKHOUSE_USER=$engine_user CLICKHOUSE_PASSWORD=$engine_password
+fi
 
 {
   echo "api-bench $(date -u +%FT%TZ): sizes=$SIZES requests=${REQUESTS:-1000} concurrency=${CONCURRENCY:-4}"
@@ -79,10 +71,7 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "service n
   DATA_DIR="$out/data" PORT=$CACHED_PORT CLICKHOUSE_EMBEDDED_ATTACH=true POLLER_ENABLED=false \
     "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >"$out/cached.log" 2>&1 &
   cached=$!
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$CACHED_PORT/q/health/ready" >/dev/null && break
-    sleep 1
-  done
+  wait_ready $cached "$CACHED_PORT"
   echo "-- cache on (API_CACHE_TTL=2s): wrk, ${WRK_CONNECTIONS:-16} connections, ${WRK_SECONDS:-10} s, the same request over and over"
   cached_paths="/metrics/events?offset=60 /metrics/pr-average/org-1/repo-1 /metrics/events?offset=525600 /metrics/top-repos?days=365"
   # JIT warm-up, every path before any is timed: a fresh JVM's first seconds of a path were half as
@@ -133,8 +122,8 @@ LUA
     env "$@" API_CACHE_TTL=0 DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT POLLER_ENABLED=false \
       "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar >>"$out/service.log" 2>&1 &
     service=$!
-    for _ in $(seq 1 180); do curl -sf "$base/q/health/ready" >/dev/null && return; sleep 1; done
-    echo "service not ready" >&2; exit 1
+    wait_ready $service "$PORT" 180
+    engine_credentials "$out/data" # a new password each start
   }
   stop() { kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true; }
   trap stop EXIT # this runs in a subshell of its own (the tee), with a service of its own
@@ -148,7 +137,7 @@ LUA
   }
   probe() { curl -s -o /dev/null -w '%{time_total}' "$base/q/health/ready"; }
   lane_insert() { # one polled batch's worth of rows, as the ingest writer sends it (its lane header)
-    curl -s -o /dev/null -w '%{time_total}' -H 'X-Events-Stats-Lane: reserved' \
+    curl -s -o /dev/null -w '%{time_total}' -H 'X-Events-Stats-Lane: reserved' -u "$engine_user:$engine_password" \
       "http://127.0.0.1:$ENGINE_PORT/?database=${CLICKHOUSE_DATABASE:-github_stats}" --data-binary "INSERT INTO events (event_id, event_type, repo_id,
        repo_name, actor_id, actor_login, action, created_at) SELECT 90000000000 + rand64() % 1000000000, 'WatchEvent', 1,
        'org-1/repo-1', 1, 'user-1', 'started', now() FROM numbers(300)"

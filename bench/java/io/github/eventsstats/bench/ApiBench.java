@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * and the ways of counting without duplicates. Arguments are key=value:
  * engine (ClickHouse HTTP URL), user, password, database, service (the service's URL), sizes
  * (comma-separated, ascending), requests, concurrency, seconds, long_seconds (the time budget of each
- * long-window measurement).
+ * long-window measurement), measure (false: load the events and stop, for bench/dashboard-bench.sh).
  */
 public final class ApiBench {
 
@@ -125,9 +125,12 @@ public final class ApiBench {
                 .mapToLong(Long::parseLong).toArray();
         bench.query(FIXED_PRS, Map.of("repo", FIXED, "end", ClickHouse.dateTime(bench.end), "span", SPAN_SECONDS));
         long loaded = 0;
+        boolean measure = !"false".equals(args.get("measure")); // measure=false: load only (dashboard-bench)
         for (long size : sizes) {
             loaded = bench.load(loaded, size);
-            bench.report(size);
+            if (measure) {
+                bench.report(size);
+            }
         }
         bench.client.close();
     }
