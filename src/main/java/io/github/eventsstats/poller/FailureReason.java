@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 /**
@@ -34,8 +35,9 @@ public final class FailureReason {
             if (t instanceof HttpConnectTimeoutException) {
                 return "GitHub unreachable (connection timed out)";
             }
-            if (t instanceof ConnectException) {
-                return "GitHub unreachable (connection refused)";
+            if (t instanceof ConnectException c) { // Netty's connect timeout is one too, saying so
+                return c.getMessage() != null && c.getMessage().toLowerCase(Locale.ROOT).contains("timed out")
+                        ? "GitHub unreachable (connection timed out)" : "GitHub unreachable (connection refused)";
             }
             if (t instanceof UnknownHostException u) {
                 return "GitHub unreachable (unknown host" + (u.getMessage() == null ? "" : " " + u.getMessage()) + ")";

@@ -34,6 +34,14 @@ class FailureReasonTest {
     }
 
     @Test
+    void aConnectTimeoutIsNotARefusal() {
+        assertEquals("GitHub unreachable (connection timed out)", FailureReason.unreachable(
+                new java.io.IOException(new java.net.ConnectException("connection timed out after 10000 ms: /10.1.1.1:443"))));
+        assertEquals("GitHub unreachable (unknown host api.github.test)", FailureReason.unreachable(
+                new java.net.UnknownHostException("api.github.test")));
+    }
+
+    @Test
     void aBackoffSaysInHowLongAndARateLimitAtWhatTime() {
         assertEquals("GitHub unreachable (connection refused) — retrying in 2 min",
                 FailureReason.sentence("GitHub unreachable (connection refused)", PollState.Wait.BACKOFF,
