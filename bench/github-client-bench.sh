@@ -17,8 +17,8 @@ mkdir -p "$OUT"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
-  ./mvnw -q -B -DskipChdbFetch test-compile
-  ./mvnw -q -B -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+  ./mvnw -q -B -DskipChdbFetch -Pbench test-compile
+  ./mvnw -q -B -DskipChdbFetch -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
 
 url_file=$OUT/github-fake.url
@@ -32,7 +32,7 @@ for _ in $(seq 100); do [[ -s "$url_file" ]] && break; sleep 0.1; done
 
 echo "== $POLLS polls x $RUNS runs per client and answer, fake GitHub at $(cat "$url_file")"
 log=$OUT/github-client-bench.log
-if ! ./mvnw -q -B -DskipChdbFetch surefire:test -Dtest=GitHubClientBench -Dsurefire.failIfNoSpecifiedTests=false \
+if ! ./mvnw -q -B -DskipChdbFetch -Pbench surefire:test -Dtest=GitHubClientBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dgithub.api-url="$(cat "$url_file")" -Dgithub.token=bench-token \
   -Dbench.polls="$POLLS" -Dbench.rounds="$RUNS" > "$log" 2>&1; then
   tail -40 "$log" >&2
