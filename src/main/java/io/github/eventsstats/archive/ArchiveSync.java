@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +58,11 @@ public class ArchiveSync {
     static final Duration PUBLISH_DELAY = Duration.ofHours(48);
     /** How often an hour missing at the source is asked for again. */
     static final Duration MISSING_RETRY = Duration.ofDays(1);
+    /**
+     * Reads of an hour whose file holds unreadable lines, a day apart, before the sync leaves it:
+     * GH Archive seldom replaces a file, and each read costs the whole download and inflate.
+     */
+    static final int UNREADABLE_READS = 3;
     /** Names asked of the ledger per query. */
     private static final int LEDGER_CHUNK = 2_000;
 
@@ -67,6 +73,7 @@ public class ArchiveSync {
     private final int batchSize;
     private final Ledger ledger;
     private final MissingHours missing;
+    private final UnreadableHours unreadable;
     private final InstantSource clock;
     private final SyncBackoff backoff;
     private final int maxLine;
@@ -75,15 +82,16 @@ public class ArchiveSync {
 
     @Inject
     ArchiveSync(ArchiveSyncConfig config, PollerConfig poller, DataConfig data, EventWriter writer, Ledger ledger,
-                MissingHours missing, InstantSource clock, SyncBackoff backoff) {
+                MissingHours missing, UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff) {
         this(config, types(config.eventTypes(), poller.eventTypes()), data.dir(),
-                rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, clock, backoff);
+                rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, unreadable, clock,
+                backoff);
     }
 
     /** Without CDI, for a process of its own (the tests' kill -9). */
     ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
                 Function<List<EventRow>, EventWriter.Result> writer, int batchSize, Ledger ledger, MissingHours missing,
-                InstantSource clock, SyncBackoff backoff) {
+                UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff) {
         this.config = config;
         this.types = types;
         this.dir = dataDir.resolve("archive-sync");
@@ -91,6 +99,7 @@ public class ArchiveSync {
         this.batchSize = batchSize;
         this.ledger = ledger;
         this.missing = missing;
+        this.unreadable = unreadable;
         this.clock = clock;
         this.backoff = backoff;
         this.maxLine = ArchiveSyncConfig.maxLineBytes(config.maxLine());
@@ -249,15 +258,20 @@ public class ArchiveSync {
         Instant published = now.truncatedTo(ChronoUnit.HOURS);
         Set<String> synced = synced(all, p.types);
         Map<Instant, Instant> knownMissing = missing.lastChecked(first, p.to);
+        Map<Instant, UnreadableHours.Reads> unreadableReads = unreadable.reads(first, p.to);
         List<Instant> todo = new ArrayList<>();
         for (Instant hour : all) {
             Instant checked = knownMissing.get(hour);
+            UnreadableHours.Reads reads = unreadableReads.get(hour);
             if (synced.contains(ArchiveHours.name(hour))) {
                 p.alreadyLoaded.incrementAndGet();
             } else if (!hour.isBefore(published)) {
                 p.notPublished.incrementAndGet(); // not over yet: nothing to ask for
             } else if (checked != null && checked.plus(MISSING_RETRY).isAfter(now)) {
                 p.missing.incrementAndGet();
+            } else if (reads != null && (reads.count() >= UNREADABLE_READS
+                    || reads.last().plus(MISSING_RETRY).isAfter(now))) {
+                p.unreadable.incrementAndGet();
             } else {
                 todo.add(hour);
             }
@@ -290,7 +304,7 @@ public class ArchiveSync {
                         }));
                     }
                     Fetched fetched = fetched(window.poll(), run);
-                    settle(hour, fetched, downloader.url(hour), backfill, p);
+                    settle(hour, fetched, downloader.url(hour), backfill, p, unreadableReads.get(hour));
                 }
             } finally {
                 downloader.close(); // before the executor's close waits for downloads blocked on a socket
@@ -331,8 +345,8 @@ public class ArchiveSync {
     }
 
     /** What an hour's download comes to: loaded, not published, missing, or failed for this run. */
-    private void settle(Instant hour, Fetched fetched, String url, Backfill backfill, SyncProgress p)
-            throws InterruptedException {
+    private void settle(Instant hour, Fetched fetched, String url, Backfill backfill, SyncProgress p,
+                        UnreadableHours.Reads earlier) throws InterruptedException {
         String name = ArchiveHours.name(hour);
         switch (fetched.outcome()) {
             case HourDownloader.NotFound ignored -> {
@@ -349,15 +363,21 @@ public class ArchiveSync {
                 LOG.warnf("archive sync: %s: %s; tried again on the next sync", name, failed.reason());
                 p.fail(name + ": " + failed.reason());
             }
-            case HourDownloader.Downloaded d -> load(d, fetched.read(), url, backfill, p);
+            case HourDownloader.Downloaded d -> load(hour, d, fetched.read(), url, backfill, p, earlier);
         }
     }
 
-    private void load(HourDownloader.Downloaded d, HourRead read, String url, Backfill backfill, SyncProgress p) {
+    private void load(Instant hour, HourDownloader.Downloaded d, HourRead read, String url, Backfill backfill,
+                      SyncProgress p, UnreadableHours.Reads earlier) {
         FileCounts counts = read.counts();
         p.eventsRead.addAndGet(counts.read());
         try {
-            if (backfill.loadRead(url, d.size(), read)) {
+            if (counts.unreadable() > 0) {
+                // Not synced: its readable events are stored (a later read stores none twice), and
+                // the ledger does not get the hour, so a later sync reads it again, a bounded number of times.
+                backfill.storeRead(read);
+                unreadable(hour, read, counts, p, earlier);
+            } else if (backfill.loadRead(url, d.size(), read)) {
                 p.loaded.incrementAndGet();
             } else {
                 // The same bytes were loaded under another name (a file given to the command): the
@@ -373,6 +393,22 @@ public class ArchiveSync {
             p.badLines.addAndGet(counts.bad());
         }
         // A store failure (RuntimeException) leaves the checked file for the next sync and stops this one.
+    }
+
+    /** Records the read of an hour with unreadable lines, and fails the hour in the job, saying what comes next. */
+    private void unreadable(Instant hour, HourRead read, FileCounts counts, SyncProgress p, UnreadableHours.Reads earlier) {
+        Instant now = clock.instant();
+        int reads = (earlier == null ? 0 : earlier.count()) + 1;
+        String what = counts.firstUnreadable() + (counts.unreadable() > 1
+                ? String.format(Locale.ROOT, " (and %,d more unreadable lines)", counts.unreadable() - 1) : "");
+        unreadable.record(hour, now, read.sha256(), what);
+        String next = reads < UNREADABLE_READS
+                ? "read again by the first sync after " + now.plus(MISSING_RETRY).truncatedTo(ChronoUnit.MINUTES)
+                : "not read again";
+        String reason = String.format(Locale.ROOT, "%s; the events of its other lines are stored (%,d of"
+                + " the kept types), the hour is not marked synced (read %d of %d: %s)", what, counts.kept(), reads, UNREADABLE_READS, next);
+        LOG.warnf("archive sync: %s: %s", ArchiveHours.name(hour), reason);
+        p.fail(ArchiveHours.name(hour) + ": " + reason);
     }
 
     private Set<String> synced(List<Instant> hours, TypeSelection types) {

@@ -189,6 +189,13 @@ public final class Backfill {
         if (ledger.loaded(read.sha256(), mapper.keptTypes())) {
             return false;
         }
+        storeRead(read);
+        ledger.record(name, size, read.sha256(), read.counts(), mapper.keptTypes());
+        return true;
+    }
+
+    /** Stores the rows of an hour the sync has read whole, without consulting or filling the ledger. */
+    void storeRead(HourRead read) {
         FileCounts counts = read.counts();
         List<EventRow> rows = read.rows();
         for (int from = 0; from < rows.size(); from += batchSize) {
@@ -196,8 +203,6 @@ public final class Backfill {
             counts.stored.addAndGet(r.stored());
             counts.duplicate.addAndGet(r.duplicates());
         }
-        ledger.record(name, size, read.sha256(), counts, mapper.keptTypes());
-        return true;
     }
 
     private static CompletableFuture<String> hashInBackground(Path file) {

@@ -150,7 +150,7 @@ final class EventFileReader {
                 long before = counts.read();
                 for (Line l : block.lines()) {
                     if (l.problem() != null) {
-                        counts.bad(name, line + l.number(), l.problem());
+                        counts.unreadable(name, line + l.number(), l.problem()); // every problem the line pass finds
                     } else {
                         parseLine(name, line + l.number(), block.bytes(), l.off(), l.len(), counts, sink);
                     }
@@ -224,14 +224,14 @@ final class EventFileReader {
     private void parseLine(String name, long line, byte[] b, int off, int len, FileCounts counts, RowSink sink)
             throws InterruptedException {
         if (b[off] != '{') {
-            counts.bad(name, line, "not a JSON object");
+            counts.unreadable(name, line, "not a JSON object");
             return;
         }
         EventMapper.Mapped mapped;
         try {
             mapped = mapper.read(b, off, len);
         } catch (JsonCursor.MalformedJsonException e) {
-            counts.bad(name, line, "malformed JSON (" + e.getMessage() + ")");
+            counts.unreadable(name, line, "malformed JSON (" + e.getMessage() + ")");
             return;
         }
         if (mapped.problem() != null) {

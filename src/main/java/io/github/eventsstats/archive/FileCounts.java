@@ -21,6 +21,8 @@ final class FileCounts {
     private long read;
     private long kept;
     private long bad;
+    private long unreadable;
+    private String firstUnreadable;
     private String brokenBecause;
     private final Map<String, Long> readByType = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
@@ -44,6 +46,18 @@ final class FileCounts {
     void bad(String file, long line, String reason) {
         bad++;
         problem(Printable.of(file) + ":" + line + ": " + reason);
+    }
+
+    /**
+     * A bad line that could not be read as an event at all (longer than the cap, not UTF-8, not
+     * JSON), unlike an event read and set aside for its values: the sync fails the hour of such a
+     * line. The first one is kept as "line N: reason".
+     */
+    void unreadable(String file, long line, String reason) {
+        bad(file, line, reason);
+        if (unreadable++ == 0) {
+            firstUnreadable = "line " + line + ": " + reason;
+        }
     }
 
     /**
@@ -71,6 +85,15 @@ final class FileCounts {
 
     long bad() {
         return bad;
+    }
+
+    long unreadable() {
+        return unreadable;
+    }
+
+    /** "line N: reason" of the first unreadable line, or null without one. */
+    String firstUnreadable() {
+        return firstUnreadable;
     }
 
     boolean broken() {

@@ -31,6 +31,8 @@ public final class SyncProgress {
     final AtomicInteger alreadyLoaded = new AtomicInteger();
     final AtomicInteger notPublished = new AtomicInteger();
     final AtomicInteger missing = new AtomicInteger();
+    /** Hours not read again: their file held unreadable lines (ArchiveSync.UNREADABLE_READS). */
+    final AtomicInteger unreadable = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicLong downloadedBytes = new AtomicLong();
     final AtomicLong eventsRead = new AtomicLong();
@@ -53,7 +55,11 @@ public final class SyncProgress {
                            @Schema(description = "the event types stored: * or GitHub's names, comma-separated",
                                    examples = "WatchEvent,PullRequestEvent,IssuesEvent") String types,
                            int hours, int filesToFetch, int filesDone, int loaded, int alreadyLoaded,
-                           int notPublishedYet, int missingAtSource, int failed,
+                           int notPublishedYet, int missingAtSource,
+                           @Schema(description = "hours not read again in this sync: an earlier read found lines in"
+                                   + " their file that cannot be read as events (such a read is a failed hour; its"
+                                   + " other lines are stored). Read again a day later, three reads at most")
+                           int unreadableAtSource, int failed,
                            long downloadedBytes, double megabytesPerSecond, long eventsRead, long eventsStored,
                            long eventsDuplicate, long badLines, Long etaSeconds, List<String> failures, String error) {
     }
@@ -101,8 +107,8 @@ public final class SyncProgress {
 
     public Snapshot snapshot() {
         return new Snapshot(from, to, types.toString(), hours.get(), toFetch.get(), filesDone(), loaded.get(),
-                alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(), failed.get(),
-                downloadedBytes.get(), Math.round(megabytesPerSecond() * 10) / 10.0, eventsRead.get(),
+                alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(), unreadable.get(),
+                failed.get(), downloadedBytes.get(), Math.round(megabytesPerSecond() * 10) / 10.0, eventsRead.get(),
                 eventsStored.get(), eventsDuplicate.get(), badLines.get(), etaSeconds(), List.copyOf(failures),
                 error.get());
     }
@@ -110,9 +116,9 @@ public final class SyncProgress {
     String line() {
         Long eta = etaSeconds();
         return String.format(Locale.ROOT, "sync: %d/%d files (%d loaded, %d already loaded, %d not published yet,"
-                        + " %d missing, %d failed), %,.1f MB, %,.1f MB/s, %,d events, ETA %s",
+                        + " %d missing, %d unreadable, %d failed), %,.1f MB, %,.1f MB/s, %,d events, ETA %s",
                 filesDone(), hours.get(), loaded.get(), alreadyLoaded.get() + alreadyLoadedFetched.get(),
-                notPublished.get(), missing.get(), failed.get(), downloadedBytes.get() / 1e6, megabytesPerSecond(),
+                notPublished.get(), missing.get(), unreadable.get(), failed.get(), downloadedBytes.get() / 1e6, megabytesPerSecond(),
                 eventsRead.get(), eta == null ? "?" : Progress.formatSeconds(eta));
     }
 
@@ -133,9 +139,9 @@ public final class SyncProgress {
     List<String> summary() {
         List<String> out = new java.util.ArrayList<>();
         out.add(String.format(Locale.ROOT, "sync %s to %s (%s): %d hours: %d loaded, %d already loaded, %d not"
-                        + " published yet, %d missing at the source, %d failed", from, to, types, hours.get(),
-                loaded.get(), alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(), missing.get(),
-                failed.get()));
+                        + " published yet, %d missing at the source, %d unreadable at the source, %d failed", from, to,
+                types, hours.get(), loaded.get(), alreadyLoaded.get() + alreadyLoadedFetched.get(), notPublished.get(),
+                missing.get(), unreadable.get(), failed.get()));
         out.add(String.format(Locale.ROOT, "events: %,d read, %,d stored, %,d duplicate; %,d bad lines;"
                         + " %,.1f MB downloaded; %.2f s (%,.1f MB/s)", eventsRead.get(), eventsStored.get(),
                 eventsDuplicate.get(), badLines.get(), downloadedBytes.get() / 1e6, seconds(), megabytesPerSecond()));

@@ -56,8 +56,8 @@ public final class SyncChild {
             return writer.write(rows, EventSource.ARCHIVE);
         };
         ArchiveSync sync = new ArchiveSync(config.getConfigMapping(ArchiveSyncConfig.class), TypeSelection.DEFAULTS,
-                Path.of(args[0]), write, 100, new Ledger(clickHouse), new MissingHours(clickHouse), InstantSource.system(),
-                new SyncBackoff());
+                Path.of(args[0]), write, 100, new Ledger(clickHouse), new MissingHours(clickHouse),
+                new UnreadableHours(clickHouse), InstantSource.system(), new SyncBackoff());
         SyncProgress progress = new SyncProgress(Instant.parse(args[3]), Instant.parse(args[4]), TypeSelection.DEFAULTS);
         sync.run(progress);
         progress.summary().forEach(System.out::println);
