@@ -35,7 +35,7 @@ public class ProblemResponses implements OASFilter {
                 + " many queries as it can (then with Retry-After); retry later"));
     }
 
-    private static org.eclipse.microprofile.openapi.models.responses.APIResponse problem(String description) {
+    static org.eclipse.microprofile.openapi.models.responses.APIResponse problem(String description) {
         Content content = OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
                 .schema(OASFactory.createSchema().ref("Problem")));
         return OASFactory.createAPIResponse().description(description).content(content);

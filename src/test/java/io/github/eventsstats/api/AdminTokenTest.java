@@ -8,6 +8,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.restassured.path.json.JsonPath;
 
 import java.time.Duration;
 import java.util.List;
@@ -118,5 +119,29 @@ class AdminTokenTest {
                 .body("components.securitySchemes.'admin-token'.scheme", equalTo("bearer"))
                 .body("paths.'/admin/test-probe'.post.security[0].'admin-token'.size()", equalTo(0))
                 .body("paths.'/admin/test-probe'.post.responses.'401'.description", containsString("ADMIN_TOKEN"));
+    }
+
+    @Test
+    void theOpenApiDocumentListsEveryAnswerTheAdminOperationsGive() {
+        JsonPath json = JsonPath.from(given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
+        for (String op : List.of("'/admin/archive/sync'.post", "'/admin/jobs'.get", "'/admin/jobs/{id}'.get",
+                "'/watch/{owner}/{repo}'.put", "'/watch/{owner}/{repo}'.delete")) {
+            Map<String, Map<String, Object>> responses = json.getMap("paths." + op + ".responses");
+            assertTrue(responses.keySet().containsAll(List.of("401", "404", "413", "414", "429")), op + ": " + responses.keySet());
+            for (String status : List.of("401", "404", "413", "414", "429")) {
+                assertEquals("#/components/schemas/Problem", json.getString("paths." + op + ".responses.'" + status
+                        + "'.content.'application/problem+json'.schema.$ref"), op + " " + status);
+            }
+            assertEquals("integer", json.getString("paths." + op + ".responses.'429'.headers.'Retry-After'.schema.type"), op);
+            assertEquals(!op.startsWith("'/admin/jobs"), responses.containsKey("400"), op + ": 400 iff parameters with rules");
+        }
+        assertEquals(List.of("202", "400", "401", "404", "409", "413", "414", "429"),
+                json.getMap("paths.'/admin/archive/sync'.post.responses").keySet().stream().sorted().toList());
+        // The operations' own 404s are kept beside the gate's.
+        assertTrue(json.getString("paths.'/watch/{owner}/{repo}'.delete.responses.'404'.description")
+                .matches("not watched; or ADMIN_TOKEN is not set.*"));
+        assertTrue(json.getString("paths.'/admin/jobs/{id}'.get.responses.'404'.description")
+                .startsWith("no such job"));
     }
 }
