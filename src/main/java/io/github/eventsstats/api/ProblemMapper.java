@@ -97,7 +97,7 @@ public class ProblemMapper {
     }
 
     /**
-     * 404 for unknown routes, 405 for wrong methods, 406 for an Accept header no answer
+     * 404 for unknown routes, 405 for wrong methods (with Allow, RFC 9110), 406 for an Accept header no answer
      * meets, and the like from JAX-RS itself. The detail is ours: the REST layer's own messages name
      * its annotations ("did not match the value in @Produces").
      */
@@ -116,7 +116,14 @@ public class ProblemMapper {
             default -> status.getStatusCode() < 500 ? "The request cannot be answered: " + status.getReasonPhrase()
                     : "Unexpected failure; it has been logged";
         };
-        return problem(status, detail, path, null);
+        RestResponse<Problem> answer = problem(status, detail, path, null);
+        if (status.getStatusCode() == 405) {
+            String allow = AllowedMethods.of(uri.getPath());
+            if (!allow.isEmpty()) {
+                return RestResponse.ResponseBuilder.fromResponse(answer).header(HttpHeaders.ALLOW, allow).build();
+            }
+        }
+        return answer;
     }
 
     @ServerExceptionMapper(priority = Integer.MAX_VALUE)

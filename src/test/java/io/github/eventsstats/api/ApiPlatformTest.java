@@ -70,6 +70,16 @@ class ApiPlatformTest {
     }
 
     @Test
+    void a405SaysInAllowWhichMethodsThePathAnswers() {
+        given().post("/metrics/events?offset=5").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+        given().delete("/metrics/pr-average/o/r").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+        // Two paths of one resource class, each with its own methods.
+        given().post("/watch").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
+        given().post("/watch/o/r").then().statusCode(405).contentType(Problem.MEDIA_TYPE)
+                .header("Allow", "DELETE, OPTIONS, PUT");
+    }
+
+    @Test
     void badInputIsAProblem400NamingTheParameter() {
         assertProblem(given().get("/metrics/events?offset=0"), 400, "Bad Request", "/metrics/events");
         given().get("/metrics/events?offset=0").then()
