@@ -49,8 +49,8 @@ public class AdminApiDocs implements OASFilter {
         String off = "ADMIN_TOKEN is not set: the admin endpoints are off";
         responses.addAPIResponse("404", own == null ? ProblemResponses.problem(off)
                 : own.description(own.getDescription() + "; or " + off));
-        responses.addAPIResponse("413", ProblemResponses.problem("the request declares a body larger than 64 KiB (no"
-                + " admin operation reads a body); the connection is closed"));
+        responses.addAPIResponse("413", ProblemResponses.problem("the request's body, declared or chunked, is larger"
+                + " than 64 KiB (no admin operation reads a body); the connection is closed"));
         responses.addAPIResponse("414", ProblemResponses.problem("the request's URL is longer than 4096 characters"));
         responses.addAPIResponse("429", ProblemResponses.problem("more than ADMIN_TOKEN_FAILURES wrong tokens within a"
                         + " minute locked the admin endpoints for ADMIN_LOCKOUT: every admin request is refused, the right"

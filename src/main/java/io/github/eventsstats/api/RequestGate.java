@@ -19,12 +19,13 @@ import java.util.Locale;
  * line ({@code quarkus.http.limits.max-initial-line-length}) is set far above it, because what Vert.x
  * refuses itself gets an empty 414 that no handler of ours can word;</li>
  * <li>a body declared (Content-Length) larger than {@link #MAX_BODY_BYTES}: 413, unread, and the
- * connection closes. No endpoint of this API reads a body;</li>
+ * connection closes. No endpoint of this API reads a body. A body without a length (chunked) is
+ * counted as it arrives and refused the same way once past the bound;</li>
  * <li>a path with a {@code .} or {@code ..} segment, written plainly or as {@code %2e}: 404. Vert.x
  * would resolve it first ({@code /metrics/pr-average/%2e%2e/%2e%2e} is {@code /}) and answer
  * another resource, the dashboard's page, than the one asked for.</li>
  * </ul>
- * Runs on the event loop: it only reads the request line and headers.
+ * Runs on the event loop: it reads the request line and headers, and counts a chunked body's bytes.
  */
 @Singleton
 public class RequestGate {
@@ -57,11 +58,7 @@ public class RequestGate {
             return;
         }
         if (declaredLength(request) > MAX_BODY_BYTES) {
-            request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            request.response().endHandler(v -> request.connection().close());
-            refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, body(Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                    "The request's body is larger than " + MAX_BODY_BYTES / 1024 + " KiB; no endpoint of this API"
-                            + " reads a body, so send none", request.path()));
+            tooLarge(context);
             return;
         }
         if (hasDotSegment(request.path())) {
@@ -70,7 +67,48 @@ public class RequestGate {
                     + " escaped form); see /q/swagger-ui", request.path()));
             return;
         }
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING) && !request.headers().contains(
+                HttpHeaders.CONTENT_LENGTH)) {
+            countBody(context);
+            return;
+        }
         context.next();
+    }
+
+    /**
+     * A body sent without a length (chunked): counted as it arrives and dropped, as no endpoint
+     * reads a body; past {@link #MAX_BODY_BYTES} it is refused as a declared one is. Quarkus's own
+     * limit ({@code quarkus.http.limits.max-body-size}) does not apply here, as it applies only where
+     * a body is read: unbounded, a chunked body of any size was drained and the request answered.
+     * The route runs once the body has ended.
+     */
+    private void countBody(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        long[] received = {0};
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (!refused[0] && received[0] > MAX_BODY_BYTES) {
+                refused[0] = true;
+                tooLarge(context);
+            }
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
+    /** 413, and the connection closes once it is sent: what is left of the body is never read. */
+    private void tooLarge(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        request.response().endHandler(v -> request.connection().close());
+        refuse(context, Response.Status.REQUEST_ENTITY_TOO_LARGE, body(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                "The request's body is larger than " + MAX_BODY_BYTES / 1024 + " KiB; no endpoint of this API"
+                        + " reads a body, so send none", request.path()));
     }
 
     private static long declaredLength(HttpServerRequest request) {

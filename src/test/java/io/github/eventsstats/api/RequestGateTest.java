@@ -49,6 +49,33 @@ class RequestGateTest {
                 .then().statusCode(405);
     }
 
+    @Test
+    void aChunkedBodyLargerThanTheBoundIsAProblem413AsADeclaredOneIs() throws IOException {
+        for (String target : List.of("POST /admin/archive/sync", "PUT /watch/o/r", "GET /metrics/events?offset=1")) {
+            String path = target.substring(target.indexOf(' ') + 1).replaceAll("\\?.*", "");
+            String answer = raw(chunked(target, 100 * 1024));
+            assertTrue(answer.startsWith("HTTP/1.1 413 "), target + ": " + answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+            assertTrue(answer.contains("application/problem+json"), answer);
+            assertTrue(answer.contains("\"detail\":\"The request's body is larger than 64 KiB; no endpoint of this"
+                    + " API reads a body, so send none\",\"instance\":\"" + path + "\""), answer);
+        }
+        // Under the bound a chunked body is dropped, and the request answered as without one.
+        assertTrue(raw(chunked("GET /metrics/events?offset=1", 60 * 1024)).startsWith("HTTP/1.1 200 "));
+        assertTrue(raw(chunked("POST /metrics/events?offset=1", 1024)).startsWith("HTTP/1.1 405 "));
+    }
+
+    /** A request whose body of {@code bytes} comes in chunks of 4 KiB, without a length. */
+    private static String chunked(String target, int bytes) {
+        StringBuilder request = new StringBuilder(target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int sent = 0; sent < bytes; sent += 4096) {
+            int n = Math.min(4096, bytes - sent);
+            request.append(Integer.toHexString(n)).append("\r\n").append("x".repeat(n)).append("\r\n");
+        }
+        return request.append("0\r\n\r\n").toString();
+    }
+
     /** A POST declaring a body of 100 KiB, and its first KiB. */
     private static String bigBody(String path) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
