@@ -68,6 +68,19 @@ async function axeClean(page, name) {
   assert.deepEqual(found, [], `axe-core found WCAG 2 A/AA violations on ${name}`);
 }
 
+/** Every type's name is read whole: no tile's label is cut (by an ellipsis, or its tile's edge), and each names its type. */
+async function tilesReadable(page) {
+  const labels = await page.$$eval('.tile', ts => ts.map(t => {
+    const l = t.querySelector('.label');
+    return { type: t.dataset.type, name: l.textContent, title: t.title, cut: l.scrollWidth > l.clientWidth
+      || l.scrollHeight > l.clientHeight || t.scrollWidth > t.clientWidth || t.scrollHeight > t.clientHeight };
+  }));
+  assert.deepEqual(labels.filter(l => l.cut).map(l => l.name), [], 'tile labels cut');
+  for (const l of labels.filter(l => l.type)) {
+    assert.ok(l.name.trim().length > 0 && l.title === l.type, `the ${l.type} tile names it: ${l.name} (${l.title})`);
+  }
+}
+
 /** The poller's reason with its wait cut off: "retrying in 44 s" and "in 45 s" are the same reason. */
 const reasonOf = t => String(t).replace(/ — (retrying|resumes) .*$/, '');
 
@@ -130,7 +143,9 @@ for (const width of WIDTHS) {
         return found;
       });
       assert.deepEqual(printed, [], 'nothing prints null, undefined or NaN');
+      assert.equal(await page.locator('[data-testid="chart-visualization"]').isHidden(), true, 'no chart of zeros');
       await axeClean(page, `the empty overview at ${width} px`);
+      await tilesReadable(page);
       await shot(page, `empty-${width}`);
       assert.deepEqual(problems, []);
     } finally {
@@ -158,6 +173,8 @@ for (const width of WIDTHS) {
       assert.equal(job.state, 'succeeded');
       assert.ok(job.progress.events_stored > 1000, `the sync stored yesterday's events: ${job.progress.events_stored}`);
       assert.match(await text(page, 'sync-state'), /^Done: 24 of 24 files/);
+      assert.match(await page.locator('[data-testid="sync-show"]').getAttribute('href'),
+        /from=\d{4}-\d\d-\d\dT00:00:00Z&to=\d{4}-\d\d-\d\dT00:00:00Z/, 'a link to the synced day in the overview');
       assert.equal(digits(await text(page, 'sync-events')), job.progress.events_stored);
       const all = await apiJson('/metrics/events-total-count');
       assert.equal(all.total, job.progress.events_stored, 'every event the sync stored is counted');
@@ -169,6 +186,7 @@ for (const width of WIDTHS) {
       const total = Object.values(v.series).flat().reduce((a, b) => a + b, 0);
       await page.waitForFunction(n => document.querySelector('[data-testid="total-all"]')?.textContent.replace(/\D/g, '') === String(n), total, { timeout: 30000 });
       await axeClean(page, `the overview after the sync at ${width} px`);
+      await tilesReadable(page);
       await shot(page, `synced-${width}`);
       assert.deepEqual(problems, []);
     } finally {
@@ -247,7 +265,7 @@ const views = {
         'whether the average is complete is shown');
       assert.equal(digits(await text(page, 'repo-total')), totals.total);
       const data = await page.evaluate(() => ({
-        prs: window.dashboard.charts.get('pr-openings').getOption().series[0].data.map(p => p[1]),
+        prs: window.dashboard.charts.get('pr-openings').getOption().series[0].data,
         types: window.dashboard.charts.get('repo-types').getOption().series[0].data,
       }));
       assert.deepEqual(data.prs, openings.opened);
@@ -297,8 +315,32 @@ const views = {
       const columns = await page.$$eval('[data-testid="top-table"] th button', bs => bs.map(b => b.dataset.sort));
       for (const t of types) assert.ok(columns.includes(t), `a column for ${t}`);
       assert.ok(columns.includes('push_events'), 'the push column');
-      const pushes = await page.$$eval('[data-testid="top-table"] [data-col="push_events"]', tds => tds.map(t => t.textContent));
+      const pushes = await page.$$eval('[data-testid="top-table"] td[data-col="push_events"]', tds => tds.map(t => t.textContent));
       assert.deepEqual(pushes.map(digits), v.repositories.map(r => r.push_events));
+      // The push column is in view as the page opens, at every width: inside the table's box (its
+      // scroll region) and the window. A table wider than its box says so, and keeps the names in view.
+      const layout = await page.evaluate(() => {
+        const wrap = document.querySelector('[data-testid="top-table"]').closest('.table-wrap');
+        const box = wrap.getBoundingClientRect();
+        const where = e => { const r = e.getBoundingClientRect(); return `${Math.round(r.left)}-${Math.round(r.right)}`; };
+        const inView = e => { const r = e.getBoundingClientRect(); return r.left >= box.left && r.right <= Math.min(box.right, window.innerWidth); };
+        const cells = [...wrap.querySelectorAll('[data-col="push_events"]')];
+        const seen = {
+          pushInView: cells.length > 0 && cells.every(inView),
+          geometry: `box ${Math.round(box.left)}-${Math.round(box.right)}, window ${window.innerWidth}, push cells ${cells.map(where).join(' ')}`,
+          overflowing: wrap.scrollWidth > wrap.clientWidth,
+          hint: !wrap.parentElement.querySelector('[data-testid="scroll-hint"]').hidden,
+          cutHeads: [...wrap.querySelectorAll('th')].filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent),
+        };
+        wrap.scrollLeft = wrap.scrollWidth; // scrolled to its end, the names stay at the left edge
+        const name = wrap.querySelector('td[data-col="repo_name"]').getBoundingClientRect();
+        return { ...seen, nameInView: name.left >= box.left - 1 && name.left <= box.left + 1 };
+      });
+      assert.ok(layout.pushInView, `the push column is in view without scrolling (${layout.geometry})`);
+      assert.equal(layout.hint, layout.overflowing, `the scroll hint shows exactly when the table is wider than its box (${layout.overflowing})`);
+      assert.ok(layout.nameInView, 'the repository column stays in view when the table is scrolled to its end');
+      assert.deepEqual(layout.cutHeads, [], 'column headings cut');
+      if (page.viewportSize().width >= 1440) assert.ok(!layout.overflowing, 'at 1440 px the table fits: every type without scrolling');
       // Sorting by name, then back: the order is in the URL.
       await page.click('th button[data-sort="repo_name"]');
       assert.match(page.url(), /sort=repo_name/);
@@ -368,7 +410,13 @@ for (const [name, view] of Object.entries(views)) {
     await check(`${name} at ${width} px`, async () => {
       const { page, context, problems } = await open(typeof view.path === 'function' ? await view.path() : view.path, width);
       try {
-        await view.verify(page);
+        try {
+          await view.verify(page);
+          await tilesReadable(page);
+        } catch (e) {
+          await shot(page, `${name}-${width}-failed`); // the page as the failed check saw it
+          throw e;
+        }
         if (name === 'overview') {
           const ms = await page.evaluate(() => window.dashboard.firstChartMs);
           firstCharts.push(ms);

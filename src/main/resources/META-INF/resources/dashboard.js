@@ -47,7 +47,9 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-const shortType = t => t.replace('PullRequest', 'PR').replace(/Event$/, '');
+/** A type in words, for labels: "PullRequestReviewCommentEvent" is "PR review comment" (the full name is the title). */
+const typeName = t => t.replace(/Event$/, '').replace(/(?<=[a-z])(?=[A-Z])/g, ' ')
+  .replace(/ [A-Z]/g, w => w.toLowerCase()).replace(/^Pull request\b/, 'PR');
 
 /** The default types first (always there), then every other type present, by name: the API's order. */
 function typesOf(...countMaps) {
@@ -263,7 +265,7 @@ function sortableTable(columns, rows, testid, rerender) {
     return dir === 'asc' ? cmp : -cmp;
   });
   const head = el('tr', {}, ...columns.map(c => el('th', {
-    class: c.num ? 'num' : null, scope: 'col', title: c.title,
+    class: c.num ? 'num' : null, scope: 'col', title: c.title, 'data-col': c.key,
     'aria-sort': c.key === col.key ? (dir === 'asc' ? 'ascending' : 'descending') : null,
   }, el('button', { type: 'button', 'data-sort': c.key, onclick: () => {
     setParams({ sort: c.key, dir: c.key === col.key && dir === 'desc' ? 'asc' : 'desc' });
@@ -274,9 +276,21 @@ function sortableTable(columns, rows, testid, rerender) {
     td.append(c.cell ? c.cell(r) : (c.num ? fmt(c.value(r)) : String(c.value(r) ?? '')));
     return td;
   })));
-  // Focusable: a table wider than a phone scrolls, and a keyboard must reach it (WCAG 2.1.1).
-  return el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': testid.replace('-', ' ') },
-    el('table', { 'data-testid': testid }, el('thead', {}, head), el('tbody', {}, ...body)));
+  return wideTable(testid.replace('-', ' '), el('table', { 'data-testid': testid }, el('thead', {}, head), el('tbody', {}, ...body)));
+}
+
+/**
+ * A table that may be wider than its box: it scrolls sideways with its first column kept in view,
+ * and says so above it while it is wider. Focusable, so a keyboard can scroll it (WCAG 2.1.1).
+ */
+function wideTable(label, table) {
+  const hint = el('p', { class: 'scroll-hint', hidden: '', 'data-testid': 'scroll-hint',
+    text: 'Wider than the page: scroll the table sideways for the other columns →' });
+  const wrap = el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+  const observer = new ResizeObserver(() => { hint.hidden = wrap.scrollWidth <= wrap.clientWidth; });
+  observer.observe(wrap);
+  observer.observe(table);
+  return el('div', {}, hint, wrap);
 }
 
 const repoLink = name => el('a', { href: `/?view=repository&repo=${encodeURIComponent(name)}`, text: name });
@@ -310,7 +324,7 @@ async function typeBars(container, key, counts) {
   await chart(container, key, {
     tooltip: {},
     grid: { left: 48, right: 16, top: 24, bottom: types.length > 6 ? 72 : 32 },
-    xAxis: { type: 'category', data: types, axisLabel: { interval: 0, formatter: shortType, rotate: types.length > 6 ? 40 : 0 } },
+    xAxis: { type: 'category', data: types, axisLabel: { interval: 0, formatter: typeName, rotate: types.length > 6 ? 40 : 0 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ name: 'events', type: 'bar', label: { show: types.length <= 8, position: 'top' },
       data: types.map(t => ({ value: counts[t] ?? 0, itemStyle: { color: typeColour(t) } })) }],
@@ -330,20 +344,33 @@ function tiles(total, types, counts, prefix) {
     el('div', { class: 'tile' }, el('div', { class: 'label', text: 'all events' }),
       el('div', { class: 'value', text: fmt(total), 'data-testid': `${prefix}all` })),
     ...types.map(t => el('div', { class: 'tile', 'data-type': t, title: t },
-      el('div', { class: 'label' }, swatch(t), shortType(t)),
+      el('div', { class: 'label' }, swatch(t), el('span', { text: typeName(t) })),
       el('div', { class: 'value', text: fmt(counts[t] ?? 0), 'data-testid': `${prefix}${t}` }))),
   ];
 }
 
+/** Whether ECharts' legend of these names fits in `width` px on one line (its default 12px text, 25px icons, 10px gaps). */
+function fitsOneLine(names, width) {
+  const ctx = (fitsOneLine.ctx ??= document.createElement('canvas').getContext('2d'));
+  ctx.font = '12px sans-serif';
+  return names.reduce((w, n) => w + 25 + 5 + ctx.measureText(n).width + 10, 0) <= width;
+}
+
 /** "Dec 5 14:00 – Dec 6 14:00 UTC": a window as a title. */
 function windowTitle(from, to) {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const two = n => String(n).padStart(2, '0');
   const f = t => {
     const d = new Date(t);
-    return `${months[d.getUTCMonth()]} ${d.getUTCDate()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+    return `${day(t)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   };
   return `${f(from)} – ${f(to)} UTC`;
+}
+
+/** "Dec 5": an instant's UTC day. */
+function day(t) {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const d = new Date(t);
+  return `${months[d.getUTCMonth()]} ${d.getUTCDate()}`;
 }
 
 /** The admin token: entered once, kept in this tab's sessionStorage, never in the URL. */
@@ -473,7 +500,11 @@ const gettingStarted = {
     } else if (job.state === 'succeeded') {
       const missing = p.missing_at_source ? `, ${fmt(p.missing_at_source)} missing at GH Archive` : '';
       const took = job.finished_at ? ` in ${fmtSeconds((Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000)}` : '';
-      out.replaceChildren(el('span', { 'data-testid': 'sync-state', text: `Done: ${files}${missing}${took}; ` }), events, ' events stored.');
+      // The overview's default window is the last 24 hours, which holds only part of yesterday.
+      const y = yesterday();
+      out.replaceChildren(el('span', { 'data-testid': 'sync-state', text: `Done: ${files}${missing}${took}; ` }), events, ' events stored. ',
+        el('a', { href: `/?view=overview&interval=hour&from=${y.from}:00:00Z&to=${y.to}:00:00Z`, 'data-testid': 'sync-show',
+          text: `Show ${y.day}` }));
     } else {
       out.replaceChildren(el('span', { 'data-testid': 'sync-state', class: 'error', text: `Failed: ${job.error || 'see the service log'}; ` }),
         events, ' events stored.');
@@ -527,11 +558,17 @@ views.overview = {
         const coverage = s.querySelector('.coverage');
         coverage.textContent = coverageSentence(v.coverage, total) || '';
         coverage.hidden = !coverage.textContent;
+        // A window with no events has no chart, rather than a box of zeros: the tiles and the coverage say it.
+        s.querySelector('.chart').hidden = total === 0;
+        if (total === 0) return;
+        // The tiles above are the legend too (a type's colour is its tile's); where a legend of
+        // every type would not fit on one line (it would be cut and paged), they are the only one.
+        const legend = fitsOneLine(types.map(typeName), s.querySelector('.chart').clientWidth - 32);
         await chart(s.querySelector('.chart'), 'visualization', {
           tooltip: { trigger: 'axis' },
-          legend: { top: 0, type: 'scroll' },
-          grid: { left: 48, right: 16, top: 36, bottom: 32 },
-          xAxis: { type: 'time' },
+          legend: { show: legend, top: 0, type: 'scroll', formatter: typeName },
+          grid: { left: 48, right: 16, top: legend ? 36 : 12, bottom: 32 },
+          xAxis: { type: 'time', axisLabel: { hideOverlap: true } },
           yAxis: { type: 'value', minInterval: 1 }, // the title says per what
           dataZoom: [{ type: 'inside' }],
           color: types.map(typeColour),
@@ -647,9 +684,10 @@ views.repository = {
       await chart(main.querySelector('[data-testid="chart-pr-openings"]'), 'pr-openings', {
         tooltip: { trigger: 'axis' },
         grid: { left: 40, right: 16, top: 16, bottom: 32 },
-        xAxis: { type: 'time' },
+        // A bar per day, labelled with its day: on a time axis a day's bar straddled two days' ticks.
+        xAxis: { type: 'category', data: openings.buckets.map(day), axisLabel: { hideOverlap: true } },
         yAxis: { type: 'value', minInterval: 1 },
-        series: [{ name: 'opened PRs', type: 'bar', data: openings.buckets.map((b, i) => [b, openings.opened[i]]) }],
+        series: [{ name: 'opened PRs', type: 'bar', data: openings.opened }],
       });
       await typeBars(main.querySelector('[data-testid="chart-repo-types"]'), 'repo-types', totals.counts);
     });
@@ -686,11 +724,14 @@ views.top = {
       { key: 'repo_name', label: 'repository', value: r => r.repo_name, cell: r => repoLink(r.repo_name) },
       { key: 'total_events', label: 'events', num: true, defaultSort: true, value: r => r.total_events },
       { key: 'unique_users', label: 'users', num: true, value: r => r.unique_users },
-      ...typesOf(...v.repositories.map(r => r.counts)).map(t => ({ key: t, label: shortType(t), num: true,
-        value: r => r.counts[t] ?? 0, title: t })),
-      { key: 'push_events', label: 'pushes', num: true, value: r => r.push_events ?? 0,
+      // Before the types: on a phone the columns past the first few are scrolled to.
+      { key: 'push_events', label: 'distinct pushes', num: true, value: r => r.push_events ?? 0,
         title: 'distinct pushes (a push delivered twice counts once)' },
-      { key: 'last_event_at', label: 'last event', value: r => r.last_event_at, cell: r => fmtTime(r.last_event_at) },
+      ...typesOf(...v.repositories.map(r => r.counts)).map(t => ({ key: t, label: typeName(t), num: true,
+        value: r => r.counts[t] ?? 0, title: t })),
+      // To the minute, so the table fits a wide screen; the cell's title has the second.
+      { key: 'last_event_at', label: 'last event (UTC)', value: r => r.last_event_at,
+        cell: r => el('span', { title: fmtTime(r.last_event_at), text: fmtTime(r.last_event_at).replace(/:\d\d UTC$/, '') }) },
     ], v.repositories, 'top-table', () => this.draw(main)));
   },
 };
@@ -742,14 +783,15 @@ views.timing = {
       t.append(controls([
         { name: 'action', label: 'action', placeholder: 'any, e.g. opened' },
         { name: 'repository_name', label: 'repository', placeholder: 'any, owner/repo' },
-      ], () => this.refresh(main)), el('div', { class: 'cards', 'data-testid': 'type-totals' }),
+      ], () => this.refresh(main)), el('div', { class: 'tiles', 'data-testid': 'type-totals' }),
       el('div', { class: 'chart', 'data-testid': 'chart-totals' }));
       main.append(t);
     }
     if (!only) {
       const o = section('offset', 'Events per type in the last minutes');
       o.append(controls([{ name: 'offset', label: 'minutes', value: '60', numeric: true }], () => this.refresh(main)),
-        el('div', { class: 'cards', 'data-testid': 'offset-totals' }));
+        el('div', { class: 'tiles', 'data-testid': 'offset-totals' }),
+        el('p', { class: 'coverage', 'data-testid': 'offset-coverage' }));
       main.append(o);
     }
   },
@@ -769,7 +811,7 @@ views.timing = {
       await chart(gaps.querySelector('.chart'), 'gaps', {
         tooltip: { trigger: 'item', valueFormatter: v => fmtSeconds(v) },
         grid: { left: 56, right: 16, top: 24, bottom: 32 },
-        xAxis: { type: 'time' },
+        xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, // on a phone, every other hour
         yAxis: { type: 'value', name: 'seconds since the previous event' },
         series: [{
           name: 'gap', type: 'scatter', symbolSize: 5,
@@ -785,15 +827,14 @@ views.timing = {
     const totals = main.querySelector('#totals');
     if (totals) jobs.push(load(totals, 'totals', async () => {
       const v = await api(`/metrics/events-total-count${query({ action: filters.action, repository_name: filters.repository_name })}`);
-      totals.querySelector('.cards').replaceChildren(card('all types', fmt(v.total), 'type-total-all'),
-        ...typesOf(v.counts).map(t => card(t, fmt(v.counts[t] ?? 0), `type-total-${t}`)));
+      totals.querySelector('.tiles').replaceChildren(...tiles(v.total, typesOf(v.counts), v.counts, 'type-total-'));
       await typeBars(totals.querySelector('.chart'), 'totals', v.counts);
     }));
     const offset = main.querySelector('#offset');
     if (offset) jobs.push(load(offset, 'offset', async () => {
       const v = await api(`/metrics/events${query({ offset: param('offset', '60') })}`);
-      offset.querySelector('.cards').replaceChildren(card('all types', fmt(v.total), 'offset-total-all',
-        coverageSentence(v.coverage, v.total)), ...typesOf(v.counts).map(t => card(t, fmt(v.counts[t] ?? 0), `offset-total-${t}`)));
+      offset.querySelector('.tiles').replaceChildren(...tiles(v.total, typesOf(v.counts), v.counts, 'offset-total-'));
+      offset.querySelector('.coverage').textContent = coverageSentence(v.coverage, v.total) || '';
     }));
     await Promise.all(jobs);
   },
@@ -802,7 +843,7 @@ views.timing = {
 views.recent = {
   render(main) {
     const s = section('recent', 'Recent events (newest first)');
-    s.append(el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'recent events' }, el('table', { 'data-testid': 'recent-table' },
+    s.append(wideTable('recent events', el('table', { 'data-testid': 'recent-table' },
       el('thead', {}, el('tr', {}, ...['time', 'type', 'action', 'repository', 'actor'].map(h => el('th', { text: h })))),
       el('tbody'))));
     main.append(s);
