@@ -68,12 +68,21 @@ async function axeClean(page, name) {
   assert.deepEqual(found, [], `axe-core found WCAG 2 A/AA violations on ${name}`);
 }
 
-/** Every type's name is read whole: no tile's label is cut (by an ellipsis, or its tile's edge), and each names its type. */
+/**
+ * Every type's name is read whole: no tile's label is cut (by an ellipsis, or its tile's edge), and
+ * each names its type. The label's text as laid out lies inside its tile, and nothing in the tile
+ * holds more than it shows (an ellipsis paints over text that is still laid out).
+ */
 async function tilesReadable(page) {
   const labels = await page.$$eval('.tile', ts => ts.map(t => {
     const l = t.querySelector('.label');
-    return { type: t.dataset.type, name: l.textContent, title: t.title, cut: l.scrollWidth > l.clientWidth
-      || l.scrollHeight > l.clientHeight || t.scrollWidth > t.clientWidth || t.scrollHeight > t.clientHeight };
+    const range = document.createRange();
+    range.selectNodeContents(l);
+    const text = range.getBoundingClientRect();
+    const box = t.getBoundingClientRect();
+    const outside = text.left < box.left - 0.5 || text.right > box.right + 0.5 || text.top < box.top - 0.5 || text.bottom > box.bottom + 0.5;
+    const clipped = [t, ...t.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight);
+    return { type: t.dataset.type, name: l.textContent, title: t.title, cut: outside || clipped };
   }));
   assert.deepEqual(labels.filter(l => l.cut).map(l => l.name), [], 'tile labels cut');
   for (const l of labels.filter(l => l.type)) {
