@@ -18,8 +18,13 @@
 # before or after ours (the order alternates); its medians, and the ratios baseline / ours of the
 # times and CPU seconds (of the medians, and the median of each run's), are printed too.
 #
+# BASE=<commit> makes that commit's build the baseline (BASELINE_OPTS default: none), built once
+# into bench/out/base-<hash>, and runs it on an engine of its own (its own `engine` command, on
+# PORT+1), since an older build's schema and engine may differ from this one's.
+#
 #   bench/backfill-bench.sh     EVENTS=200000 RUNS=3 HOURS=4 PORT=18199 by default; NO_BUILD=1 skips the build
 #   BASELINE_APP=/tmp/before/target/quarkus-app RUNS=7 HOURS=1 bench/backfill-bench.sh
+#   BASE=4953689 EVENTS=100000 RUNS=3 HOURS=1 bench/backfill-bench.sh   # against the code before issue 24
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -35,16 +40,21 @@ FILE=$PWD/$OUT/2024-01-15-15.json.gz
 DATA=$PWD/$OUT/backfill-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
-read -r -a OURS_OPTS <<< "$OPTS"
-read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
-BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
-BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 mkdir -p "$OUT"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
   ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
+base_build
+if [[ -n ${BASE:-} ]]; then
+  BASELINE_APP=$(dirname "$BASE_JAR")
+  BASELINE_OPTS=${BASELINE_OPTS-}
+fi
+read -r -a OURS_OPTS <<< "$OPTS"
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
+BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
+BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 
 if [[ ! -f "$FILE" || "$(cat "$FILE.events" 2>/dev/null)" != "$EVENTS" ]]; then
   echo "== generating $FILE ($EVENTS events)"
@@ -75,18 +85,28 @@ mkdir -p "$DATA"
 echo "== engine on 127.0.0.1:$PORT, data in $DATA"
 DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/engine.log" 2>&1 &
 ENGINE=$!
-trap 'kill $ENGINE 2>/dev/null || true; wait $ENGINE 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/ping" > /dev/null && break
-  sleep 0.5
+BASE_DATA=$PWD/$OUT/backfill-bench-base-data
+base_engine $((PORT + 1)) "$BASE_DATA" "$OUT/base-engine.log"
+trap 'kill $ENGINE $BASE_ENGINE 2>/dev/null || true; wait $ENGINE $BASE_ENGINE 2>/dev/null || true' EXIT
+for p in $PORT ${BASE_ENGINE:+$((PORT + 1))}; do
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$p/ping" > /dev/null && break
+    sleep 0.5
+  done
 done
-sql() { curl -sS --fail-with-body "http://127.0.0.1:$PORT/" --data-binary "$1"; }
+# sql and the backfills go to one engine at a time: this build's, or with BASE the base's.
+use_engine() { # this|base
+  if [[ $1 == base ]]; then ON_PORT=$((PORT + 1)) ON_DATA=$BASE_DATA; else ON_PORT=$PORT ON_DATA=$DATA; fi
+  engine_auth "$ON_DATA"
+}
+sql() { curl -sS --fail-with-body "${AUTH[@]}" "http://127.0.0.1:$ON_PORT/" --data-binary "$1"; }
 
-backfill() { DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill "$@"; }
 # A first backfill of a one-line file applies the schema.
 TINY=$OUT/bench-schema.json
 echo '{"id":"1","type":"PushEvent","repo":{"name":"o/r"},"created_at":"2020-01-01T00:00:00Z"}' > "$TINY"
-backfill --types WatchEvent "$TINY" > /dev/null
+DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill --types WatchEvent "$TINY" > /dev/null
+[[ -z $BASE_ENGINE ]] || DATA_DIR=$BASE_DATA "$JAVA" -jar "$BASE_JAR" backfill --types WatchEvent "$TINY" > /dev/null
+use_engine this
 
 empty() {
   sql "TRUNCATE TABLE github_stats.events"
@@ -104,13 +124,15 @@ base_load=(); base_wall=(); base_cpu=(); paired=(); paired_cpu=()
 ours() { load_with "$JAR" "${OURS_OPTS[@]}"; }
 default_jit() { load_with "$JAR"; }
 baseline() {
+  [[ -z $BASE_ENGINE ]] || use_engine base
   load_with "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); base_cpu+=("$CPU")
+  use_engine this
 }
 load_with() { # jar [jvm options]
   empty
   local t0 t1 summary
   t0=$(now)
-  cpu_timed env DATA_DIR="$DATA" "$JAVA" "${@:2}" -jar "$1" backfill "${PATHS[@]}" > "$OUT/summary.txt" 2>&1 \
+  cpu_timed env DATA_DIR="$ON_DATA" "$JAVA" "${@:2}" -jar "$1" backfill "${PATHS[@]}" > "$OUT/summary.txt" 2>&1 \
     || { cat "$OUT/summary.txt"; exit 1; }
   summary=$(cat "$OUT/summary.txt")
   t1=$(now)
@@ -179,6 +201,10 @@ if [[ -n "$BASELINE" ]]; then
     "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
     "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)" \
     "$(echo "$(median "${base_cpu[@]}") / $(median "${ours_cpu[@]}")" | bc -l)" "$(median "${paired_cpu[@]}")"
+  [[ -z ${BASE:-} ]] || printf 'this build / base %s (time and CPU seconds, medians): %.2fx load, %.2fx command, %.2fx CPU seconds\n' "$BASE" \
+    "$(echo "$(median "${ours_load[@]}") / $(median "${base_load[@]}")" | bc -l)" \
+    "$(echo "$(median "${ours_wall[@]}") / $(median "${base_wall[@]}")" | bc -l)" \
+    "$(echo "$(median "${ours_cpu[@]}") / $(median "${base_cpu[@]}")" | bc -l)"
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

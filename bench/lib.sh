@@ -45,3 +45,45 @@ generate_hour() { # file events seed hour(2024-01-15T15) first_id
     echo "$2" > "$1.events"
   fi
 }
+
+# The engine's credential for curl, from the endpoint file the `engine` command writes in DATA_DIR
+# ($1): this build's engine takes a user and password on every request (a new password each start);
+# an engine from before them (such as BASE=4953689's) writes none there and takes none. Sets AUTH
+# (curl's options), waiting up to 60 s for the file.
+engine_auth() { # data-dir
+  local f="$1/clickhouse/engine.endpoint" password
+  for _ in $(seq 1 120); do [[ -s $f ]] && break; sleep 0.5; done
+  password=$(sed -n 's/^password=//p' "$f" 2>/dev/null)
+  AUTH=()
+  [[ -z $password ]] || AUTH=(-u "$(sed -n 's/^user=//p' "$f"):$password")
+}
+
+# BASE=<commit>: the benchmark also runs that commit's build, alternating with this one (for the
+# code before issue 24: BASE=4953689, which is 61383b1^). Built once (git archive, then its own
+# wrapper) into bench/out/base-<hash>, and reused while its quarkus-run.jar is there. Sets BASE_DIR
+# and BASE_JAR.
+base_build() {
+  [[ -n ${BASE:-} ]] || return 0
+  local hash
+  hash=$(git rev-parse --short "$BASE")
+  BASE_DIR=$PWD/bench/out/base-$hash
+  BASE_JAR=$BASE_DIR/target/quarkus-app/quarkus-run.jar
+  if [[ ! -f $BASE_JAR ]]; then
+    echo "== build: $BASE ($hash) in $BASE_DIR"
+    rm -rf "$BASE_DIR"
+    mkdir -p "$BASE_DIR"
+    git archive "$hash" | tar -x -C "$BASE_DIR"
+    (cd "$BASE_DIR" && ./mvnw -q -B -ntp -DskipTests package)
+  fi
+}
+
+# With BASE: the base build's engine (its own `engine` command: its schema and its transport) on
+# port $1, data in $2 (emptied), its output in $3; its pid in BASE_ENGINE (empty without BASE).
+base_engine() {
+  BASE_ENGINE=
+  [[ -n ${BASE:-} ]] || return 0
+  rm -rf "$2"
+  mkdir -p "$2"
+  DATA_DIR=$2 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$BASE_JAR" engine --port "$1" > "$3" 2>&1 &
+  BASE_ENGINE=$!
+}

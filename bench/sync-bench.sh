@@ -16,8 +16,13 @@
 # baseline, just before or after ours (the order alternates); its medians, and the ratios baseline
 # / ours of the times and CPU seconds (of the medians, and the median of each run's), are printed.
 #
+# BASE=<commit> makes that commit's build the baseline (BASELINE_OPTS default: none), built once
+# into bench/out/base-<hash>, and runs it on an engine of its own (its own `engine` command, on
+# PORT+2), since an older build's schema and engine may differ from this one's.
+#
 #   bench/sync-bench.sh        EVENTS=100000 RUNS=3 PORT=18299 HTTP_PORT=18300 by default; NO_BUILD=1 skips the build
 #   BASELINE_OPTS= RUNS=5 bench/sync-bench.sh       # the default JIT as the baseline
+#   BASE=4953689 EVENTS=20000 RUNS=3 bench/sync-bench.sh   # against the code before issue 24
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -32,16 +37,21 @@ DATA=$PWD/$OUT/sync-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
 OPTS=${OPTS--XX:TieredStopAtLevel=1}
-read -r -a OURS_OPTS <<< "$OPTS"
-read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
-BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
-BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 mkdir -p "$HOURS"
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
   ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
+base_build
+if [[ -n ${BASE:-} ]]; then
+  BASELINE_APP=$(dirname "$BASE_JAR")
+  BASELINE_OPTS=${BASELINE_OPTS-}
+fi
+read -r -a OURS_OPTS <<< "$OPTS"
+read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
+BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
+BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
 
 for h in $(seq 0 23); do
   generate_hour "$HOURS/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" \
@@ -56,17 +66,28 @@ python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$HOURS" > "$OU
 HTTP=$!
 DATA_DIR=$DATA "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/sync-engine.log" 2>&1 &
 ENGINE=$!
-trap 'kill $ENGINE $HTTP 2>/dev/null || true; wait $ENGINE $HTTP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/ping" > /dev/null && curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/2024-01-15-0.json.gz.events" && break
-  sleep 0.5
+BASE_DATA=$PWD/$OUT/sync-bench-base-data
+base_engine $((PORT + 2)) "$BASE_DATA" "$OUT/sync-base-engine.log"
+trap 'kill $ENGINE $HTTP $BASE_ENGINE 2>/dev/null || true; wait $ENGINE $HTTP $BASE_ENGINE 2>/dev/null || true' EXIT
+for url in "$PORT/ping" "$HTTP_PORT/2024-01-15-0.json.gz.events" ${BASE_ENGINE:+$((PORT + 2))/ping}; do
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$url" && break
+    sleep 0.5
+  done
 done
-sql() { curl -sS --fail-with-body "http://127.0.0.1:$PORT/" --data-binary "$1"; }
+# sql and the syncs go to one engine at a time: this build's, or with BASE the base's.
+use_engine() { # this|base
+  if [[ $1 == base ]]; then ON_PORT=$((PORT + 2)) ON_DATA=$BASE_DATA; else ON_PORT=$PORT ON_DATA=$DATA; fi
+  engine_auth "$ON_DATA"
+}
+sql() { curl -sS --fail-with-body "${AUTH[@]}" "http://127.0.0.1:$ON_PORT/" --data-binary "$1"; }
 
 # A first backfill of a one-line file applies the schema.
 TINY=$OUT/sync-bench-schema.json
 echo '{"id":"1","type":"PushEvent","repo":{"name":"o/r"},"created_at":"2020-01-01T00:00:00Z"}' > "$TINY"
 DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill --types WatchEvent "$TINY" > /dev/null
+[[ -z $BASE_ENGINE ]] || DATA_DIR=$BASE_DATA "$JAVA" -jar "$BASE_JAR" backfill --types WatchEvent "$TINY" > /dev/null
+use_engine this
 
 empty() {
   for t in $(sql "SELECT name FROM system.tables WHERE database = 'github_stats' AND engine LIKE '%MergeTree'
@@ -82,7 +103,7 @@ sync_hours() { # jar [jvm options]
   empty
   local t0 t1 c
   t0=$(now)
-  cpu_timed env DATA_DIR="$DATA" GHARCHIVE_URL="http://127.0.0.1:$HTTP_PORT" "$JAVA" "${@:2}" -jar "$1" \
+  cpu_timed env DATA_DIR="$ON_DATA" GHARCHIVE_URL="http://127.0.0.1:$HTTP_PORT" "$JAVA" "${@:2}" -jar "$1" \
     backfill --from 2024-01-15T00 --to 2024-01-16T00 > "$OUT/sync-summary.txt" 2>&1 \
     || { cat "$OUT/sync-summary.txt"; exit 1; }
   summary=$(cat "$OUT/sync-summary.txt")
@@ -97,7 +118,9 @@ sync_hours() { # jar [jvm options]
 }
 ours() { sync_hours "$JAR" "${OURS_OPTS[@]}"; ours_load+=("$LOAD"); ours_wall+=("$WALL"); ours_cpu+=("$CPU"); }
 baseline() {
+  [[ -z $BASE_ENGINE ]] || use_engine base
   sync_hours "${BASE_JAR:-$JAR}" "${BASE_OPTS[@]}"; base_load+=("$LOAD"); base_wall+=("$WALL"); base_cpu+=("$CPU")
+  use_engine this
 }
 
 ours_load=(); ours_wall=(); ours_cpu=(); base_load=(); base_wall=(); base_cpu=(); paired=(); paired_cpu=()
@@ -146,5 +169,9 @@ if [[ -n "$BASELINE" ]]; then
     "$(echo "$(median "${base_load[@]}") / $(median "${ours_load[@]}")" | bc -l)" "$(median "${paired[@]}")" \
     "$(echo "$(median "${base_wall[@]}") / $(median "${ours_wall[@]}")" | bc -l)" \
     "$(echo "$(median "${base_cpu[@]}") / $(median "${ours_cpu[@]}")" | bc -l)" "$(median "${paired_cpu[@]}")"
+  [[ -z ${BASE:-} ]] || printf 'this build / base %s (time and CPU seconds, medians): %.2fx sync, %.2fx whole command, %.2fx CPU seconds\n' "$BASE" \
+    "$(echo "$(median "${ours_load[@]}") / $(median "${base_load[@]}")" | bc -l)" \
+    "$(echo "$(median "${ours_wall[@]}") / $(median "${base_wall[@]}")" | bc -l)" \
+    "$(echo "$(median "${ours_cpu[@]}") / $(median "${base_cpu[@]}")" | bc -l)"
 fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
