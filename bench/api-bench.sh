@@ -14,8 +14,42 @@
 #        LONG_SECONDS (time budget of each long-window measurement; 20)  WRK_CONNECTIONS (16)  WRK_SECONDS (10)
 #        WRK_WARMUP (seconds of wrk per cached path before the timed runs; 8)
 #        PORT (18090)  CACHED_PORT (18091)  ENGINE_PORT (18133)  SKIP_BUILD=1
+# With BASE=<commit>: the whole benchmark RUNS times (2) for this build and for that commit's, in
+# turn (each its own script, build and fresh data), and each run's results side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [[ -n ${BASE:-} ]]; then
+  source bench/lib.sh
+  base_build
+  if [[ ${SKIP_BUILD:-} != 1 ]]; then
+    ./mvnw -q -B -Pbench package -DskipTests
+    ./mvnw -q -B -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+  fi
+  vs=$PWD/bench/out/api-vs-base
+  rm -rf "$vs"
+  mkdir -p "$vs"
+  first_base=1
+  for run in $(seq 1 "${RUNS:-2}"); do
+    for who in $( (( run % 2 )) && echo this base || echo base this); do
+      echo "== run $run: $who"
+      if [[ $who == this ]]; then
+        BASE= SKIP_BUILD=1 bench/api-bench.sh "$@" > /dev/null
+        cp bench/out/results.txt "$vs/this-$run.txt"
+      else
+        # Its first run builds what its own script needs (its bench classes' class path).
+        (cd "$BASE_DIR" && SKIP_BUILD=$( ((first_base)) && echo 0 || echo 1) bench/api-bench.sh "$@" > /dev/null)
+        first_base=0
+        cp "$BASE_DIR/bench/out/results.txt" "$vs/base-$run.txt"
+      fi
+    done
+  done
+  for run in $(seq 1 "${RUNS:-2}"); do
+    echo "== run $run: this build | base $BASE"
+    paste -d'|' "$vs/this-$run.txt" "$vs/base-$run.txt" | sed 's/|/    |    /'
+  done
+  exit 0
+fi
 
 N=${1:-1000000}
 SIZES=${SIZES:-$((N / 10)),$N}
