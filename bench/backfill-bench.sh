@@ -148,29 +148,8 @@ load_with() { # jar [jvm options]
     echo "the loads differ:"; echo "this load: $c"; echo "the first (the engine's when it ran): $ENGINE_COUNTS"; exit 1
   fi
 }
-# The engine's own load of the files matching $1 (on the base's engine with BASE): its time in
-# ENGINE_TIME, what it stored in ENGINE_COUNTS. Fails, once said why, where the engine refuses file().
-ENGINE_REFUSED=
-engine_load() {
-  [[ -z $ENGINE_REFUSED ]] || return 1
-  [[ -z $BASE_ENGINE ]] || use_engine base
-  empty
-  local t0 t1
-  t0=$(now)
-  if ! sql "${ENGINE_SQL/FILE/$1}" > "$OUT/engine-load.txt" 2>&1; then
-    ENGINE_REFUSED=1
-    echo "the engine's own load is left out: $(grep -o 'file() is turned off[^:]*' "$OUT/engine-load.txt" \
-      || cat "$OUT/engine-load.txt") (BASE=4953689 runs it on that build's engine)"
-    use_engine this
-    return 1
-  fi
-  t1=$(now)
-  ENGINE_TIME=$(echo "$t1 - $t0" | bc -l)
-  ENGINE_COUNTS=$(counts)
-  use_engine this
-}
-# An engine time, or n/a when there is none.
-engine_s() { if [[ -n ${1:-} ]]; then printf '%.2f s' "$1"; else echo n/a; fi; }
+# The engine's own load of the files matching $1 (see engine_own_load).
+engine_load() { engine_own_load "${ENGINE_SQL/FILE/$1}"; }
 ENGINE_COUNTS=
 PATHS=("$FILE")
 for run in $(seq 1 "$RUNS"); do

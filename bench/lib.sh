@@ -87,3 +87,29 @@ base_engine() {
   DATA_DIR=$2 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$BASE_JAR" engine --port "$1" > "$3" 2>&1 &
   BASE_ENGINE=$!
 }
+
+# The engine's own load, an INSERT ... SELECT FROM file() or url() ($1), on emptied tables: on the
+# base's engine with BASE, as this build's engine refuses those functions (issue 26) while
+# 4953689's takes them, on the same libchdb. Its time in ENGINE_TIME, what it stored in
+# ENGINE_COUNTS; where refused it fails, having said why once. Uses the script's use_engine and empty.
+ENGINE_REFUSED=
+engine_own_load() { # sql
+  [[ -z $ENGINE_REFUSED ]] || return 1
+  [[ -z ${BASE_ENGINE:-} ]] || use_engine base
+  empty
+  local t0 t1
+  t0=$(now)
+  if ! sql "$1" > "$OUT/engine-load.txt" 2>&1; then
+    ENGINE_REFUSED=1
+    echo "the engine's own load is left out: $(grep -o '[a-z]*() is turned off[^:]*' "$OUT/engine-load.txt" \
+      || cat "$OUT/engine-load.txt") (BASE=4953689 runs it on that build's engine)"
+    use_engine this
+    return 1
+  fi
+  t1=$(now)
+  ENGINE_TIME=$(echo "$t1 - $t0" | bc -l)
+  ENGINE_COUNTS=$(counts)
+  use_engine this
+}
+# An engine time for a run's line: seconds, or n/a.
+engine_s() { if [[ -n ${1:-} ]]; then printf '%.2f s' "$1"; else echo n/a; fi; }
