@@ -4,7 +4,9 @@
 # codec), side by side on this machine:
 #   - each build's service is started (POLLER_ENABLED=false) so that it launches its engine
 #     process; that process's command line is copied and launched again on a port of its own and
-#     a fresh directory, so the timed engine answers nothing but the benchmark;
+#     a fresh directory, so the timed engine answers nothing but the benchmark (an engine that
+#     takes a user and password, as this build's does since issue 26, is given a password made
+#     here on its standard input, as its service does; an older one takes none);
 #   - transport: through clickhouse-java with LZ4 both ways, as the service talks to its engine:
 #     SMALL small queries, an answer of ROWS rows (RowBinary) and an insert of as many rows into a
 #     Null table; wall time and the engine process's CPU time;
@@ -30,6 +32,7 @@ JCMD=$(dirname "$JAVA")/jcmd
 PORT_A=${PORT_A:-18401}; PORT_B=${PORT_B:-18402}
 ENGINE_A=${ENGINE_A:-18403}; ENGINE_B=${ENGINE_B:-18404}
 TIMED_A=${TIMED_A:-18405}; TIMED_B=${TIMED_B:-18406}
+PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
@@ -74,6 +77,15 @@ timed_engine() { # name port
   # Its standard input is a pipe this script holds open: with --watch-stdin it exits when the script does.
   mkfifo "$OUT/$1.stdin"
   exec {fd}<>"$OUT/$1.stdin"
+  # The engine's credential, for the curl and the client below: user and password, or none.
+  local user
+  user=$(tr '\0' '\n' < "$OUT/$1.cmdline" | sed -n 's/^--user=//p')
+  if [[ -n $user ]]; then
+    echo "$PASSWORD" >&"$fd"
+    CREDENTIAL=("user=$user" "password=$PASSWORD"); AUTH=(-u "$user:$PASSWORD")
+  else
+    CREDENTIAL=(); AUTH=()
+  fi
   "${args[@]}" < "$OUT/$1.stdin" > "$OUT/$1-timed.log" 2>&1 &
   TIMED_PID=$!
   pids+=($!)
@@ -89,20 +101,20 @@ cp "/proc/$BASE_CHILD/cmdline" "$OUT/base.cmdline"
 metaspace() { "$JCMD" "$1" GC.heap_info | awk '/Metaspace/{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?/, "", v); print v / 1024}}'; }
 META_HERE=$(metaspace "$HERE_CHILD"); META_BASE=$(metaspace "$BASE_CHILD")
 
-timed_engine here "$TIMED_A"; HERE_TIMED=$TIMED_PID
-timed_engine base "$TIMED_B"; BASE_TIMED=$TIMED_PID
+timed_engine base "$TIMED_B"; BASE_TIMED=$TIMED_PID; BASE_CREDENTIAL=("${CREDENTIAL[@]}")
+timed_engine here "$TIMED_A"; HERE_TIMED=$TIMED_PID; HERE_CREDENTIAL=("${CREDENTIAL[@]}")
 
 # The big answer's bytes, uncompressed, for the codec runs.
-curl -sS --fail "http://127.0.0.1:$TIMED_A/" --data-binary "SELECT number AS id, concat('owner', toString(number % 97),
+curl -sS --fail "${AUTH[@]}" "http://127.0.0.1:$TIMED_A/" --data-binary "SELECT number AS id, concat('owner', toString(number % 97),
   '/repo-', toString(number % 1000)) AS repo, toUInt32(number % 1000) AS n FROM numbers($ROWS) FORMAT RowBinary" \
   -o "$OUT/answer.bin"
 
 declare -A v names
 add() { if [[ $2 == codec ]]; then names[$1]=$3; else v[$1.$2]="${v[$1.$2]:-} $3"; fi; }
-transport() { # name url pid
+transport() { # name url pid [user=U password=P]
   while IFS='=' read -r k val; do add "$1" "$k" "$val"; done < <("$JAVA" --enable-native-access=ALL-UNNAMED \
     -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$BENCH_CP:$HERE_APP/lib/main/*" \
-    io.github.eventsstats.bench.EngineTransportBench transport "engine=$2" "pid=$3" "small=$SMALL" "rows=$ROWS")
+    io.github.eventsstats.bench.EngineTransportBench transport "engine=$2" "pid=$3" "small=$SMALL" "rows=$ROWS" "${@:4}")
 }
 codec() { # name app
   while IFS='=' read -r k val; do add "$1" "$k" "$val"; done < <("$JAVA" --enable-native-access=ALL-UNNAMED \
@@ -110,21 +122,21 @@ codec() { # name app
     -cp "$PWD/target/bench-classes:$2/app/*:$2/lib/main/*" \
     io.github.eventsstats.bench.EngineTransportBench codec "data=$OUT/answer.bin")
 }
-ready() { # name
+ready() { # name [password=P]
   while IFS='=' read -r k val; do add "$1" "$k" "$val"; done < <("$JAVA" -cp "$BENCH_CP" \
-    io.github.eventsstats.bench.EngineTransportBench ready "cmdline=$OUT/$1.cmdline" "dir=$OUT")
+    io.github.eventsstats.bench.EngineTransportBench ready "cmdline=$OUT/$1.cmdline" "dir=$OUT" "${@:2}")
 }
 
 for run in $(seq 1 "$RUNS"); do
   echo "== run $run of $RUNS"
   if (( run % 2 )); then order="here base"; else order="base here"; fi
   for who in $order; do
-    if [[ $who == here ]]; then transport here "http://127.0.0.1:$TIMED_A" "$HERE_TIMED"
-    else transport base "http://127.0.0.1:$TIMED_B" "$BASE_TIMED"; fi
+    if [[ $who == here ]]; then transport here "http://127.0.0.1:$TIMED_A" "$HERE_TIMED" "${HERE_CREDENTIAL[@]}"
+    else transport base "http://127.0.0.1:$TIMED_B" "$BASE_TIMED" "${BASE_CREDENTIAL[@]}"; fi
   done
   for who in $order; do
-    if [[ $who == here ]]; then codec here "$HERE_APP"; else codec base "$BASE_APP"; fi
-    ready "$who"
+    if [[ $who == here ]]; then codec here "$HERE_APP"; ready here "${HERE_CREDENTIAL[@]:1}"
+    else codec base "$BASE_APP"; ready base "${BASE_CREDENTIAL[@]:1}"; fi
   done
 done
 

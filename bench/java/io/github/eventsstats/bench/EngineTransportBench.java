@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * side by side. Three modes, each printing {@code key=value} lines the script collects:
  *
  * <ul>
- * <li>{@code transport engine=URL pid=PID}: through clickhouse-java with LZ4 both ways (as the
+ * <li>{@code transport engine=URL pid=PID [user=U password=P]}: through clickhouse-java with LZ4 both ways (as the
  * service's client talks to its engine), {@code small} queries, a {@code big} answer of
  * {@code rows} rows and an insert of as many rows into a Null table; wall time and the engine
  * process's CPU time (utime + stime from /proc) for each.</li>
@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * build's jars): the hand-written {@code Lz4Frames} where the build has it, else clickhouse-java's
  * blocks as {@code EngineResponse} and {@code EngineRequest} use them. Run it under the engine
  * process's JVM flags.</li>
- * <li>{@code ready cmdline=FILE}: the engine process relaunched from its command line (a copy of
- * /proc/PID/cmdline) on a free port and a fresh directory: the time from its start to READY.</li>
+ * <li>{@code ready cmdline=FILE [password=P]}: the engine process relaunched from its command line (a copy
+ * of /proc/PID/cmdline) on a free port and a fresh directory, given P as the first line of its standard
+ * input where the build's engine takes its password there: the time from its start to READY.</li>
  * </ul>
  */
 public final class EngineTransportBench {
@@ -66,7 +67,8 @@ public final class EngineTransportBench {
         long pid = Long.parseLong(a.get("pid"));
         int small = Integer.parseInt(a.getOrDefault("small", "2000"));
         long rows = Long.parseLong(a.getOrDefault("rows", "2000000"));
-        try (Client client = new Client.Builder().addEndpoint(a.get("engine")).setUsername("default").setPassword("")
+        try (Client client = new Client.Builder().addEndpoint(a.get("engine"))
+                .setUsername(a.getOrDefault("user", "default")).setPassword(a.getOrDefault("password", ""))
                 .setDefaultDatabase("default").compressServerResponse(true).compressClientRequest(true)
                 .compressionMethod(com.clickhouse.client.api.CompressionMethod.LZ4).build()) {
             client.execute("CREATE TABLE IF NOT EXISTS transport_bench (id UInt64, repo String, n UInt32) ENGINE = Null")
@@ -256,6 +258,10 @@ public final class EngineTransportBench {
         }
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+        if (a.containsKey("password")) { // an engine from issue 26 on reads its password first
+            p.getOutputStream().write((a.get("password") + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+        }
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("READY")) {
