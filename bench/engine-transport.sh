@@ -13,7 +13,7 @@
 #   - codec: the engine's own LZ4 block writer and reader on that answer's bytes, in a JVM with the
 #     engine process's flags (C1 only) and the build's jars;
 #   - ready: the engine process started from its command line until it prints READY;
-#   - metaspace: the service's engine process once it is up (jcmd GC.heap_info).
+#   - metaspace: the service's engine process once it is up (jcmd VM.metaspace).
 # Each measurement alternates the builds RUNS times; medians, and the ratio this / baseline.
 #
 #   bench/engine-transport.sh                 RUNS=5 SMALL=2000 ROWS=2000000 BASE=<61383b1^>
@@ -98,7 +98,8 @@ service here "$HERE_APP" "$PORT_A" "$ENGINE_A"; HERE_CHILD=$CHILD
 service base "$BASE_APP" "$PORT_B" "$ENGINE_B"; BASE_CHILD=$CHILD
 cp "/proc/$HERE_CHILD/cmdline" "$OUT/here.cmdline"
 cp "/proc/$BASE_CHILD/cmdline" "$OUT/base.cmdline"
-metaspace() { "$JCMD" "$1" GC.heap_info | awk '/Metaspace/{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?/, "", v); print v / 1024}}'; }
+# JDK 25's GC.heap_info has no Metaspace line under the serial GC the engine runs: VM.metaspace's first line.
+metaspace() { "$JCMD" "$1" VM.metaspace | awk '/^Metaspace/{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit}}'; }
 META_HERE=$(metaspace "$HERE_CHILD"); META_BASE=$(metaspace "$BASE_CHILD")
 
 timed_engine base "$TIMED_B"; BASE_TIMED=$TIMED_PID; BASE_CREDENTIAL=("${CREDENTIAL[@]}")
@@ -113,7 +114,7 @@ declare -A v names
 add() { if [[ $2 == codec ]]; then names[$1]=$3; else v[$1.$2]="${v[$1.$2]:-} $3"; fi; }
 transport() { # name url pid [user=U password=P]
   while IFS='=' read -r k val; do add "$1" "$k" "$val"; done < <("$JAVA" --enable-native-access=ALL-UNNAMED \
-    -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$BENCH_CP:$HERE_APP/lib/main/*" \
+    -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$BENCH_CP:$HERE_APP/app/*:$HERE_APP/lib/main/*" \
     io.github.eventsstats.bench.EngineTransportBench transport "engine=$2" "pid=$3" "small=$SMALL" "rows=$ROWS" "${@:4}")
 }
 codec() { # name app
