@@ -45,7 +45,7 @@ stop_service() {
 }
 trap 'stop_service; kill $HTTP 2>/dev/null || true' EXIT
 
-sql() { curl -sS --fail-with-body "http://127.0.0.1:$ENGINE_PORT/?database=github_stats" --data-binary "$1"; }
+sql() { curl -sS --fail-with-body "${AUTH[@]}" "http://127.0.0.1:$ENGINE_PORT/?database=github_stats" --data-binary "$1"; }
 
 : > "$RESULT"
 for types in "" "*"; do
@@ -61,7 +61,8 @@ for types in "" "*"; do
     curl -sf "http://127.0.0.1:$PORT/q/health/ready" > /dev/null && break
     sleep 0.5
   done
-  ENGINE_PORT=$(cut -d' ' -f2 "$data/clickhouse/engine.endpoint")
+  ENGINE_PORT=$(endpoint_value "$data" port)
+  engine_auth "$data" # the engine's user and a password new at each start
   to=$(date -u -d "2024-01-15 00:00 UTC + $HOURS hours" +%Y-%m-%dT%H)
   job=$(curl -sS --fail-with-body -X POST -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/admin/archive/sync?from=2024-01-15T00&to=$to&types=$(printf %s "$types" | sed 's/\*/%2A/')" |

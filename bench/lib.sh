@@ -51,11 +51,17 @@ generate_hour() { # file events seed hour(2024-01-15T15) first_id
 # an engine from before them (such as BASE=4953689's) writes none there and takes none. Sets AUTH
 # (curl's options), waiting up to 60 s for the file.
 engine_auth() { # data-dir
-  local f="$1/clickhouse/engine.endpoint" password
-  for _ in $(seq 1 120); do [[ -s $f ]] && break; sleep 0.5; done
-  password=$(sed -n 's/^password=//p' "$f" 2>/dev/null)
+  local password
+  for _ in $(seq 1 120); do [[ -s $1/clickhouse/engine.endpoint ]] && break; sleep 0.5; done
+  password=$(endpoint_value "$1" password)
   AUTH=()
-  [[ -z $password ]] || AUTH=(-u "$(sed -n 's/^user=//p' "$f"):$password")
+  [[ -z $password ]] || AUTH=(-u "$(endpoint_value "$1" user):$password")
+}
+
+# One value (pid, port, user, password) of the owner-only file in which the engine serving DATA_DIR
+# ($1) says where it is: key=value lines since issue 26 (before, one line "PID PORT").
+endpoint_value() { # data-dir key
+  sed -n "s/^$2=//p" "$1/clickhouse/engine.endpoint" 2>/dev/null
 }
 
 # BASE=<commit>: the benchmark also runs that commit's build, alternating with this one (for the

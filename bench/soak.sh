@@ -83,7 +83,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -sf "$API/q/health/ready" > /dev/null || { echo "the service did not get ready"; tail -20 "$OUT/service.log"; exit 1; }
-ENGINE=$(cut -d' ' -f1 "$OUT/data/clickhouse/engine.endpoint")
+ENGINE=$(sed -n 's/^pid=//p' "$OUT/data/clickhouse/engine.endpoint")
 echo "engine $ENGINE" >> "$OUT/pids"
 echo "== service $SERVICE, engine $ENGINE, fake GitHub :$GH_PORT at $RATE events/s; $DURATION s, a sample every $SAMPLE s"
 
@@ -115,7 +115,7 @@ fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 echo "minute,service_rss_kb,engine_rss_kb,service_fds,engine_fds,service_threads,engine_threads,data_dir_bytes,events_stored,events_made,api_requests,api_errors" > "$OUT/soak.csv"
 sample() {
   local engine stored made requests errors
-  engine=$(cut -d' ' -f1 "$OUT/data/clickhouse/engine.endpoint" 2>/dev/null || echo 0)
+  engine=$(sed -n 's/^pid=//p' "$OUT/data/clickhouse/engine.endpoint" 2>/dev/null || echo 0)
   stored=$(curl -s "$API/debug/total-events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stored_rows"])' 2>/dev/null || echo "")
   made=$(curl -s "http://127.0.0.1:$GH_PORT/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["made"])' 2>/dev/null || echo "")
   requests=$(wc -l < "$OUT/api.log")
