@@ -83,6 +83,21 @@ base_build() {
   fi
 }
 
+# backfill-bench's and sync-bench's baseline, after their build: BASE's build (base_build; no JVM
+# options unless BASELINE_OPTS), else BASELINE_APP and/or BASELINE_OPTS. Sets OURS_OPTS and
+# BASE_OPTS (arrays, from OPTS), BASE_JAR (empty: this build's) and BASELINE (empty: none runs).
+baseline_setup() {
+  base_build
+  if [[ -n ${BASE:-} ]]; then
+    BASELINE_APP=$(dirname "$BASE_JAR")
+    BASELINE_OPTS=${BASELINE_OPTS-}
+  fi
+  read -r -a OURS_OPTS <<< "$OPTS"
+  read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
+  BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
+  BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
+}
+
 # With BASE: the base build's engine (its own `engine` command: its schema and its transport) on
 # port $1, data in $2 (emptied), its output in $3; its pid in BASE_ENGINE (empty without BASE).
 base_engine() {

@@ -46,15 +46,7 @@ if [[ -z "${NO_BUILD:-}" ]]; then
   echo "== build"
   ./mvnw -q -B -Pbench -DskipTests package   # the service, and ArchiveGenerator into target/bench-classes
 fi
-base_build
-if [[ -n ${BASE:-} ]]; then
-  BASELINE_APP=$(dirname "$BASE_JAR")
-  BASELINE_OPTS=${BASELINE_OPTS-}
-fi
-read -r -a OURS_OPTS <<< "$OPTS"
-read -r -a BASE_OPTS <<< "${BASELINE_OPTS-$OPTS}"
-BASE_JAR=${BASELINE_APP:+$BASELINE_APP/quarkus-run.jar}
-BASELINE=${BASELINE_APP+app}${BASELINE_OPTS+opts} # set, even to nothing: a baseline runs
+baseline_setup
 
 for h in $(seq 0 23); do
   generate_hour "$HOURS/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" \
