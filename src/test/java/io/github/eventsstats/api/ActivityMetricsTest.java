@@ -128,9 +128,9 @@ class ActivityMetricsTest extends ApiTestBase {
     @Test
     void theDashboardAndItsChartLibraryAreServedByTheService() {
         given().get("/").then().statusCode(200).contentType(containsString("text/html"))
-                .body(containsString("/dashboard.js")).body(containsString("/vendor/echarts-6.0.0.min.js"));
+                .body(containsString("/dashboard.js")).body(containsString("/vendor/echarts-6.0.0.common.min.js"));
         given().get("/dashboard.js").then().statusCode(200);
-        given().get("/vendor/echarts-6.0.0.min.js").then().statusCode(200).body(containsString("echarts"));
+        given().get("/vendor/echarts-6.0.0.common.min.js").then().statusCode(200).body(containsString("echarts"));
         for (String page : List.of("/visualization/event-avg-time", "/visualization/events-total-count")) {
             given().get(page + "?event_type=WatchEvent").then().statusCode(200)
                     .contentType(containsString("text/html")).body(containsString("/dashboard.js"));
