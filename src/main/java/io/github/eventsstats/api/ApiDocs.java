@@ -13,4 +13,7 @@ final class ApiDocs {
     static final String ACTION = "only this payload action, e.g. opened, closed, started";
     static final String DAYS = "the window: events created in the last this many days";
     static final String LIMIT = "at most this many entries";
+    static final String ITEM_DAYS = "the window: items created in the last this many days";
+    static final String INCLUDE_BOTS = "true: count bot-authored items too (author type Bot, or a login ending in [bot]);"
+            + " a bot's comment is never a response either way";
 }

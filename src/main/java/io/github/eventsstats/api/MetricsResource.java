@@ -8,6 +8,10 @@ import io.github.eventsstats.metrics.MetricsAnswers.PrAverage;
 import io.github.eventsstats.metrics.MetricsAnswers.TopRepos;
 import io.github.eventsstats.metrics.MetricsAnswers.UserSessions;
 import io.github.eventsstats.metrics.MetricsAnswers.Visualization;
+import io.github.eventsstats.metrics.LifecycleAnswers.Comparison;
+import io.github.eventsstats.metrics.LifecycleAnswers.Issues;
+import io.github.eventsstats.metrics.LifecycleAnswers.PullRequests;
+import io.github.eventsstats.metrics.LifecycleService;
 import io.github.eventsstats.metrics.MetricsService;
 import io.github.eventsstats.metrics.MetricsService.EventAvgTimeQuery;
 import io.github.eventsstats.metrics.MetricsService.EventsQuery;
@@ -59,12 +63,85 @@ public class MetricsResource {
     static final int MAX_MIN_COUNT = 1_000_000_000;
     static final int MAX_BUCKETS = 1440;
 
+    static final String BOOLEAN = "^(true|false)$";
+    static final String BOOLEAN_RULE = "must be true or false";
+    static final String LIFECYCLE = " Definitions (docs/design/lifecycle.md): an item belongs to the window by its creation"
+            + " time; bots (author type Bot, or a login ending in [bot]) are left out unless include_bots=true, and a"
+            + " bot's comment is never a response; the first response is the earliest issue comment or review comment"
+            + " by someone who is neither the author nor a bot; quantiles are exact (nearest rank) over the items the"
+            + " field counts. A repository whose history (pulls, issues and comments lists) is loaded is answered from"
+            + " it with complete: true; any other from the stored events (opened paired with merged or closed events of"
+            + " the same number) with complete: false, and history says where its loading stands.";
+
     private final MetricsService metrics;
+    private final LifecycleService lifecycle;
     private final InstantSource clock;
 
-    MetricsResource(MetricsService metrics, InstantSource clock) {
+    MetricsResource(MetricsService metrics, LifecycleService lifecycle, InstantSource clock) {
         this.metrics = metrics;
+        this.lifecycle = lifecycle;
         this.clock = clock;
+    }
+
+    @GET
+    @Path("/pull-requests/{owner}/{repo}")
+    @Operation(summary = "The lifecycle of a repository's pull requests created in the last N days",
+            description = "Opened, merged, closed unmerged and open PRs, the merge rate, the times to merge, to close"
+                    + " and to the first response, and the same by week." + LIFECYCLE)
+    @APIResponse(responseCode = "200", description = "the lifecycle",
+            content = @Content(schema = @Schema(implementation = PullRequests.class)))
+    public Uni<PullRequests> pullRequests(
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner")
+            @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo")
+            @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo,
+            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
+            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
+            String includeBots) {
+        return lifecycle.pullRequests(owner + "/" + repo, Integer.parseInt(days), Boolean.parseBoolean(includeBots));
+    }
+
+    @GET
+    @Path("/issues/{owner}/{repo}")
+    @Operation(summary = "The lifecycle of a repository's issues created in the last N days",
+            description = "Opened, closed and open issues (pull requests are not issues), the times to close and to"
+                    + " the first response, and the same by week." + LIFECYCLE)
+    @APIResponse(responseCode = "200", description = "the lifecycle",
+            content = @Content(schema = @Schema(implementation = Issues.class)))
+    public Uni<Issues> issues(
+            @Parameter(description = ApiDocs.OWNER) @PathParam("owner")
+            @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
+            @Parameter(description = ApiDocs.REPO) @PathParam("repo")
+            @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo,
+            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
+            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
+            String includeBots) {
+        return lifecycle.issues(owner + "/" + repo, Integer.parseInt(days), Boolean.parseBoolean(includeBots));
+    }
+
+    @GET
+    @Path("/compare")
+    @Operation(summary = "Up to 10 repositories' pull-request and issue lifecycles side by side",
+            description = "Each repository's answers are those of /metrics/pull-requests and /metrics/issues, with"
+                    + " their completeness, in the order asked." + LIFECYCLE)
+    @APIResponse(responseCode = "200", description = "the comparison",
+            content = @Content(schema = @Schema(implementation = Comparison.class)))
+    public Uni<Comparison> compare(
+            @Parameter(description = "1 to 10 distinct repositories, owner/repo, comma-separated",
+                    examples = @org.eclipse.microprofile.openapi.annotations.media.ExampleObject(name = "two",
+                            value = "octocat/hello-world,octocat/spoon-knife"))
+            @QueryParam("repos") @NotNull String repos,
+            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
+            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
+            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
+            String includeBots) {
+        return lifecycle.compare(Params.repositories("repos", repos, LifecycleService.MAX_COMPARED),
+                Integer.parseInt(days), Boolean.parseBoolean(includeBots));
     }
 
     @GET

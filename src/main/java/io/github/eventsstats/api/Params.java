@@ -52,6 +52,31 @@ final class Params {
         return value;
     }
 
+    /**
+     * A present comma-separated list of 1 to {@code max} distinct repositories (any letter case
+     * counts once), each owner/repo.
+     */
+    static java.util.List<String> repositories(String parameter, String value, int max) {
+        String[] parts = value.split(",", -1);
+        if (parts.length > max) {
+            throw bad(parameter, value, "must name at most " + max + " repositories; got " + parts.length);
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String part : parts) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                throw bad(parameter, value, "must be owner/repo names separated by commas, none empty");
+            }
+            optionalRepository(parameter, name);
+            if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw bad(parameter, value, "names " + name + " twice");
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
     /** A present event type (absence is @NotNull's to report). */
     static String eventType(String parameter, String value) {
         if (!EventType.known(value)) {

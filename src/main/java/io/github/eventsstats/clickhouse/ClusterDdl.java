@@ -46,6 +46,9 @@ public final class ClusterDdl {
             Map.entry("pr_metrics_agg", "cityHash64(repo_name)"),
             // A PR from the pulls list meets its PullRequestEvents on their repository's shard.
             Map.entry("pull_requests", "cityHash64(repo_name)"),
+            // A repository's lifecycle rows (V030) meet on one shard: per-repository reads touch one.
+            Map.entry("lifecycle_items", "cityHash64(repo_name)"),
+            Map.entry("lifecycle_comments", "cityHash64(repo_name)"),
             // Repeated sightings of an event, and the versions of one hour's coverage or of one
             // repository's or rank's hour in the top-repos rollup (V023), meet on one shard, where
             // ReplacingMergeTree folds them (FINAL works per shard).

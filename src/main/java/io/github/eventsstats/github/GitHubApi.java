@@ -44,6 +44,31 @@ public interface GitHubApi {
                                     @QueryParam("direction") String direction, @QueryParam("per_page") int perPage,
                                     @HeaderParam("If-None-Match") String ifNoneMatch);
 
+    /** A page of one repository's issues (pull requests among them, marked {@code pull_request}). */
+    @GET
+    @Path("/repos/{owner}/{repo}/issues")
+    Uni<RestResponse<byte[]>> issues(@PathParam("owner") String owner, @PathParam("repo") String repo,
+                                     @QueryParam("state") String state, @QueryParam("sort") String sort,
+                                     @QueryParam("direction") String direction, @QueryParam("since") String since,
+                                     @QueryParam("per_page") int perPage,
+                                     @HeaderParam("If-None-Match") String ifNoneMatch);
+
+    /** A page of the comments on one repository's issues and pull requests. */
+    @GET
+    @Path("/repos/{owner}/{repo}/issues/comments")
+    Uni<RestResponse<byte[]>> issueComments(@PathParam("owner") String owner, @PathParam("repo") String repo,
+                                            @QueryParam("sort") String sort, @QueryParam("direction") String direction,
+                                            @QueryParam("since") String since, @QueryParam("per_page") int perPage,
+                                            @HeaderParam("If-None-Match") String ifNoneMatch);
+
+    /** A page of the review comments on one repository's pull requests. */
+    @GET
+    @Path("/repos/{owner}/{repo}/pulls/comments")
+    Uni<RestResponse<byte[]>> reviewComments(@PathParam("owner") String owner, @PathParam("repo") String repo,
+                                             @QueryParam("sort") String sort, @QueryParam("direction") String direction,
+                                             @QueryParam("since") String since, @QueryParam("per_page") int perPage,
+                                             @HeaderParam("If-None-Match") String ifNoneMatch);
+
     /** One user's profile. */
     @GET
     @Path("/users/{login}")

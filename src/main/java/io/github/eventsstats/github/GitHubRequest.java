@@ -3,6 +3,9 @@ package io.github.eventsstats.github;
 import io.smallrye.mutiny.Uni;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
 /**
  * One GET of the GitHub API, as a value the pollers hold and compare: an endpoint's first page, or
  * a page GitHub's Link header named. {@link GitHubEventsClient#fetch} sends it. A repository is
@@ -23,9 +26,30 @@ public sealed interface GitHubRequest {
         return new RepoEvents(repository, perPage);
     }
 
-    /** One repository's pull requests, newest first, open and closed, first page. */
+    /**
+     * One repository's pull requests, open and closed, the most recently updated first (a PR
+     * merged or closed since the last pass comes first, however old), first page.
+     */
     static GitHubRequest pulls(String repository, int perPage) {
         return new Pulls(repository, perPage);
+    }
+
+    /**
+     * One repository's issues (its pull requests among them), open and closed, the most recently
+     * updated first; only those updated at or after {@code since} when it is not null.
+     */
+    static GitHubRequest issues(String repository, Instant since, int perPage) {
+        return new Issues(repository, since, perPage);
+    }
+
+    /** The comments on one repository's issues and PRs, the most recently updated first, from {@code since} (null: all). */
+    static GitHubRequest issueComments(String repository, Instant since, int perPage) {
+        return new IssueComments(repository, since, perPage);
+    }
+
+    /** The review comments on one repository's PRs, the most recently updated first, from {@code since} (null: all). */
+    static GitHubRequest reviewComments(String repository, Instant since, int perPage) {
+        return new ReviewComments(repository, since, perPage);
     }
 
     /** One user's profile; a login may end in [bot]. */
@@ -60,7 +84,31 @@ public sealed interface GitHubRequest {
     record Pulls(String repository, int perPage) implements GitHubRequest {
         @Override
         public Uni<RestResponse<byte[]>> send(GitHubApi api, String ifNoneMatch) {
-            return api.pulls(owner(repository), name(repository), "all", "created", "desc", perPage, ifNoneMatch);
+            return api.pulls(owner(repository), name(repository), "all", "updated", "desc", perPage, ifNoneMatch);
+        }
+    }
+
+    record Issues(String repository, Instant since, int perPage) implements GitHubRequest {
+        @Override
+        public Uni<RestResponse<byte[]>> send(GitHubApi api, String ifNoneMatch) {
+            return api.issues(owner(repository), name(repository), "all", "updated", "desc", text(since), perPage,
+                    ifNoneMatch);
+        }
+    }
+
+    record IssueComments(String repository, Instant since, int perPage) implements GitHubRequest {
+        @Override
+        public Uni<RestResponse<byte[]>> send(GitHubApi api, String ifNoneMatch) {
+            return api.issueComments(owner(repository), name(repository), "updated", "desc", text(since), perPage,
+                    ifNoneMatch);
+        }
+    }
+
+    record ReviewComments(String repository, Instant since, int perPage) implements GitHubRequest {
+        @Override
+        public Uni<RestResponse<byte[]>> send(GitHubApi api, String ifNoneMatch) {
+            return api.reviewComments(owner(repository), name(repository), "updated", "desc", text(since), perPage,
+                    ifNoneMatch);
         }
     }
 
@@ -83,6 +131,11 @@ public sealed interface GitHubRequest {
         public Uni<RestResponse<byte[]>> send(GitHubApi api, String ifNoneMatch) {
             return api.linked(url, ifNoneMatch);
         }
+    }
+
+    /** GitHub's since: ISO 8601 UTC, to the second; null sends none. */
+    private static String text(Instant since) {
+        return since == null ? null : since.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static String owner(String repository) {

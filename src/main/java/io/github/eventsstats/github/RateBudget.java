@@ -22,7 +22,7 @@ public final class RateBudget {
 
     /** Who spends: the firehose first, the rest from what it leaves. */
     public enum Use {
-        FIREHOSE, WATCHED, PULLS, ENRICHMENT;
+        FIREHOSE, WATCHED, PULLS, HISTORY, ENRICHMENT;
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);

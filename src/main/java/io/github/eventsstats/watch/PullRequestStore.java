@@ -64,20 +64,11 @@ public class PullRequestStore {
             out.string(p.repoName());
             out.uint32(p.number());
             out.uint32(p.createdAt().getEpochSecond());
-            nullableTime(out, p.closedAt());
-            nullableTime(out, p.mergedAt());
+            HistoryStore.nullableTime(out, p.closedAt());
+            HistoryStore.nullableTime(out, p.mergedAt());
             out.string(p.state());
             out.uint64(fetchedAt.toEpochMilli());
         }
         out.flush();
-    }
-
-    private static void nullableTime(RowBinary out, Instant t) throws IOException {
-        if (t == null) {
-            out.uint8(1); // NULL
-        } else {
-            out.uint8(0);
-            out.uint32(t.getEpochSecond());
-        }
     }
 }

@@ -53,6 +53,12 @@ public class WatchList {
     private String lastPolled;
     /** GitHub's spelling → since when its PRs are complete, as of the last save: read without the lock. */
     private volatile Map<String, Instant> pullRequestsComplete = Map.of();
+    /** Lower-case name → its history's state, as of the last save: read without the lock. */
+    private volatile Map<String, Tracked> histories = Map.of();
+
+    /** A repository of the list as the answers see it: the name its history is stored under, and its state. */
+    public record Tracked(String storedName, History history, Instant loadedAt) {
+    }
 
     WatchList(WatchConfig config, ObjectMapper json, InstantSource clock) {
         this.config = config;
@@ -174,17 +180,30 @@ public class WatchList {
         return Optional.ofNullable(pullRequestsComplete.get(repository));
     }
 
+    /**
+     * The history of {@code repository} (any letter case), if it is on the list. Never waits (the
+     * API's event loop asks).
+     */
+    public Optional<Tracked> tracked(String repository) {
+        return Optional.ofNullable(histories.get(WatchedRepository.key(repository)));
+    }
+
     private WatchedRepository copy(WatchedRepository w) {
         return json.convertValue(w, WatchedRepository.class);
     }
 
     private void save() {
         Map<String, Instant> complete = new HashMap<>();
+        Map<String, Tracked> tracked = new HashMap<>();
         for (WatchedRepository w : repositories.values()) {
+            Instant loadedAt = w.lists().stream().map(l -> l.loadedAt).filter(java.util.Objects::nonNull)
+                    .max(java.util.Comparator.naturalOrder()).orElse(null);
+            tracked.put(WatchedRepository.key(w.repository), new Tracked(w.storedName(), History.of(w), loadedAt));
             w.pullRequestsCompleteSince().ifPresent(since ->
                     complete.put(w.pulls.fullName != null ? w.pulls.fullName : w.repository, since));
         }
         pullRequestsComplete = Map.copyOf(complete);
+        histories = Map.copyOf(tracked);
         Saved saved = new Saved();
         saved.repositories = new ArrayList<>(repositories.values());
         saved.lastPolled = lastPolled;

@@ -23,7 +23,7 @@ import java.util.Optional;
  * the firehose's machinery ({@link EventsPoller#pollFeed}: planner, ETag, X-Poll-Interval, Link
  * pages, backoff, mapper, deduplicating writer), round-robin, each when its own poll state says
  * it is due, as long as the shared rate budget leaves requests above the firehose's share; then
- * their pull-request histories ({@link PullsSync}). On its own scheduled job, so a slow repository
+ * their histories ({@link HistorySync}). On its own scheduled job, so a slow repository
  * never delays the firehose's tick.
  */
 @ApplicationScoped
@@ -33,7 +33,7 @@ public class WatchPoller {
     public static final String JOB = "github-watch-poller";
 
     private final WatchList list;
-    private final PullsSync pulls;
+    private final HistorySync history;
     private final EventsPoller poller;
     private final PollerConfig pollerConfig;
     private final WatchConfig config;
@@ -41,10 +41,10 @@ public class WatchPoller {
     private final MeterRegistry registry;
     private final InstantSource clock;
 
-    WatchPoller(WatchList list, PullsSync pulls, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
+    WatchPoller(WatchList list, HistorySync history, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
                 InstantSource clock) {
         this.list = list;
-        this.pulls = pulls;
+        this.history = history;
         this.poller = poller;
         this.pollerConfig = pollerConfig;
         this.config = config;
@@ -70,9 +70,9 @@ public class WatchPoller {
     }
 
     /**
-     * Polls every due repository's events in round-robin order, then goes on with every due pulls
-     * history, until the budget says no: the ones not reached are first the next time. Events
-     * first, as a feed keeps only its newest 300 events while the pulls list keeps every PR.
+     * Polls every due repository's events in round-robin order, then goes on with every due history
+     * list (pulls, issues, comments), until the budget says no: the ones not reached are first the
+     * next time. Events first, as a feed keeps only its newest 300 events while the lists keep all.
      */
     public synchronized void tick() {
         List<String> order = WatchSchedule.roundRobin(list.keys(), list.lastPolled());
@@ -83,9 +83,12 @@ public class WatchPoller {
             }
         }
         for (String key : order) {
-            Optional<WatchedRepository> w = list.get(key);
-            if (w.isPresent() && WatchSchedule.pullsDue(w.get(), clock.instant()) && !pulls.sync(key, w.get())) {
-                return;
+            for (HistorySync.HistoryList kind : HistorySync.HistoryList.values()) {
+                Optional<WatchedRepository> w = list.get(key);
+                if (w.isPresent() && WatchSchedule.historyDue(w.get(), kind.state.apply(w.get()), clock.instant())
+                        && !history.sync(key, w.get(), kind)) {
+                    return;
+                }
             }
         }
     }

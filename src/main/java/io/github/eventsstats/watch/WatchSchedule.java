@@ -37,8 +37,11 @@ final class WatchSchedule {
         return !now.isBefore(w.events.nextPollAt);
     }
 
-    /** Whether its pulls history is due: only once its events answer, so an unknown repository costs nothing more. */
-    static boolean pullsDue(WatchedRepository w, Instant now) {
-        return w.status == WatchedRepository.Status.ACTIVE && !now.isBefore(w.pulls.nextSyncAt);
+    /**
+     * Whether one of its history lists is due: only once its events answer, so an unknown
+     * repository costs nothing more.
+     */
+    static boolean historyDue(WatchedRepository w, WatchedRepository.ListState list, Instant now) {
+        return w.status == WatchedRepository.Status.ACTIVE && !now.isBefore(list.nextSyncAt);
     }
 }

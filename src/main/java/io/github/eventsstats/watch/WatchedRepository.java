@@ -59,38 +59,70 @@ public class WatchedRepository {
     public PollState events = new PollState();
     public PullsState pulls = new PullsState();
 
+    /** The issues list, in passes as {@link ListState} describes them. */
+    public ListState issues = new ListState();
+    /** The comments on its issues and PRs. */
+    public ListState issueComments = new ListState();
+    /** The review comments on its PRs. */
+    public ListState reviewComments = new ListState();
+
     /**
-     * The pulls history, loaded in passes over the pulls list (newest first): the first pass walks
-     * every page back, later ones stop at the first page that reaches a PR of an earlier pass. A
-     * pass under way resumes at its next page, after a restart too.
+     * One of the repository's history lists (pulls, issues, issue comments, review comments),
+     * loaded in passes over it, the most recently updated first: the first pass walks every page
+     * back; a later one stops at the first page holding an item updated before the watermark (the
+     * newest update a finished pass saw), so an old PR merged since is seen. A pass under way
+     * resumes at its next page, after a restart too.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @RegisterForReflection
-    public static class PullsState {
+    public static class ListState {
         /** The next page of the pass under way; null when none is. */
         public String nextUrl;
-        /** The newest PR number of the pass under way (it becomes {@link #newestNumber} when the pass ends). */
-        public long loadingNewest;
-        /** The newest PR number of the passes done; a pass stops at it. 0 before the first load ends. */
-        public long newestNumber;
-        /** The first pass reached the oldest PR. */
+        /** The newest update the pass under way saw (it becomes {@link #watermark} when the pass ends). */
+        public Instant loadingWatermark;
+        /** The newest update the passes done saw; a later pass stops at items updated before it. Null before. */
+        public Instant watermark;
+        /** The first pass reached the list's end. */
         public boolean loaded;
         /** When it did. */
         public Instant loadedAt;
+        /** Pages received, all passes together (the history's progress while it loads). */
+        public long pagesLoaded;
+        /** The first page's ETag of the last pass that ended: an unchanged list costs a free 304. */
+        public String etag;
+        public Instant lastSyncAt;
+        public Instant nextSyncAt = Instant.EPOCH;
+        /** What went wrong last with the list; null after a pass that ended well. */
+        public String lastError;
+        public Instant lastErrorAt;
+        public int consecutiveFailures;
+    }
+
+    /** The pulls list's passes, and what pr-average needs of them. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @RegisterForReflection
+    public static class PullsState extends ListState {
         /** The repository's first PR, once loaded (null: it has none); every PR since is counted. */
         public Instant firstCreatedAt;
         /** GitHub's spelling of the repository, as its PRs name it (the watch may be spelt otherwise). */
         public String fullName;
         /** Distinct PRs stored, counted when a pass ends. */
         public long stored;
-        /** The first page's ETag of the last pass that ended: an unchanged list costs a free 304. */
-        public String etag;
-        public Instant lastSyncAt;
-        public Instant nextSyncAt = Instant.EPOCH;
-        /** What went wrong last with the pulls list; null after a pass that ended well. */
-        public String lastError;
-        public Instant lastErrorAt;
-        public int consecutiveFailures;
+    }
+
+    /** The four lists of its history, in the order they are synced. */
+    java.util.List<ListState> lists() {
+        return java.util.List.of(pulls, issues, issueComments, reviewComments);
+    }
+
+    /** Every list of its history has been read to its end once. */
+    public boolean historyLoaded() {
+        return lists().stream().allMatch(l -> l.loaded);
+    }
+
+    /** The name its history is stored under: GitHub's spelling once a pulls page said it. */
+    public String storedName() {
+        return pulls.fullName != null ? pulls.fullName : repository;
     }
 
     static String key(String repository) {

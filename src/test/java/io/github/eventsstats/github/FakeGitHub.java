@@ -175,7 +175,10 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         rateLimit(-1, null);
     }
 
-    /** Answers requests whose path starts with {@code pathPrefix} with {@code answer(request)}, scripts aside. */
+    /**
+     * Answers requests whose path starts with {@code pathPrefix} with {@code answer(request)}, scripts aside;
+     * of several matching prefixes, the longest.
+     */
     public void route(String pathPrefix, java.util.function.Function<Request, Reply> answer) {
         routes.put(pathPrefix, answer);
     }
@@ -249,8 +252,10 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
                     h.getFirst("If-None-Match"), h.getFirst("Authorization"), h.getFirst("User-Agent"),
                     h.getFirst("Accept"), h.getFirst("X-GitHub-Api-Version"));
             requests.add(request);
+            // The longest prefix wins: /repos/o/r/pulls/comments is not /repos/o/r/pulls.
             Reply reply = routes.entrySet().stream().filter(r -> exchange.getRequestURI().getPath().startsWith(r.getKey()))
-                    .findFirst().map(r -> r.getValue().apply(request)).orElse(null);
+                    .max(java.util.Comparator.comparingInt(r -> r.getKey().length()))
+                    .map(r -> r.getValue().apply(request)).orElse(null);
             if (reply == null) {
                 reply = script.pollFirst();
             }

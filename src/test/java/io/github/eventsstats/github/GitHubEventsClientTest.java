@@ -104,12 +104,19 @@ class GitHubEventsClientTest {
         fetch(client, GitHubRequest.events(100));
         fetch(client, GitHubRequest.repoEvents("octo-org/hello.world", 30));
         fetch(client, GitHubRequest.pulls("octo-org/hello-world", 100));
+        fetch(client, GitHubRequest.issues("octo-org/hello-world", null, 100));
+        fetch(client, GitHubRequest.issueComments("octo-org/hello-world", Instant.parse("2026-11-01T10:00:00.5Z"), 100));
+        fetch(client, GitHubRequest.reviewComments("octo-org/hello-world", null, 50));
         fetch(client, GitHubRequest.user("dependabot[bot]"));
         fetch(client, GitHubRequest.repository("octo-org/hello_world"));
         client.fetch(GitHubRequest.events(100), Optional.of("W/\"e1\""));
         List<FakeGitHub.Request> r = fake.requests();
         assertEquals(List.of("/events?per_page=100", "/repos/octo-org/hello.world/events?per_page=30",
-                        "/repos/octo-org/hello-world/pulls?state=all&sort=created&direction=desc&per_page=100",
+                        "/repos/octo-org/hello-world/pulls?state=all&sort=updated&direction=desc&per_page=100",
+                        "/repos/octo-org/hello-world/issues?state=all&sort=updated&direction=desc&per_page=100",
+                        "/repos/octo-org/hello-world/issues/comments?sort=updated&direction=desc"
+                                + "&since=2026-11-01T10%3A00%3A00Z&per_page=100",
+                        "/repos/octo-org/hello-world/pulls/comments?sort=updated&direction=desc&per_page=50",
                         "/users/dependabot%5Bbot%5D", "/repos/octo-org/hello_world", "/events?per_page=100"),
                 r.stream().map(FakeGitHub.Request::uri).toList());
         for (FakeGitHub.Request request : r) {

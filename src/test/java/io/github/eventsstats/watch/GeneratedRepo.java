@@ -78,6 +78,12 @@ final class GeneratedRepo {
         return paged(request, prs.reversed(), this::pull, "/repos/" + name + "/pulls", "pl-" + prs.size());
     }
 
+    /** An empty list (no issues, no comments), with an ETag: asked again, a 304. */
+    static Reply none(FakeGitHub.Request request) {
+        return "\"none\"".equals(request.ifNoneMatch()) ? FakeGitHub.notModified()
+                : FakeGitHub.ok("[]").header("ETag", "\"none\"");
+    }
+
     /** Every {@code nth} event, newest first: what one firehose poller happens to see. */
     String sample(Predicate<Pr> seen) {
         return "[" + String.join(",", prs.reversed().stream().filter(seen).limit(100).map(this::event).toList()) + "]";

@@ -30,7 +30,7 @@ class WatchScheduleTest {
         w.events.nextPollAt = T0.plusSeconds(60);
         assertFalse(WatchSchedule.eventsDue(w, T0.plusSeconds(59)), "before its X-Poll-Interval is over");
         assertTrue(WatchSchedule.eventsDue(w, T0.plusSeconds(60)));
-        assertFalse(WatchSchedule.pullsDue(w, T0.plusSeconds(60)), "no pulls before its events answered");
+        assertFalse(WatchSchedule.historyDue(w, w.pulls, T0.plusSeconds(60)), "no pulls before its events answered");
 
         w.status = WatchedRepository.Status.NOT_FOUND;
         w.retryAt = T0.plusSeconds(86_400);
@@ -39,8 +39,8 @@ class WatchScheduleTest {
 
         w.status = WatchedRepository.Status.ACTIVE;
         w.pulls.nextSyncAt = T0.plusSeconds(3600);
-        assertFalse(WatchSchedule.pullsDue(w, T0));
-        assertTrue(WatchSchedule.pullsDue(w, T0.plusSeconds(3600)));
+        assertFalse(WatchSchedule.historyDue(w, w.pulls, T0));
+        assertTrue(WatchSchedule.historyDue(w, w.pulls, T0.plusSeconds(3600)));
     }
 
     @Test

@@ -76,6 +76,9 @@ abstract class WatchTestBase {
     void serve(GeneratedRepo repo) {
         fake.route("/repos/" + repo.name + "/events", repo::events);
         fake.route("/repos/" + repo.name + "/pulls", repo::pulls);
+        // No issues and no comments: the other history lists are one empty page each.
+        fake.route("/repos/" + repo.name + "/issues", GeneratedRepo::none);
+        fake.route("/repos/" + repo.name + "/pulls/comments", GeneratedRepo::none);
     }
 
     void watch(String repository) {

@@ -1,0 +1,99 @@
+package io.github.eventsstats.metrics;
+
+/**
+ * The SQL behind the lifecycle endpoints (docs/design/lifecycle.md): one row per pull request or
+ * issue created in a window, with its close, merge and first response. The figures are computed
+ * from those rows by {@link Lifecycle}, the same way whichever source the rows come from. Every
+ * value is a {@code {name:Type}} parameter. Public so that bench/ times exactly these texts.
+ */
+public final class LifecycleQueries {
+
+    private LifecycleQueries() {
+    }
+
+    /**
+     * From a loaded history. An item synced again has a later updated_at; the latest row wins
+     * (its fields taken as one tuple, as argMax would skip a NULL closed_at of a reopened item).
+     * The first response is the earliest comment (issue or review comment) by someone who is
+     * neither a bot nor the item's author; comments are grouped by author first, so the join
+     * carries one row per item and commenter. A comment cannot answer before its item existed,
+     * so comments from before the window are not read.
+     */
+    public static final String ITEMS = """
+            SELECT
+                i.number AS number,
+                i.created AS created_at,
+                i.latest.1 AS closed_at,
+                i.latest.2 AS merged_at,
+                i.latest.4 AS bot,
+                minIf(c.first_at, c.number != 0 AND c.author_login != i.latest.3) AS responded_at
+            FROM
+            (
+                SELECT number, any(created_at) AS created,
+                       argMax((closed_at, merged_at, author_login, author_bot), updated_at) AS latest
+                FROM lifecycle_items
+                WHERE repo_name = {repo:String} AND kind = {kind:String}
+                  AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
+                GROUP BY number
+            ) AS i
+            LEFT JOIN
+            (
+                SELECT number, author_login, min(created_at) AS first_at
+                FROM lifecycle_comments
+                WHERE repo_name = {repo:String} AND author_bot = 0 AND created_at >= {from:DateTime}
+                GROUP BY number, author_login
+            ) AS c ON c.number = i.number
+            GROUP BY i.number, i.created, i.latest
+            ORDER BY i.number
+            """;
+
+    /**
+     * From stored events, for a repository whose history is not loaded: an item is its
+     * `opened` event (its author that event's actor), paired with the merged and closed events of
+     * the same number; it is closed when the last of its opened, reopened, closed and merged
+     * events is a close or a merge. Responses are IssueCommentEvents and
+     * PullRequestReviewCommentEvents, when those types are stored (EVENT_TYPES). Bots are told by
+     * the login alone ([bot]): events carry no user type. min, max and argMax are unchanged by an
+     * event stored twice.
+     */
+    public static final String ITEMS_FROM_EVENTS = """
+            SELECT
+                i.number AS number,
+                i.created AS created_at,
+                if(i.last_action IN ('closed', 'merged'), i.last_close, NULL) AS closed_at,
+                if(i.merges > 0, i.first_merge, NULL) AS merged_at,
+                endsWith(i.author, '[bot]') AS bot,
+                minIf(c.first_at, c.number != 0 AND c.author_login != i.author) AS responded_at
+            FROM
+            (
+                SELECT number,
+                       minIf(created_at, action = 'opened') AS created,
+                       argMinIf(actor_login, created_at, action = 'opened') AS author,
+                       argMax(action, created_at) AS last_action,
+                       maxIf(created_at, action IN ('closed', 'merged')) AS last_close,
+                       countIf(action = 'merged') AS merges,
+                       minIf(created_at, action = 'merged') AS first_merge
+                FROM events
+                WHERE repo_name = {repo:String} AND event_type = {type:String} AND number != 0
+                  AND action IN ('opened', 'reopened', 'closed', 'merged')
+                GROUP BY number
+                HAVING countIf(action = 'opened') > 0 AND created >= {from:DateTime} AND created <= {to:DateTime}
+            ) AS i
+            LEFT JOIN
+            (
+                SELECT number, actor_login AS author_login, min(created_at) AS first_at
+                FROM events
+                WHERE repo_name = {repo:String}
+                  AND event_type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent') AND action = 'created'
+                  AND number != 0 AND NOT endsWith(actor_login, '[bot]') AND created_at >= {from:DateTime}
+                GROUP BY number, actor_login
+            ) AS c ON c.number = i.number
+            GROUP BY i.number, i.created, i.last_action, i.last_close, i.merges, i.first_merge, i.author
+            ORDER BY i.number
+            """;
+
+    /** The first item's creation in a loaded history: since when its answers are complete. */
+    public static final String FIRST_ITEM = """
+            SELECT minOrNull(created_at) AS first FROM lifecycle_items WHERE repo_name = {repo:String}
+            """;
+}
