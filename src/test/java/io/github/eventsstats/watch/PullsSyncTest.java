@@ -246,7 +246,7 @@ class PullsSyncTest extends WatchTestBase {
         GeneratedRepo legal = generated(unique("plegal-org"), 10);
         GeneratedRepo flaky = generated(unique("pflaky-org"), 10);
         for (GeneratedRepo r : List.of(gone, legal, flaky)) {
-            fake.route("/repos/" + r.name + "/events", r::events);
+            serve(r);
             watch(r.name);
         }
         fake.route("/repos/" + gone.name + "/pulls", r -> FakeGitHub.status(404, "{\"message\":\"Not Found\"}"));
