@@ -6,6 +6,7 @@ import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.enrich.EnrichmentStore.ActorProfile;
 import io.github.eventsstats.enrich.EnrichmentStore.RepoProfile;
 import io.github.eventsstats.enrich.EnrichmentStore.Stored;
+import io.github.eventsstats.watch.History;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -72,12 +73,15 @@ public final class ProfileAnswers {
             @Schema(nullable = true, description = CHECKED_AT) Instant checkedAt,
             @Schema(nullable = true, description = "GET /repos/{owner}/{repo} as stored; null unless profile_status is ok")
             Profile profile,
-            Activity activity) {
+            Activity activity,
+            @Schema(description = "where the loading of its history (pull requests, issues, comments) stands; asking"
+                    + " queues it") History history) {
 
-        static Repository of(String name, Optional<Stored<RepoProfile>> stored, EnrichmentStore.Activity a) {
+        static Repository of(String name, Optional<Stored<RepoProfile>> stored, EnrichmentStore.Activity a,
+                             History history) {
             return new Repository(name, status(stored), stored.map(Stored::fetchedAt).orElse(null),
                     stored.map(Stored::checkedAt).orElse(null), stored.map(Stored::profile).map(Profile::of).orElse(null),
-                    new Activity(a.totalEvents(), a.others(), a.firstEventAt(), a.lastEventAt(), a.counts()));
+                    new Activity(a.totalEvents(), a.others(), a.firstEventAt(), a.lastEventAt(), a.counts()), history);
         }
 
         @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -8,6 +8,8 @@ import io.github.eventsstats.enrich.ProfileAnswers.Actor;
 import io.github.eventsstats.enrich.ProfileAnswers.Country;
 import io.github.eventsstats.enrich.ProfileAnswers.Repository;
 import io.github.eventsstats.enrich.ProfileAnswers.TopCountries;
+import io.github.eventsstats.watch.History;
+import io.github.eventsstats.watch.OnDemand;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,8 +39,11 @@ public class ProfileService {
     private final AnswerCache cache;
     private final CoverageService coverage;
 
+    private final OnDemand onDemand;
+
     ProfileService(ClickHouse clickHouse, EnrichmentStore store, InstantSource clock, AnswerCache cache,
-                   CoverageService coverage) {
+                   CoverageService coverage, OnDemand onDemand) {
+        this.onDemand = onDemand;
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
@@ -56,13 +61,17 @@ public class ProfileService {
         });
     }
 
-    /** Empty when neither a profile nor an event of the repository {@code name} is stored. */
+    /**
+     * Empty when neither a profile nor an event of the repository {@code name} is stored. Asking
+     * queues the repository's history when it is unknown (on demand), whatever the answer.
+     */
     public Uni<Optional<Repository>> repository(String name) {
+        History history = onDemand.ask(name).history(); // queues it when unknown
         return clickHouse.async(() -> {
             var stored = store.repository(name);
             var activity = store.repositoryActivity(name);
             return stored.isEmpty() && activity.totalEvents() == 0 ? Optional.empty()
-                    : Optional.of(Repository.of(name, stored, activity));
+                    : Optional.of(Repository.of(name, stored, activity, history));
         });
     }
 

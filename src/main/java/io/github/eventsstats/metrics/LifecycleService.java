@@ -8,7 +8,7 @@ import io.github.eventsstats.metrics.LifecycleAnswers.Comparison;
 import io.github.eventsstats.metrics.LifecycleAnswers.Completeness;
 import io.github.eventsstats.metrics.LifecycleAnswers.Issues;
 import io.github.eventsstats.metrics.LifecycleAnswers.PullRequests;
-import io.github.eventsstats.watch.History;
+import io.github.eventsstats.watch.OnDemand;
 import io.github.eventsstats.watch.WatchList;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +22,9 @@ import java.util.List;
 
 /**
  * The pull-request and issue lifecycle of one repository, or of several side by side. A
- * repository whose history is loaded is answered from it, complete; any other from the events
- * stored of it, with complete false. Each answer is cached under its {@link Query}, which holds
+ * repository whose history is loaded is answered from it, complete while it is kept fresh; any
+ * other from the events stored of it, with complete false, and is queued for loading
+ * ({@link OnDemand}). Each answer is cached under its {@link Query}, which holds
  * the history's state, so an answer changes when the history does.
  */
 @ApplicationScoped
@@ -32,35 +33,28 @@ public class LifecycleService {
     /** The most repositories one comparison holds. */
     public static final int MAX_COMPARED = 10;
 
-    /**
-     * Where a repository's items come from: the name its history is stored under, the history's
-     * state, and when it was loaded (null: not).
-     */
-    public record Source(String storedName, History history, Instant loadedAt) {
-    }
-
     /** The PRs created in the last {@code days}, up to now. */
-    public record PullRequestsQuery(String repository, int days, boolean includeBots, Source source)
+    public record PullRequestsQuery(String repository, int days, boolean includeBots, WatchList.Tracked source)
             implements Query<PullRequests> {
     }
 
     /** The issues created in the last {@code days}, up to now. */
-    public record IssuesQuery(String repository, int days, boolean includeBots, Source source)
+    public record IssuesQuery(String repository, int days, boolean includeBots, WatchList.Tracked source)
             implements Query<Issues> {
     }
 
     private final ClickHouse clickHouse;
     private final LifecycleStore store;
     private final AnswerCache cache;
-    private final WatchList watched;
+    private final OnDemand onDemand;
     private final InstantSource clock;
 
-    LifecycleService(ClickHouse clickHouse, LifecycleStore store, AnswerCache cache, WatchList watched,
+    LifecycleService(ClickHouse clickHouse, LifecycleStore store, AnswerCache cache, OnDemand onDemand,
                      InstantSource clock) {
         this.clickHouse = clickHouse;
         this.store = store;
         this.cache = cache;
-        this.watched = watched;
+        this.onDemand = onDemand;
         this.clock = clock;
     }
 
@@ -96,19 +90,20 @@ public class LifecycleService {
         return Uni.join().all(each).andFailFast().map(list -> new Comparison(days, includeBots, list));
     }
 
-    private Source source(String repository) {
-        return watched.tracked(repository).map(t -> new Source(t.storedName(), t.history(), t.loadedAt()))
-                .orElseGet(() -> new Source(repository, History.NOT_QUEUED, null));
+    /** Where the repository's history stands; asking queues it if it is unknown (on demand). */
+    private WatchList.Tracked source(String repository) {
+        return onDemand.ask(repository);
     }
 
-    private List<Lifecycle.ItemLife> items(String repository, Source s, LifecycleStore.Kind kind, Instant from,
+    /** From the history once it is loaded (even one no longer kept fresh: it holds more than events). */
+    private List<Lifecycle.ItemLife> items(String repository, WatchList.Tracked s, LifecycleStore.Kind kind, Instant from,
                                            Instant to) {
         return s.history().loaded() ? store.items(s.storedName(), kind, from, to)
                 : store.itemsFromEvents(repository, kind, from, to);
     }
 
-    private Completeness completeness(Source s) {
-        if (!s.history().loaded()) {
+    private Completeness completeness(WatchList.Tracked s) {
+        if (!s.complete()) {
             return new Completeness(false, null, s.history());
         }
         Instant first = store.firstItem(s.storedName());

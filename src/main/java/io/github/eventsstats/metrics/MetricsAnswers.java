@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.github.eventsstats.coverage.Coverage;
 import io.github.eventsstats.enrich.EnrichmentStore;
+import io.github.eventsstats.watch.History;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -39,11 +40,12 @@ public final class MetricsAnswers {
                     + " opened since complete_since is counted; false: only the PRs this service saw as events")
             boolean complete,
             @Schema(description = "with complete: the repository's first PR (or, without any, when its history was"
-                    + " loaded); null otherwise", nullable = true) Instant completeSince) {
+                    + " loaded); null otherwise", nullable = true) Instant completeSince,
+            History history) {
 
-        static PrAverage of(String repository, MetricsStore.Span s, Instant completeSince) {
+        static PrAverage of(String repository, MetricsStore.Span s, Instant completeSince, History history) {
             return new PrAverage(repository, s.count(), s.averageSeconds(), s.first(), s.last(), completeSince != null,
-                    completeSince);
+                    completeSince, history);
         }
     }
 

@@ -17,6 +17,8 @@ import io.github.eventsstats.metrics.MetricsAnswers.TotalEvents;
 import io.github.eventsstats.metrics.MetricsAnswers.UserSession;
 import io.github.eventsstats.metrics.MetricsAnswers.UserSessions;
 import io.github.eventsstats.metrics.MetricsAnswers.Visualization;
+import io.github.eventsstats.watch.History;
+import io.github.eventsstats.watch.OnDemand;
 import io.github.eventsstats.watch.WatchList;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,11 +44,11 @@ public class MetricsService {
     static final int SESSION_GAP_MINUTES = 30;
 
     /**
-     * pr-average's question: the repository, and since when the watch list holds its whole
-     * pull-request history (null: not loaded), so that an answer from before the history was
-     * loaded (or before the repository went away) is not reused.
+     * pr-average's question: the repository, since when the watch list holds its whole
+     * pull-request history (null: not loaded), and where its history's loading stands, so that an
+     * answer from before the history was loaded (or before the repository went away) is not reused.
      */
-    public record PrAverageQuery(String repository, Instant completeSince) implements Query<PrAverage> {
+    public record PrAverageQuery(String repository, Instant completeSince, History history) implements Query<PrAverage> {
     }
 
     /** The events of the last {@code offsetMinutes}, up to now. */
@@ -80,9 +82,11 @@ public class MetricsService {
     private final CoverageService coverage;
     private final WatchList watched;
     private final EnrichmentStore profiles;
+    private final OnDemand onDemand;
 
     MetricsService(ClickHouse clickHouse, MetricsStore store, InstantSource clock, AnswerCache cache,
-                   CoverageService coverage, WatchList watched, EnrichmentStore profiles) {
+                   CoverageService coverage, WatchList watched, EnrichmentStore profiles, OnDemand onDemand) {
+        this.onDemand = onDemand;
         this.clickHouse = clickHouse;
         this.store = store;
         this.clock = clock;
@@ -93,8 +97,9 @@ public class MetricsService {
     }
 
     public Uni<PrAverage> prAverage(String repository) {
-        return answer(new PrAverageQuery(repository, watched.pullRequestsCompleteSince(repository).orElse(null)),
-                q -> PrAverage.of(q.repository(), store.prOpenings(q.repository()), q.completeSince()));
+        History history = onDemand.ask(repository).history(); // queues it when unknown
+        return answer(new PrAverageQuery(repository, watched.pullRequestsCompleteSince(repository).orElse(null), history),
+                q -> PrAverage.of(q.repository(), store.prOpenings(q.repository()), q.completeSince(), q.history()));
     }
 
     public Uni<EventCounts> events(EventsQuery query) {

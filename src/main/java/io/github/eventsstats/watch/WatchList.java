@@ -47,6 +47,7 @@ public class WatchList {
     public enum Removed { REMOVED, NOT_WATCHED, CONFIGURED }
 
     private final WatchConfig config;
+    private final OnDemandConfig onDemand;
     private final ObjectMapper json;
     private final InstantSource clock;
     private final TreeMap<String, WatchedRepository> repositories = new TreeMap<>();
@@ -56,12 +57,31 @@ public class WatchList {
     /** Lower-case name → its history's state, as of the last save: read without the lock. */
     private volatile Map<String, Tracked> histories = Map.of();
 
-    /** A repository of the list as the answers see it: the name its history is stored under, and its state. */
-    public record Tracked(String storedName, History history, Instant loadedAt) {
+    /** On-demand repositories that are kept fresh (asked about within ON_DEMAND_IDLE, and among the most recent). */
+    private volatile java.util.Set<String> freshOnDemand = java.util.Set.of();
+    /** On-demand repositories not loaded yet (queued or loading), as of the last save. */
+    private volatile int queuedOnDemand;
+
+    /**
+     * A repository as the answers see it: the name its history is stored under, its state, when it
+     * was loaded, whether it is on the list on demand, and whether it is kept fresh (a watched one
+     * always; an on-demand one while people ask about it).
+     */
+    public record Tracked(String storedName, History history, Instant loadedAt, boolean onDemand, boolean fresh) {
+
+        /** Its loaded history holds every item: loaded, and kept up to date. */
+        public boolean complete() {
+            return history.loaded() && fresh;
+        }
     }
 
-    WatchList(WatchConfig config, ObjectMapper json, InstantSource clock) {
+    /** A repository someone asked about, to be added on demand: its name as asked and when. */
+    public record Ask(String repository, Instant at) {
+    }
+
+    WatchList(WatchConfig config, OnDemandConfig onDemand, ObjectMapper json, InstantSource clock) {
         this.config = config;
+        this.onDemand = onDemand;
         this.json = json;
         this.clock = clock;
         reload();
@@ -79,7 +99,9 @@ public class WatchList {
         }
         lastPolled = saved.lastPolled;
         for (String name : configured()) {
-            repositories.computeIfAbsent(WatchedRepository.key(name), k -> fresh(name)).configured = true;
+            WatchedRepository w = repositories.computeIfAbsent(WatchedRepository.key(name), k -> fresh(name));
+            w.configured = true;
+            w.onDemand = false;
         }
         save();
     }
@@ -113,9 +135,17 @@ public class WatchList {
         return w;
     }
 
+    /** Watches a repository; one that was on the list on demand is watched from now on. */
     public synchronized Added add(String repository) {
         String key = WatchedRepository.key(repository);
-        if (repositories.containsKey(key)) {
+        WatchedRepository known = repositories.get(key);
+        if (known != null && known.onDemand) {
+            known.onDemand = false;
+            save();
+            LOG.infof("watch: %s added (loaded on demand before)", repository);
+            return Added.ADDED;
+        }
+        if (known != null) {
             return Added.ALREADY_WATCHED;
         }
         repositories.put(key, fresh(repository));
@@ -136,6 +166,52 @@ public class WatchList {
         save();
         LOG.infof("watch: %s removed", repository);
         return Removed.REMOVED;
+    }
+
+    /**
+     * Adds the repositories asked about that are not on the list yet, on demand, and notes when the
+     * on-demand ones were last asked about. One save for all.
+     */
+    synchronized void asked(java.util.Collection<Ask> asks) {
+        if (asks.isEmpty()) {
+            return;
+        }
+        for (Ask a : asks) {
+            WatchedRepository w = repositories.get(WatchedRepository.key(a.repository()));
+            if (w == null) {
+                w = fresh(a.repository());
+                w.addedAt = a.at();
+                w.onDemand = true;
+                repositories.put(WatchedRepository.key(a.repository()), w);
+                LOG.debugf("watch: %s queued on demand", a.repository());
+            }
+            if (w.onDemand && (w.lastAskedAt == null || a.at().isAfter(w.lastAskedAt))) {
+                w.lastAskedAt = a.at();
+            }
+        }
+        save();
+    }
+
+    synchronized boolean onDemand(String key) {
+        WatchedRepository w = repositories.get(key);
+        return w != null && w.onDemand;
+    }
+
+    /**
+     * The on-demand repositories kept fresh now, by key; when that differs from the last save's
+     * (one went idle), the answers' view of them is saved anew.
+     */
+    synchronized java.util.Set<String> keptFresh() {
+        java.util.Set<String> now = keptFresh(clock.instant());
+        if (!now.equals(freshOnDemand)) {
+            save();
+        }
+        return now;
+    }
+
+    /** On-demand repositories waiting for or in their first load, as of the last save. */
+    public int queuedOnDemand() {
+        return queuedOnDemand;
     }
 
     /** A copy of one entry, by name in any case. */
@@ -188,6 +264,22 @@ public class WatchList {
         return Optional.ofNullable(histories.get(WatchedRepository.key(repository)));
     }
 
+    /**
+     * The on-demand repositories kept fresh at {@code now}: asked about within ON_DEMAND_IDLE, the
+     * ON_DEMAND_MAX_REPOSITORIES most recently asked.
+     */
+    private java.util.Set<String> keptFresh(Instant now) {
+        Instant since = now.minus(onDemand.idle());
+        return repositories.entrySet().stream()
+                .filter(e -> e.getValue().onDemand)
+                .filter(e -> e.getValue().lastAskedAt == null || e.getValue().lastAskedAt.isAfter(since))
+                .sorted(java.util.Comparator.comparing((Map.Entry<String, WatchedRepository> e) ->
+                        e.getValue().lastAskedAt == null ? e.getValue().addedAt : e.getValue().lastAskedAt).reversed())
+                .limit(Math.max(0, onDemand.maxRepositories()))
+                .map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     private WatchedRepository copy(WatchedRepository w) {
         return json.convertValue(w, WatchedRepository.class);
     }
@@ -195,15 +287,28 @@ public class WatchList {
     private void save() {
         Map<String, Instant> complete = new HashMap<>();
         Map<String, Tracked> tracked = new HashMap<>();
+        java.util.Set<String> fresh = keptFresh(clock.instant());
+        int queued = 0;
         for (WatchedRepository w : repositories.values()) {
+            String key = WatchedRepository.key(w.repository);
             Instant loadedAt = w.lists().stream().map(l -> l.loadedAt).filter(java.util.Objects::nonNull)
                     .max(java.util.Comparator.naturalOrder()).orElse(null);
-            tracked.put(WatchedRepository.key(w.repository), new Tracked(w.storedName(), History.of(w), loadedAt));
+            boolean isFresh = !w.onDemand || fresh.contains(key);
+            History history = History.of(w);
+            tracked.put(key, new Tracked(w.storedName(), history, loadedAt, w.onDemand, isFresh));
+            if (w.onDemand && ("queued".equals(history.state()) || "loading".equals(history.state()))) {
+                queued++;
+            }
+            if (!isFresh) {
+                continue; // its data stays, but is no longer kept complete
+            }
             w.pullRequestsCompleteSince().ifPresent(since ->
                     complete.put(w.pulls.fullName != null ? w.pulls.fullName : w.repository, since));
         }
         pullRequestsComplete = Map.copyOf(complete);
         histories = Map.copyOf(tracked);
+        freshOnDemand = fresh;
+        queuedOnDemand = queued;
         Saved saved = new Saved();
         saved.repositories = new ArrayList<>(repositories.values());
         saved.lastPolled = lastPolled;

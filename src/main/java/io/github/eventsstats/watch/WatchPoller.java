@@ -34,6 +34,7 @@ public class WatchPoller {
 
     private final WatchList list;
     private final HistorySync history;
+    private final OnDemand onDemand;
     private final EventsPoller poller;
     private final PollerConfig pollerConfig;
     private final WatchConfig config;
@@ -41,10 +42,11 @@ public class WatchPoller {
     private final MeterRegistry registry;
     private final InstantSource clock;
 
-    WatchPoller(WatchList list, HistorySync history, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
+    WatchPoller(WatchList list, HistorySync history, OnDemand onDemand, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
                 InstantSource clock) {
         this.list = list;
         this.history = history;
+        this.onDemand = onDemand;
         this.poller = poller;
         this.pollerConfig = pollerConfig;
         this.config = config;
@@ -70,12 +72,19 @@ public class WatchPoller {
     }
 
     /**
-     * Polls every due repository's events in round-robin order, then goes on with every due history
-     * list (pulls, issues, comments), until the budget says no: the ones not reached are first the
-     * next time. Events first, as a feed keeps only its newest 300 events while the lists keep all.
+     * Adds the repositories asked about on demand, then polls every due repository's events in
+     * round-robin order, then goes on with every due history list (pulls, issues, comments), until
+     * the budget says no: the ones not reached are first the next time. Watched repositories come
+     * before those on demand (and an on-demand one not asked about for ON_DEMAND_IDLE is not
+     * polled). Events first, as a feed keeps only its newest 300 events while the lists keep all.
      */
     public synchronized void tick() {
-        List<String> order = WatchSchedule.roundRobin(list.keys(), list.lastPolled());
+        onDemand.drain();
+        // Watched repositories first (round-robin), then those on demand that are kept fresh.
+        List<String> all = WatchSchedule.roundRobin(list.keys(), list.lastPolled());
+        List<String> order = new java.util.ArrayList<>(all.stream().filter(k -> !list.onDemand(k)).toList());
+        java.util.Set<String> fresh = list.keptFresh();
+        order.addAll(all.stream().filter(k -> list.onDemand(k) && fresh.contains(k)).toList());
         for (String key : order) {
             Optional<WatchedRepository> w = list.get(key);
             if (w.isPresent() && WatchSchedule.eventsDue(w.get(), clock.instant()) && !pollEvents(key, w.get())) {

@@ -19,8 +19,13 @@ public class WatchService {
     @Schema(description = "A watched repository and what GitHub last said about it")
     public record WatchState(
             @Schema(examples = "octocat/hello-world") String repository,
-            @Schema(description = "config: from WATCH_REPOSITORIES (removed only there); api: added with PUT",
-                    enumeration = {"config", "api"}) String source,
+            @Schema(description = "config: from WATCH_REPOSITORIES (removed only there); api: added with PUT;"
+                    + " on_demand: queued because someone asked about it", enumeration = {"config", "api", "on_demand"})
+            String source,
+            @Schema(description = "loaded because someone asked about it; kept fresh while people ask (ON_DEMAND_IDLE)")
+            boolean onDemand,
+            @Schema(description = "on demand: when it was last asked about", nullable = true) Instant lastAskedAt,
+            History history,
             Instant addedAt,
             @Schema(description = "pending: not polled yet; active: polled; not_found (404), moved (301: renamed or"
                     + " transferred), forbidden (403: access blocked), blocked (451: legal reasons): tried again"
@@ -51,7 +56,8 @@ public class WatchService {
 
         static WatchState of(WatchedRepository w) {
             boolean polled = w.status == WatchedRepository.Status.PENDING || w.status == WatchedRepository.Status.ACTIVE;
-            return new WatchState(w.repository, w.configured ? "config" : "api", w.addedAt, w.status.tag(),
+            return new WatchState(w.repository, w.configured ? "config" : w.onDemand ? "on_demand" : "api", w.onDemand,
+                    w.lastAskedAt, History.of(w), w.addedAt, w.status.tag(),
                     w.status == WatchedRepository.Status.ACTIVE && w.completeSince != null, w.completeSince,
                     w.events.lastPollAt, w.events.lastSuccessAt, polled || w.retryAt == null ? w.events.nextPollAt : w.retryAt,
                     w.lastError, w.lastErrorAt, w.pulls.loaded, w.pulls.stored,

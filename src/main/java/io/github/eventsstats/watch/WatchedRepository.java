@@ -45,6 +45,10 @@ public class WatchedRepository {
     public String repository;
     /** true: from WATCH_REPOSITORIES (removed only there). */
     public boolean configured;
+    /** true: queued because someone asked about it, not watched by an admin; kept fresh while asked about. */
+    public boolean onDemand;
+    /** An on-demand repository: when it was last asked about. */
+    public Instant lastAskedAt;
     public Instant addedAt;
     public Status status = Status.PENDING;
     /** What went wrong last, for a person; null after a success. */

@@ -49,7 +49,7 @@ class LifecycleTest extends WatchTestBase {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> get(String path, Object... params) throws IOException {
+    static Map<String, Object> get(String path, Object... params) throws IOException {
         var request = given();
         for (int i = 0; i < params.length; i += 2) {
             request = request.queryParam((String) params[i], params[i + 1]);
@@ -60,7 +60,7 @@ class LifecycleTest extends WatchTestBase {
 
     /** Numbers as Long when whole, doubles to 6 decimals: the JSON's and the oracle's the same way. */
     @SuppressWarnings("unchecked")
-    private static Object normal(Object v) {
+    static Object normal(Object v) {
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
             m.forEach((k, x) -> out.put((String) k, normal(x)));
@@ -80,7 +80,7 @@ class LifecycleTest extends WatchTestBase {
         return v;
     }
 
-    private static void assertFields(Map<String, Object> expected, Map<String, Object> answer) {
+    static void assertFields(Map<String, Object> expected, Map<String, Object> answer) {
         for (var e : expected.entrySet()) {
             assertEquals(normal(e.getValue()), normal(answer.get(e.getKey())), e.getKey());
         }

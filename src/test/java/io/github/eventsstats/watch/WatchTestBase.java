@@ -38,6 +38,8 @@ abstract class WatchTestBase {
     ClickHouse clickHouse;
     @Inject
     FakeClock clock;
+    @Inject
+    OnDemand onDemand;
 
     FakeGitHub fake;
 
@@ -52,6 +54,7 @@ abstract class WatchTestBase {
         Files.writeString(DIR.resolve("client-state.json"), "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
         firehose.reload();
         Files.deleteIfExists(DIR.resolve("watched-repositories.json"));
+        onDemand.forget(); // what an earlier test asked about is not this one's
         list.reload();
         // The configured repository answers 304 and stays out of each test's counts.
         fake.route("/repos/" + WatchTestProfile.CONFIGURED + "/", r -> FakeGitHub.notModified());

@@ -21,6 +21,8 @@ public class WatchTestProfile extends PollerTestProfile {
         config.put("save.events-to-files", "false");
         // 3 pages of 100 PRs a tick: a first load of more spans ticks (and restarts).
         config.put("watch.pulls-pages-per-tick", "3");
+        // A small on-demand queue, so that a test can fill it.
+        config.put("on-demand.max-queued", "4");
         return config;
     }
 }
