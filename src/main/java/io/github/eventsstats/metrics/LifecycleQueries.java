@@ -54,7 +54,8 @@ public final class LifecycleQueries {
      * events is a close or a merge. Responses are IssueCommentEvents and
      * PullRequestReviewCommentEvents, when those types are stored (EVENT_TYPES). Bots are told by
      * the login alone ([bot]): events carry no user type. min, max and argMax are unchanged by an
-     * event stored twice.
+     * event stored twice. Like every read of `events` for an answer, from {expired_before} on
+     * (EVENTS_RETENTION): an item opened before the horizon is not seen.
      */
     public static final String ITEMS_FROM_EVENTS = """
             SELECT
@@ -76,6 +77,7 @@ public final class LifecycleQueries {
                 FROM events
                 WHERE repo_name = {repo:String} AND event_type = {type:String} AND number != 0
                   AND action IN ('opened', 'reopened', 'closed', 'merged')
+                  AND created_at >= {expired_before:DateTime('UTC')}
                 GROUP BY number
                 HAVING countIf(action = 'opened') > 0 AND created >= {from:DateTime} AND created <= {to:DateTime}
             ) AS i
@@ -86,6 +88,7 @@ public final class LifecycleQueries {
                 WHERE repo_name = {repo:String}
                   AND event_type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent') AND action = 'created'
                   AND number != 0 AND NOT endsWith(actor_login, '[bot]') AND created_at >= {from:DateTime}
+                  AND created_at >= {expired_before:DateTime('UTC')}
                 GROUP BY number, actor_login
             ) AS c ON c.number = i.number
             GROUP BY i.number, i.created, i.last_action, i.last_close, i.merges, i.first_merge, i.author

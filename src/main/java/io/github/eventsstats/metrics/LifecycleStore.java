@@ -1,6 +1,7 @@
 package io.github.eventsstats.metrics;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.retention.Retention;
 import com.clickhouse.client.api.query.GenericRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,9 +28,11 @@ public class LifecycleStore {
     }
 
     private final ClickHouse clickHouse;
+    private final Retention retention;
 
-    LifecycleStore(ClickHouse clickHouse) {
+    LifecycleStore(ClickHouse clickHouse, Retention retention) {
         this.clickHouse = clickHouse;
+        this.retention = retention;
     }
 
     /** From the repository's loaded history. */
@@ -38,10 +41,11 @@ public class LifecycleStore {
                 "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
     }
 
-    /** From the stored events of the repository. */
+    /** From the stored events of the repository, those kept (EVENTS_RETENTION). */
     public List<Lifecycle.ItemLife> itemsFromEvents(String repo, Kind kind, Instant from, Instant to) {
         return rows(clickHouse.query(LifecycleQueries.ITEMS_FROM_EVENTS, Map.of("repo", repo, "type", kind.eventType,
-                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
+                "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom()))));
     }
 
     /** The first item's creation in the repository's loaded history; null without any. */
