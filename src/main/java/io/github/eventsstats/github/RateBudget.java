@@ -6,35 +6,74 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The one rate budget every GitHub request draws from (the firehose, watched repositories, the
- * pulls history and later enrichment), kept from the {@code X-RateLimit-*} headers of every
+ * The one rate budget every GitHub request draws from (watched repositories, repositories asked
+ * about, the firehose and enrichment), kept from the {@code X-RateLimit-*} headers of every
  * answer. Nothing here does I/O or reads a clock: callers pass the time, so every rule is checked
  * with exact instants.
  *
  * <p>The rules: a request needs a {@link Permit}, asked for just before it is sent and settled
- * with its answer. Requests in flight count as spent until they are settled. The firehose may
- * spend down to the reserve (POLLER_RATE_LIMIT_RESERVE); every other use only what is left above
- * the reserve after what the firehose is expected to need until the window resets (one poll of
- * its pages per interval, as if none were a free 304). Before the first answer, and after a reset
- * has passed, the window is unknown: one request at a time is let through to learn it.
+ * with its answer. Requests in flight count as spent until they are settled. Uses come in
+ * {@link Tier}s, the user's repositories first (docs/design/rate-budget.md): watched repositories
+ * (their feeds and histories) may spend down to the reserve (POLLER_RATE_LIMIT_RESERVE);
+ * repositories on demand what is left above the reserve and the watched repositories'
+ * {@linkplain #claim claim}; the firehose what is left above both claims; enrichment what is left
+ * above those and what the firehose is expected to need until the window resets (one poll of its
+ * pages per interval, as if none were a free 304). A claim is what a tier has waiting now, so the
+ * tiers below it stop before they take it. Before the first answer, and after a reset has passed,
+ * the window is unknown: one request at a time is let through to learn it.
  */
 public final class RateBudget {
 
-    /** Who spends: the firehose first, the rest from what it leaves. */
+    /** Who spends, in which {@link Tier}. */
     public enum Use {
-        FIREHOSE, WATCHED, PULLS, HISTORY, ENRICHMENT;
+        FIREHOSE(Tier.FIREHOSE), WATCHED(Tier.WATCHED), PULLS(Tier.WATCHED), HISTORY(Tier.WATCHED),
+        ON_DEMAND(Tier.ON_DEMAND), ENRICHMENT(Tier.ENRICHMENT);
+
+        private final Tier tier;
+
+        Use(Tier tier) {
+            this.tier = tier;
+        }
+
+        public Tier tier() {
+            return tier;
+        }
 
         public String tag() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
+    /** The order in which uses are served: each spends only what the ones before it leave. */
+    public enum Tier {
+        /** Watched repositories' feeds and histories. */
+        WATCHED,
+        /** Repositories loaded and kept fresh because someone asked about them. */
+        ON_DEMAND,
+        /** The firehose sample. */
+        FIREHOSE,
+        /** Profiles of actors and repositories. */
+        ENRICHMENT
+    }
+
     /** What the budget knows: the window of the last answer (absent before one) and requests in flight. */
-    public record Snapshot(Optional<EventsPage.RateLimit> window, int inFlight, long reserve, long firehoseNeeds) {
+    public record Snapshot(Optional<EventsPage.RateLimit> window, int inFlight, long reserve, long firehoseNeeds,
+                           long watchedClaim, long onDemandClaim) {
 
         /** Requests left in the window minus those in flight; empty while unknown. */
         public Optional<Long> available() {
             return window.map(w -> w.remaining() - inFlight);
+        }
+
+        /** What is held, beside the reserve, for the tiers ahead of {@code use}, in words for a log line. */
+        public String heldFor(Use use) {
+            return switch (use.tier()) {
+                case WATCHED -> "";
+                case ON_DEMAND -> ", watched " + watchedClaim;
+                case FIREHOSE -> ", watched " + watchedClaim + ", on demand " + onDemandClaim;
+                case ENRICHMENT -> ", watched " + watchedClaim + ", on demand " + onDemandClaim + ", firehose "
+                        + firehoseNeeds;
+            };
         }
     }
 
@@ -62,11 +101,17 @@ public final class RateBudget {
         }
     }
 
+    /** How soon a request held back by the claims ahead of it asks again. */
+    public static final Duration CLAIMS_RETRY = Duration.ofMinutes(1);
+
     private final long reserve;
     private EventsPage.RateLimit window;
     private int inFlight;
     private Duration firehoseInterval;
     private int firehosePages;
+    /** Requests waiting now in the watched and on-demand tiers; see {@link #claim}. */
+    private long watchedClaim;
+    private long onDemandClaim;
     private final long[] granted = new long[Use.values().length];
     private final long[] denied = new long[Use.values().length];
 
@@ -83,14 +128,27 @@ public final class RateBudget {
         this.firehosePages = Math.max(0, pages);
     }
 
+    /**
+     * What the watched ({@link Tier#WATCHED}) or on-demand ({@link Tier#ON_DEMAND}) tier has waiting
+     * now, in requests: the tiers after it leave that much. Set anew by the watch poller at each
+     * tick, so a claim never outlives the work it stands for by more than a tick.
+     */
+    public synchronized void claim(Tier tier, long requests) {
+        long r = Math.max(0, requests);
+        switch (tier) {
+            case WATCHED -> watchedClaim = r;
+            case ON_DEMAND -> onDemandClaim = r;
+            default -> throw new IllegalArgumentException("only the watched and on-demand tiers claim: " + tier);
+        }
+    }
+
     /** A permit for one request at {@code now}, or empty when the budget does not allow it yet. */
     public synchronized Optional<Permit> tryAcquire(Use use, Instant now) {
         boolean allowed;
         if (window == null || !now.isBefore(window.reset())) {
             allowed = inFlight == 0; // unknown window: one request learns it
         } else {
-            long left = window.remaining() - inFlight - (use == Use.FIREHOSE ? 0 : firehoseNeeds(now));
-            allowed = left > reserve;
+            allowed = window.remaining() - inFlight - heldAhead(use.tier(), now) > reserve;
         }
         if (!allowed) {
             denied[use.ordinal()]++;
@@ -101,12 +159,37 @@ public final class RateBudget {
         return Optional.of(new Permit(use));
     }
 
+    /** What the tiers ahead of {@code tier} hold: their claims, and for enrichment the firehose's need. */
+    private long heldAhead(Tier tier, Instant now) {
+        return switch (tier) {
+            case WATCHED -> 0;
+            case ON_DEMAND -> watchedClaim;
+            case FIREHOSE -> watchedClaim + onDemandClaim;
+            case ENRICHMENT -> watchedClaim + onDemandClaim + firehoseNeeds(now);
+        };
+    }
+
     /**
      * When a denied request may be asked for again: just after the window resets, or at once while
      * the window is unknown (another request is learning it).
      */
     public synchronized Instant retryAt(Instant now) {
         return window != null && now.isBefore(window.reset()) ? window.reset().plusSeconds(1) : now;
+    }
+
+    /**
+     * When a denied request of {@code use} may be asked for again: as {@link #retryAt(Instant)},
+     * but within {@link #CLAIMS_RETRY} when the window holds more than the reserve, as the claims of
+     * the tiers ahead, which held it back, change as their work is done.
+     */
+    public synchronized Instant retryAt(Use use, Instant now) {
+        Instant reset = retryAt(now);
+        if (use.tier() != Tier.WATCHED && window != null && now.isBefore(window.reset())
+                && window.remaining() - inFlight > reserve) {
+            Instant soon = now.plus(CLAIMS_RETRY);
+            return soon.isBefore(reset) ? soon : reset;
+        }
+        return reset;
     }
 
     /** Takes a window remembered from before a restart (the poll state file); a newer one wins. */
@@ -118,10 +201,13 @@ public final class RateBudget {
     public synchronized void forget() {
         window = null;
         inFlight = 0;
+        watchedClaim = 0;
+        onDemandClaim = 0;
     }
 
     public synchronized Snapshot snapshot(Instant now) {
-        return new Snapshot(Optional.ofNullable(window), inFlight, reserve, firehoseNeeds(now));
+        return new Snapshot(Optional.ofNullable(window), inFlight, reserve, firehoseNeeds(now), watchedClaim,
+                onDemandClaim);
     }
 
     public long reserve() {
@@ -171,26 +257,25 @@ public final class RateBudget {
     }
 
     /**
-     * What a limit of {@code limit} requests an hour allows (logged at start without a token): the
-     * firehose's share and what is left for the rest.
+     * What a limit of {@code limit} requests an hour allows (logged at start without a token):
+     * watched repositories first, and the firehose's expected need beside what is left.
      */
     public static String allows(long limit, long reserve, Duration firehoseInterval, int pages) {
         long usable = Math.max(0, limit - reserve);
+        String head = String.format(Locale.ROOT, "%d requests/h (%d above the reserve of %d), watched repositories"
+                + " first (a feed at its X-Poll-Interval, an unchanged one a free 304), then repositories asked"
+                + " about", limit, usable, reserve);
         long firehosePerHour = firehoseInterval == null ? 0
                 : ceilDiv(Duration.ofHours(1).toMillis(), firehoseInterval.toMillis()) * pages;
         if (firehosePerHour == 0) {
-            return String.format(Locale.ROOT, "%d requests/h (%d above the reserve of %d), all for watched repositories",
-                    limit, usable, reserve);
+            return head + "; no firehose";
         }
         if (firehosePerHour >= usable) {
-            long everySeconds = usable == 0 ? 3600 : ceilDiv(3600L * pages, usable);
-            return String.format(Locale.ROOT, "%d requests/h (%d above the reserve of %d): the firehose alone may need"
-                            + " %d (a poll of up to %d pages every %d s), so it polls about every %d s when every page"
-                            + " is new, and watched repositories get nothing; set GITHUB_TOKEN for 5,000/h",
-                    limit, usable, reserve, firehosePerHour, pages, firehoseInterval.toSeconds(), everySeconds);
+            return head + String.format(Locale.ROOT, ", then the firehose from what they leave: it alone may need %d"
+                            + " (a poll of up to %d pages every %d s), so it polls less often when pages are new;"
+                            + " set GITHUB_TOKEN for 5,000/h", firehosePerHour, pages, firehoseInterval.toSeconds());
         }
-        return String.format(Locale.ROOT, "%d requests/h (%d above the reserve of %d): the firehose may need %d,"
-                        + " leaving %d/h for watched repositories; set GITHUB_TOKEN for 5,000/h",
-                limit, usable, reserve, firehosePerHour, usable - firehosePerHour);
+        return head + String.format(Locale.ROOT, ", then the firehose (it may need %d); set GITHUB_TOKEN for 5,000/h",
+                firehosePerHour);
     }
 }

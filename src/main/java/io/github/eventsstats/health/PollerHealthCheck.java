@@ -58,6 +58,8 @@ public class PollerHealthCheck implements HealthCheck {
                 .withData("rate_reset_at", w.reset().toString()));
         b.withData("rate_in_flight", rate.inFlight())
                 .withData("rate_reserve", rate.reserve())
+                .withData("rate_claimed_watched", rate.watchedClaim())
+                .withData("rate_claimed_on_demand", rate.onDemandClaim())
                 .withData("rate_kept_for_firehose", rate.firehoseNeeds());
         return b.status(!overdue).build();
     }

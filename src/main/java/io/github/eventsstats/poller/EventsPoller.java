@@ -61,6 +61,7 @@ public class EventsPoller {
     private final PageParser parser;
     private final PollPlanner planner;
     private final PollPlanner watchedPlanner;
+    private final PollPlanner onDemandPlanner;
     private final RateBudget budget;
     private final PollerMetrics metrics;
     private final PollLog pollLog;
@@ -85,6 +86,8 @@ public class EventsPoller {
         this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget, RateBudget.Use.FIREHOSE);
         this.watchedPlanner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget,
                 RateBudget.Use.WATCHED);
+        this.onDemandPlanner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget,
+                RateBudget.Use.ON_DEMAND);
         this.startedAt = clock.instant();
         this.metrics = new PollerMetrics(registry, this, clock);
         this.pollLog = pollLog;
@@ -180,18 +183,19 @@ public class EventsPoller {
     /**
      * Polls another feed with everything the firehose's polls do: its own {@code state} (ETag,
      * X-Poll-Interval, seen ids, backoff), Link pages, the shared rate budget (as a watched
-     * repository), the mapper, the raw archive, the deduplicating writer and the backlog. The
-     * caller saves {@code state}.
+     * repository, or one on demand), the mapper, the raw archive, the deduplicating writer and the
+     * backlog. The caller saves {@code state}.
      */
-    public synchronized FeedPoll pollFeed(String name, PollState feed, GitHubRequest firstPage) {
+    public synchronized FeedPoll pollFeed(String name, PollState feed, GitHubRequest firstPage, boolean onDemand) {
         Instant now = clock.instant();
+        PollPlanner feedPlanner = onDemand ? onDemandPlanner : watchedPlanner;
         flushBacklog(now);
         if (backlog.full()) {
-            PollPlanner.Result result = watchedPlanner.paused(feed, now, backlog.size());
+            PollPlanner.Result result = feedPlanner.paused(feed, now, backlog.size());
             result.notes().forEach(n -> log(n, name));
             return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
         }
-        return poll(watchedPlanner, feed, now, firstPage, name);
+        return poll(feedPlanner, feed, now, firstPage, name);
     }
 
     /** @param feed null for the firehose, else the name its log lines carry */

@@ -232,14 +232,18 @@ final class PollPlanner {
             }
             Optional<RateBudget.Permit> granted = budget.tryAcquire(use, now);
             if (granted.isEmpty()) {
-                Instant until = budget.retryAt(now);
+                Instant until = budget.retryAt(use, now);
                 RateBudget.Snapshot s = budget.snapshot(now);
-                if (until.isAfter(now) && s.available().isPresent()) {
+                if (until.isAfter(now) && until.isBefore(budget.retryAt(now)) && s.available().isPresent()) {
+                    // Held back by the claims of the repositories ahead of it, not by the window.
+                    reason = "requests left are held for the repositories ahead";
+                    notes.add(new Note(Level.DEBUG, String.format("poller: %d requests left (reserve %d%s); next try in %s",
+                            s.available().get(), s.reserve(), s.heldFor(use), readable(Duration.between(now, until)))));
+                } else if (until.isAfter(now) && s.available().isPresent()) {
                     reason = "rate limit reached";
                     notes.add(new Note(Level.INFO, String.format("poller: %d requests left (reserve %d%s); sleeping %s"
                                     + " until the rate limit resets at %s", s.available().get(), s.reserve(),
-                            use == RateBudget.Use.FIREHOSE ? "" : ", firehose " + s.firehoseNeeds(),
-                            readable(Duration.between(now, until)), until.minusSeconds(1))));
+                            s.heldFor(use), readable(Duration.between(now, until)), until.minusSeconds(1))));
                 } else {
                     reason = "waiting for another request to learn the rate limit";
                     notes.add(new Note(Level.DEBUG, "poller: another request is learning the rate limit; next tick"));

@@ -39,7 +39,13 @@ public class RateBudgetProducer {
         Gauge.builder("github.budget.in.flight", budget, b -> b.snapshot(clock.instant()).inFlight())
                 .description("GitHub requests sent and not answered yet").register(registry);
         Gauge.builder("github.budget.firehose.reserved", budget, b -> b.snapshot(clock.instant()).firehoseNeeds())
-                .description("Requests kept for the firehose until the reset").register(registry);
+                .description("Requests enrichment leaves for the firehose until the reset").register(registry);
+        Gauge.builder("github.budget.claimed", budget, b -> b.snapshot(clock.instant()).watchedClaim())
+                .tag("tier", "watched").description("Requests a tier has waiting, which the tiers after it leave")
+                .register(registry);
+        Gauge.builder("github.budget.claimed", budget, b -> b.snapshot(clock.instant()).onDemandClaim())
+                .tag("tier", "on_demand").description("Requests a tier has waiting, which the tiers after it leave")
+                .register(registry);
         for (RateBudget.Use use : RateBudget.Use.values()) {
             FunctionCounter.builder("github.budget.granted", budget, b -> b.granted(use)).tag("use", use.tag())
                     .description("GitHub requests the rate budget allowed").register(registry);

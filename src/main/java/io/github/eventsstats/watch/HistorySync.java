@@ -35,7 +35,8 @@ import java.util.function.Function;
  * {@code issues?state=all} (its PR items are not issues), {@code issues/comments} and
  * {@code pulls/comments} (into `lifecycle_comments`). Passes as {@link WatchedRepository.ListState}
  * describes them, following {@code Link} only within GITHUB_API_URL, at most
- * WATCH_PULLS_PAGES_PER_TICK pages a call, each page under a permit of the shared rate budget.
+ * WATCH_PULLS_PAGES_PER_TICK pages a call, each page under a permit of the shared rate budget
+ * (in the watched tier, or the on-demand one for a repository on demand).
  * An error answer about the repository (404, 301, 403, 451) gives it its state as the events poll
  * does; any other failure backs that list off on its own. Called from {@link WatchPoller}'s tick,
  * never the event loop.
@@ -130,9 +131,10 @@ class HistorySync {
         String firstEtag = null; // kept only by a pass that ends within this call
         for (int pages = 0; pages < config.pullsPagesPerTick(); pages++) {
             Instant now = clock.instant();
-            Optional<RateBudget.Permit> permit = budget.tryAcquire(kind.use, now);
+            RateBudget.Use use = w.onDemand ? RateBudget.Use.ON_DEMAND : kind.use;
+            Optional<RateBudget.Permit> permit = budget.tryAcquire(use, now);
             if (permit.isEmpty()) {
-                p.nextSyncAt = budget.retryAt(now);
+                p.nextSyncAt = budget.retryAt(use, now);
                 save(key, kind, p);
                 return false;
             }

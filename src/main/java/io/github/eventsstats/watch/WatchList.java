@@ -209,6 +209,25 @@ public class WatchList {
         return now;
     }
 
+    /** What the watched repositories and those on demand have waiting in the rate budget. */
+    record Claims(long watched, long onDemand) {
+    }
+
+    /** Each tier's claim at {@code now} ({@link WatchSchedule#claim}); on-demand ones only if kept {@code fresh}. */
+    synchronized Claims claims(java.util.Set<String> fresh, Instant now) {
+        long watched = 0;
+        long asked = 0;
+        for (var e : repositories.entrySet()) {
+            WatchedRepository w = e.getValue();
+            if (!w.onDemand) {
+                watched += WatchSchedule.claim(w, now, config.pullsPagesPerTick());
+            } else if (fresh.contains(e.getKey())) {
+                asked += WatchSchedule.claim(w, now, config.pullsPagesPerTick());
+            }
+        }
+        return new Claims(watched, asked);
+    }
+
     /** On-demand repositories waiting for or in their first load, as of the last save. */
     public int queuedOnDemand() {
         return queuedOnDemand;

@@ -2,6 +2,7 @@ package io.github.eventsstats.watch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.eventsstats.github.GitHubRequest;
+import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.poller.EventsPoller;
 import io.github.eventsstats.poller.PollerConfig;
 import io.github.eventsstats.poller.PollerDisabled;
@@ -15,15 +16,17 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Polls the watched repositories' events feeds ({@code GET /repos/{owner}/{repo}/events}) through
  * the firehose's machinery ({@link EventsPoller#pollFeed}: planner, ETag, X-Poll-Interval, Link
  * pages, backoff, mapper, deduplicating writer), round-robin, each when its own poll state says
- * it is due, as long as the shared rate budget leaves requests above the firehose's share; then
- * their histories ({@link HistorySync}). On its own scheduled job, so a slow repository
+ * it is due, first in the shared rate budget (those on demand second); then their histories
+ * ({@link HistorySync}). On its own scheduled job, so a slow repository
  * never delays the firehose's tick.
  */
 @ApplicationScoped
@@ -36,18 +39,21 @@ public class WatchPoller {
     private final HistorySync history;
     private final OnDemand onDemand;
     private final EventsPoller poller;
+    private final RateBudget budget;
     private final PollerConfig pollerConfig;
     private final WatchConfig config;
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final InstantSource clock;
 
-    WatchPoller(WatchList list, HistorySync history, OnDemand onDemand, EventsPoller poller, PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
+    WatchPoller(WatchList list, HistorySync history, OnDemand onDemand, EventsPoller poller, RateBudget budget,
+                PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
                 InstantSource clock) {
         this.list = list;
         this.history = history;
         this.onDemand = onDemand;
         this.poller = poller;
+        this.budget = budget;
         this.pollerConfig = pollerConfig;
         this.config = config;
         this.json = json;
@@ -77,14 +83,25 @@ public class WatchPoller {
      * the budget says no: the ones not reached are first the next time. Watched repositories come
      * before those on demand (and an on-demand one not asked about for ON_DEMAND_IDLE is not
      * polled). Events first, as a feed keeps only its newest 300 events while the lists keep all.
+     * Before and after, each tier's claim on the rate budget is set to what it has waiting, so the
+     * firehose and enrichment leave it (docs/design/rate-budget.md).
      */
     public synchronized void tick() {
         onDemand.drain();
         // Watched repositories first (round-robin), then those on demand that are kept fresh.
         List<String> all = WatchSchedule.roundRobin(list.keys(), list.lastPolled());
-        List<String> order = new java.util.ArrayList<>(all.stream().filter(k -> !list.onDemand(k)).toList());
-        java.util.Set<String> fresh = list.keptFresh();
+        List<String> order = new ArrayList<>(all.stream().filter(k -> !list.onDemand(k)).toList());
+        Set<String> fresh = list.keptFresh();
         order.addAll(all.stream().filter(k -> list.onDemand(k) && fresh.contains(k)).toList());
+        claim(fresh);
+        try {
+            poll(order);
+        } finally {
+            claim(fresh);
+        }
+    }
+
+    private void poll(List<String> order) {
         for (String key : order) {
             Optional<WatchedRepository> w = list.get(key);
             if (w.isPresent() && WatchSchedule.eventsDue(w.get(), clock.instant()) && !pollEvents(key, w.get())) {
@@ -102,10 +119,17 @@ public class WatchPoller {
         }
     }
 
+    /** Tells the rate budget what the watched and the on-demand repositories kept fresh have waiting. */
+    private void claim(Set<String> fresh) {
+        WatchList.Claims c = list.claims(fresh, clock.instant());
+        budget.claim(RateBudget.Tier.WATCHED, c.watched());
+        budget.claim(RateBudget.Tier.ON_DEMAND, c.onDemand());
+    }
+
     /** One poll of the repository's events; false when the budget stopped it. */
     private boolean pollEvents(String key, WatchedRepository w) {
         EventsPoller.FeedPoll result = poller.pollFeed(w.repository, w.events,
-                GitHubRequest.repoEvents(w.repository, pollerConfig.perPage()));
+                GitHubRequest.repoEvents(w.repository, pollerConfig.perPage()), w.onDemand);
         Counter.builder("github.watch.poll").tag("outcome", result.outcome())
                 .description("Polls of watched repositories' events by outcome").register(registry).increment();
         boolean budgetStopped = result.lastStatus() == 0 && "rate_limited".equals(result.outcome());

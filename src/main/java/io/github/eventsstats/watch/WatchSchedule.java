@@ -44,4 +44,28 @@ final class WatchSchedule {
     static boolean historyDue(WatchedRepository w, WatchedRepository.ListState list, Instant now) {
         return w.status == WatchedRepository.Status.ACTIVE && !now.isBefore(list.nextSyncAt);
     }
+
+    /**
+     * What the repository has waiting in the rate budget at {@code now}: its feed's next poll (a
+     * repository GitHub refused: only once its retry is due), one page for each history list due
+     * for a refresh (an unchanged one is a free 304), and {@code pagesPerTick} for each list in a
+     * pass (all four of one not polled yet, which it will load once its feed answers): what its
+     * next tick would spend. The tiers after it leave that much, so the firehose cannot take the
+     * requests a watched repository is about to need.
+     */
+    static long claim(WatchedRepository w, Instant now, int pagesPerTick) {
+        if (!w.status.polled()) {
+            return eventsDue(w, now) ? 1 : 0;
+        }
+        long pages = 1;
+        for (WatchedRepository.ListState l : w.lists()) {
+            boolean inPass = !l.loaded || l.nextUrl != null;
+            if (w.status == WatchedRepository.Status.PENDING) {
+                pages += pagesPerTick;
+            } else if (historyDue(w, l, now)) {
+                pages += inPass ? pagesPerTick : 1;
+            }
+        }
+        return pages;
+    }
 }

@@ -200,6 +200,11 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         this.spent = 0;
     }
 
+    /** Takes {@code requests} off the current window, as another client of the same token would; not counted as spent. */
+    public synchronized void spend(long requests) {
+        remaining = Math.max(0, remaining - requests);
+    }
+
     /** Requests that counted against the limit (not the free 304s), since {@link #rateLimit}. */
     public synchronized int spent() {
         return spent;

@@ -56,20 +56,50 @@ class RateBudgetTest {
     }
 
     @Test
-    void otherUsesGetOnlyWhatTheFirehoseLeavesAboveTheReserve() {
-        RateBudget budget = learnt(5, 5000, 200);
+    void watchedRepositoriesComeFirstThenOnDemandThenTheFirehoseThenEnrichment() {
+        RateBudget budget = learnt(5, 5000, 300);
         budget.firehose(Optional.of(Duration.ofSeconds(60)), 3); // 60 polls of 3 pages until the reset
         assertEquals(180, budget.snapshot(T0).firehoseNeeds());
+        budget.claim(RateBudget.Tier.WATCHED, 20);
+        budget.claim(RateBudget.Tier.ON_DEMAND, 30);
+        assertEquals(300 - 5 - 20 - 30 - 180, drain(budget, RateBudget.Use.ENRICHMENT),
+                "enrichment: what the claims and the firehose's need leave above the reserve");
+        assertEquals(180, drain(budget, RateBudget.Use.FIREHOSE), "the firehose: what the claims leave");
+        assertEquals(30, drain(budget, RateBudget.Use.ON_DEMAND), "on demand: what the watched claim leaves");
+        assertEquals(20, drain(budget, RateBudget.Use.HISTORY), "watched: down to the reserve");
+        assertEquals(Optional.of(5L), budget.snapshot(T0).available());
+    }
+
+    @Test
+    void withoutATokenTheFirehosesNeedNoLongerShutsOutWatchedRepositories() {
+        RateBudget budget = learnt(5, 60, 60);
+        budget.firehose(Optional.of(Duration.ofSeconds(60)), 3); // 180 an hour: more than the window holds
+        budget.claim(RateBudget.Tier.WATCHED, 12);
+        assertEquals(60 - 5 - 12, drain(budget, RateBudget.Use.FIREHOSE), "the firehose leaves the claim");
+        assertEquals(12, drain(budget, RateBudget.Use.PULLS));
+        assertEquals(0, drain(budget, RateBudget.Use.WATCHED), "the reserve stays");
+    }
+
+    @Test
+    void aRequestHeldBackByTheClaimsAheadAsksAgainSoonOneHeldByTheReserveAtTheReset() {
+        RateBudget budget = learnt(5, 60, 20);
+        budget.claim(RateBudget.Tier.WATCHED, 20);
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isEmpty());
+        assertEquals(T0.plus(RateBudget.CLAIMS_RETRY), budget.retryAt(RateBudget.Use.FIREHOSE, T0),
+                "the claim goes when the watched work is done");
+        assertEquals(RESET.plusSeconds(1), budget.retryAt(RateBudget.Use.WATCHED, T0));
+        budget.claim(RateBudget.Tier.WATCHED, 0);
+        assertEquals(15, drain(budget, RateBudget.Use.FIREHOSE));
+        assertEquals(RESET.plusSeconds(1), budget.retryAt(RateBudget.Use.FIREHOSE, T0), "only the reserve is left");
+    }
+
+    /** Takes every permit {@code use} gets at T0 and answers none: how many it got. */
+    private static int drain(RateBudget budget, RateBudget.Use use) {
         int granted = 0;
-        while (budget.tryAcquire(RateBudget.Use.WATCHED, T0).isPresent()) {
+        while (budget.tryAcquire(use, T0).isPresent()) {
             granted++;
         }
-        assertEquals(200 - 180 - 5, granted, "what is left above the firehose's share and the reserve");
-        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isPresent(), "the firehose still gets its share");
-        // Half an hour later the firehose needs half as much: the rest is free for the others.
-        Instant later = T0.plus(Duration.ofMinutes(30));
-        assertEquals(90, budget.snapshot(later).firehoseNeeds());
-        assertTrue(budget.tryAcquire(RateBudget.Use.PULLS, later).isPresent());
+        return granted;
     }
 
     @Test
@@ -118,13 +148,14 @@ class RateBudgetTest {
     }
 
     @Test
-    void sixtyAnHourIsSaidInWordsWithTheFirehosesShare() {
-        assertEquals("60 requests/h (55 above the reserve of 5): the firehose alone may need 180 (a poll of up to"
-                        + " 3 pages every 60 s), so it polls about every 197 s when every page is new, and watched"
-                        + " repositories get nothing; set GITHUB_TOKEN for 5,000/h",
+    void sixtyAnHourIsSaidInWordsWatchedRepositoriesFirst() {
+        String head = "60 requests/h (55 above the reserve of 5), watched repositories first (a feed at its"
+                + " X-Poll-Interval, an unchanged one a free 304), then repositories asked about";
+        assertEquals(head + ", then the firehose from what they leave: it alone may need 180 (a poll of up to 3 pages"
+                        + " every 60 s), so it polls less often when pages are new; set GITHUB_TOKEN for 5,000/h",
                 RateBudget.allows(60, 5, Duration.ofSeconds(60), 3));
-        assertEquals("60 requests/h (55 above the reserve of 5): the firehose may need 12, leaving 43/h for watched"
-                        + " repositories; set GITHUB_TOKEN for 5,000/h",
+        assertEquals(head + ", then the firehose (it may need 12); set GITHUB_TOKEN for 5,000/h",
                 RateBudget.allows(60, 5, Duration.ofMinutes(15), 3));
+        assertFalse(RateBudget.allows(60, 5, Duration.ofSeconds(60), 3).contains("get nothing"));
     }
 }

@@ -189,7 +189,9 @@ final class GeneratedHistory {
 
     void serve(FakeGitHub fake) {
         String base = "/repos/" + name;
-        fake.route(base + "/events", r -> FakeGitHub.ok("[]"));
+        // A quiet feed, as GitHub serves one: an ETag, then a free 304 while nothing happens.
+        fake.route(base + "/events", r -> "\"quiet\"".equals(r.ifNoneMatch()) ? FakeGitHub.notModified()
+                : FakeGitHub.ok("[]").header("ETag", "\"quiet\"").header("X-Poll-Interval", "60"));
         fake.route(base + "/pulls", r -> list(r, base + "/pulls", items.stream().filter(i -> i.pull).toList(),
                 i -> i.updatedAt, i -> itemJson(i, false)));
         fake.route(base + "/issues", r -> list(r, base + "/issues", items, i -> i.updatedAt, i -> itemJson(i, true)));

@@ -44,6 +44,29 @@ class WatchScheduleTest {
     }
 
     @Test
+    void aRepositoryClaimsWhatItsNextTickWouldSpend() {
+        WatchedRepository w = new WatchedRepository();
+        w.events.nextPollAt = T0.plusSeconds(60);
+        assertEquals(1 + 4 * 10, WatchSchedule.claim(w, T0, 10), "not polled yet: its feed, then four first loads");
+
+        w.status = WatchedRepository.Status.ACTIVE;
+        w.lists().forEach(l -> l.nextSyncAt = T0.plusSeconds(3600));
+        w.pulls.nextSyncAt = T0;
+        assertEquals(1 + 10, WatchSchedule.claim(w, T0, 10), "the feed and the pulls list's load under way");
+        w.lists().forEach(l -> l.loaded = true);
+        assertEquals(1 + 1, WatchSchedule.claim(w, T0, 10), "a refresh: its first page, mostly a free 304");
+        w.pulls.nextUrl = "https://api.github.com/repos/o/r/pulls?page=2";
+        assertEquals(1 + 10, WatchSchedule.claim(w, T0, 10), "a refresh's pass under way");
+        w.pulls.nextSyncAt = T0.plusSeconds(60);
+        assertEquals(1, WatchSchedule.claim(w, T0, 10), "a quiet repository: its feed's next poll");
+
+        w.status = WatchedRepository.Status.NOT_FOUND;
+        w.retryAt = T0.plusSeconds(86_400);
+        assertEquals(0, WatchSchedule.claim(w, T0, 10), "unavailable: nothing until its retry");
+        assertEquals(1, WatchSchedule.claim(w, T0.plusSeconds(86_400), 10));
+    }
+
+    @Test
     void errorAnswersAboutARepositoryAreStatesAndRateLimitsAreNot() {
         assertEquals(WatchedRepository.Status.NOT_FOUND, Availability.of(404, "Not Found", null).orElseThrow().status());
         Availability moved = Availability.of(301, "Moved Permanently", "https://api.github.com/repositories/42").orElseThrow();

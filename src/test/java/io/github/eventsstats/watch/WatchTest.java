@@ -164,7 +164,7 @@ class WatchTest extends WatchTestBase {
     }
 
     @Test
-    void theBudgetIsNeverExceededAndWatchedRepositoriesShareWhatTheFirehoseLeaves() throws IOException {
+    void theBudgetIsNeverExceededAndWatchedRepositoriesComeBeforeTheFirehose() throws IOException {
         Instant reset = clock.instant().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
         fake.rateLimit(40, reset);
         List<GeneratedRepo> repos = List.of(generated(unique("b1-org"), 250), generated(unique("b2-org"), 250),
@@ -184,7 +184,9 @@ class WatchTest extends WatchTestBase {
         }
         assertEquals(0, fake.overLimit(), "a request past the limit");
         assertTrue(fake.spent() <= 40 - 5, "the reserve was spent: " + fake.spent());
-        assertEquals(6, requestsTo("/events").size(), "every firehose poll went out");
+        // Five loads of about nine requests each want more than the 35 above the reserve: the
+        // firehose had its first poll, before the watch poller's first tick claimed the rest.
+        assertEquals(1, requestsTo("/events").size(), "the firehose after the watched repositories");
         for (GeneratedRepo r : repos) {
             assertTrue(!requestsTo("/repos/" + r.name + "/events").isEmpty(), r.name + " never polled");
         }
