@@ -33,7 +33,8 @@ class ApiPlatformTest {
     static final List<String> ENDPOINTS = List.of("/metrics/pr-average/{owner}/{repo}", "/metrics/events",
             "/metrics/visualization", "/metrics/event-avg-time", "/metrics/events-total-count",
             "/metrics/multiple-events-repos", "/metrics/top-repos", "/metrics/user-sessions", "/debug/total-events",
-            "/debug/repo-events/{owner}/{repo}");
+            "/debug/repo-events/{owner}/{repo}", "/metrics/pull-requests/{owner}/{repo}", "/metrics/issues/{owner}/{repo}",
+            "/metrics/compare", "/repositories/{owner}/{repo}");
 
     @Inject
     EmbeddedClickHouse embedded;
@@ -166,6 +167,47 @@ class ApiPlatformTest {
                 "EventCounts", "Visualization", "TopRepos", "UserSessions")));
         assertEquals("integer", json.getString("components.schemas.PrAverage.properties.pr_count.type"));
         given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+    }
+
+    /** The properties of the schema a path's 200 answer refers to. */
+    private static Map<String, Object> answerProperties(JsonPath json, String path) {
+        String ref = json.getString("paths.'" + path + "'.get.responses.'200'.content.'application/json'.schema.$ref");
+        return json.getMap("components.schemas.'" + ref.substring(ref.lastIndexOf('/') + 1) + "'.properties");
+    }
+
+    @Test
+    void openApiDocumentsTheLifecycleFieldsAndTheHistoryOfEveryRepositoryAnswer() {
+        JsonPath json = JsonPath.from(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        List<String> completeness = List.of("complete", "complete_since", "history");
+        assertTrue(answerProperties(json, "/metrics/pull-requests/{owner}/{repo}").keySet().containsAll(
+                concat(completeness, List.of("opened", "merged", "closed_unmerged", "open", "merge_rate",
+                        "time_to_merge_seconds", "time_to_close_seconds", "time_to_first_response_seconds", "unanswered",
+                        "by_week", "bots_excluded", "include_bots", "days"))));
+        assertTrue(answerProperties(json, "/metrics/issues/{owner}/{repo}").keySet().containsAll(
+                concat(completeness, List.of("opened", "closed", "open", "time_to_close_seconds",
+                        "time_to_first_response_seconds", "unanswered", "by_week", "bots_excluded"))));
+        assertTrue(answerProperties(json, "/metrics/compare").containsKey("repositories"));
+        assertTrue(answerProperties(json, "/metrics/pr-average/{owner}/{repo}").keySet().containsAll(completeness));
+        assertTrue(answerProperties(json, "/repositories/{owner}/{repo}").containsKey("history"));
+        assertTrue(answerProperties(json, "/watch").containsKey("repositories"));
+        assertTrue(json.getMap("components.schemas.WatchState.properties").keySet()
+                .containsAll(List.of("on_demand", "last_asked_at", "history", "source")));
+        assertEquals(List.of("queued", "loading", "loaded", "not_found", "moved", "forbidden", "blocked", "not_queued"),
+                json.getList("components.schemas.History.properties.state.enum"));
+        assertTrue(json.getMap("components.schemas.History.properties").keySet()
+                .containsAll(List.of("state", "pages_loaded", "queued_at", "last_sync_at")));
+        for (String path : List.of("/metrics/pull-requests/{owner}/{repo}", "/metrics/issues/{owner}/{repo}",
+                "/metrics/compare")) {
+            assertTrue(parameter(json, path, "include_bots").get("description").toString().contains("bot"), path);
+            assertEquals(Map.of("type", "integer", "minimum", 1, "maximum", 365, "default", 90),
+                    parameter(json, path, "days").get("schema"), path);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test
