@@ -104,7 +104,7 @@ public final class LifecycleAnswers {
 
         static PullRequests of(String repository, int days, Instant from, Instant to, boolean includeBots,
                                List<ItemLife> all, Completeness c) {
-            List<ItemLife> items = includeBots ? all : all.stream().filter(i -> !i.bot()).toList();
+            List<ItemLife> items = counted(all, includeBots);
             long merged = items.stream().filter(ItemLife::merged).count();
             long closed = items.stream().filter(ItemLife::closedUnmerged).count();
             TreeMap<LocalDate, List<ItemLife>> weeks = Lifecycle.byWeek(items, from, to);
@@ -114,14 +114,14 @@ public final class LifecycleAnswers {
                     merged + closed == 0 ? null : (double) merged / (merged + closed),
                     Durations.of(Lifecycle.stats(items, ItemLife::merged, ItemLife::toMerge)),
                     Durations.of(Lifecycle.stats(items, ItemLife::closedUnmerged, ItemLife::toClose)),
-                    Quantiles.of(Lifecycle.stats(items, i -> i.firstResponseAt() != null, ItemLife::toFirstResponse)),
-                    items.stream().filter(i -> i.firstResponseAt() == null).count(), byWeek,
+                    Quantiles.of(responses(items)),
+                    countUnanswered(items), byWeek,
                     c.complete(), c.completeSince(), c.history(), all.size() - items.size());
         }
 
         private static PullRequestWeek week(LocalDate week, List<ItemLife> items) {
             Stats merge = Lifecycle.stats(items, ItemLife::merged, ItemLife::toMerge);
-            Stats response = Lifecycle.stats(items, i -> i.firstResponseAt() != null, ItemLife::toFirstResponse);
+            Stats response = responses(items);
             return new PullRequestWeek(week, items.size(), items.stream().filter(ItemLife::merged).count(), merge.p50(),
                     merge.p90(), response.p50(), response.p90());
         }
@@ -155,20 +155,20 @@ public final class LifecycleAnswers {
 
         static Issues of(String repository, int days, Instant from, Instant to, boolean includeBots,
                          List<ItemLife> all, Completeness c) {
-            List<ItemLife> items = includeBots ? all : all.stream().filter(i -> !i.bot()).toList();
+            List<ItemLife> items = counted(all, includeBots);
             long closed = items.stream().filter(i -> i.closedAt() != null).count();
             TreeMap<LocalDate, List<ItemLife>> weeks = Lifecycle.byWeek(items, from, to);
             List<IssueWeek> byWeek = weeks.entrySet().stream().map(e -> week(e.getKey(), e.getValue())).toList();
             return new Issues(repository, days, from, to, includeBots, items.size(), closed, items.size() - closed,
                     Durations.of(Lifecycle.stats(items, i -> i.closedAt() != null, ItemLife::toClose)),
-                    Quantiles.of(Lifecycle.stats(items, i -> i.firstResponseAt() != null, ItemLife::toFirstResponse)),
-                    items.stream().filter(i -> i.firstResponseAt() == null).count(), byWeek,
+                    Quantiles.of(responses(items)),
+                    countUnanswered(items), byWeek,
                     c.complete(), c.completeSince(), c.history(), all.size() - items.size());
         }
 
         private static IssueWeek week(LocalDate week, List<ItemLife> items) {
             Stats close = Lifecycle.stats(items, i -> i.closedAt() != null, ItemLife::toClose);
-            Stats response = Lifecycle.stats(items, i -> i.firstResponseAt() != null, ItemLife::toFirstResponse);
+            Stats response = responses(items);
             return new IssueWeek(week, items.size(), items.stream().filter(i -> i.closedAt() != null).count(),
                     close.p50(), close.p90(), response.p50(), response.p90());
         }
@@ -182,5 +182,19 @@ public final class LifecycleAnswers {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "Up to 10 repositories side by side, in the order asked")
     public record Comparison(int days, boolean includeBots, List<Compared> repositories) {
+    }
+
+    /** The items a window counts: all, or those not by a bot. */
+    private static List<ItemLife> counted(List<ItemLife> all, boolean includeBots) {
+        return includeBots ? all : all.stream().filter(i -> !i.bot()).toList();
+    }
+
+    /** Time to the first response, over the items that have one. */
+    private static Stats responses(List<ItemLife> items) {
+        return Lifecycle.stats(items, i -> i.firstResponseAt() != null, ItemLife::toFirstResponse);
+    }
+
+    private static long countUnanswered(List<ItemLife> items) {
+        return items.stream().filter(i -> i.firstResponseAt() == null).count();
     }
 }

@@ -59,25 +59,33 @@ public class LifecycleService {
     }
 
     public Uni<PullRequests> pullRequests(String repository, int days, boolean includeBots) {
-        return cache.answer(new PullRequestsQuery(repository, days, includeBots, source(repository)),
-                q -> clickHouse.async(() -> {
-                    Instant to = now();
-                    Instant from = to.minus(Duration.ofDays(q.days()));
-                    return PullRequests.of(q.repository(), q.days(), from, to, q.includeBots(),
-                            items(q.repository(), q.source(), LifecycleStore.Kind.PULL, from, to),
-                            completeness(q.source()));
-                }));
+        WatchList.Tracked source = source(repository);
+        return answer(new PullRequestsQuery(repository, days, includeBots, source), repository, days, includeBots,
+                source, LifecycleStore.Kind.PULL, PullRequests::of);
     }
 
     public Uni<Issues> issues(String repository, int days, boolean includeBots) {
-        return cache.answer(new IssuesQuery(repository, days, includeBots, source(repository)),
-                q -> clickHouse.async(() -> {
-                    Instant to = now();
-                    Instant from = to.minus(Duration.ofDays(q.days()));
-                    return Issues.of(q.repository(), q.days(), from, to, q.includeBots(),
-                            items(q.repository(), q.source(), LifecycleStore.Kind.ISSUE, from, to),
-                            completeness(q.source()));
-                }));
+        WatchList.Tracked source = source(repository);
+        return answer(new IssuesQuery(repository, days, includeBots, source), repository, days, includeBots, source,
+                LifecycleStore.Kind.ISSUE, Issues::of);
+    }
+
+    /** How an answer is made from the window's items and the completeness: PullRequests.of, Issues.of. */
+    @FunctionalInterface
+    private interface Figures<A> {
+        A of(String repository, int days, Instant from, Instant to, boolean includeBots,
+             List<Lifecycle.ItemLife> items, Completeness completeness);
+    }
+
+    /** The cached answer to {@code key}: the items of {@code kind} created in the last {@code days}, made into figures. */
+    private <A> Uni<A> answer(Query<A> key, String repository, int days, boolean includeBots, WatchList.Tracked source,
+                              LifecycleStore.Kind kind, Figures<A> figures) {
+        return cache.answer(key, q -> clickHouse.async(() -> {
+            Instant to = now();
+            Instant from = to.minus(Duration.ofDays(days));
+            return figures.of(repository, days, from, to, includeBots, items(repository, source, kind, from, to),
+                    completeness(source));
+        }));
     }
 
     /** Each repository's two answers (each cached as asked alone), in the order given. */

@@ -132,21 +132,11 @@ final class LifecycleOracle {
         m.put("time_to_first_response_seconds", durations(toFirstResponse(h, items), false));
         m.put("unanswered", items.stream().filter(i -> firstResponse(h, i) == null).count());
         m.put("bots_excluded", botsLeftOut(h, true, from, to, bots));
-        List<Map<String, Object>> weeks = new ArrayList<>();
-        for (LocalDate w = monday(from); !w.isAfter(monday(to)); w = w.plusWeeks(1)) {
-            LocalDate week = w;
-            List<Item> in = items.stream().filter(i -> monday(i.createdAt).equals(week)).toList();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("week", week.toString());
-            row.put("opened", (long) in.size());
+        m.put("by_week", byWeek(h, items, from, to, (in, row) -> {
             row.put("merged", in.stream().filter(i -> i.mergedAt != null).count());
             row.put("time_to_merge_p50", nearestRank(toMerge(in), 0.5));
             row.put("time_to_merge_p90", nearestRank(toMerge(in), 0.9));
-            row.put("time_to_first_response_p50", nearestRank(toFirstResponse(h, in), 0.5));
-            row.put("time_to_first_response_p90", nearestRank(toFirstResponse(h, in), 0.9));
-            weeks.add(row);
-        }
-        m.put("by_week", weeks);
+        }));
         return m;
     }
 
@@ -162,6 +152,20 @@ final class LifecycleOracle {
         m.put("time_to_first_response_seconds", durations(toFirstResponse(h, items), false));
         m.put("unanswered", items.stream().filter(i -> firstResponse(h, i) == null).count());
         m.put("bots_excluded", botsLeftOut(h, false, from, to, bots));
+        m.put("by_week", byWeek(h, items, from, to, (in, row) -> {
+            row.put("closed", in.stream().filter(i -> i.closedAt != null).count());
+            row.put("time_to_close_p50", nearestRank(toClose(in), 0.5));
+            row.put("time_to_close_p90", nearestRank(toClose(in), 0.9));
+        }));
+        return m;
+    }
+
+    /**
+     * A row for each week (Monday UTC) from the window's first to its last: week, opened, what
+     * {@code kindFields} adds for the items created in it, and their first-response quantiles.
+     */
+    private static List<Map<String, Object>> byWeek(GeneratedHistory h, List<Item> items, Instant from, Instant to,
+                                                    java.util.function.BiConsumer<List<Item>, Map<String, Object>> kindFields) {
         List<Map<String, Object>> weeks = new ArrayList<>();
         for (LocalDate w = monday(from); !w.isAfter(monday(to)); w = w.plusWeeks(1)) {
             LocalDate week = w;
@@ -169,14 +173,11 @@ final class LifecycleOracle {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("week", week.toString());
             row.put("opened", (long) in.size());
-            row.put("closed", in.stream().filter(i -> i.closedAt != null).count());
-            row.put("time_to_close_p50", nearestRank(toClose(in), 0.5));
-            row.put("time_to_close_p90", nearestRank(toClose(in), 0.9));
+            kindFields.accept(in, row);
             row.put("time_to_first_response_p50", nearestRank(toFirstResponse(h, in), 0.5));
             row.put("time_to_first_response_p90", nearestRank(toFirstResponse(h, in), 0.9));
             weeks.add(row);
         }
-        m.put("by_week", weeks);
-        return m;
+        return weeks;
     }
 }
