@@ -22,10 +22,12 @@ import io.github.eventsstats.metrics.MetricsService.UserSessionsQuery;
 import io.github.eventsstats.metrics.VisualizationQuery;
 import io.github.eventsstats.metrics.VisualizationQuery.Interval;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -95,12 +97,8 @@ public class MetricsResource {
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo,
-            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
-            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
-            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
-            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
-            String includeBots) {
-        return lifecycle.pullRequests(owner + "/" + repo, Integer.parseInt(days), Boolean.parseBoolean(includeBots));
+            @Valid @BeanParam LifecycleWindow window) {
+        return lifecycle.pullRequests(owner + "/" + repo, window.days(), window.includeBots());
     }
 
     @GET
@@ -115,12 +113,8 @@ public class MetricsResource {
             @Pattern(regexp = Params.OWNER, message = Params.OWNER_RULE) String owner,
             @Parameter(description = ApiDocs.REPO) @PathParam("repo")
             @Pattern(regexp = Params.REPO, message = Params.REPO_RULE) String repo,
-            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
-            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
-            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
-            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
-            String includeBots) {
-        return lifecycle.issues(owner + "/" + repo, Integer.parseInt(days), Boolean.parseBoolean(includeBots));
+            @Valid @BeanParam LifecycleWindow window) {
+        return lifecycle.issues(owner + "/" + repo, window.days(), window.includeBots());
     }
 
     @GET
@@ -135,13 +129,9 @@ public class MetricsResource {
                     examples = @org.eclipse.microprofile.openapi.annotations.media.ExampleObject(name = "two",
                             value = "octocat/hello-world,octocat/spoon-knife"))
             @QueryParam("repos") @NotNull String repos,
-            @Parameter(description = ApiDocs.ITEM_DAYS, schema = @Schema(type = SchemaType.INTEGER))
-            @QueryParam("days") @DefaultValue("90") @WholeNumber @Min(1) @Max(MAX_DAYS) String days,
-            @Parameter(description = ApiDocs.INCLUDE_BOTS, schema = @Schema(type = SchemaType.BOOLEAN))
-            @QueryParam("include_bots") @DefaultValue("false") @Pattern(regexp = BOOLEAN, message = BOOLEAN_RULE)
-            String includeBots) {
+            @Valid @BeanParam LifecycleWindow window) {
         return lifecycle.compare(Params.repositories("repos", repos, LifecycleService.MAX_COMPARED),
-                Integer.parseInt(days), Boolean.parseBoolean(includeBots));
+                window.days(), window.includeBots());
     }
 
     @GET

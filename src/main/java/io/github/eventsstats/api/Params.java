@@ -10,7 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Parameter;
+import java.lang.reflect.AnnotatedElement;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -136,15 +136,16 @@ final class Params {
     }
 
     /** A broken Bean Validation rule of a resource method parameter, worded as the rules above. */
-    static BadParameterException broken(Parameter parameter, ConstraintViolation<?> violation) {
-        String name = name(parameter);
+    /** A broken rule on a method parameter or a {@code @BeanParam} field, named by its query or path parameter. */
+    static BadParameterException broken(AnnotatedElement at, ConstraintViolation<?> violation) {
+        String name = name(at);
         Annotation rule = violation.getConstraintDescriptor().getAnnotation();
         if (rule instanceof NotNull) {
             return required(name);
         }
         String value = String.valueOf(violation.getInvalidValue());
-        Min min = parameter.getAnnotation(Min.class);
-        Max max = parameter.getAnnotation(Max.class);
+        Min min = at.getAnnotation(Min.class);
+        Max max = at.getAnnotation(Max.class);
         if (min == null || max == null) {
             return bad(name, value, violation.getMessage());
         }
@@ -157,13 +158,13 @@ final class Params {
         return rule instanceof Min || rule instanceof Max;
     }
 
-    private static String name(Parameter parameter) {
-        QueryParam query = parameter.getAnnotation(QueryParam.class);
+    private static String name(AnnotatedElement at) {
+        QueryParam query = at.getAnnotation(QueryParam.class);
         if (query != null) {
             return query.value();
         }
-        PathParam path = parameter.getAnnotation(PathParam.class);
-        return path != null ? path.value() : parameter.getName();
+        PathParam path = at.getAnnotation(PathParam.class);
+        return path != null ? path.value() : String.valueOf(at);
     }
 
     private static BadParameterException required(String parameter) {

@@ -18,9 +18,14 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The one place errors become answers: RFC 9457 problem+json, a useful detail, never a stack
@@ -28,6 +33,8 @@ import java.util.Iterator;
  */
 public class ProblemMapper {
 
+    /** Room in the order for a bean parameter's fields, after the parameter itself. */
+    private static final int FIELDS = 1000;
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     /** ClickHouse's error code for a query stopped at its max_execution_time. */
     private static final int TIMEOUT_EXCEEDED = 159;
@@ -38,30 +45,47 @@ public class ProblemMapper {
     }
 
     /**
-     * The Bean Validation rules on the resource method's parameters: the first parameter at fault,
-     * in the method's order, as {@link #badParameter} answers. Any other violation is a bug: 500.
+     * The Bean Validation rules on the resource method's parameters, or on the fields of a
+     * {@code @BeanParam} one: the first at fault, in the method's order and then the fields', as
+     * {@link #badParameter} answers. Any other violation is a bug: 500.
      */
     @ServerExceptionMapper
     public RestResponse<Problem> constraintViolation(ConstraintViolationException e, UriInfo uri,
                                                      ResourceInfo resource) {
         Method method = resource.getResourceMethod();
         return e.getConstraintViolations().stream()
-                .filter(v -> parameterIndex(v, method) >= 0)
-                .min(Comparator.<ConstraintViolation<?>>comparingInt(v -> parameterIndex(v, method))
-                        .thenComparing(v -> Params.isBound(v.getConstraintDescriptor().getAnnotation())))
-                .map(v -> badParameter(Params.broken(method.getParameters()[parameterIndex(v, method)], v), uri))
+                .map(v -> site(v, method))
+                .filter(Objects::nonNull)
+                .min(Comparator.comparingInt(Site::order)
+                        .thenComparing(at -> Params.isBound(at.violation().getConstraintDescriptor().getAnnotation())))
+                .map(at -> badParameter(Params.broken(at.element(), at.violation()), uri))
                 .orElseGet(() -> unexpected(e, uri));
     }
 
-    /** The index of the parameter of {@code method} at fault; -1 for any other violation. */
-    private static int parameterIndex(ConstraintViolation<?> violation, Method method) {
+    /** A violation, the parameter or bean-parameter field it names, and that one's place in the method's order. */
+    private record Site(ConstraintViolation<?> violation, AnnotatedElement element, int order) {
+    }
+
+    /** Where in {@code method} a violation sits; null for any other violation. */
+    private static Site site(ConstraintViolation<?> violation, Method method) {
         Iterator<Path.Node> nodes = violation.getPropertyPath().iterator();
         if (method == null || !nodes.hasNext() || !nodes.next().getName().equals(method.getName())) {
-            return -1;
+            return null;
         }
         Path.Node node = nodes.hasNext() ? nodes.next() : null;
-        return node != null && node.getKind() == ElementKind.PARAMETER
-                ? node.as(Path.ParameterNode.class).getParameterIndex() : -1;
+        if (node == null || node.getKind() != ElementKind.PARAMETER) {
+            return null;
+        }
+        int index = node.as(Path.ParameterNode.class).getParameterIndex();
+        Parameter parameter = method.getParameters()[index];
+        Path.Node property = nodes.hasNext() ? nodes.next() : null;
+        if (property == null) {
+            return new Site(violation, parameter, index * FIELDS);
+        }
+        List<Field> fields = List.of(parameter.getType().getDeclaredFields());
+        return fields.stream().filter(f -> f.getName().equals(property.getName())).findFirst()
+                .map(f -> new Site(violation, f, index * FIELDS + 1 + fields.indexOf(f)))
+                .orElse(null);
     }
 
     @ServerExceptionMapper(ClickHouseUnavailableException.class)

@@ -234,9 +234,11 @@ class LifecycleTest extends WatchTestBase {
                 {"/metrics/compare?repos=a/b,,c/d", "none empty"},
                 {"/metrics/compare?repos=a", "owner/repo"},
                 {"/metrics/compare", "repos is required"},
-                {"/metrics/pull-requests/o/r?days=0", "days"},
-                {"/metrics/issues/o/r?days=366", "days"},
-                {"/metrics/issues/o/r?include_bots=yes", "true or false"},
+                {"/metrics/pull-requests/o/r?days=0", "days must be from 1 to 365; got \"0\""},
+                {"/metrics/issues/o/r?days=366", "days must be from 1 to 365; got \"366\""},
+                {"/metrics/compare?repos=a/b&days=x", "days must be a whole number from 1 to 365; got \"x\""},
+                {"/metrics/issues/o/r?include_bots=yes", "include_bots must be true or false; got \"yes\""},
+                {"/metrics/pull-requests/o/r?days=0&include_bots=yes", "days must be from 1 to 365"},
                 {"/metrics/pull-requests/-o/r", "owner"}}) {
             given().get(bad[0]).then().statusCode(400).contentType("application/problem+json")
                     .body("detail", containsString(bad[1]));
