@@ -618,29 +618,119 @@ views.overview = {
   },
 };
 
-const REPO_RULE = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+// ---- lifecycle: pull requests and issues, with how complete their answers are -------------------
+
+/** A history still on its way: the view asks again every FOLLOW_MS until it is loaded (or stops loading). */
+const PENDING = new Set(['queued', 'loading']);
+const FOLLOW_MS = 2000;
+let followTimer = null;
+
+/**
+ * While a shown repository's history is queued or loading, its answers are asked again every
+ * FOLLOW_MS, whatever the refresh setting (as a sync's progress is): what is loading is followed
+ * until it is loaded. A new refresh replaces the pending one.
+ */
+function followHistory(pending, again) {
+  clearTimeout(followTimer);
+  followTimer = null;
+  if (!pending) return;
+  followTimer = setTimeout(function tick() {
+    if (loading > 0) { followTimer = setTimeout(tick, FOLLOW_MS); return; }
+    again();
+  }, FOLLOW_MS);
+}
+
+const pages = n => `${fmt(n)} page${n === 1 ? '' : 's'}`;
+
+/** What an answer's completeness fields say, in words: a short badge and the history's state. */
+function completeness(a) {
+  const h = a.history || {};
+  if (a.complete === true) {
+    return { complete: true, badge: `complete since ${fmtTime(a.complete_since)}`,
+      detail: `history loaded (${pages(h.pages_loaded)}), last synced ${fmtTime(h.last_sync_at)}` };
+  }
+  const detail = {
+    queued: `history queued at ${fmtTime(h.queued_at)}, not loaded yet`,
+    loading: `loading its history: ${pages(h.pages_loaded)} so far`,
+    loaded: `history last synced ${fmtTime(h.last_sync_at)}, no longer refreshed: nobody asked for it lately`,
+    not_found: 'no history: GitHub does not find it (404)',
+    moved: 'no history: GitHub says it moved (301)',
+    forbidden: 'no history: GitHub forbids it (403)',
+    blocked: 'no history: GitHub blocks it (451)',
+    not_queued: 'history not queued: the queue is full or loading on demand is off',
+  }[h.state] ?? `history ${h.state ?? 'unknown'}`;
+  return { complete: false, badge: 'partial: from the events this service saw', detail };
+}
+
+function completenessBadge(a, testid) {
+  const c = completeness(a);
+  return el('span', { class: 'completeness', 'data-testid': testid, 'data-state': a.history?.state ?? null },
+    el('span', { class: `badge ${c.complete ? 'complete' : 'partial'}`, text: c.badge }), ' ',
+    el('span', { class: 'detail', text: c.detail }));
+}
+
+/** "2.0 h / 9.1 d": a p50 and a p90, each with its own test id. */
+function quantileCard(label, q, testid) {
+  return el('div', { class: 'card' },
+    el('div', { class: 'label', text: label }),
+    el('div', { class: 'value' }, el('span', { text: fmtSeconds(q?.p50), 'data-testid': `${testid}-p50` }),
+      el('span', { class: 'sep', text: ' / ' }), el('span', { text: fmtSeconds(q?.p90), 'data-testid': `${testid}-p90` })),
+    el('div', { class: 'note', text: 'p50 / p90' }));
+}
+
+const percent = r => r == null ? '–' : `${(r * 100).toFixed(1)}%`;
+const weekLabel = w => day(`${w}T00:00:00Z`);
+
+/** A duration axis: a step of a minute to 30 days, about 5 ticks up to `max` seconds, labelled "6 h", "2 d". */
+const DURATION_STEPS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400];
+function durationAxis(max) {
+  const interval = DURATION_STEPS.find(s => max / s <= 6) ?? DURATION_STEPS.at(-1);
+  return { type: 'value', interval, axisLabel: { formatter: s => fmtSeconds(s).replace(/\.0 /, ' ') } };
+}
+
+/** A legend over a chart: on one line where it fits, else ECharts wraps it; the grid starts below it. */
+function legendTop(names, width) {
+  return fitsOneLine(names, width - 32) ? 36 : 60;
+}
+
+function repoPath(repo) {
+  const [owner, name] = repo.split('/');
+  return `${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
 
 views.repository = {
   render(main) {
     const s = section('repository', 'Repository');
-    const form = controls([{ name: 'repo', label: 'owner/repo', placeholder: 'octocat/hello-world' }],
-      () => this.refresh(main));
+    const form = controls([
+      { name: 'repo', label: 'owner/repo', placeholder: 'octocat/hello-world' },
+      { name: 'days', label: 'days', value: '90', numeric: true },
+    ], () => this.refresh(main));
     s.append(form, el('div', { class: 'inline-error', 'data-testid': 'repo-error', hidden: '' }),
       el('div', { class: 'cards', 'data-testid': 'repo-cards' }),
       el('p', { class: 'coverage', 'data-testid': 'repo-coverage' }),
       el('div', { class: 'watch', 'data-testid': 'watch' }));
+    const life = section('repo-lifecycle', 'Pull requests and issues');
+    life.append(el('p', { class: 'complete-line', 'data-testid': 'life-complete' }),
+      el('div', { class: 'cards', 'data-testid': 'life-cards' }));
+    const times = section('repo-times', 'Time to merge and to first response, by week', false);
+    times.append(el('div', { class: 'chart tall', 'data-testid': 'chart-life-times', role: 'img',
+      'aria-label': 'time to merge and to first response per week of opening, p50 and p90' }));
+    const weeks = section('repo-weeks', 'Opened and merged pull requests, by week', false);
+    weeks.append(el('div', { class: 'chart', 'data-testid': 'chart-life-weeks', role: 'img',
+      'aria-label': 'pull requests opened per week, and how many of them are merged' }));
     const prs = section('repo-prs', 'Opened pull requests per day', false);
     prs.append(el('div', { class: 'chart', 'data-testid': 'chart-pr-openings' }));
     const types = section('repo-types', 'Events by type', false);
     types.append(el('div', { class: 'chart', 'data-testid': 'chart-repo-types' }));
-    main.append(s, prs, types);
+    main.append(s, life, times, weeks, prs, types);
   },
   async refresh(main) {
     const s = main.querySelector('#repository');
     const error = s.querySelector('.inline-error');
-    const parts = [s, main.querySelector('#repo-prs'), main.querySelector('#repo-types')];
+    const parts = [s, ...['#repo-lifecycle', '#repo-times', '#repo-weeks', '#repo-prs', '#repo-types'].map(id => main.querySelector(id))];
     const repo = param('repo');
     parts.slice(1).forEach(p => { p.hidden = !repo; });
+    followHistory(false);
     if (!repo) {
       error.hidden = true;
       s.querySelector('.cards').replaceChildren();
@@ -663,24 +753,27 @@ views.repository = {
         throw e;
       }
       error.hidden = true;
-      const [owner, name] = repo.split('/');
-      const path = `${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-      const [avg, openings] = await Promise.all([
+      const path = repoPath(repo);
+      const days = { days: param('days', '90') };
+      const [avg, openings, prsLife, issuesLife] = await Promise.all([
         api(`/metrics/pr-average/${path}`),
         api(`/metrics/pr-openings/${path}?interval=day`),
+        api(`/metrics/pull-requests/${path}${query(days)}`),
+        api(`/metrics/issues/${path}${query(days)}`),
       ]);
       // Only an answer that says so is complete; one without the field rests on what was seen.
-      const completeness = avg.complete === true
+      const complete = avg.complete === true
         ? `complete${avg.complete_since ? ` since ${fmtTime(avg.complete_since)}` : ''}`
         : 'incomplete: only the events this service saw';
       s.querySelector('.cards').replaceChildren(
-        card('average between opened PRs', fmtSeconds(avg.average_seconds), 'repo-pr-average', completeness),
+        card('average between opened PRs', fmtSeconds(avg.average_seconds), 'repo-pr-average', complete),
         card('opened PRs', fmt(avg.pr_count), 'repo-pr-count'),
         card('events stored', fmt(totals.total), 'repo-total'));
       const coverage = s.querySelector('.coverage');
       coverage.textContent = coverageSentence(totals.coverage, totals.total) || '';
       await featuresRead;
       this.watchButton(s.querySelector('.watch'), repo);
+      await this.lifecycle(main, repo, prsLife, issuesLife);
       await chart(main.querySelector('[data-testid="chart-pr-openings"]'), 'pr-openings', {
         tooltip: { trigger: 'axis' },
         grid: { left: 40, right: 16, top: 16, bottom: 32 },
@@ -690,6 +783,51 @@ views.repository = {
         series: [{ name: 'opened PRs', type: 'bar', data: openings.opened }],
       });
       await typeBars(main.querySelector('[data-testid="chart-repo-types"]'), 'repo-types', totals.counts);
+      followHistory(PENDING.has(prsLife.history?.state), () => this.refresh(main));
+    });
+  },
+  /** The PR and issue lifecycle of the window: completeness, open items, quantiles, and the weeks. */
+  async lifecycle(main, repo, prs, issues) {
+    const life = main.querySelector('#repo-lifecycle');
+    life.querySelector('h2').firstChild.textContent = `Pull requests and issues · created in the last ${fmt(prs.days)} days`;
+    const bots = prs.bots_excluded + issues.bots_excluded;
+    // replaceChildren would print a null as "null": the part that may be absent is filtered out.
+    life.querySelector('.complete-line').replaceChildren(...[completenessBadge(prs, 'life-badge'),
+      bots > 0 ? el('span', { class: 'detail', 'data-testid': 'life-bots',
+        text: ` · ${fmt(prs.bots_excluded)} bot PRs and ${fmt(issues.bots_excluded)} bot issues left out` }) : null,
+    ].filter(Boolean));
+    life.querySelector('.cards').replaceChildren(
+      card('open PRs', fmt(prs.open), 'life-open-prs', `of ${fmt(prs.opened)} opened`),
+      card('open issues', fmt(issues.open), 'life-open-issues', `of ${fmt(issues.opened)} opened`),
+      card('merged PRs', fmt(prs.merged), 'life-merged', `merge rate ${percent(prs.merge_rate)}`),
+      quantileCard('time to merge', prs.time_to_merge_seconds, 'life-merge'),
+      quantileCard('first response, PRs', prs.time_to_first_response_seconds, 'life-pr-response'),
+      quantileCard('first response, issues', issues.time_to_first_response_seconds, 'life-issue-response'));
+    const weeks = prs.by_week.map(w => w.week);
+    const timesBox = main.querySelector('[data-testid="chart-life-times"]');
+    const names = ['merge p50', 'merge p90', 'first response p50', 'first response p90'];
+    const line = (name, key, dashed) => ({ name, type: 'line', connectNulls: false, symbolSize: 6,
+      lineStyle: dashed ? { type: 'dashed' } : undefined, data: prs.by_week.map(w => w[key]) });
+    await chart(timesBox, 'life-times', {
+      tooltip: { trigger: 'axis', valueFormatter: fmtSeconds },
+      legend: { top: 0 },
+      grid: { left: 56, right: 16, top: legendTop(names, timesBox.clientWidth), bottom: 32 },
+      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: weekLabel, hideOverlap: true } },
+      yAxis: durationAxis(Math.max(0, ...prs.by_week.flatMap(w => [w.time_to_merge_p90, w.time_to_first_response_p90]))),
+      color: ['#8250df', '#8250df', '#1a7f37', '#1a7f37'],
+      series: [line(names[0], 'time_to_merge_p50'), line(names[1], 'time_to_merge_p90', true),
+        line(names[2], 'time_to_first_response_p50'), line(names[3], 'time_to_first_response_p90', true)],
+    });
+    const countsBox = main.querySelector('[data-testid="chart-life-weeks"]');
+    await chart(countsBox, 'life-weeks', {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 36, bottom: 32 },
+      xAxis: { type: 'category', data: weeks, axisLabel: { formatter: weekLabel, hideOverlap: true } },
+      yAxis: { type: 'value', minInterval: 1 },
+      color: ['#0969da', '#8250df'],
+      series: [{ name: 'opened', type: 'bar', data: prs.by_week.map(w => w.opened) },
+        { name: 'merged by now', type: 'bar', data: prs.by_week.map(w => w.merged) }],
     });
   },
   watchButton(container, repo) {
@@ -919,7 +1057,7 @@ async function start() {
 }
 
 // For the browser tests: the charts' data, as ECharts holds it.
-window.dashboard = { charts, refreshSeconds, typeColour, firstChartMs: null };
+window.dashboard = { charts, refreshSeconds, typeColour, fmtSeconds, firstChartMs: null };
 // This deferred script runs once the document is parsed, before ECharts (the next deferred
 // script): the view starts at once, so its first answers are on their way while ECharts is still
 // read, and charts wait for it (DOMContentLoaded follows the last deferred script).
