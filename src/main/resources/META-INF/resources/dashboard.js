@@ -15,7 +15,7 @@ const TYPE_COLOURS = {
 };
 const SPARE_COLOURS = ['#24292f', '#9a6700', '#0a3069', '#82071e', '#044f1e', '#512a97'];
 const REFRESH_CHOICES = [0, 5, 10, 30, 60];
-const VIEWS = ['overview', 'repository', 'top', 'sessions', 'timing', 'recent'];
+const VIEWS = ['overview', 'repository', 'compare', 'top', 'sessions', 'timing', 'recent'];
 // The stand-alone pages: one part of the timing view, with their /metrics twin's parameters.
 const STANDALONE = {
   '/visualization/event-avg-time': 'gaps',
@@ -795,7 +795,7 @@ views.repository = {
     life.querySelector('.complete-line').replaceChildren(...[completenessBadge(prs, 'life-badge'),
       bots > 0 ? el('span', { class: 'detail', 'data-testid': 'life-bots',
         text: ` · ${fmt(prs.bots_excluded)} bot PRs and ${fmt(issues.bots_excluded)} bot issues left out` }) : null,
-    ].filter(Boolean));
+      ' · ', el('a', { href: `/?view=compare&repos=${encodeURIComponent(repo)}`, text: 'compare with others' })].filter(Boolean));
     life.querySelector('.cards').replaceChildren(
       card('open PRs', fmt(prs.open), 'life-open-prs', `of ${fmt(prs.opened)} opened`),
       card('open issues', fmt(issues.open), 'life-open-issues', `of ${fmt(issues.opened)} opened`),
@@ -836,6 +836,97 @@ views.repository = {
     const button = el('button', { type: 'button', 'data-testid': 'watch-button', onclick: () => watchRepo(repo, status) },
       `Watch ${repo}`);
     container.replaceChildren(button, ' ', status);
+  },
+};
+
+/** The compare view's rows: a label, and where its value is in one repository's answer. */
+const COMPARED = [
+  ['Pull requests'],
+  ['opened', 'pull_requests.opened'],
+  ['merged', 'pull_requests.merged'],
+  ['closed unmerged', 'pull_requests.closed_unmerged'],
+  ['open', 'pull_requests.open'],
+  ['merge rate', 'pull_requests.merge_rate', percent],
+  ['time to merge p50', 'pull_requests.time_to_merge_seconds.p50', fmtSeconds],
+  ['time to merge p90', 'pull_requests.time_to_merge_seconds.p90', fmtSeconds],
+  ['first response p50', 'pull_requests.time_to_first_response_seconds.p50', fmtSeconds],
+  ['first response p90', 'pull_requests.time_to_first_response_seconds.p90', fmtSeconds],
+  ['unanswered', 'pull_requests.unanswered'],
+  ['bots left out', 'pull_requests.bots_excluded'],
+  ['Issues'],
+  ['opened', 'issues.opened'],
+  ['closed', 'issues.closed'],
+  ['open', 'issues.open'],
+  ['time to close p50', 'issues.time_to_close_seconds.p50', fmtSeconds],
+  ['time to close p90', 'issues.time_to_close_seconds.p90', fmtSeconds],
+  ['first response p50', 'issues.time_to_first_response_seconds.p50', fmtSeconds],
+  ['first response p90', 'issues.time_to_first_response_seconds.p90', fmtSeconds],
+  ['unanswered', 'issues.unanswered'],
+  ['bots left out', 'issues.bots_excluded'],
+];
+const COMPARE_MAX = 5;
+const valueAt = (o, path) => path.split('.').reduce((v, k) => v?.[k], o);
+
+views.compare = {
+  render(main) {
+    const s = section('compare', 'Compare repositories');
+    s.append(controls([
+      { name: 'repos', label: `repositories (owner/repo, comma-separated, up to ${COMPARE_MAX})`, placeholder: 'octocat/hello-world, owner/repo' },
+      { name: 'days', label: 'days', value: '90', numeric: true },
+    ], () => this.refresh(main)),
+    el('div', { class: 'inline-error', 'data-testid': 'compare-error', role: 'alert', hidden: '' }),
+    el('p', { class: 'coverage', 'data-testid': 'compare-hint' }),
+    el('div', { class: 'table' }));
+    main.append(s);
+  },
+  async refresh(main) {
+    const s = main.querySelector('#compare');
+    const error = s.querySelector('.inline-error');
+    const hint = s.querySelector('.coverage');
+    const table = s.querySelector('.table');
+    followHistory(false);
+    const shown = message => {
+      error.textContent = message;
+      error.hidden = !message;
+      if (message) table.replaceChildren();
+    };
+    const repos = param('repos');
+    const names = repos.split(',').map(n => n.trim());
+    hint.textContent = repos ? '' : `Name up to ${COMPARE_MAX} repositories, owner/repo separated by commas: each one's pull requests and issues side by side.`;
+    if (!repos) { shown(''); table.replaceChildren(); return; }
+    // The API takes up to 10; the page shows 5 side by side, and says so rather than dropping any.
+    if (names.length > COMPARE_MAX) {
+      shown(`At most ${COMPARE_MAX} repositories side by side: ${names.length} given (${names.join(', ')}). Remove ${names.length - COMPARE_MAX}.`);
+      return;
+    }
+    await load(s, 'compare', async () => {
+      let v;
+      try {
+        // The API checks every name, and repeats; its detail is shown as it says it.
+        v = await api(`/metrics/compare${query({ repos, days: param('days', '90') })}`);
+      } catch (e) {
+        if (e.status === 400) { shown(e.message); return; }
+        throw e;
+      }
+      shown('');
+      this.draw(table, v);
+      followHistory(v.repositories.some(r => PENDING.has(r.pull_requests.history?.state)), () => this.refresh(main));
+    });
+  },
+  /** One column per repository, in the order asked; the first column names the figure. */
+  draw(container, v) {
+    const head = el('tr', {}, el('th', { scope: 'col', text: `created in the last ${fmt(v.days)} days` }),
+      ...v.repositories.map(r => el('th', { scope: 'col', class: 'repo', 'data-repo': r.repository },
+        repoLink(r.repository))));
+    const badges = el('tr', {}, el('th', { scope: 'row', text: 'completeness' }),
+      ...v.repositories.map(r => el('td', { class: 'wrap', 'data-repo': r.repository },
+        completenessBadge(r.pull_requests, 'compare-badge'))));
+    const rows = COMPARED.map(([label, path, format]) => path
+      ? el('tr', {}, el('th', { scope: 'row', text: label }), ...v.repositories.map(r => el('td', {
+        class: 'num', 'data-repo': r.repository, 'data-field': path, text: (format || fmt)(valueAt(r, path)) })))
+      : el('tr', { class: 'group' }, el('th', { scope: 'rowgroup', colspan: String(v.repositories.length + 1), text: label })));
+    container.replaceChildren(wideTable('compared repositories',
+      el('table', { 'data-testid': 'compare-table' }, el('thead', {}, head), el('tbody', {}, badges, ...rows))));
   },
 };
 
