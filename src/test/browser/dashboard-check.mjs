@@ -23,6 +23,8 @@ const OUT = process.env.OUT_DIR;
 const FROM = process.env.FROM; // the overview's window, fixed so the numbers cannot move
 const TO = process.env.TO;
 const REPO = process.env.REPO; // a repository with opened PRs
+const LOADED = process.env.LOADED_REPO; // a repository whose history the fake GitHub serves
+const COMPARED = [LOADED, REPO, 'org-2/repo-2']; // loaded, and two answered from events (GitHub: not found)
 const WIDTHS = [1440, 390];
 mkdirSync(OUT, { recursive: true });
 
@@ -90,6 +92,41 @@ async function tilesReadable(page) {
   }
 }
 
+/** No text of the page says null, undefined or NaN: an absent value shows as absent. */
+async function nothingPrintsNull(page) {
+  const printed = await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const found = [];
+    while (walker.nextNode()) if (/null|undefined|\bNaN\b/.test(walker.currentNode.data)) found.push(walker.currentNode.data);
+    return found;
+  });
+  assert.deepEqual(printed, [], 'nothing prints null, undefined or NaN');
+}
+
+/** No card's label or value is cut: nothing in a card holds more than it shows. */
+async function cardsReadable(page) {
+  const cut = await page.$$eval('.card', cs => cs.filter(c => [c, ...c.querySelectorAll('*')]
+    .some(e => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight)).map(c => c.textContent));
+  assert.deepEqual(cut, [], 'cards cut');
+}
+
+/** An instant as the page writes it: "2026-12-06 23:15:00 UTC". */
+const utc = t => t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+const lifePath = (kind, repo, days = 90) => `/metrics/${kind}/${repo}?days=${days}`;
+
+/** Waits until no compared repository's history is queued or loading (GitHub answers the others 404). */
+async function settled(repos) {
+  for (let i = 0; i < 120; i++) {
+    const v = await apiJson(`/metrics/compare?repos=${repos.join(',')}&days=90`);
+    if (v.repositories.every(r => !['queued', 'loading'].includes(r.pull_requests.history.state))) return v;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  assert.fail(`the histories of ${repos} did not settle`);
+}
+
+/** The page's own duration format over an API value: the numbers are compared, not the words. */
+const secondsAsShown = (page, v) => page.evaluate(x => window.dashboard.fmtSeconds(x), v);
+
 /** The poller's reason with its wait cut off: "retrying in 44 s" and "in 45 s" are the same reason. */
 const reasonOf = t => String(t).replace(/ — (retrying|resumes) .*$/, '');
 
@@ -145,13 +182,7 @@ for (const width of WIDTHS) {
       assert.equal(reasonOf(shown), reasonOf(now.reason), `the page's reason is the API's: ${shown} / ${now.reason}`);
       assert.match(shown, /^GitHub unreachable \(connection refused\) — retrying (in \d+ (s|min)|now)/);
       assert.equal(await text(page, 'poller-token'), 'no token: 60 requests an hour');
-      const printed = await page.evaluate(() => {
-        const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
-        const found = [];
-        while (walker.nextNode()) if (/\bnull\b|\bundefined\b|\bNaN\b/.test(walker.currentNode.data)) found.push(walker.currentNode.data);
-        return found;
-      });
-      assert.deepEqual(printed, [], 'nothing prints null, undefined or NaN');
+      await nothingPrintsNull(page);
       assert.equal(await page.locator('[data-testid="chart-visualization"]').isHidden(), true, 'no chart of zeros');
       await axeClean(page, `the empty overview at ${width} px`);
       await tilesReadable(page);
@@ -209,6 +240,41 @@ assert.equal(await nextLine(), 'loaded');
 // Answers compute the coverage of what this service stored before they say what they rest on; asking
 // the coverage endpoint does the same, for the views' coverage lines.
 await apiJson(`/metrics/coverage?from=${FROM}&to=${TO}`);
+
+await check('a repository asked for is loaded while its page follows the history, refresh paused', async () => {
+  let released = false;
+  const { page, context, problems } = await open(`/?view=repository&repo=${LOADED}&refresh=0`, 1440);
+  try {
+    // Asked for, it is queued; its pulls list loads, then the issues list is held by the fake GitHub.
+    await page.waitForFunction(() => /loading its history: [1-9]\d* pages? so far/
+      .test(document.querySelector('[data-testid="life-badge"]')?.textContent), null, { timeout: 90000 });
+    const loading = await apiJson(lifePath('pull-requests', LOADED));
+    assert.equal(loading.history.state, 'loading');
+    assert.equal(loading.complete, false);
+    const badge = await text(page, 'life-badge');
+    const n = loading.history.pages_loaded;
+    assert.equal(badge, `partial: from the events this service saw loading its history: ${n} page${n === 1 ? '' : 's'} so far`);
+    assert.equal(await page.locator('[data-testid="life-badge"]').getAttribute('data-state'), 'loading');
+    await nothingPrintsNull(page);
+    await shot(page, 'repository-loading-1440');
+    released = true;
+    console.log('HISTORY-RELEASE');
+    await page.waitForSelector('[data-testid="life-badge"][data-state="loaded"]', { timeout: 90000 });
+    const loaded = await apiJson(lifePath('pull-requests', LOADED));
+    assert.equal(loaded.complete, true);
+    assert.equal(await page.locator('[data-testid="life-badge"] .badge').textContent(), `complete since ${utc(loaded.complete_since)}`);
+    assert.equal(digits(await text(page, 'life-open-prs')), loaded.open);
+    // Loaded, it is no longer followed: no request in more than twice the follow period.
+    let requests = 0;
+    page.on('request', r => { if (r.url().includes('/metrics/')) requests++; });
+    await page.waitForTimeout(5000); // a real wait: what is measured is what does not happen in it
+    assert.equal(requests, 0, 'no request once the history is loaded');
+    assert.deepEqual(problems, []);
+  } finally {
+    if (!released) console.log('HISTORY-RELEASE');
+    await context.close();
+  }
+});
 
 await check('refresh is clamped to the offered choices', async () => {
   const { page, context, problems } = await open('/?view=overview&refresh=3000000', 1440);
@@ -281,6 +347,81 @@ const views = {
       assert.deepEqual(data.types.map(d => d.value), typesOf(totals.counts).map(t => totals.counts[t]));
       const coverage = await text(page, 'repo-coverage');
       assert.ok(!/no source|nothing seen/i.test(coverage), `coverage beside ${totals.total} stored events: ${coverage}`);
+    },
+  },
+  'repository-lifecycle': {
+    path: `/?view=repository&repo=${LOADED}&days=90&refresh=0`,
+    async verify(page) {
+      const prs = await apiJson(lifePath('pull-requests', LOADED));
+      const issues = await apiJson(lifePath('issues', LOADED));
+      assert.equal(prs.complete, true, 'its history is loaded');
+      assert.ok(prs.opened > 50 && prs.merged > 10 && issues.opened > 10 && prs.bots_excluded > 0,
+        `a history worth showing: ${prs.opened} PRs, ${prs.merged} merged, ${issues.opened} issues, ${prs.bots_excluded} bot PRs`);
+      assert.equal(await page.locator('[data-testid="life-badge"] .badge').textContent(), `complete since ${utc(prs.complete_since)}`);
+      assert.equal(digits(await text(page, 'life-open-prs')), prs.open);
+      assert.equal(digits(await text(page, 'life-open-issues')), issues.open);
+      assert.equal(digits(await text(page, 'life-merged')), prs.merged);
+      assert.match(await text(page, 'life-bots'), new RegExp(`${prs.bots_excluded} bot PRs and ${issues.bots_excluded} bot issues left out`));
+      for (const [id, q] of [['life-merge', prs.time_to_merge_seconds], ['life-pr-response', prs.time_to_first_response_seconds],
+        ['life-issue-response', issues.time_to_first_response_seconds]]) {
+        assert.ok(q.p50 != null && q.p90 != null, `${id}: quantiles to show`);
+        assert.equal(await text(page, `${id}-p50`), await secondsAsShown(page, q.p50), `${id} p50`);
+        assert.equal(await text(page, `${id}-p90`), await secondsAsShown(page, q.p90), `${id} p90`);
+      }
+      const shown = await page.evaluate(() => {
+        const t = window.dashboard.charts.get('life-times').getOption();
+        const w = window.dashboard.charts.get('life-weeks').getOption();
+        return { weeks: t.xAxis[0].data, times: t.series.map(s => s.data), weekWeeks: w.xAxis[0].data, counts: w.series.map(s => s.data) };
+      });
+      const weeks = prs.by_week.map(w => w.week);
+      assert.ok(weeks.length >= 13, `every week of 90 days: ${weeks.length}`);
+      assert.deepEqual(shown.weeks, weeks);
+      assert.deepEqual(shown.weekWeeks, weeks);
+      assert.deepEqual(shown.times, ['time_to_merge_p50', 'time_to_merge_p90', 'time_to_first_response_p50', 'time_to_first_response_p90']
+        .map(k => prs.by_week.map(w => w[k])), 'time to merge and to first response, p50 and p90, by week');
+      assert.deepEqual(shown.counts, [prs.by_week.map(w => w.opened), prs.by_week.map(w => w.merged)], 'opened and merged by week');
+    },
+  },
+  compare: {
+    async path() {
+      await settled(COMPARED);
+      return `/?view=compare&repos=${COMPARED.join(',')}&days=90&refresh=0`;
+    },
+    async verify(page) {
+      const v = await apiJson(`/metrics/compare?repos=${COMPARED.join(',')}&days=90`);
+      const heads = await page.$$eval('[data-testid="compare-table"] thead th.repo', ths => ths.map(t => t.textContent));
+      assert.deepEqual(heads, COMPARED, 'a column per repository, in the order asked');
+      const cells = await page.$$eval('[data-testid="compare-table"] td[data-field]', tds => tds.map(t =>
+        ({ repo: t.dataset.repo, field: t.dataset.field, text: t.textContent })));
+      const fields = ['opened', 'merged', 'closed_unmerged', 'open', 'merge_rate', 'time_to_merge_seconds.p50', 'time_to_merge_seconds.p90',
+        'time_to_first_response_seconds.p50', 'time_to_first_response_seconds.p90', 'unanswered', 'bots_excluded'].map(f => `pull_requests.${f}`)
+        .concat(['opened', 'closed', 'open', 'time_to_close_seconds.p50', 'time_to_close_seconds.p90', 'time_to_first_response_seconds.p50',
+          'time_to_first_response_seconds.p90', 'unanswered', 'bots_excluded'].map(f => `issues.${f}`));
+      assert.deepEqual(cells.map(c => `${c.repo} ${c.field}`), fields.flatMap(f => COMPARED.map(r => `${r} ${f}`)), 'every figure of every repository');
+      for (const c of cells) {
+        const value = c.field.split('.').reduce((o, k) => o?.[k], v.repositories.find(r => r.repository === c.repo));
+        const expected = c.field.endsWith('merge_rate') ? (value == null ? '–' : `${(value * 100).toFixed(1)}%`)
+          : c.field.includes('_seconds.') ? await secondsAsShown(page, value) : value.toLocaleString('en-US');
+        assert.equal(c.text, expected, `${c.repo} ${c.field}`);
+      }
+      assert.ok(v.repositories[0].pull_requests.opened > 50, 'the loaded repository has its PRs');
+      assert.ok(v.repositories[1].pull_requests.opened > 0 && v.repositories[1].pull_requests.merged > 0,
+        `${REPO} has PRs paired from its events: ${JSON.stringify(v.repositories[1].pull_requests)}`);
+      const badges = await page.$$eval('[data-testid="compare-badge"]', bs => bs.map(b => ({ state: b.dataset.state, text: b.querySelector('.badge').textContent })));
+      assert.deepEqual(badges, v.repositories.map(r => ({ state: r.pull_requests.history.state,
+        text: r.pull_requests.complete ? `complete since ${utc(r.pull_requests.complete_since)}` : 'partial: from the events this service saw' })));
+      assert.deepEqual(badges.map(b => b.state), ['loaded', 'not_found', 'not_found']);
+      const layout = await page.evaluate(() => {
+        const wrap = document.querySelector('[data-testid="compare-table"]').closest('.table-wrap');
+        return {
+          overflowing: wrap.scrollWidth > wrap.clientWidth,
+          hint: !wrap.parentElement.querySelector('[data-testid="scroll-hint"]').hidden,
+          cutHeads: [...wrap.querySelectorAll('th')].filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent),
+        };
+      });
+      assert.equal(layout.hint, layout.overflowing, 'the scroll hint shows exactly when the table is wider than its box');
+      assert.deepEqual(layout.cutHeads, [], 'headings cut');
+      if (page.viewportSize().width >= 1440) assert.ok(!layout.overflowing, 'at 1440 px three repositories fit');
     },
   },
   'repository-every-type': {
@@ -422,6 +563,8 @@ for (const [name, view] of Object.entries(views)) {
         try {
           await view.verify(page);
           await tilesReadable(page);
+          await cardsReadable(page);
+          await nothingPrintsNull(page);
         } catch (e) {
           await shot(page, `${name}-${width}-failed`); // the page as the failed check saw it
           throw e;
@@ -469,6 +612,62 @@ await check('a bad repository name shows the API\'s detail', async () => {
     assert.match(page.url(), /repo=owner%2F\.\./);
     await shot(page, 'repository-bad-name-1440');
     assert.deepEqual(problems.filter(p => !p.includes('owner%2F..') && !p.includes('owner/..')), []);
+  } finally {
+    await context.close();
+  }
+});
+
+await check('compare: its state is in the URL, and bad input is said in the page', async () => {
+  const six = ['a/b', 'c/d', 'e/f', 'g/h', 'i/j', 'k/l'];
+  const { page, context, problems } = await open(`/?view=compare&repos=${six.join(',')}&refresh=0`, 1440, ['status of 400', '/metrics/compare']);
+  try {
+    // The API would answer six (it takes ten): the page says it shows five, rather than drop one.
+    assert.equal(await text(page, 'compare-error'), `At most 5 repositories side by side: 6 given (${six.join(', ')}). Remove 1.`);
+    assert.equal(await page.locator('[data-testid="compare-table"]').count(), 0, 'nothing shown of six');
+    // A malformed name, with markup in it: the API's detail, as text.
+    const bad = `${REPO},<img src=x>/y`;
+    const r = await fetch(`${BASE}/metrics/compare?repos=${encodeURIComponent(bad)}&days=90`);
+    assert.equal(r.status, 400);
+    const detail = (await r.json()).detail;
+    let asked = 0;
+    page.on('request', q => { if (q.url().includes('/metrics/compare')) asked++; });
+    await page.fill('[data-testid="input-repos"]', bad);
+    await page.click('[data-testid="apply"]');
+    await page.waitForFunction(d => document.querySelector('[data-testid="compare-error"]').textContent === d, detail);
+    assert.equal(await page.locator('[data-testid="compare-error"] *').count(), 0, 'the name is text, not markup');
+    await shot(page, 'compare-bad-name-1440');
+    assert.equal(asked, 1, 'the malformed name is the API\'s to judge, asked once');
+    // Typed in, shown, reloaded, shared: the same view.
+    await page.fill('[data-testid="input-repos"]', `${REPO}, org-2/repo-2`);
+    await page.fill('[data-testid="input-days"]', '30');
+    await page.click('[data-testid="apply"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="compare-table"] th.repo').length === 2);
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.get('view'), 'compare');
+    assert.equal(url.searchParams.get('repos'), `${REPO}, org-2/repo-2`);
+    assert.equal(url.searchParams.get('days'), '30');
+    assert.equal(await page.locator('[data-testid="compare-error"]').isHidden(), true, 'the error goes with the bad input');
+    const seen = async p => ({
+      repos: await p.locator('[data-testid="input-repos"]').inputValue(),
+      days: await p.locator('[data-testid="input-days"]').inputValue(),
+      heads: await p.$$eval('[data-testid="compare-table"] thead th', ths => ths.map(t => t.textContent)),
+      opened: await p.$$eval('[data-testid="compare-table"] td[data-field="pull_requests.opened"]', tds => tds.map(t => t.textContent)),
+    });
+    const before = await seen(page);
+    assert.deepEqual(before.heads, ['created in the last 30 days', REPO, 'org-2/repo-2']);
+    const v = await apiJson(`/metrics/compare?repos=${REPO},org-2/repo-2&days=30`);
+    assert.deepEqual(before.opened, v.repositories.map(x => x.pull_requests.opened.toLocaleString('en-US')));
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.deepEqual(await seen(page), before, 'a reload shows the same view');
+    const shared = await open(url.pathname + url.search, 390);
+    try {
+      assert.deepEqual(await seen(shared.page), before, 'a shared link shows the same view');
+      assert.deepEqual(shared.problems, []);
+    } finally {
+      await shared.context.close();
+    }
+    assert.deepEqual(problems.filter(p => !p.includes('/metrics/compare')), []);
   } finally {
     await context.close();
   }

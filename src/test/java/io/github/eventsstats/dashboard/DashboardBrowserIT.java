@@ -9,12 +9,15 @@ import io.github.eventsstats.embedded.EngineProcess;
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.event.EventType;
+import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.ingest.EventWriter;
 import io.github.eventsstats.platform.NodeTools;
+import io.github.eventsstats.watch.GeneratedHistory;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -26,6 +29,7 @@ import java.util.zip.GZIPOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
+import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +60,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>It starts from an empty service (every table emptied, at each width), as a new user meets
  * it ({@link DashboardTestProfile}): the page's next steps, the poller's failure, and yesterday's
  * hours synced from the fake GH Archive by the page itself. Then generated firehose events join
- * them for the views' checks.
+ * them for the views' checks, and a fake GitHub starts listening where the profile's closed port
+ * was: it serves one generated repository history ({@link #LOADED}, loaded on demand as the page
+ * asks for it, its issues list held until the page has shown the load half way) and answers 404
+ * for every other repository.
  */
 @QuarkusTest
 @TestProfile(DashboardTestProfile.class)
@@ -69,6 +76,8 @@ class DashboardBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path BROWSER_DIR = Path.of("target/browser");
     private static final String REPO = "org-1/repo-1";
+    /** A repository whose pull-request and issue history the fake GitHub serves. */
+    private static final String LOADED = "life-org/loaded-repo";
 
     @TestHTTPResource("/")
     URL base;
@@ -80,6 +89,8 @@ class DashboardBrowserIT {
     EmbeddedClickHouse embedded;
     @Inject
     CoverageService coverage;
+    @ConfigProperty(name = "github.api-url")
+    String githubApi;
 
     @Test
     void everyViewShowsTheApisNumbersAndSurvivesAClickHouseOutage() throws Exception {
@@ -106,7 +117,9 @@ class DashboardBrowserIT {
         pb.environment().put("FROM", from.toString());
         pb.environment().put("TO", to.toString());
         pb.environment().put("REPO", REPO);
+        pb.environment().put("LOADED_REPO", LOADED);
         pb.environment().put("ADMIN_TOKEN", DashboardTestProfile.ADMIN_TOKEN);
+        FakeGitHub github = null;
         Process node = pb.start();
         BlockingQueue<String> protocol = new LinkedBlockingQueue<>();
         StringBuilder output = new StringBuilder();
@@ -135,8 +148,11 @@ class DashboardBrowserIT {
             expect(protocol, "LOAD-GENERATED");
             List<EventRow> rows = generated(now);
             assertEquals(rows.size(), writer.write(rows, EventSource.FIREHOSE).stored());
+            github = gitHubWithHistory(now);
             toNode.write("loaded\n");
             toNode.flush();
+            expect(protocol, "HISTORY-RELEASE");
+            github.release();
             expect(protocol, "STOP-ENGINE");
             EngineProcess engine = embedded.engine().orElseThrow();
             // Holding the engine's monitor keeps its supervisor from restarting it (restart() is
@@ -157,10 +173,27 @@ class DashboardBrowserIT {
                 node.destroyForcibly();
             }
             pump.join(10_000);
+            if (github != null) {
+                github.stop();
+            }
         }
         synchronized (output) {
             assertEquals(0, node.exitValue(), "the browser checks failed:\n" + output);
         }
+    }
+
+    /**
+     * A fake GitHub on the port the service was given (closed until now): the firehose's /events
+     * answers 304, {@link #LOADED}'s history is served with its issues list held until released,
+     * and any other repository is not found.
+     */
+    private FakeGitHub gitHubWithHistory(Instant now) {
+        FakeGitHub github = FakeGitHub.on(URI.create(githubApi).getPort());
+        github.route("/", r -> FakeGitHub.status(404, "{\"message\":\"Not Found\"}"));
+        github.route("/events", r -> FakeGitHub.notModified().header("X-Poll-Interval", "60"));
+        // 150 PRs (two pages of the pulls list) and 60 issues over the last 60 days: inside the default 90.
+        new GeneratedHistory(LOADED, 150, 60, 60, now, 25).serveHoldingIssues(github);
+        return github;
     }
 
     /** Every table of the schema emptied (the migrations' own excepted): a service that has stored nothing. */
@@ -206,9 +239,14 @@ class DashboardBrowserIT {
         }
     }
 
-    /** Two days of activity over a few repositories and actors, the same every run (seeded). */
+    /**
+     * Two days of activity over a few repositories and actors, the same every run (seeded). PR and
+     * issue events carry a number (1 to 40 per repository), so that their opens, closes and merges
+     * pair into the lifecycle answered from events.
+     */
     static List<EventRow> generated(Instant now) {
         Random random = new Random(14);
+        Random numbers = new Random(25); // apart, so that the events' other fields are those of before
         List<EventRow> rows = new ArrayList<>();
         long id = now.getEpochSecond() * 1000;
         String[][] actions = {{"started"}, {"opened", "opened", "closed", "merged"}, {"opened", "closed"}};
@@ -221,8 +259,11 @@ class DashboardBrowserIT {
             long secondsAgo = 60 + (long) (Math.pow(random.nextDouble(), 1.6) * 22 * 3600);
             String actor = "user-" + (1 + random.nextInt(40));
             String name = "org-" + repo + "/repo-" + repo;
+            EventRow.Payload payload = type.equals("WatchEvent") ? EventRow.Payload.NONE
+                    : new EventRow.Payload(1 + numbers.nextInt(40), action.equals("merged"), 0, "", "", "", -1, "", "", "", 0,
+                    "", 0, "", "");
             rows.add(new EventRow(++id, type, repo, name, actor.hashCode() & 0xffff, actor, action,
-                    now.minusSeconds(secondsAgo)));
+                    now.minusSeconds(secondsAgo), payload));
         }
         return rows;
     }

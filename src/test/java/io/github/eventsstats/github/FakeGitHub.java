@@ -136,9 +136,20 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         return other;
     }
 
+    /** A fake on {@code port}: one the app was configured with while nothing listened there. */
+    public static FakeGitHub on(int port) {
+        FakeGitHub fake = new FakeGitHub();
+        fake.listen(port);
+        return fake;
+    }
+
     private void listen() {
+        listen(0);
+    }
+
+    private void listen(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * answers a first page whose ETag is sent back with a 304 while nothing changed. The truth is
  * kept as plain fields, for {@link LifecycleOracle}.
  */
-final class GeneratedHistory {
+public final class GeneratedHistory {
 
     private static final Pattern PAGE = Pattern.compile("[?&]page=(\\d+)");
     private static final Pattern PER_PAGE = Pattern.compile("[?&]per_page=(\\d+)");
@@ -66,7 +66,7 @@ final class GeneratedHistory {
     record Comment(long id, int number, boolean review, User author, Instant createdAt) {
     }
 
-    final String name;
+    public final String name;
     final List<Item> items = new ArrayList<>();
     final List<Comment> comments = new ArrayList<>();
     private final SplittableRandom random;
@@ -76,7 +76,7 @@ final class GeneratedHistory {
      * {@code pulls} PRs and {@code issues} issues, numbered in creation order, created over the
      * {@code spanDays} before {@code now}.
      */
-    GeneratedHistory(String name, int pulls, int issues, int spanDays, Instant now, long seed) {
+    public GeneratedHistory(String name, int pulls, int issues, int spanDays, Instant now, long seed) {
         this.name = name;
         this.random = new SplittableRandom(seed);
         this.nextCommentId = 1_000_000L + (seed & 0xFFFF) * 1000;
@@ -187,7 +187,7 @@ final class GeneratedHistory {
         return t == null ? "null" : "\"" + t + "\"";
     }
 
-    void serve(FakeGitHub fake) {
+    public void serve(FakeGitHub fake) {
         String base = "/repos/" + name;
         // A quiet feed, as GitHub serves one: an ETag, then a free 304 while nothing happens.
         fake.route(base + "/events", r -> "\"quiet\"".equals(r.ifNoneMatch()) ? FakeGitHub.notModified()
@@ -199,6 +199,16 @@ final class GeneratedHistory {
                 comments.stream().filter(c -> !c.review()).toList(), Comment::createdAt, this::commentJson));
         fake.route(base + "/pulls/comments", r -> list(r, base + "/pulls/comments",
                 comments.stream().filter(Comment::review).toList(), Comment::createdAt, this::commentJson));
+    }
+
+    /**
+     * Served as by {@link #serve}, but every answer of the issues list is held until
+     * {@link FakeGitHub#release()}: a first load caught after its pulls list, half way.
+     */
+    public void serveHoldingIssues(FakeGitHub fake) {
+        serve(fake);
+        String base = "/repos/" + name;
+        fake.route(base + "/issues", r -> list(r, base + "/issues", items, i -> i.updatedAt, i -> itemJson(i, true)).held());
     }
 
     /** One page of a list, the most recently updated first, from {@code since} if asked. */
