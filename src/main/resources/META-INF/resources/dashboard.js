@@ -839,7 +839,12 @@ views.repository = {
   },
 };
 
-/** The compare view's rows: a label, and where its value is in one repository's answer. */
+/** A duration's p50 and p90 rows. */
+const quantileRows = (label, path) => ['p50', 'p90'].map(q => [`${label} ${q}`, `${path}.${q}`, fmtSeconds]);
+/** The rows PRs and issues share: the first response, those without one, the bots left out. */
+const responseRows = kind => [...quantileRows('first response', `${kind}.time_to_first_response_seconds`),
+  ['unanswered', `${kind}.unanswered`], ['bots left out', `${kind}.bots_excluded`]];
+/** The compare view's rows: a label, and where its value is in one repository's answer (a heading has none). */
 const COMPARED = [
   ['Pull requests'],
   ['opened', 'pull_requests.opened'],
@@ -847,22 +852,14 @@ const COMPARED = [
   ['closed unmerged', 'pull_requests.closed_unmerged'],
   ['open', 'pull_requests.open'],
   ['merge rate', 'pull_requests.merge_rate', percent],
-  ['time to merge p50', 'pull_requests.time_to_merge_seconds.p50', fmtSeconds],
-  ['time to merge p90', 'pull_requests.time_to_merge_seconds.p90', fmtSeconds],
-  ['first response p50', 'pull_requests.time_to_first_response_seconds.p50', fmtSeconds],
-  ['first response p90', 'pull_requests.time_to_first_response_seconds.p90', fmtSeconds],
-  ['unanswered', 'pull_requests.unanswered'],
-  ['bots left out', 'pull_requests.bots_excluded'],
+  ...quantileRows('time to merge', 'pull_requests.time_to_merge_seconds'),
+  ...responseRows('pull_requests'),
   ['Issues'],
   ['opened', 'issues.opened'],
   ['closed', 'issues.closed'],
   ['open', 'issues.open'],
-  ['time to close p50', 'issues.time_to_close_seconds.p50', fmtSeconds],
-  ['time to close p90', 'issues.time_to_close_seconds.p90', fmtSeconds],
-  ['first response p50', 'issues.time_to_first_response_seconds.p50', fmtSeconds],
-  ['first response p90', 'issues.time_to_first_response_seconds.p90', fmtSeconds],
-  ['unanswered', 'issues.unanswered'],
-  ['bots left out', 'issues.bots_excluded'],
+  ...quantileRows('time to close', 'issues.time_to_close_seconds'),
+  ...responseRows('issues'),
 ];
 const COMPARE_MAX = 5;
 const valueAt = (o, path) => path.split('.').reduce((v, k) => v?.[k], o);
