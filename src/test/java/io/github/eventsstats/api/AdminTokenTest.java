@@ -3,7 +3,6 @@ package io.github.eventsstats.api;
 import io.github.eventsstats.platform.CapturedLogs;
 import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +12,6 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,20 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
-@TestProfile(AdminTokenTest.WithToken.class)
+@TestProfile(ApiGuardsProfile.class)
 class AdminTokenTest {
-
-    public static class WithToken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("admin.token", "s3cret-admin-token", "admin.token-failures", "5", "admin.lockout", "90s");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(FakeClock.class);
-        }
-    }
 
     @Inject
     FakeClock clock;

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * built by hand once left a parameter out and served the answer to another question.)
  */
 @QuarkusTest
-@TestProfile(CachedAnswersTest.CacheOn.class)
+@TestProfile(ApiGuardsProfile.class)
 class CachedAnswerKeysTest extends ApiTestBase {
 
     @Inject

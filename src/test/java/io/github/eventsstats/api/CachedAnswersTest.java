@@ -2,7 +2,6 @@ package io.github.eventsstats.api;
 
 import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -11,26 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The answer cache on, as in production: this process's writes are seen at once, others' after the TTL. */
 @QuarkusTest
-@TestProfile(CachedAnswersTest.CacheOn.class)
+@TestProfile(ApiGuardsProfile.class)
 class CachedAnswersTest extends ApiTestBase {
-
-    public static class CacheOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("api.cache.ttl", "2s");
-        }
-
-        @Override
-        public Set<Class<?>> getEnabledAlternatives() {
-            return Set.of(FakeClock.class);
-        }
-    }
 
     @Inject
     FakeClock clock;
