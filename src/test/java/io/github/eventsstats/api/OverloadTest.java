@@ -1,6 +1,7 @@
 package io.github.eventsstats.api;
 
 import com.clickhouse.client.api.ServerException;
+import io.github.eventsstats.archive.SyncTestProfile;
 import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.github.eventsstats.embedded.EngineHttp;
 import io.github.eventsstats.embedded.HeldQueries;
@@ -8,7 +9,6 @@ import jakarta.inject.Inject;
 import io.github.eventsstats.event.EventType;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The API under more load than the engine takes: its queries wait in a bounded queue and the
- * excess is refused at once, while health probes and the ingest writer use a lane of their own.
+ * excess is refused at once, while health probes and the ingest writer use a lane of their own. The queue is
+ * {@link SyncTestProfile}'s: two API queries at once (the test profile's two engine connections), two waiting.
  */
 @QuarkusTest
-@TestProfile(OverloadTest.Limits.class)
+@TestProfile(SyncTestProfile.class)
 class OverloadTest extends ApiTestBase {
-
-    /** Two API queries at once (the test profile's two engine connections), two waiting. */
-    public static class Limits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // Long enough that nothing in the test times out: what is refused is refused at once.
-            return Map.of("api.max-queued-queries", "2", "api.query-timeout", "60s");
-        }
-    }
 
     private final HttpClient http = HttpClient.newHttpClient();
     @Inject
