@@ -2,7 +2,9 @@ package io.github.eventsstats.archive;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
+import io.github.eventsstats.dashboard.DashboardTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -30,10 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A sync process killed with SIGKILL while downloading, and while loading, then started again. The
- * syncs run in child processes, so the application here only lends its engine: the default test
- * profile (the one the other *IT classes boot) with a fake GH Archive of the test's own.
+ * syncs run in child processes, so the application here only lends its engine, with a fake GH Archive
+ * of the test's own. It runs on the profile every *IT shares ({@link DashboardTestProfile}): the
+ * failsafe JVM then builds and starts the application once.
  */
 @QuarkusTest
+@TestProfile(DashboardTestProfile.class)
 class ArchiveSyncKillIT {
 
     private static FakeGhArchive archive;

@@ -14,6 +14,10 @@ import java.util.Map;
  * The service as a new user meets it: no token, GitHub unreachable (a closed local port: the
  * poller's failure is "connection refused"), every event type kept, the admin endpoints on (the
  * page starts an archive sync with the token), and GH Archive a fake serving generated hours.
+ *
+ * <p>Every {@code *IT} that needs the application runs on it, not only {@code DashboardBrowserIT}:
+ * the others use the application's engine alone, which no setting here changes, and one profile is
+ * one build and one start of the application in the failsafe JVM instead of two.
  */
 public class DashboardTestProfile implements QuarkusTestProfile {
 

@@ -3,7 +3,9 @@ package io.github.eventsstats.embedded;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.clickhouse.ClickHouseEndpoint;
 import io.github.eventsstats.platform.NodeTools;
+import io.github.eventsstats.dashboard.DashboardTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * skipped, except under CI (CI=true), where it fails.
  */
 @QuarkusTest
+@TestProfile(DashboardTestProfile.class)
 class EngineJsClientIT {
 
     private static final Path DIR = Path.of("target/jsclient");

@@ -1,7 +1,9 @@
 package io.github.eventsstats.embedded;
 
 import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.dashboard.DashboardTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
+@TestProfile(DashboardTestProfile.class)
 class EngineLifecycleIT {
 
     @Inject
