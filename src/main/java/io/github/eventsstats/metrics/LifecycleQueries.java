@@ -15,9 +15,11 @@ public final class LifecycleQueries {
      * From a loaded history. An item synced again has a later updated_at; the latest row wins
      * (its fields taken as one tuple, as argMax would skip a NULL closed_at of a reopened item).
      * The first response is the earliest comment (issue or review comment) by someone who is
-     * neither a bot nor the item's author; comments are grouped by author first, so the join
-     * carries one row per item and commenter. A comment cannot answer before its item existed,
-     * so comments from before the window are not read.
+     * neither a bot nor the item's author. The window's items are the join's hash table and the
+     * repository's comments stream past it, which is why the items are read twice: joining the
+     * items onto a table of (item, commenter) pairs instead took a busy repository's year about
+     * twice the engine's CPU (docs/benchmarks/lifecycle.md). A comment cannot answer before its
+     * item existed, so comments from before the window are not read.
      */
     public static final String ITEMS = """
             SELECT
@@ -26,7 +28,7 @@ public final class LifecycleQueries {
                 i.latest.1 AS closed_at,
                 i.latest.2 AS merged_at,
                 i.latest.4 AS bot,
-                minIf(c.first_at, c.number != 0 AND c.author_login != i.latest.3) AS responded_at
+                r.responded_at AS responded_at
             FROM
             (
                 SELECT number, any(created_at) AS created,
@@ -38,12 +40,20 @@ public final class LifecycleQueries {
             ) AS i
             LEFT JOIN
             (
-                SELECT number, author_login, min(created_at) AS first_at
-                FROM lifecycle_comments
-                WHERE repo_name = {repo:String} AND author_bot = 0 AND created_at >= {from:DateTime}
-                GROUP BY number, author_login
-            ) AS c ON c.number = i.number
-            GROUP BY i.number, i.created, i.latest
+                SELECT c.number AS number, min(c.created_at) AS responded_at
+                FROM lifecycle_comments AS c
+                INNER JOIN
+                (
+                    SELECT number, argMax(author_login, updated_at) AS author
+                    FROM lifecycle_items
+                    WHERE repo_name = {repo:String} AND kind = {kind:String}
+                      AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
+                    GROUP BY number
+                ) AS a ON c.number = a.number
+                WHERE c.repo_name = {repo:String} AND c.author_bot = 0 AND c.created_at >= {from:DateTime}
+                  AND c.author_login != a.author
+                GROUP BY c.number
+            ) AS r ON r.number = i.number
             ORDER BY i.number
             """;
 
