@@ -8,7 +8,7 @@
 #           time, with the engine time of BEFORE's text of the items query beside it, in turns.
 #  load     the tests' fake GitHub (GeneratedHistory) serving one repository of PULLS PRs, asked for
 #           on demand: requests (counted at the fake) and seconds until its history is loaded.
-# Takes about 15 minutes (the generation: about 5); not part of `./mvnw verify`. The data is
+# Takes about 15 minutes (the generation: about 2); not part of `./mvnw verify`. The data is
 # deleted at the end (KEEP=1 keeps bench/out/lifecycle/data, REUSE=1 measures it again without
 # generating); results in bench/out/lifecycle/results-*.txt.
 #
