@@ -9,7 +9,6 @@ import io.github.eventsstats.metrics.MetricsQueries;
 import io.github.eventsstats.metrics.MetricsStore;
 import io.github.eventsstats.metrics.TopRepoBounds;
 import io.github.eventsstats.rollup.HourlyRollup;
-import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,11 +113,7 @@ public final class ApiBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            args.put(a.substring(0, eq), a.substring(eq + 1));
-        }
+        Map<String, String> args = BenchSupport.args(argv);
         ApiBench bench = new ApiBench(args);
         long[] sizes = Arrays.stream(args.getOrDefault("sizes", "100000,1000000").split(","))
                 .mapToLong(Long::parseLong).toArray();
@@ -151,19 +145,7 @@ public final class ApiBench {
         }
         System.out.printf(Locale.ROOT, "%nloaded %,d events (now %,d) in %.1f s", to - from, to,
                 (System.nanoTime() - started) / 1e9);
-        // Measure the steady state, not the minutes right after a bulk load while merges take the CPU.
-        long settling = System.nanoTime();
-        int[] quiet = {0};
-        try {
-            await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(5)).until(() -> {
-                quiet[0] = scalar("SELECT count() FROM system.merges WHERE database = {db:String}",
-                        Map.of("db", database)) == 0 ? quiet[0] + 1 : 0;
-                return quiet[0] >= 3; // three checks in a row without a merge
-            });
-        } catch (ConditionTimeoutException e) {
-            System.out.print("; merges still running after 5 min");
-        }
-        System.out.printf(Locale.ROOT, "; merges settled after %.0f s", (System.nanoTime() - settling) / 1e9);
+        BenchSupport.settleMerges(client, database, Duration.ofMinutes(5));
         // The service's rollup job counts the hours once they are quiet; long windows are timed after.
         long counting = System.nanoTime();
         await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(30)).until(() ->
@@ -455,11 +437,7 @@ public final class ApiBench {
 
     /** Runs the query, reads the whole answer, returns the engine's own time for it in ns. */
     private long query(String sql, Map<String, Object> params) throws Exception {
-        try (QueryResponse r = client.query(sql, everyEventKept(params), new QuerySettings()).get(1, TimeUnit.MINUTES);
-             InputStream in = r.getInputStream()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return r.getServerTime();
-        }
+        return BenchSupport.serverTime(client, sql, everyEventKept(params));
     }
 
     private long scalar(String sql, Map<String, Object> params) {

@@ -5,9 +5,7 @@ import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.metrics.LifecycleQueries;
-import org.awaitility.core.ConditionTimeoutException;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * The lifecycle endpoints' benchmark (run by bench/lifecycle-bench.sh, not by the tests): fills
@@ -157,11 +152,7 @@ public final class LifecycleBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            args.put(a.substring(0, eq), a.substring(eq + 1));
-        }
+        Map<String, String> args = BenchSupport.args(argv);
         LifecycleBench bench = new LifecycleBench(args);
         if (!"false".equals(args.get("generate"))) {
             bench.generate();
@@ -182,23 +173,8 @@ public final class LifecycleBench {
                     "items", items, "now", ClickHouse.dateTime(now)));
         }
         System.out.printf(Locale.ROOT, "generated in %.1f s", (System.nanoTime() - started) / 1e9);
-        settle();
-    }
-
-    /** Measures the steady state, not the minutes after a bulk load while merges take the CPU. */
-    private void settle() {
-        long settling = System.nanoTime();
-        int[] quiet = {0};
-        try {
-            await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(10)).until(() -> {
-                quiet[0] = scalar("SELECT count() FROM system.merges WHERE database = {db:String}",
-                        Map.of("db", database)) == 0 ? quiet[0] + 1 : 0;
-                return quiet[0] >= 3;
-            });
-        } catch (ConditionTimeoutException e) {
-            System.out.print("; merges still running after 10 min");
-        }
-        System.out.printf(Locale.ROOT, "; merges settled after %.0f s%n", (System.nanoTime() - settling) / 1e9);
+        BenchSupport.settleMerges(client, database, Duration.ofMinutes(10));
+        System.out.println();
     }
 
     private void measure() throws Exception {
@@ -317,23 +293,14 @@ public final class LifecycleBench {
         return took;
     }
 
-    /** Runs the query, reads the whole answer, returns the engine's own time for it in ns. */
     private long query(String sql, Map<String, Object> params) throws Exception {
-        try (QueryResponse r = client.query(sql, params, new QuerySettings()).get(1, TimeUnit.MINUTES);
-             InputStream in = r.getInputStream()) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return r.getServerTime();
-        }
+        return BenchSupport.serverTime(client, sql, params);
     }
 
     private void run(String sql, Map<String, Object> params) throws Exception {
         try (QueryResponse r = client.query(sql, params, new QuerySettings()).get(30, TimeUnit.MINUTES)) {
             r.getWrittenRows();
         }
-    }
-
-    private long scalar(String sql, Map<String, Object> params) {
-        return client.queryAll(sql, params, new QuerySettings()).getFirst().getLong(1);
     }
 
     /** HTTP and engine times of one kind of request, ns. */

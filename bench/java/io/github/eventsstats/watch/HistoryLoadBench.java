@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,11 +33,7 @@ public final class HistoryLoadBench {
     private static final Pattern PAGES = Pattern.compile("\"pages_loaded\":(\\d+)");
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            args.put(a.substring(0, eq), a.substring(eq + 1));
-        }
+        Map<String, String> args = io.github.eventsstats.bench.BenchSupport.args(argv);
         int pulls = Integer.parseInt(args.getOrDefault("pulls", "5000"));
         int issues = Integer.parseInt(args.getOrDefault("issues", "2000"));
         FakeGitHub fake = new FakeGitHub();
