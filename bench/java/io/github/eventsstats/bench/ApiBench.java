@@ -100,9 +100,7 @@ public final class ApiBench {
 
     private ApiBench(Map<String, String> args) {
         this.database = args.getOrDefault("database", "github_stats");
-        this.client = new Client.Builder().addEndpoint(args.get("engine"))
-                .setUsername(args.getOrDefault("user", "default")).setPassword(args.getOrDefault("password", ""))
-                .setDefaultDatabase(database).compressServerResponse(false).build();
+        this.client = BenchSupport.engineClient(args, database);
         this.service = args.get("service");
         URI uri = URI.create(service);
         this.http = ThreadLocal.withInitial(() -> new RawHttp(uri.getHost(), uri.getPort()));

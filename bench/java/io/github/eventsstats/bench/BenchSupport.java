@@ -32,6 +32,13 @@ public final class BenchSupport {
     }
 
     /** Runs the query, reads the whole answer, returns the engine's own time for it in ns. */
+    /** The engine's client from the bench's arguments: engine, user, password, on {@code database}. */
+    static Client engineClient(Map<String, String> args, String database) {
+        return new Client.Builder().addEndpoint(args.get("engine"))
+                .setUsername(args.getOrDefault("user", "default")).setPassword(args.getOrDefault("password", ""))
+                .setDefaultDatabase(database).compressServerResponse(false).build();
+    }
+
     static long serverTime(Client client, String sql, Map<String, Object> params) throws Exception {
         try (QueryResponse r = client.query(sql, params, new QuerySettings()).get(1, TimeUnit.MINUTES);
              InputStream in = r.getInputStream()) {

@@ -135,9 +135,7 @@ public final class LifecycleBench {
 
     private LifecycleBench(Map<String, String> args) {
         this.database = args.getOrDefault("database", "github_stats");
-        this.client = new Client.Builder().addEndpoint(args.get("engine"))
-                .setUsername(args.getOrDefault("user", "default")).setPassword(args.getOrDefault("password", ""))
-                .setDefaultDatabase(database).compressServerResponse(false).build();
+        this.client = BenchSupport.engineClient(args, database);
         this.service = args.get("service");
         this.repos = Integer.parseInt(args.getOrDefault("repos", "10000"));
         this.items = Long.parseLong(args.getOrDefault("items", "2000000"));
