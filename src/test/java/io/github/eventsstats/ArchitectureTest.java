@@ -43,7 +43,7 @@ class ArchitectureTest {
                 .should().resideInAnyPackage(packages(
                         "api", "dashboard", "cli", "health",
                         "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "retention", "jobs",
-                        "cache", "ingest",
+                        "cache", "ingest", "stream",
                         "event", "github", "clickhouse", "embedded", "natives", "platform"))
                 .because("a class's package says what it is for and what it may use (docs/architecture.md)")
                 .check(APPLICATION);
@@ -60,11 +60,11 @@ class ArchitectureTest {
                 .layer("Entry points").definedBy(packages("api", "dashboard", "cli", "health"))
                 .layer("Features").definedBy(packages(
                         "metrics", "watch", "archive", "poller", "enrich", "coverage", "rollup", "retention", "jobs", "cache"))
-                .layer("Ingest").definedBy(packages("ingest"))
+                .layer("Write path").definedBy(packages("ingest", "stream"))
                 .layer("Foundation").definedBy(packages("event", "github", "clickhouse", "embedded", "natives", "platform"))
                 .whereLayer("Entry points").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Features").mayOnlyBeAccessedByLayers("Entry points", "Features")
-                .whereLayer("Ingest").mayOnlyBeAccessedByLayers("Entry points", "Features")
+                .whereLayer("Write path").mayOnlyBeAccessedByLayers("Entry points", "Features")
                 .check(APPLICATION);
     }
 
@@ -73,7 +73,7 @@ class ArchitectureTest {
         noClasses()
                 .that().resideInAnyPackage(packages("event", "platform", "natives"))
                 .should().dependOnClassesThat().resideInAnyPackage(packages(
-                        "github", "clickhouse", "embedded", "ingest", "metrics", "watch", "archive", "poller", "enrich",
+                        "github", "clickhouse", "embedded", "ingest", "stream", "metrics", "watch", "archive", "poller", "enrich",
                         "coverage", "rollup", "retention", "jobs", "cache", "api", "dashboard", "cli", "health"))
                 .because("event types, their parsing, the clock and native codecs are used by everything and use nothing of ours"
                         + " but each other")
@@ -97,7 +97,7 @@ class ArchitectureTest {
         noClasses()
                 .that().resideInAPackage(ROOT + "github..")
                 .should().dependOnClassesThat().resideInAnyPackage(packages(
-                        "event", "clickhouse", "embedded", "ingest", "metrics", "watch", "archive", "poller", "enrich",
+                        "event", "clickhouse", "embedded", "ingest", "stream", "metrics", "watch", "archive", "poller", "enrich",
                         "coverage", "rollup", "retention", "jobs", "cache", "api", "dashboard", "cli", "health"))
                 .check(APPLICATION);
     }

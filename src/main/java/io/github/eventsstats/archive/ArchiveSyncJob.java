@@ -1,9 +1,13 @@
 package io.github.eventsstats.archive;
 
 import io.github.eventsstats.jobs.Jobs;
+import io.github.eventsstats.stream.KafkaStream;
+import io.github.eventsstats.stream.Membership;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -13,7 +17,8 @@ import java.time.Instant;
  * ARCHIVE_SYNC_ENABLED: every ARCHIVE_SYNC_EVERY, the hours from ARCHIVE_SYNC_FROM to the last one
  * over. Each run is a job of {@link Jobs} (GET /admin/jobs lists it), kept once over only when it
  * loaded an hour or something failed: the many runs that find only hours not published yet would
- * otherwise push every other job out of the list.
+ * otherwise push every other job out of the list. With Kafka, only the replica holding
+ * {@link KafkaStream#ARCHIVE_SYNC} runs it; a replica that takes it over resumes from the ledger.
  */
 @ApplicationScoped
 public class ArchiveSyncJob {
@@ -23,10 +28,22 @@ public class ArchiveSyncJob {
 
     private final ArchiveSync sync;
     private final Jobs jobs;
+    private final KafkaStream kafka;
+    private final ArchiveSyncConfig config;
+    private volatile Membership leader;
 
-    ArchiveSyncJob(ArchiveSync sync, Jobs jobs) {
+    ArchiveSyncJob(ArchiveSync sync, Jobs jobs, KafkaStream kafka, ArchiveSyncConfig config) {
         this.sync = sync;
         this.jobs = jobs;
+        this.kafka = kafka;
+        this.config = config;
+    }
+
+    /** With Kafka, a replica with the sync on joins the replicas that may run it, at start. */
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled() && kafka.enabled()) {
+            leader = kafka.join(KafkaStream.ARCHIVE_SYNC);
+        }
     }
 
     /** Skips the job when ARCHIVE_SYNC_ENABLED=false. */
@@ -48,6 +65,10 @@ public class ArchiveSyncJob {
     @Scheduled(identity = JOB, every = "${archive.sync.every}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
     void scheduled() {
+        Membership m = leader;
+        if (m != null && !m.holds()) {
+            return; // another replica runs the scheduled sync
+        }
         runOnce();
     }
 

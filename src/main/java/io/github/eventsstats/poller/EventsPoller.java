@@ -16,6 +16,9 @@ import io.github.eventsstats.github.GitHubRequest;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.platform.Printable;
+import io.github.eventsstats.stream.EventStream;
+import io.github.eventsstats.stream.KafkaStream;
+import io.github.eventsstats.stream.Membership;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -40,7 +43,9 @@ import java.util.SplittableRandom;
  * applies at once. Time comes from the injected clock.
  *
  * <p>Every event that was fetched is either stored (through {@link EventWriter}, which drops
- * duplicates) or kept in the {@link Backlog} spool until ClickHouse takes it.
+ * duplicates) or kept in the {@link Backlog} spool until ClickHouse takes it. With Kafka
+ * ({@link EventStream#enabled()}) it is published instead, and the stream's consumer stores it; the
+ * firehose is then polled by the one replica that holds {@link KafkaStream#FIREHOSE}.
  */
 @ApplicationScoped
 public class EventsPoller {
@@ -65,13 +70,19 @@ public class EventsPoller {
     private final RateBudget budget;
     private final PollerMetrics metrics;
     private final PollLog pollLog;
+    private final EventStream stream;
+    private final KafkaStream kafka;
+    /** The firehose's job among replicas; null when this process polls alone. */
+    private volatile Membership firehose;
+    /** Whether this replica held the firehose at its last tick. */
+    private boolean leading;
     private volatile PollState state = new PollState();
     private volatile Instant startedAt;
     private int archiveFailures;
 
     EventsPoller(PollerConfig config, GitHubEventsClient github, EventWriter writer, RawArchive archive,
                  RawArchiveConfig archiveConfig, ObjectMapper json, MeterRegistry registry, InstantSource clock,
-                 RateBudget budget, PollLog pollLog) {
+                 RateBudget budget, PollLog pollLog, EventStream stream, KafkaStream kafka) {
         this.config = config;
         this.github = github;
         this.writer = writer;
@@ -81,7 +92,10 @@ public class EventsPoller {
         this.stateStore = new PollStateStore(config.stateFile(), json);
         this.backlog = new Backlog(config.backlogFile(), json, config.backlogMaxEvents());
         this.mapper = new EventMapper(PollerConfig.storedTypes(config.eventTypes()), clock);
-        this.parser = new PageParser(mapper, archiving);
+        this.stream = stream;
+        this.kafka = kafka;
+        // The raw lines are what the stream carries.
+        this.parser = new PageParser(mapper, archiving || stream.enabled());
         this.budget = budget;
         this.planner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget, RateBudget.Use.FIREHOSE);
         this.watchedPlanner = new PollPlanner(config, github::withinApi, new SplittableRandom(), budget,
@@ -95,6 +109,9 @@ public class EventsPoller {
 
     void onStart(@Observes StartupEvent event) {
         reload();
+        if (config.enabled() && kafka.enabled()) {
+            firehose = kafka.join(KafkaStream.FIREHOSE);
+        }
         if (config.enabled()) {
             LOG.infof("poller: GitHub events every >= %ds, keeping %s; next poll at %s; state in %s",
                     state.pollIntervalSeconds, mapper.keptTypes(), state.nextPollAt, stateStore.file());
@@ -153,8 +170,38 @@ public class EventsPoller {
         tick();
     }
 
-    /** One tick: store what is waiting, then poll if a poll is due. */
+    /**
+     * One tick: store what is waiting, then poll if a poll is due; with several replicas, only on the
+     * one that holds the firehose. A replica that takes the firehose over starts from a fresh poll
+     * state: what the last holder saw is not known here, and the writer drops what is seen twice.
+     */
     public synchronized void tick() {
+        Membership m = firehose;
+        if (m == null) {
+            tickHeld();
+            return;
+        }
+        boolean held = m.hold(null, () -> {
+            if (!leading) {
+                leading = true;
+                state = new PollState();
+                LOG.infof("poller: this replica polls the firehose now");
+            }
+            tickHeld();
+        });
+        if (!held && leading) {
+            leading = false;
+            LOG.infof("poller: another replica polls the firehose now");
+        }
+    }
+
+    /** Whether this replica polls the firehose (always, without Kafka). */
+    public boolean pollsFirehose() {
+        Membership m = firehose;
+        return m == null || m.holds();
+    }
+
+    private void tickHeld() {
         Instant now = clock.instant();
         flushBacklog(now);
         if (!planner.due(state, now)) {
@@ -162,6 +209,10 @@ public class EventsPoller {
         }
         if (backlog.full()) {
             finish(planner.paused(state, now, backlog.size()));
+            return;
+        }
+        if (stream.enabled() && !stream.flush(EventSource.FIREHOSE) && stream.full()) {
+            finish(planner.paused(state, now, stream.pending()));
             return;
         }
         poll(now);
@@ -195,6 +246,11 @@ public class EventsPoller {
             result.notes().forEach(n -> log(n, name));
             return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
         }
+        if (stream.enabled() && !stream.flush(EventSource.WATCHED) && stream.full()) {
+            PollPlanner.Result result = feedPlanner.paused(feed, now, stream.pending());
+            result.notes().forEach(n -> log(n, name));
+            return new FeedPoll(result.outcome().tag(), 0, null, result.nextPollAt());
+        }
         return poll(feedPlanner, feed, now, firstPage, name);
     }
 
@@ -202,6 +258,7 @@ public class EventsPoller {
     private FeedPoll poll(PollPlanner planner, PollState state, Instant now, GitHubRequest firstPage, String feed) {
         PollPlanner.Poll poll = planner.begin(state, now, firstPage);
         List<EventRow> rows = new ArrayList<>();
+        List<Published> published = new ArrayList<>();
         Optional<PollPlanner.Fetch> fetch;
         while ((fetch = poll.next(clock.instant())).isPresent()) {
             EventsPage response;
@@ -220,11 +277,19 @@ public class EventsPoller {
                 page.events().forEach(metrics::fetched);
                 archive(page.raw(), response.receivedAt());
                 rows.addAll(page.rows());
+                if (stream.enabled()) {
+                    published.add(new Published(kept(page), response.receivedAt()));
+                }
             }
             poll.answered(response, page);
         }
         try {
-            store(rows, feed == null ? EventSource.FIREHOSE : EventSource.WATCHED);
+            EventSource source = feed == null ? EventSource.FIREHOSE : EventSource.WATCHED;
+            if (stream.enabled()) {
+                publish(published, source);
+            } else {
+                store(rows, source);
+            }
         } catch (RuntimeException e) {
             // A local failure (the backlog spool cannot be written) backs off too, not retried every tick.
             poll.notKept(describe(e));
@@ -271,6 +336,33 @@ public class EventsPoller {
                 LOG.errorf("poller: raw archive append failed (%s), %d time(s) in a row; events are still stored",
                         describe(e), archiveFailures);
             }
+        }
+    }
+
+    /** One page's events for the stream, and when the page came. */
+    private record Published(List<EventStream.Fetched> events, Instant fetchedAt) {
+    }
+
+    /** The page's events the mapper kept, each with its raw line (the parser keeps one per event, in order). */
+    private static List<EventStream.Fetched> kept(PageParser.Page page) {
+        List<EventStream.Fetched> out = new ArrayList<>(page.events().size());
+        for (int i = 0; i < page.events().size(); i++) {
+            EventMapper.Mapped m = page.events().get(i);
+            if (m.kept()) {
+                out.add(new EventStream.Fetched(m.row().repoName(), page.raw().get(i)));
+            }
+        }
+        return out;
+    }
+
+    /** Hands the events to Kafka; what the broker does not take waits in the stream and goes first next time. */
+    private void publish(List<Published> pages, EventSource source) {
+        boolean taken = true;
+        for (Published p : pages) {
+            taken &= stream.publish(p.events(), source, p.fetchedAt());
+        }
+        if (!taken) {
+            throw new IllegalStateException(stream.pending() + " event(s) wait for the Kafka broker");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Any repository on demand: every repository-scoped answer asks here where the repository's
@@ -26,6 +27,8 @@ public class OnDemand {
     private final Map<String, WatchList.Ask> pending = new ConcurrentHashMap<>();
     /** Lower-case name → the latest ask about an on-demand repository on the list. */
     private final Map<String, WatchList.Ask> asked = new ConcurrentHashMap<>();
+    /** With Kafka: hands each tick's asks to every replica (the owner of a repository's partition polls it). */
+    private volatile Consumer<List<WatchList.Ask>> sharing;
 
     OnDemand(WatchList list, OnDemandConfig config, InstantSource clock) {
         this.list = list;
@@ -76,6 +79,15 @@ public class OnDemand {
             }
         }
         list.asked(asks);
+        Consumer<List<WatchList.Ask>> s = sharing;
+        if (s != null && !asks.isEmpty()) {
+            s.accept(asks);
+        }
+    }
+
+    /** Asks drained from now on go to {@code s} too (the shared watch list, with Kafka). */
+    void share(Consumer<List<WatchList.Ask>> s) {
+        sharing = s;
     }
 
     /** Forgets what was asked and not drained yet, as a restart does. */

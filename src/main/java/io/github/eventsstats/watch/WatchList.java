@@ -213,12 +213,18 @@ public class WatchList {
     record Claims(long watched, long onDemand) {
     }
 
-    /** Each tier's claim at {@code now} ({@link WatchSchedule#claim}); on-demand ones only if kept {@code fresh}. */
-    synchronized Claims claims(java.util.Set<String> fresh, Instant now) {
+    /**
+     * Each tier's claim at {@code now} ({@link WatchSchedule#claim}) for the repositories this replica
+     * {@code polls}; on-demand ones only if kept {@code fresh}.
+     */
+    synchronized Claims claims(java.util.Set<String> fresh, Instant now, java.util.function.Predicate<String> polls) {
         long watched = 0;
         long asked = 0;
         for (var e : repositories.entrySet()) {
             WatchedRepository w = e.getValue();
+            if (!polls.test(e.getKey())) {
+                continue;
+            }
             if (!w.onDemand) {
                 watched += WatchSchedule.claim(w, now, config.pullsPagesPerTick());
             } else if (fresh.contains(e.getKey())) {

@@ -6,6 +6,8 @@ import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.poller.EventsPoller;
 import io.github.eventsstats.poller.PollerConfig;
 import io.github.eventsstats.poller.PollerDisabled;
+import io.github.eventsstats.stream.KafkaStream;
+import io.github.eventsstats.stream.Membership;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -26,8 +28,9 @@ import java.util.Set;
  * the firehose's machinery ({@link EventsPoller#pollFeed}: planner, ETag, X-Poll-Interval, Link
  * pages, backoff, mapper, deduplicating writer), round-robin, each when its own poll state says
  * it is due, first in the shared rate budget (those on demand second); then their histories
- * ({@link HistorySync}). On its own scheduled job, so a slow repository
- * never delays the firehose's tick.
+ * ({@link HistorySync}). On its own scheduled job, so a slow repository never delays the firehose's
+ * tick. With Kafka, each replica polls the watched and on-demand repositories whose partition of
+ * {@link KafkaStream#WATCH} it owns, and a repository moves only once its poll in progress ended.
  */
 @ApplicationScoped
 public class WatchPoller {
@@ -45,10 +48,14 @@ public class WatchPoller {
     private final ObjectMapper json;
     private final MeterRegistry registry;
     private final InstantSource clock;
+    private final KafkaStream kafka;
+    /** The share of the watched repositories this replica polls; null when this process polls them all. */
+    private volatile Membership shares;
 
     WatchPoller(WatchList list, HistorySync history, OnDemand onDemand, EventsPoller poller, RateBudget budget,
                 PollerConfig pollerConfig, WatchConfig config, ObjectMapper json, MeterRegistry registry,
-                InstantSource clock) {
+                InstantSource clock, KafkaStream kafka) {
+        this.kafka = kafka;
         this.list = list;
         this.history = history;
         this.onDemand = onDemand;
@@ -64,6 +71,9 @@ public class WatchPoller {
     void onStart(@Observes StartupEvent event) {
         if (!pollerConfig.enabled()) {
             return; // API-only replicas and the backfill command leave the watch file alone
+        }
+        if (kafka.enabled()) {
+            shares = kafka.join(KafkaStream.WATCH);
         }
         list.all().forEach(w -> poller.remember(w.events));
         if (!list.all().isEmpty()) {
@@ -104,7 +114,7 @@ public class WatchPoller {
     private void poll(List<String> order) {
         for (String key : order) {
             Optional<WatchedRepository> w = list.get(key);
-            if (w.isPresent() && WatchSchedule.eventsDue(w.get(), clock.instant()) && !pollEvents(key, w.get())) {
+            if (w.isPresent() && WatchSchedule.eventsDue(w.get(), clock.instant()) && !mine(key, () -> pollEvents(key, w.get()))) {
                 return;
             }
         }
@@ -112,7 +122,7 @@ public class WatchPoller {
             for (HistorySync.HistoryList kind : HistorySync.HistoryList.values()) {
                 Optional<WatchedRepository> w = list.get(key);
                 if (w.isPresent() && WatchSchedule.historyDue(w.get(), kind.state.apply(w.get()), clock.instant())
-                        && !history.sync(key, w.get(), kind)) {
+                        && !mine(key, () -> history.sync(key, w.get(), kind))) {
                     return;
                 }
             }
@@ -121,9 +131,26 @@ public class WatchPoller {
 
     /** Tells the rate budget what the watched and the on-demand repositories kept fresh have waiting. */
     private void claim(Set<String> fresh) {
-        WatchList.Claims c = list.claims(fresh, clock.instant());
+        WatchList.Claims c = list.claims(fresh, clock.instant(), this::polls);
         budget.claim(RateBudget.Tier.WATCHED, c.watched());
         budget.claim(RateBudget.Tier.ON_DEMAND, c.onDemand());
+    }
+
+    /** Runs a poll of {@code key} if this replica owns it; false only when the poll was stopped by the budget. */
+    private boolean mine(String key, java.util.function.BooleanSupplier poll) {
+        Membership m = shares;
+        if (m == null) {
+            return poll.getAsBoolean();
+        }
+        boolean[] going = {true};
+        m.hold(key, () -> going[0] = poll.getAsBoolean());
+        return going[0];
+    }
+
+    /** Whether this replica polls the repository (always, without Kafka). */
+    public boolean polls(String key) {
+        Membership m = shares;
+        return m == null || m.owns(key);
     }
 
     /** One poll of the repository's events; false when the budget stopped it. */

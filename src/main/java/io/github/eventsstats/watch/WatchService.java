@@ -1,5 +1,10 @@
 package io.github.eventsstats.watch;
 
+import io.github.eventsstats.stream.KafkaStream;
+import io.github.eventsstats.stream.SharedList;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +19,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class WatchService {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WatchService.class);
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "A watched repository and what GitHub last said about it")
@@ -75,10 +82,62 @@ public class WatchService {
     public record Watching(boolean added, WatchState state) {
     }
 
-    private final WatchList list;
+    /** Keys of the shared list's entries that are asks on demand, not repositories watched. */
+    private static final String ASKED = "asked/";
 
-    WatchService(WatchList list) {
+    private final WatchList list;
+    private final OnDemand onDemand;
+    private final KafkaStream kafka;
+    /** The list all replicas share, with Kafka; null when this process keeps it alone. */
+    private volatile SharedList shared;
+
+    WatchService(WatchList list, OnDemand onDemand, KafkaStream kafka) {
         this.list = list;
+        this.onDemand = onDemand;
+        this.kafka = kafka;
+    }
+
+    /**
+     * With Kafka, every replica's additions and removals reach this one's list, the ones before its
+     * start too; so do the repositories asked about on demand (an entry per repository, its latest
+     * ask), so that the replica owning a repository's partition loads it whichever replica was asked.
+     */
+    void onStart(@Observes StartupEvent event) {
+        if (!kafka.enabled()) {
+            return;
+        }
+        SharedList s = kafka.watchList((key, value) -> {
+            if (key.startsWith(ASKED)) {
+                asked(value).ifPresent(a -> list.asked(List.of(a)));
+            } else if (value != null) {
+                list.add(value);
+            } else {
+                list.get(key).ifPresent(w -> list.remove(w.repository));
+            }
+        });
+        shared = s;
+        onDemand.share(asks -> {
+            try {
+                asks.forEach(a -> s.add(ASKED + WatchedRepository.key(a.repository()),
+                        a.at().toEpochMilli() + " " + a.repository()));
+            } catch (IllegalStateException e) {
+                LOG.warnf("watch: %d ask(s) on demand kept in this replica only: %s", asks.size(), e.getMessage());
+            }
+        });
+    }
+
+    /** An ask as the shared list carries it: epoch millis, a space, the name as asked. */
+    private static java.util.Optional<WatchList.Ask> asked(String value) {
+        int space = value == null ? -1 : value.indexOf(' ');
+        if (space < 1 || !WatchList.valid(value.substring(space + 1))) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new WatchList.Ask(value.substring(space + 1),
+                    Instant.ofEpochMilli(Long.parseLong(value.substring(0, space)))));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     public WatchStates all() {
@@ -87,11 +146,19 @@ public class WatchService {
 
     /** Idempotent: a repository already watched (in any letter case) is answered as it is. */
     public Watching add(String repository) {
+        SharedList s = shared;
+        if (s != null && list.get(repository).filter(w -> !w.onDemand).isEmpty()) {
+            s.add(WatchedRepository.key(repository), repository); // the broker has it before this replica answers
+        }
         WatchList.Added added = list.add(repository);
         return new Watching(added == WatchList.Added.ADDED, WatchState.of(list.get(repository).orElseThrow()));
     }
 
     public WatchList.Removed remove(String repository) {
+        SharedList s = shared;
+        if (s != null && list.get(repository).filter(w -> !w.configured).isPresent()) {
+            s.remove(WatchedRepository.key(repository));
+        }
         return list.remove(repository);
     }
 }

@@ -1,0 +1,190 @@
+package io.github.eventsstats.stream;
+
+import io.github.eventsstats.event.EventSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The producer side of the stream: every source hands what it fetched here when KAFKA_BOOTSTRAP_SERVERS
+ * is set, one record per event, its raw JSON line keyed by repository, the source and the fetch time in
+ * headers. {@link #publish} returns once the broker acknowledged every record (acks=all, idempotent);
+ * records the broker did not take within KAFKA_DELIVERY_TIMEOUT are kept in memory and sent first the
+ * next time, and while KAFKA_PENDING_MAX_EVENTS wait the pollers pause rather than fetch more.
+ */
+@ApplicationScoped
+public class EventStream {
+
+    private static final Logger LOG = Logger.getLogger(EventStream.class);
+    /** Header: the label of the {@link EventSource} that fetched the event. */
+    public static final String SOURCE = "source";
+    /** Header: when the event was fetched, ISO-8601. */
+    public static final String FETCHED_AT = "fetched-at";
+
+    /** One fetched event: its raw JSON line and its repository's name (the key), null when unknown. */
+    public record Fetched(String repository, byte[] line) {
+    }
+
+    private final KafkaConfig config;
+    private final Topics topics;
+    private final MeterRegistry registry;
+    private final List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
+    private Producer<String, byte[]> producer;
+    private int failuresInARow;
+
+    EventStream(KafkaConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.topics = new Topics(config);
+        this.registry = registry;
+        if (enabled()) {
+            Gauge.builder("stream.pending.events", this, EventStream::pending)
+                    .description("Events fetched that the Kafka broker has not acknowledged yet").register(registry);
+        }
+    }
+
+    /** Whether KAFKA_BOOTSTRAP_SERVERS is set: the sources publish, the consumer writes. */
+    public boolean enabled() {
+        return config.bootstrapServers().isPresent();
+    }
+
+    public synchronized int pending() {
+        return pending.size();
+    }
+
+    /** While this many wait for the broker, the pollers fetch nothing more. */
+    public synchronized boolean full() {
+        return pending.size() >= config.pendingMaxEvents();
+    }
+
+    /**
+     * Sends what is pending, then {@code events}, and waits for the broker's acknowledgements.
+     *
+     * @return whether everything is acknowledged (false: some are pending, sent again next time)
+     */
+    public synchronized boolean publish(List<Fetched> events, EventSource source, Instant fetchedAt) {
+        List<ProducerRecord<String, byte[]>> batch = new ArrayList<>(pending.size() + events.size());
+        batch.addAll(pending);
+        pending.clear();
+        byte[] sourceHeader = source.label().getBytes(StandardCharsets.US_ASCII);
+        byte[] fetchedHeader = fetchedAt.toString().getBytes(StandardCharsets.US_ASCII);
+        for (Fetched e : events) {
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.events(), e.repository(), e.line());
+            r.headers().add(new RecordHeader(SOURCE, sourceHeader)).add(new RecordHeader(FETCHED_AT, fetchedHeader));
+            batch.add(r);
+        }
+        if (batch.isEmpty()) {
+            return true;
+        }
+        send(batch);
+        if (!events.isEmpty()) {
+            Counter.builder("stream.published").tag("source", source.label())
+                    .description("Events fetched and handed to the Kafka producer").register(registry).increment(events.size());
+        }
+        return pending.isEmpty();
+    }
+
+    /** Sends what is pending; true when nothing is left. */
+    public synchronized boolean flush(EventSource anySource) {
+        return pending.isEmpty() || publish(List.of(), anySource, Instant.EPOCH);
+    }
+
+    private void send(List<ProducerRecord<String, byte[]>> batch) {
+        List<Future<?>> sent = new ArrayList<>(batch.size());
+        String failure = null;
+        for (ProducerRecord<String, byte[]> r : batch) {
+            try {
+                sent.add(producer().send(r));
+            } catch (RuntimeException e) {
+                sent.add(null); // send() itself gives up when the broker's metadata never comes (max.block.ms)
+                failure = describe(e);
+            }
+        }
+        long waitMs = config.deliveryTimeout().toMillis() + Duration.ofSeconds(5).toMillis();
+        for (int i = 0; i < batch.size(); i++) {
+            Future<?> f = sent.get(i);
+            try {
+                if (f == null) {
+                    pending.add(batch.get(i));
+                } else {
+                    f.get(waitMs, TimeUnit.MILLISECONDS);
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                pending.add(batch.get(i));
+                failure = describe(e.getCause() != null ? e.getCause() : e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pending.addAll(batch.subList(i, batch.size()));
+                failure = "interrupted";
+                break;
+            }
+        }
+        if (failure == null) {
+            if (failuresInARow > 0) {
+                LOG.infof("stream: the Kafka broker takes events again");
+            }
+            failuresInARow = 0;
+        } else if (++failuresInARow == 1 || Integer.bitCount(failuresInARow) == 1) {
+            LOG.warnf("stream: the Kafka broker did not take %d event(s) (%s), %d time(s) in a row; kept to send again",
+                    pending.size(), failure, failuresInARow);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private Producer<String, byte[]> producer() {
+        if (producer == null) {
+            Properties p = Topics.clientProperties(config, "github-events-stats-producer");
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            long delivery = config.deliveryTimeout().toMillis();
+            long request = Math.min(30_000, Math.max(1_000, delivery / 4));
+            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, request + 5));
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, delivery);
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producer = new KafkaProducer<>(p);
+        }
+        return producer;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Producer<String, byte[]> p;
+        synchronized (this) {
+            p = producer;
+            producer = null;
+            if (!pending.isEmpty()) {
+                LOG.warnf("stream: stopping with %d fetched event(s) the broker did not take; they are lost unless fetched again"
+                        + " (GH Archive has them)", pending.size());
+            }
+        }
+        if (p != null) {
+            p.close(Duration.ofSeconds(10));
+        }
+    }
+}

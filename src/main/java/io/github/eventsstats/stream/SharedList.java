@@ -1,0 +1,118 @@
+package io.github.eventsstats.stream;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+
+/**
+ * A list every replica shares, kept in a compacted topic: a record keyed by an entry's key adds
+ * it (its value, say a name as written), a tombstone (a null value) removes it. Each replica reads the topic from its start, so it
+ * learns the whole list at start-up and every change after, whichever replica made it; compaction
+ * keeps the topic as long as the list, and the broker keeps it across every replica's restart.
+ */
+public final class SharedList {
+
+    private static final Logger LOG = Logger.getLogger(SharedList.class);
+
+    private final KafkaConfig config;
+    private final String topic;
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    SharedList(KafkaConfig config, String topic) {
+        this.config = config;
+        this.topic = topic;
+        Properties p = Topics.clientProperties(config, "github-events-stats-list");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        this.producer = new KafkaProducer<>(p);
+        Properties c = Topics.clientProperties(config, "github-events-stats-list-reader");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(c);
+    }
+
+    /** Follows the topic from its start on a thread of its own, telling {@code change} (key, value or null when removed) of each record. */
+    void follow(BiConsumer<String, String> change) {
+        thread = Thread.ofPlatform().daemon().name("stream-list-" + topic).start(() -> {
+            try {
+                TopicPartition tp = new TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                while (!stopping) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.key() != null) {
+                            change.accept(r.key(), r.value());
+                        }
+                    }
+                }
+            } catch (WakeupException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                LOG.errorf("stream: reading the shared list %s stopped: %s", topic, e.getMessage());
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        });
+    }
+
+    /** Adds the entry for every replica; returns once the broker has it. */
+    public void add(String key, String value) {
+        send(key, value);
+    }
+
+    /** Removes the entry for every replica; returns once the broker has it. */
+    public void remove(String key) {
+        send(key, null);
+    }
+
+    private void send(String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Kafka broker did not take the change of the shared list " + topic
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        producer.close(Duration.ofSeconds(5));
+        if (thread == null) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

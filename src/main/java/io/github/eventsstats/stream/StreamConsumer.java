@@ -1,0 +1,228 @@
+package io.github.eventsstats.stream;
+
+import io.github.eventsstats.event.EventMapper;
+import io.github.eventsstats.event.EventRow;
+import io.github.eventsstats.event.EventSource;
+import io.github.eventsstats.event.JsonCursor;
+import io.github.eventsstats.event.TypeSelection;
+import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.platform.Printable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The consumer group (KAFKA_GROUP) that writes the stream to ClickHouse: each poll's records, per
+ * source, through the mapper and the deduplicating writer, then their offsets committed. Nothing is
+ * committed before ClickHouse acknowledged it, so a replica that dies mid-batch leaves the batch to
+ * the partition's next owner, and the writer drops what was stored already. When ClickHouse refuses
+ * a batch, the consumer goes back to the batch's first offsets and pauses its partitions for
+ * KAFKA_RETRY_INTERVAL, staying in the group: Kafka is the backlog.
+ */
+final class StreamConsumer implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+
+    private final KafkaConfig config;
+    private final Topics topics;
+    private final EventWriter writer;
+    private final EventMapper mapper;
+    private final MeterRegistry registry;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AtomicLong lag = new AtomicLong();
+    private volatile boolean paused;
+    private volatile boolean stopping;
+    private int refusalsInARow;
+
+    StreamConsumer(KafkaConfig config, EventWriter writer, InstantSource clock, MeterRegistry registry) {
+        this.config = config;
+        this.topics = new Topics(config);
+        this.writer = writer;
+        // Every type: a source publishes only what its own selection keeps (the sync's may differ from the poller's).
+        this.mapper = new EventMapper(TypeSelection.EVERY, clock);
+        this.registry = registry;
+        Properties p = Topics.clientProperties(config, "github-events-stats-consumer");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxEvents());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        this.consumer = new KafkaConsumer<>(p);
+        Gauge.builder("stream.consumer.lag", lag, AtomicLong::get).baseUnit("events")
+                .description("Events in the stream's partitions this replica owns that are not written to ClickHouse yet")
+                .register(registry);
+        Gauge.builder("stream.consumer.paused", this, c -> c.paused ? 1 : 0)
+                .description("1 while ClickHouse refuses the stream's batches and consumption waits").register(registry);
+    }
+
+    long lag() {
+        return lag.get();
+    }
+
+    void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topics.events()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (paused) {
+                        consumer.pause(partitions); // ClickHouse is still away: new partitions wait too
+                    }
+                }
+            });
+            while (!stopping) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                measureLag();
+                if (paused) {
+                    retry(); // the pause's wait (the poll above, repeated) is over: try again
+                    continue;
+                }
+                if (!records.isEmpty()) {
+                    write(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "stream: the consumer stopped: %s", Printable.of(String.valueOf(e.getMessage())));
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private long pausedAtNanos;
+
+    /** Waits out KAFKA_RETRY_INTERVAL on paused partitions (polls keep the replica in the group). */
+    private void retry() {
+        if (System.nanoTime() - pausedAtNanos < config.retryInterval().toNanos()) {
+            return;
+        }
+        paused = false;
+        consumer.resume(consumer.paused());
+    }
+
+    private void write(ConsumerRecords<String, byte[]> records) {
+        Map<EventSource, List<EventRow>> bySource = new EnumMap<>(EventSource.class);
+        int unreadable = 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+            EventSource source = source(r);
+            byte[] line = r.value();
+            if (line == null) {
+                continue;
+            }
+            try {
+                EventMapper.Mapped m = mapper.read(line, 0, line.length);
+                if (m.kept()) {
+                    bySource.computeIfAbsent(source, s -> new java.util.ArrayList<>()).add(m.row());
+                }
+            } catch (JsonCursor.MalformedJsonException e) {
+                unreadable++; // a record no producer of ours wrote; skipped, counted
+            }
+        }
+        try {
+            for (Map.Entry<EventSource, List<EventRow>> e : bySource.entrySet()) {
+                EventWriter.Result result = writer.write(e.getValue(), e.getKey());
+                Counter.builder("stream.consumed").tag("source", e.getKey().label())
+                        .description("Events the stream's consumer wrote (stored or found stored already)")
+                        .register(registry).increment(result.received());
+            }
+        } catch (RuntimeException e) {
+            refused(records, e);
+            return;
+        }
+        if (unreadable > 0) {
+            Counter.builder("stream.unreadable").description("Stream records that are not one JSON event")
+                    .register(registry).increment(unreadable);
+            LOG.warnf("stream: %d record(s) are not one JSON event; skipped", unreadable);
+        }
+        if (refusalsInARow > 0) {
+            LOG.infof("stream: ClickHouse takes the stream's batches again");
+            refusalsInARow = 0;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(part.getLast().offset() + 1));
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException
+                 | org.apache.kafka.clients.consumer.CommitFailedException e) {
+            // The partitions moved on: their next owner writes the batch again and the writer drops the repeats.
+            LOG.debugf("stream: commit after a rebalance refused (%s)", e.getMessage());
+        }
+    }
+
+    /** ClickHouse did not take the batch: back to its first offsets, and wait. */
+    private void refused(ConsumerRecords<String, byte[]> records, RuntimeException e) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).getFirst().offset());
+        }
+        consumer.pause(consumer.assignment());
+        paused = true;
+        pausedAtNanos = System.nanoTime();
+        if (++refusalsInARow == 1 || Integer.bitCount(refusalsInARow) == 1) {
+            LOG.warnf("stream: ClickHouse did not take %d event(s) (%s), %d time(s) in a row; consumption paused for %s,"
+                    + " the events wait in Kafka", records.count(), Printable.of(String.valueOf(e.getMessage())),
+                    refusalsInARow, config.retryInterval());
+        }
+    }
+
+    private static EventSource source(ConsumerRecord<String, byte[]> r) {
+        Header h = r.headers().lastHeader(EventStream.SOURCE);
+        if (h != null) {
+            try {
+                return EventSource.ofLabel(new String(h.value(), StandardCharsets.US_ASCII));
+            } catch (IllegalArgumentException e) {
+                // an unknown source is counted as the firehose's, the default of the backlog's lines too
+            }
+        }
+        return EventSource.FIREHOSE;
+    }
+
+    private void measureLag() {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                total += l.getAsLong();
+            }
+        }
+        lag.set(total);
+    }
+}

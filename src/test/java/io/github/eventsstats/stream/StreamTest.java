@@ -1,0 +1,193 @@
+package io.github.eventsstats.stream;
+
+import io.github.eventsstats.clickhouse.ClickHouse;
+import io.github.eventsstats.github.FakeGitHub;
+import io.github.eventsstats.platform.FakeClock;
+import io.github.eventsstats.poller.EventsPoller;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service with KAFKA_BOOTSTRAP_SERVERS set, against a real broker and the embedded engine: the
+ * firehose poller publishes, the consumer group writes, and nothing is lost while ClickHouse or the
+ * broker is away.
+ */
+@QuarkusTest
+@TestProfile(StreamTestProfile.class)
+class StreamTest {
+
+    private static final Path STATE = Path.of("target/stream-test/client-state.json");
+    private static long nextId = System.currentTimeMillis() * 1000 + 500_000;
+
+    @Inject
+    EventsPoller poller;
+    @Inject
+    KafkaStream kafka;
+    @Inject
+    ClickHouse clickHouse;
+    @Inject
+    FakeClock clock;
+
+    private FakeGitHub fake;
+    private String repo;
+
+    @BeforeEach
+    void fresh() throws IOException {
+        fake = FakeGitHub.instance;
+        fake.useClock(clock, clock::advance);
+        repo = "stream-org/r" + System.nanoTime();
+        await("this replica polls the firehose").atMost(Duration.ofMinutes(1)).until(poller::pollsFirehose);
+        Files.createDirectories(STATE.getParent());
+        Files.writeString(STATE, "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
+        poller.reload();
+        fake.reset();
+    }
+
+    /** Scripts the fake and makes the poller start over from an empty state. */
+    private void start(FakeGitHub.Reply... replies) throws IOException {
+        fake.reset(replies);
+        Files.delete(STATE);
+        poller.reload();
+    }
+
+    private String pr(long id) {
+        return "{\"id\":\"" + id + "\",\"type\":\"PullRequestEvent\",\"actor\":{\"id\":1,\"login\":\"octo\"},"
+                + "\"repo\":{\"id\":2,\"name\":\"" + repo + "\"},\"payload\":{\"action\":\"opened\",\"number\":1}"
+                + ",\"public\":true,\"created_at\":\"" + Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS) + "\"}";
+    }
+
+    private String page(int n) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(pr(++nextId));
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+
+    private long stored() {
+        return clickHouse.query("SELECT count() AS c FROM events WHERE repo_name = {r:String}", Map.of("r", repo))
+                .getFirst().getLong("c");
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()));
+    }
+
+    @Test
+    void eachFetchedEventIsPublishedKeyedByRepositoryAndStoredOnceAndCommittedAfterwards() throws Exception {
+        start(FakeGitHub.ok(page(3)).header("ETag", "\"a\""));
+        poller.tick();
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 3);
+
+        List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> parts = java.util.stream.IntStream.range(0, StreamTestProfile.PARTITIONS)
+                    .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
+            reader.assign(parts);
+            reader.seekToBeginning(parts);
+            // The consumer is not for threads other than its own: the condition runs in this one.
+            await("the records read back").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (repo.equals(r.key())) {
+                        mine.add(r);
+                    }
+                });
+                return mine.size() >= 3;
+            });
+        }
+        assertEquals(3, mine.size());
+        assertEquals(1, mine.stream().map(ConsumerRecord::partition).distinct().count(), "one repository, one partition");
+        for (ConsumerRecord<String, byte[]> r : mine) {
+            assertEquals("firehose", new String(r.headers().lastHeader(EventStream.SOURCE).value(), StandardCharsets.US_ASCII));
+            assertNotNull(Instant.parse(new String(r.headers().lastHeader(EventStream.FETCHED_AT).value(), StandardCharsets.US_ASCII)));
+            assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("{\"id\":\""), "the raw JSON line");
+        }
+
+        try (Admin admin = admin()) {
+            await("the offsets committed up to the end").atMost(Duration.ofSeconds(30)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(StreamTestProfile.TOPIC)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> ask = committed.keySet().stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                var ends = admin.listOffsets(ask).all().get();
+                return !committed.isEmpty() && committed.entrySet().stream()
+                        .allMatch(e -> e.getValue().offset() == ends.get(e.getKey()).offset());
+            });
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("stream_consumer_lag_events"), "the lag is exported");
+        assertTrue(metrics.contains("stream_published_total{source=\"firehose\"}"), metrics);
+    }
+
+    @Test
+    void whileClickHouseRefusesTheConsumerPausesAndNothingIsLostOrCommitted() throws Exception {
+        clickHouse.execute("RENAME TABLE events TO events_down");
+        try {
+            start(FakeGitHub.ok(page(4)).header("ETag", "\"b\""));
+            poller.tick(); // published: the broker takes it while ClickHouse is away
+            await("the consumer holds back").atMost(Duration.ofSeconds(60)).until(() -> kafka.consumerLag() >= 4);
+            given().get("/q/metrics").then().statusCode(200)
+                    .body(org.hamcrest.Matchers.containsString("stream_consumer_paused 1.0"));
+        } finally {
+            await("the table back").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                clickHouse.execute("RENAME TABLE events_down TO events");
+                return true;
+            });
+        }
+        await("caught up").atMost(Duration.ofSeconds(60)).until(() -> stored() == 4 && kafka.consumerLag() == 0);
+    }
+
+    @Test
+    void aBrokerRestartedWhileThePollerPublishesLosesNothing() throws Exception {
+        start(FakeGitHub.ok(page(5)).header("ETag", "\"c\"").held());
+        KafkaBroker broker = KafkaBroker.shared();
+        Thread tick = Thread.ofPlatform().start(poller::tick);
+        await("the poll asked").atMost(Duration.ofSeconds(30)).until(() -> fake.requests().size() == 1);
+        broker.stop();
+        fake.release(); // the page comes while the broker is down: the producer retries
+        await("the publish waits for the broker").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(tick::isAlive);
+        broker.restart();
+        tick.join(Duration.ofSeconds(90));
+        await("stored once the broker is back").atMost(Duration.ofSeconds(90)).until(() -> stored() == 5);
+        Map<String, Long> counts = new HashMap<>();
+        clickHouse.query("SELECT toString(event_id) AS id, count() AS c FROM events WHERE repo_name = {r:String} GROUP BY id",
+                Map.of("r", repo)).forEach(r -> counts.put(r.getString("id"), r.getLong("c")));
+        assertTrue(counts.values().stream().allMatch(c -> c == 1), "each once: " + counts);
+    }
+}

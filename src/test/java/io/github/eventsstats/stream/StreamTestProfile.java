@@ -1,0 +1,50 @@
+package io.github.eventsstats.stream;
+
+import io.github.eventsstats.github.FakeGitHub;
+import io.github.eventsstats.platform.FakeClock;
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The poller on against the fake GitHub, as in the poller's tests, with the stream on: a real broker
+ * ({@link KafkaBrokerResource}), topics of this profile's own, short timeouts.
+ */
+public class StreamTestProfile implements QuarkusTestProfile {
+
+    static final int PARTITIONS = 3;
+    /** Fixed: the profile is loaded by the application's class loader and the test's, and the shared broker is new in each test JVM. */
+    static final String TOPIC = "stream-test.events";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.ofEntries(
+                Map.entry("poller.enabled", "true"),
+                Map.entry("poller.tick", "1h"),
+                Map.entry("poller.min-interval", "1s"),
+                Map.entry("poller.backoff-initial", "0.3s"),
+                Map.entry("poller.backoff-max", "1s"),
+                Map.entry("poller.state-file", "target/stream-test/client-state.json"),
+                Map.entry("watch.file", "target/stream-test/watch.json"),
+                Map.entry("github.token", FakeGitHub.TOKEN),
+                Map.entry("github.request-timeout", "60s"), // a held reply waits out a broker's stop
+                Map.entry("kafka.topic", TOPIC),
+                Map.entry("kafka.group", TOPIC),
+                Map.entry("kafka.partitions", Integer.toString(PARTITIONS)),
+                Map.entry("kafka.session-timeout", "6s"),
+                Map.entry("kafka.retry-interval", "0.5s"),
+                Map.entry("kafka.delivery-timeout", "60s"));
+    }
+
+    @Override
+    public Set<Class<?>> getEnabledAlternatives() {
+        return Set.of(FakeClock.class);
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(FakeGitHub.class), new TestResourceEntry(KafkaBrokerResource.class));
+    }
+}
