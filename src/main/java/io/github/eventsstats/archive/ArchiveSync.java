@@ -5,6 +5,7 @@ import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
 import io.github.eventsstats.event.TypeSelection;
 import io.github.eventsstats.ingest.EventWriter;
+import io.github.eventsstats.stream.EventStream;
 import io.github.eventsstats.platform.DataConfig;
 import io.github.eventsstats.poller.PollerConfig;
 import io.quarkus.runtime.Startup;
@@ -70,6 +71,8 @@ public class ArchiveSync {
     private final TypeSelection types;
     private final Path dir;
     private final Function<List<EventRow>, EventWriter.Result> writer;
+    /** With Kafka: the hours' events are published (raw lines), and the stream's consumer stores them. */
+    private final Backfill.LineWriter publisher;
     private final int batchSize;
     private final Ledger ledger;
     private final MissingHours missing;
@@ -82,20 +85,47 @@ public class ArchiveSync {
 
     @Inject
     ArchiveSync(ArchiveSyncConfig config, PollerConfig poller, DataConfig data, EventWriter writer, Ledger ledger,
-                MissingHours missing, UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff) {
+                MissingHours missing, UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff,
+                EventStream stream) {
         this(config, types(config.eventTypes(), poller.eventTypes()), data.dir(),
-                rows -> writer.write(rows, EventSource.ARCHIVE), Backfill.BATCH_SIZE, ledger, missing, unreadable, clock,
-                backoff);
+                rows -> writer.write(rows, EventSource.ARCHIVE), stream.enabled() ? publisher(stream, clock) : null,
+                Backfill.BATCH_SIZE, ledger, missing, unreadable, clock, backoff);
+    }
+
+    /**
+     * Publishes a batch of an hour's events to the stream, fetched now; throws when the broker did
+     * not take all of it, so the hour is not recorded as synced and the next sync reads it again
+     * (what did reach the broker is dropped by the writer the second time).
+     */
+    private static Backfill.LineWriter publisher(EventStream stream, InstantSource clock) {
+        return (rows, lines) -> {
+            List<EventStream.Fetched> events = new java.util.ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                events.add(new EventStream.Fetched(rows.get(i).repoName(), lines.get(i)));
+            }
+            if (!stream.publishOrDrop(events, EventSource.ARCHIVE, clock.instant())) {
+                throw new IllegalStateException("the Kafka broker did not take the hour's events; synced again later");
+            }
+            return new EventWriter.Result(rows.size(), 0, rows.size());
+        };
     }
 
     /** Without CDI, for a process of its own (the tests' kill -9). */
     ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
                 Function<List<EventRow>, EventWriter.Result> writer, int batchSize, Ledger ledger, MissingHours missing,
                 UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff) {
+        this(config, types, dataDir, writer, null, batchSize, ledger, missing, unreadable, clock, backoff);
+    }
+
+    private ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
+                        Function<List<EventRow>, EventWriter.Result> writer, Backfill.LineWriter publisher, int batchSize,
+                        Ledger ledger, MissingHours missing, UnreadableHours unreadable, InstantSource clock,
+                        SyncBackoff backoff) {
         this.config = config;
         this.types = types;
         this.dir = dataDir.resolve("archive-sync");
         this.writer = writer;
+        this.publisher = publisher;
         this.batchSize = batchSize;
         this.ledger = ledger;
         this.missing = missing;
@@ -286,7 +316,7 @@ public class ArchiveSync {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         EventMapper mapper = new EventMapper(p.types, clock);
-        Backfill backfill = new Backfill(mapper, writer, ledger, batchSize, maxLine);
+        Backfill backfill = new Backfill(mapper, writer, publisher, ledger, batchSize, maxLine);
         Deque<Future<Fetched>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);
@@ -299,7 +329,7 @@ public class ArchiveSync {
                     while (window.size() < WINDOW && next < todo.size()) {
                         Instant h = todo.get(next++);
                         window.add(downloads.submit(() -> {
-                            HourRead read = new HourRead(mapper, maxLine);
+                            HourRead read = new HourRead(mapper, maxLine, publisher != null);
                             return new Fetched(downloader.download(h, read), read);
                         }));
                     }

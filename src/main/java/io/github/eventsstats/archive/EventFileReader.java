@@ -54,6 +54,11 @@ final class EventFileReader {
     /** Receives the kept events' rows, in file order. */
     interface RowSink {
         void accept(EventRow row) throws InterruptedException;
+
+        /** The row and its raw line, {@code line[off, off + len)}: a sink that keeps lines copies them. */
+        default void accept(EventRow row, byte[] line, int off, int len) throws InterruptedException {
+            accept(row);
+        }
     }
 
     private final EventMapper mapper;
@@ -240,7 +245,7 @@ final class EventFileReader {
         }
         counts.event(mapped.type(), mapped.kept());
         if (mapped.kept()) {
-            sink.accept(mapped.row());
+            sink.accept(mapped.row(), b, off, len);
         }
     }
 

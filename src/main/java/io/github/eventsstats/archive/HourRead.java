@@ -6,6 +6,7 @@ import io.github.eventsstats.event.EventRow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,26 +20,50 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HourRead implements HourDownloader.Check {
 
     private final EventFileReader reader;
+    private final boolean keepLines;
     private List<EventRow> rows;
+    private List<byte[]> lines;
     private FileCounts counts;
     private String sha256;
 
     HourRead(EventMapper mapper, int maxLine) {
+        this(mapper, maxLine, false);
+    }
+
+    /** {@code keepLines}: each kept event's raw line is kept beside its row (what the Kafka stream carries). */
+    HourRead(EventMapper mapper, int maxLine, boolean keepLines) {
         this.reader = new EventFileReader(mapper, maxLine);
+        this.keepLines = keepLines;
     }
 
     @Override
     public String problem(Path file) throws IOException, InterruptedException {
         rows = null;
+        lines = null;
         FileCounts c = new FileCounts();
         List<EventRow> r = new ArrayList<>();
-        reader.read(file, c, r::add, new AtomicLong(), new AtomicLong());
+        List<byte[]> l = keepLines ? new ArrayList<>() : null;
+        reader.read(file, c, new EventFileReader.RowSink() {
+            @Override
+            public void accept(EventRow row) {
+                r.add(row);
+            }
+
+            @Override
+            public void accept(EventRow row, byte[] line, int off, int len) {
+                r.add(row);
+                if (l != null) {
+                    l.add(Arrays.copyOfRange(line, off, off + len));
+                }
+            }
+        }, new AtomicLong(), new AtomicLong());
         if (c.broken()) {
             return c.brokenBecause();
         }
         sha256 = Ledger.sha256(file);
         counts = c;
         rows = r;
+        lines = l;
         return null;
     }
 
@@ -48,6 +73,12 @@ final class HourRead implements HourDownloader.Check {
             throw new IllegalStateException("no whole file read");
         }
         return rows;
+    }
+
+    /** The kept events' raw lines, one per row, when they were kept; else null. */
+    List<byte[]> lines() {
+        rows();
+        return lines;
     }
 
     FileCounts counts() {
@@ -63,5 +94,6 @@ final class HourRead implements HourDownloader.Check {
     /** Lets the rows go once they are stored. */
     void release() {
         rows = List.of();
+        lines = lines == null ? null : List.of();
     }
 }

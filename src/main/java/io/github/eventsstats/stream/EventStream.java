@@ -20,7 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -103,6 +106,26 @@ public class EventStream {
                     .description("Events fetched and handed to the Kafka producer").register(registry).increment(events.size());
         }
         return pending.isEmpty();
+    }
+
+    /**
+     * Sends what is pending, then {@code events}; those of {@code events} the broker did not take are
+     * not kept: the caller reads them again (an archive hour, a whole file too large to hold).
+     *
+     * @return whether all of {@code events} are acknowledged
+     */
+    public synchronized boolean publishOrDrop(List<Fetched> events, EventSource source, Instant fetchedAt) {
+        Set<ProducerRecord<String, byte[]>> old = Collections.newSetFromMap(new IdentityHashMap<>());
+        old.addAll(pending);
+        publish(events, source, fetchedAt);
+        int dropped = 0;
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            if (!old.contains(it.next())) {
+                it.remove();
+                dropped++;
+            }
+        }
+        return dropped == 0;
     }
 
     /** Sends what is pending; true when nothing is left. */

@@ -1,5 +1,8 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.archive.ArchiveSync;
+import io.github.eventsstats.archive.FakeGhArchive;
+import io.github.eventsstats.archive.SyncProgress;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.platform.FakeClock;
@@ -59,6 +62,8 @@ class StreamTest {
     ClickHouse clickHouse;
     @Inject
     FakeClock clock;
+    @Inject
+    ArchiveSync sync;
 
     private FakeGitHub fake;
     private String repo;
@@ -111,25 +116,7 @@ class StreamTest {
         poller.tick();
         await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 3);
 
-        List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> parts = java.util.stream.IntStream.range(0, StreamTestProfile.PARTITIONS)
-                    .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            // The consumer is not for threads other than its own: the condition runs in this one.
-            await("the records read back").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (repo.equals(r.key())) {
-                        mine.add(r);
-                    }
-                });
-                return mine.size() >= 3;
-            });
-        }
+        List<ConsumerRecord<String, byte[]>> mine = records(3);
         assertEquals(3, mine.size());
         assertEquals(1, mine.stream().map(ConsumerRecord::partition).distinct().count(), "one repository, one partition");
         for (ConsumerRecord<String, byte[]> r : mine) {
@@ -154,6 +141,54 @@ class StreamTest {
         assertTrue(metrics.contains("stream_published_total{source=\"firehose\"}"), metrics);
     }
 
+    /** This test's repository's records in the events topic, read from its start until {@code n} came. */
+    private List<ConsumerRecord<String, byte[]>> records(int n) {
+        List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> parts = java.util.stream.IntStream.range(0, StreamTestProfile.PARTITIONS)
+                    .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
+            reader.assign(parts);
+            reader.seekToBeginning(parts);
+            // The consumer is not for threads other than its own: the condition runs in this one.
+            await("the records read back").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (repo.equals(r.key())) {
+                        mine.add(r);
+                    }
+                });
+                return mine.size() >= n;
+            });
+        }
+        return mine;
+    }
+
+    @Test
+    void anArchiveHourIsPublishedWithItsSourceAndFetchTimeAndStoredOnceThroughTheStream() throws Exception {
+        Instant hour = Instant.parse("2015-03-04T05:00:00Z");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            for (int i = 0; i < 6; i++) {
+                out.write((pr(++nextId) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        FakeGhArchive.current().put("2015-03-04-5.json.gz", gz.toByteArray());
+        Instant before = clock.instant();
+        sync.run(new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes()));
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 6);
+        List<ConsumerRecord<String, byte[]>> mine = records(6);
+        assertEquals(6, mine.size(), "published once each");
+        for (ConsumerRecord<String, byte[]> r : mine) {
+            assertEquals("archive", new String(r.headers().lastHeader(EventStream.SOURCE).value(), StandardCharsets.US_ASCII));
+            Instant fetched = Instant.parse(new String(r.headers().lastHeader(EventStream.FETCHED_AT).value(),
+                    StandardCharsets.US_ASCII));
+            assertTrue(!fetched.isBefore(before), "fetched during the sync: " + fetched);
+            assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("{\"id\":\""), "the raw JSON line");
+        }
+    }
+
     @Test
     void whileClickHouseRefusesTheConsumerPausesAndNothingIsLostOrCommitted() throws Exception {
         clickHouse.execute("RENAME TABLE events TO events_down");
@@ -161,8 +196,9 @@ class StreamTest {
             start(FakeGitHub.ok(page(4)).header("ETag", "\"b\""));
             poller.tick(); // published: the broker takes it while ClickHouse is away
             await("the consumer holds back").atMost(Duration.ofSeconds(60)).until(() -> kafka.consumerLag() >= 4);
-            given().get("/q/metrics").then().statusCode(200)
-                    .body(org.hamcrest.Matchers.containsString("stream_consumer_paused 1.0"));
+            // The lag shows before the consumer's first write fails: the pause comes after it.
+            await("the consumer paused").atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/metrics")
+                    .then().statusCode(200).extract().asString().contains("stream_consumer_paused 1.0"));
         } finally {
             await("the table back").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 clickHouse.execute("RENAME TABLE events_down TO events");

@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.archive.FakeGhArchive;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.platform.FakeClock;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -35,7 +36,8 @@ public class StreamTestProfile implements QuarkusTestProfile {
                 Map.entry("kafka.partitions", Integer.toString(PARTITIONS)),
                 Map.entry("kafka.session-timeout", "6s"),
                 Map.entry("kafka.retry-interval", "0.5s"),
-                Map.entry("kafka.delivery-timeout", "60s"));
+                Map.entry("kafka.delivery-timeout", "60s"),
+                Map.entry("archive.sync.min-free-disk", "1M"));
     }
 
     @Override
@@ -45,6 +47,7 @@ public class StreamTestProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(FakeGitHub.class), new TestResourceEntry(KafkaBrokerResource.class));
+        return List.of(new TestResourceEntry(FakeGitHub.class), new TestResourceEntry(KafkaBrokerResource.class),
+                new TestResourceEntry(FakeGhArchive.class));
     }
 }
