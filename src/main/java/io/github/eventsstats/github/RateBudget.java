@@ -21,6 +21,11 @@ import java.util.Optional;
  * pages per interval, as if none were a free 304). A claim is what a tier has waiting now, so the
  * tiers below it stop before they take it. Before the first answer, and after a reset has passed,
  * the window is unknown: one request at a time is let through to learn it.
+ *
+ * <p>Several replicas on one token ({@link #share}): the window's remaining requests are GitHub's
+ * count for the token, so each replica keeps to its share of what is left above the reserve and
+ * the claims, {@code 1/replicas} of it, and learns the new count from each answer. With one
+ * replica the rule is the one above.
  */
 public final class RateBudget {
 
@@ -112,6 +117,8 @@ public final class RateBudget {
     /** Requests waiting now in the watched and on-demand tiers; see {@link #claim}. */
     private long watchedClaim;
     private long onDemandClaim;
+    /** Replicas spending this token's budget (1: this process alone); 0 while not known, nothing is spent. */
+    private int replicas = 1;
     private final long[] granted = new long[Use.values().length];
     private final long[] denied = new long[Use.values().length];
 
@@ -146,9 +153,11 @@ public final class RateBudget {
     public synchronized Optional<Permit> tryAcquire(Use use, Instant now) {
         boolean allowed;
         if (window == null || !now.isBefore(window.reset())) {
-            allowed = inFlight == 0; // unknown window: one request learns it
+            allowed = inFlight == 0 && replicas > 0; // unknown window: one request learns it
         } else {
-            allowed = window.remaining() - inFlight - heldAhead(use.tier(), now) > reserve;
+            // This replica's share of what is left, less its own requests in flight.
+            long left = window.remaining() - heldAhead(use.tier(), now) - reserve;
+            allowed = replicas > 0 && Math.floorDiv(left, replicas) > inFlight;
         }
         if (!allowed) {
             denied[use.ordinal()]++;
@@ -190,6 +199,18 @@ public final class RateBudget {
             return soon.isBefore(reset) ? soon : reset;
         }
         return reset;
+    }
+
+    /**
+     * How many replicas spend this token's budget: each keeps to {@code 1/replicas} of what is left.
+     * 0 while not known yet (a replica that has not seen its group): nothing is sent.
+     */
+    public synchronized void share(int replicas) {
+        this.replicas = Math.max(0, replicas);
+    }
+
+    public synchronized int replicas() {
+        return replicas;
     }
 
     /** Takes a window remembered from before a restart (the poll state file); a newer one wins. */

@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.ingest.EventWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,11 +40,13 @@ public class KafkaStream {
     private final CountDownLatch topicsReady = new CountDownLatch(1);
     private volatile boolean stopping;
     private StreamConsumer consumer;
+    private BudgetShare budgetShare;
     private SharedList watchList;
     private java.util.function.BiConsumer<String, String> watchListChange;
 
-    KafkaStream(KafkaConfig config, EventWriter writer, InstantSource clock, MeterRegistry registry) {
+    KafkaStream(KafkaConfig config, EventWriter writer, InstantSource clock, MeterRegistry registry, RateBudget budget) {
         this.config = config;
+        this.budgetShare = enabled() ? new BudgetShare(config, budget) : null; // spends nothing until it knows its share
         this.topics = new Topics(config);
         this.writer = writer;
         this.clock = clock;
@@ -90,6 +93,7 @@ public class KafkaStream {
             Thread.ofPlatform().name("stream-consumer").start(consumer);
             topicsReady.countDown();
             memberships.values().forEach(Membership::start);
+            budgetShare.start();
             if (watchList != null) {
                 watchList.follow(watchListChange);
             }
@@ -145,6 +149,9 @@ public class KafkaStream {
             consumer.stop();
         }
         memberships.values().forEach(Membership::stop);
+        if (budgetShare != null) {
+            budgetShare.stop();
+        }
         if (watchList != null) {
             watchList.stop();
         }

@@ -56,7 +56,7 @@ public final class Membership {
     Membership(KafkaConfig config, String job, String topic, int partitions) {
         this.job = job;
         this.partitions = partitions;
-        Properties p = Topics.clientProperties(config, "github-events-stats-" + job);
+        Properties p = Topics.clientProperties(config, "github-events-stats-" + job + "-" + Topics.INSTANCE);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group() + "." + job);
         // The classic protocol: its session timeout is the client's to set (the new one's is the broker's).
         p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Topics {
 
+    /** This process among the replicas: in its members' client ids, so a replica finds itself in a group's description. */
+    static final String INSTANCE = java.util.UUID.randomUUID().toString();
+
     private final KafkaConfig config;
 
     public Topics(KafkaConfig config) {

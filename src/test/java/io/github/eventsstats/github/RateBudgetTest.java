@@ -158,4 +158,28 @@ class RateBudgetTest {
                 RateBudget.allows(60, 5, Duration.ofMinutes(15), 3));
         assertFalse(RateBudget.allows(60, 5, Duration.ofSeconds(60), 3).contains("get nothing"));
     }
+
+    @Test
+    void threeReplicasOnOneTokenEachSpendAThirdOfWhatIsLeftAboveTheReserve() {
+        RateBudget budget = learnt(5, 5000, 35); // 30 above the reserve: 10 for each of three
+        budget.share(3);
+        List<RateBudget.Permit> mine = new ArrayList<>();
+        for (Optional<RateBudget.Permit> p; (p = budget.tryAcquire(RateBudget.Use.FIREHOSE, T0)).isPresent(); ) {
+            mine.add(p.get());
+        }
+        assertEquals(10, mine.size(), "a third of 30 in flight at once");
+        // The others spent 15 meanwhile: GitHub's count says 35 - 10 - 15 left when ours are answered.
+        mine.forEach(p -> p.answered(window(5000, 10)));
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isPresent(), "10 left: 5 above the reserve, 1 of them ours");
+        assertTrue(budget.tryAcquire(RateBudget.Use.FIREHOSE, T0).isEmpty());
+    }
+
+    @Test
+    void aReplicaThatDoesNotKnowItsShareSpendsNothing() {
+        RateBudget budget = new RateBudget(5);
+        budget.share(0);
+        assertTrue(budget.tryAcquire(RateBudget.Use.WATCHED, T0).isEmpty(), "not even the request that learns the window");
+        budget.share(1);
+        assertTrue(budget.tryAcquire(RateBudget.Use.WATCHED, T0).isPresent());
+    }
 }
