@@ -2,6 +2,7 @@ package io.github.eventsstats.stream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -60,6 +61,9 @@ public final class Membership {
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group() + "." + job);
         // The classic protocol: its session timeout is the client's to set (the new one's is the broker's).
         p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        // Sticky and incremental: a replica joining takes only what it is given, a job or a partition
+        // stays where it is unless its owner leaves (the range assignor moves them by member id order).
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         int session = (int) config.sessionTimeout().toMillis();
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, session / 4));
@@ -131,8 +135,16 @@ public final class Membership {
             return;
         }
         stopping = true;
+        stopPolling(consumer, thread);
+    }
+
+    /**
+     * Ends the loop of {@code thread} polling {@code consumer} (the loop closes it), or closes a
+     * consumer whose loop never started (the broker never answered).
+     */
+    static void stopPolling(KafkaConsumer<?, ?> consumer, Thread thread) {
         if (thread == null) {
-            consumer.close(Duration.ZERO); // never started: the broker never answered
+            consumer.close(Duration.ZERO);
             return;
         }
         consumer.wakeup();

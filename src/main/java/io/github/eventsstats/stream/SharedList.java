@@ -104,15 +104,6 @@ public final class SharedList {
     void stop() {
         stopping = true;
         producer.close(Duration.ofSeconds(5));
-        if (thread == null) {
-            consumer.close(Duration.ZERO);
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Membership.stopPolling(consumer, thread);
     }
 }

@@ -3,8 +3,10 @@ package io.github.eventsstats.stream;
 import io.github.eventsstats.archive.FakeGhArchive;
 import io.github.eventsstats.github.FakeGitHub;
 import io.github.eventsstats.platform.FakeClock;
+import io.github.eventsstats.poller.PollerTestProfile;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,15 +23,12 @@ public class StreamTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.ofEntries(
-                Map.entry("poller.enabled", "true"),
-                Map.entry("poller.tick", "1h"),
-                Map.entry("poller.min-interval", "1s"),
-                Map.entry("poller.backoff-initial", "0.3s"),
-                Map.entry("poller.backoff-max", "1s"),
+        // The poller's test settings, with a state of its own, no raw archive, and a request timeout a broker's stop fits in.
+        Map<String, String> config = new HashMap<>(new PollerTestProfile().getConfigOverrides());
+        config.putAll(Map.ofEntries(
                 Map.entry("poller.state-file", "target/stream-test/client-state.json"),
+                Map.entry("save.events-to-files", "false"),
                 Map.entry("watch.file", "target/stream-test/watch.json"),
-                Map.entry("github.token", FakeGitHub.TOKEN),
                 Map.entry("github.request-timeout", "60s"), // a held reply waits out a broker's stop
                 Map.entry("kafka.topic", TOPIC),
                 Map.entry("kafka.group", TOPIC),
@@ -37,7 +36,8 @@ public class StreamTestProfile implements QuarkusTestProfile {
                 Map.entry("kafka.session-timeout", "6s"),
                 Map.entry("kafka.retry-interval", "0.5s"),
                 Map.entry("kafka.delivery-timeout", "60s"),
-                Map.entry("archive.sync.min-free-disk", "1M"));
+                Map.entry("archive.sync.min-free-disk", "1M")));
+        return config;
     }
 
     @Override
