@@ -137,7 +137,9 @@ class StreamTest {
             });
         }
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(metrics.contains("stream_consumer_lag_events"), "the lag is exported");
+        for (String name : io.github.eventsstats.dashboard.GrafanaPanelsTest.ONLY_WITH_KAFKA) {
+            assertTrue(metrics.contains("\n" + name + " "), name + ", which the Grafana panel and the alert name, is exported");
+        }
         assertTrue(metrics.contains("stream_published_total{source=\"firehose\"}"), metrics);
     }
 
