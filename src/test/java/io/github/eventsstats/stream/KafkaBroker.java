@@ -175,7 +175,8 @@ public final class KafkaBroker implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() {
+    /** A free loopback port (the tests' processes bind it next). */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -183,7 +184,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
