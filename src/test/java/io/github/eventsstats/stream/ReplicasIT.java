@@ -11,7 +11,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -46,20 +49,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every event is stored exactly once, as the API answers on every replica; the firehose is polled by
  * one replica at a time and each watched repository too; the token's limit is never passed; and
  * when the replica polling the firehose is killed (kill -9) in the middle of a poll, another takes
- * over within 30 s and the coverage report shows the gap.
+ * over within 30 s and the coverage report shows the gap. Then, on the same processes: ClickHouse
+ * stopped for 30 s while the feeds go on growing, and the broker stopped and restarted; each time
+ * every event ends up stored once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
 
     private static final Path DIR = Path.of("target", "replicas-it");
     private static final String PASSWORD = "replicas-it-engine-password";
     private static final List<String> WATCHED = IntStream.rangeClosed(1, 5).mapToObj(i -> "itorg/w" + i).toList();
-    private static final int FIREHOSE_EVENTS = 240;
-    private static final int WATCHED_EVENTS = 30;
+    /** How many events each feed makes in all: raised by each scenario after the first. */
+    private static volatile int firehoseEvents = 240;
+    private static volatile int watchedEvents = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static KafkaBroker broker;
     private static Process engine;
+    private static int enginePort;
     private static FakeGitHub fake;
     private static final Map<String, Replica> replicas = new LinkedHashMap<>();
     private static final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -79,14 +87,14 @@ class ReplicasIT {
         KafkaBroker.deleteTree(DIR);
         Files.createDirectories(DIR);
         broker = KafkaBroker.start(DIR.resolve("broker"));
-        engine = startEngine(jar);
-        int enginePort = awaitLine(DIR.resolve("engine.log"), "READY port=");
+        engine = startEngine(jar, 0, "engine.log");
+        enginePort = awaitLine(DIR.resolve("engine.log"), "READY port=");
         fake = FakeGitHub.elsewhere();
         fake.rateLimit(5000, Instant.now().plus(Duration.ofHours(1)));
-        fake.route("/events", r -> page("firehose", FIREHOSE_EVENTS, 8));
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8));
         for (String repo : WATCHED) {
             fake.route("/repos/" + repo + "/", r -> FakeGitHub.ok("[]")); // the histories' lists: empty
-            fake.route("/repos/" + repo + "/events", r -> page(repo, WATCHED_EVENTS, 2));
+            fake.route("/repos/" + repo + "/events", r -> page(repo, watchedEvents, 2));
         }
         // The first replica makes the schema; the other two start once it is ready.
         replicas.put("replica-1", startReplica(jar, "replica-1", enginePort));
@@ -140,18 +148,19 @@ class ReplicasIT {
     }
 
     private static int expected() {
-        return FIREHOSE_EVENTS + WATCHED.size() * WATCHED_EVENTS;
+        return firehoseEvents + WATCHED.size() * watchedEvents;
     }
 
     @Test
+    @Order(1)
     void threeReplicasStoreEveryEventOnceWithOnePollerPerFeedAndSurviveTheFirehosePollersKill() throws Exception {
         awaitGroups(3);
         int steady = fake.requests().size();
 
         // Let part of the firehose come in, then hold the next firehose answer and kill its poller mid-poll.
         await("a third of the firehose stored").atMost(Duration.ofMinutes(2))
-                .until(() -> feeds.getOrDefault("firehose", List.of()).size() >= FIREHOSE_EVENTS / 3);
-        fake.route("/events", r -> page("firehose", FIREHOSE_EVENTS, 8).held());
+                .until(() -> feeds.getOrDefault("firehose", List.of()).size() >= firehoseEvents / 3);
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8).held());
         int before = fake.requests().size();
         await("the next firehose poll").atMost(Duration.ofSeconds(30)).until(() -> firehoseRequests(before).size() > 0);
         String owner = agent(firehoseRequests(before).getFirst());
@@ -159,7 +168,7 @@ class ReplicasIT {
         Instant killedAt = Instant.now();
         killed.process().destroyForcibly(); // SIGKILL, by the process's own id
         killed.process().waitFor(30, TimeUnit.SECONDS);
-        fake.route("/events", r -> page("firehose", FIREHOSE_EVENTS, 8));
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8));
         fake.release();
 
         await("another replica polls the firehose").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -279,11 +288,70 @@ class ReplicasIT {
         return JSON.readTree(res.body());
     }
 
-    private static Process startEngine(Path jar) throws IOException {
+    @Test
+    @Order(2)
+    void clickHouseAwayForThirtySecondsWhileEventsFlowLosesNothingAndTheConsumersCatchUp() throws Exception {
+        List<Replica> alive = alive();
+        firehoseEvents += 80;
+        watchedEvents += 10;
+        end(engine); // its service manager's stop: SIGTERM by its process id
+        Instant stopped = Instant.now();
+        int before = feeds.get("firehose").size();
+        await("events flow while ClickHouse is away").atMost(Duration.ofSeconds(60))
+                .until(() -> feeds.get("firehose").size() > before);
+        await("ClickHouse stays away for 30 s").during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(45))
+                .until(() -> !engine.isAlive());
+        System.out.printf("ReplicasIT: %d firehose events made while ClickHouse was away for %d s%n",
+                feeds.get("firehose").size() - before, Duration.between(stopped, Instant.now()).toSeconds());
+        engine = startEngine(Path.of("target", "quarkus-app", "quarkus-run.jar"), enginePort, "engine-2.log");
+        awaitLine(DIR.resolve("engine-2.log"), "READY port=");
+        awaitAllStored(alive);
+    }
+
+    @Test
+    @Order(3)
+    void aBrokerRestartedWhileEventsFlowLosesNothing() throws Exception {
+        List<Replica> alive = alive();
+        firehoseEvents += 80;
+        watchedEvents += 10;
+        int before = feeds.get("firehose").size();
+        broker.stop(); // SIGTERM by its process id: a controlled shutdown
+        await("events flow while the broker is away").atMost(Duration.ofSeconds(60))
+                .until(() -> feeds.get("firehose").size() > before);
+        broker.restart();
+        awaitAllStored(alive);
+    }
+
+    private static List<Replica> alive() {
+        return replicas.values().stream().filter(r -> r.process().isAlive()).toList();
+    }
+
+    /** Every event generated so far stored once, as each of {@code alive} answers. */
+    private static void awaitAllStored(List<Replica> alive) throws Exception {
+        Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+        try {
+            await("every event stored once").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().until(() -> {
+                        boolean all = true;
+                        for (Replica r : alive) {
+                            long[] t = totals(r);
+                            lastSeen.put(r.agent(), t[0]);
+                            all &= t[0] == expected() && t[1] == expected();
+                        }
+                        return all;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("stored " + lastSeen + " of " + expected() + "; generated " + feeds.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, f -> f.getValue().size())), e);
+        }
+        assertEquals(0, fake.overLimit(), "no request past the token's limit");
+    }
+
+    private static Process startEngine(Path jar, int port, String log) throws IOException {
         Path library = ChdbLibrary.resolve(ConfigBootstrap.read(ChdbConfig.class).getConfigMapping(ChdbConfig.class));
         ProcessBuilder pb = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar",
-                jar.toString(), "engine", "--port", "0")
-                .redirectErrorStream(true).redirectOutput(DIR.resolve("engine.log").toFile());
+                jar.toString(), "engine", "--port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(DIR.resolve(log).toFile());
         pb.environment().putAll(Map.of("DATA_DIR", DIR.resolve("engine").toString(), "CHDB_LIBRARY", library.toString(),
                 "CLICKHOUSE_PASSWORD", PASSWORD));
         return pb.start();
