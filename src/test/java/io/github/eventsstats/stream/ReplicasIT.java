@@ -91,10 +91,10 @@ class ReplicasIT {
         enginePort = awaitLine(DIR.resolve("engine.log"), "READY port=");
         fake = FakeGitHub.elsewhere();
         fake.rateLimit(5000, Instant.now().plus(Duration.ofHours(1)));
-        fake.route("/events", r -> page("firehose", firehoseEvents, 8));
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8, r));
         for (String repo : WATCHED) {
             fake.route("/repos/" + repo + "/", r -> FakeGitHub.ok("[]")); // the histories' lists: empty
-            fake.route("/repos/" + repo + "/events", r -> page(repo, watchedEvents, 2));
+            fake.route("/repos/" + repo + "/events", r -> page(repo, watchedEvents, 2, r));
         }
         // The first replica makes the schema; the other two start once it is ready.
         replicas.put("replica-1", startReplica(jar, "replica-1", enginePort));
@@ -122,21 +122,29 @@ class ReplicasIT {
     }
 
     /**
-     * A feed that grows by {@code step} events at each 200 (up to {@code total}), answering its
-     * newest 100 with an ETag of its size: a 304 once nothing is new.
+     * A feed that grows by {@code step} events at each request (up to {@code total}), its ETag the
+     * number of events so far. A request with an ETag gets only the events since (a 304 when there
+     * are none), one without the newest 100: each event reaches a poller once, unless a poller
+     * starts over, so an event a replica loses after fetching it is not fetched again.
      */
-    private static FakeGitHub.Reply page(String feed, int total, int step) {
+    private static FakeGitHub.Reply page(String feed, int total, int step, FakeGitHub.Request request) {
         List<String> events = feeds.computeIfAbsent(feed, f -> new ArrayList<>());
-        List<String> newest;
+        List<String> since;
+        int size;
         synchronized (events) {
             for (int i = 0; i < step && events.size() < total; i++) {
                 String repo = feed.equals("firehose") ? "itfire/f" + (events.size() % 7) : feed;
                 events.add(event(repo));
             }
-            newest = new ArrayList<>(events.subList(Math.max(0, events.size() - 100), events.size()));
+            size = events.size();
+            String etag = request.ifNoneMatch() == null ? "" : request.ifNoneMatch().replaceAll("\\D", "");
+            int known = etag.isEmpty() ? -1 : Integer.parseInt(etag);
+            if (known == size) {
+                return FakeGitHub.notModified().header("ETag", "\"" + size + "\"");
+            }
+            since = new ArrayList<>(events.subList(Math.max(Math.max(0, known), size - 100), size));
         }
-        return FakeGitHub.ok("[" + String.join(",", newest.reversed()) + "]").header("ETag", "\"" + newest.size()
-                + "-" + events.size() + "\"");
+        return FakeGitHub.ok("[" + String.join(",", since.reversed()) + "]").header("ETag", "\"" + size + "\"");
     }
 
     private static String event(String repo) {
@@ -160,7 +168,7 @@ class ReplicasIT {
         // Let part of the firehose come in, then hold the next firehose answer and kill its poller mid-poll.
         await("a third of the firehose stored").atMost(Duration.ofMinutes(2))
                 .until(() -> feeds.getOrDefault("firehose", List.of()).size() >= firehoseEvents / 3);
-        fake.route("/events", r -> page("firehose", firehoseEvents, 8).held());
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8, r).held());
         int before = fake.requests().size();
         await("the next firehose poll").atMost(Duration.ofSeconds(30)).until(() -> firehoseRequests(before).size() > 0);
         String owner = agent(firehoseRequests(before).getFirst());
@@ -168,7 +176,7 @@ class ReplicasIT {
         Instant killedAt = Instant.now();
         killed.process().destroyForcibly(); // SIGKILL, by the process's own id
         killed.process().waitFor(30, TimeUnit.SECONDS);
-        fake.route("/events", r -> page("firehose", firehoseEvents, 8));
+        fake.route("/events", r -> page("firehose", firehoseEvents, 8, r));
         fake.release();
 
         await("another replica polls the firehose").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -292,13 +300,10 @@ class ReplicasIT {
     @Order(2)
     void clickHouseAwayForThirtySecondsWhileEventsFlowLosesNothingAndTheConsumersCatchUp() throws Exception {
         List<Replica> alive = alive();
-        firehoseEvents += 80;
-        watchedEvents += 10;
+        int before = moreEvents();
         end(engine); // its service manager's stop: SIGTERM by its process id
         Instant stopped = Instant.now();
-        int before = feeds.get("firehose").size();
-        await("events flow while ClickHouse is away").atMost(Duration.ofSeconds(60))
-                .until(() -> feeds.get("firehose").size() > before);
+        awaitFlowing(before, "while ClickHouse is away");
         await("ClickHouse stays away for 30 s").during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(45))
                 .until(() -> !engine.isAlive());
         System.out.printf("ReplicasIT: %d firehose events made while ClickHouse was away for %d s%n",
@@ -312,14 +317,22 @@ class ReplicasIT {
     @Order(3)
     void aBrokerRestartedWhileEventsFlowLosesNothing() throws Exception {
         List<Replica> alive = alive();
-        firehoseEvents += 80;
-        watchedEvents += 10;
-        int before = feeds.get("firehose").size();
+        int before = moreEvents();
         broker.stop(); // SIGTERM by its process id: a controlled shutdown
-        await("events flow while the broker is away").atMost(Duration.ofSeconds(60))
-                .until(() -> feeds.get("firehose").size() > before);
+        awaitFlowing(before, "while the broker is away");
         broker.restart();
         awaitAllStored(alive);
+    }
+
+    /** Lets the feeds make more events; returns how many the firehose has made so far. */
+    private static int moreEvents() {
+        firehoseEvents += 80;
+        watchedEvents += 10;
+        return feeds.get("firehose").size();
+    }
+
+    private static void awaitFlowing(int firehoseBefore, String when) {
+        await("events flow " + when).atMost(Duration.ofSeconds(60)).until(() -> feeds.get("firehose").size() > firehoseBefore);
     }
 
     private static List<Replica> alive() {
