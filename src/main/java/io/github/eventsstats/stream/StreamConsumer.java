@@ -215,12 +215,28 @@ final class StreamConsumer implements Runnable {
         return EventSource.FIREHOSE;
     }
 
+    /**
+     * The fetcher's own lag where it knows it; a paused or just-sought partition has none (no fetch
+     * since), and that is when the lag matters most, so those ask the broker for their end offsets.
+     */
     private void measureLag() {
         long total = 0;
+        List<TopicPartition> unknown = new java.util.ArrayList<>();
         for (TopicPartition tp : consumer.assignment()) {
             OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 total += l.getAsLong();
+            } else {
+                unknown.add(tp);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            try {
+                for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(unknown, Duration.ofSeconds(5)).entrySet()) {
+                    total += Math.max(0, end.getValue() - consumer.position(end.getKey(), Duration.ofSeconds(5)));
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                return; // the broker is away too: keep the last figure
             }
         }
         lag.set(total);
