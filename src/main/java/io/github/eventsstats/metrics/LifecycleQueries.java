@@ -105,8 +105,12 @@ public final class LifecycleQueries {
             ORDER BY i.number
             """;
 
-    /** The first item's creation in a loaded history: since when its answers are complete. */
-    public static final String FIRST_ITEM = """
-            SELECT minOrNull(created_at) AS first FROM lifecycle_items WHERE repo_name = {repo:String}
+    /**
+     * The first item's creation in each loaded history of {repos} that has one: since when its
+     * answers are complete.
+     */
+    public static final String FIRST_ITEMS = """
+            SELECT repo_name, min(created_at) AS first FROM lifecycle_items
+            WHERE repo_name IN {repos:Array(String)} GROUP BY repo_name
             """;
 }

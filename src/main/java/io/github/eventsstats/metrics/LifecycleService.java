@@ -114,7 +114,7 @@ public class LifecycleService {
         if (!s.complete()) {
             return new Completeness(false, null, s.history());
         }
-        Instant first = store.firstItem(s.storedName());
+        Instant first = store.firstItems(List.of(s.storedName())).get(s.storedName());
         return new Completeness(true, first != null ? first : s.loadedAt(), s.history());
     }
 

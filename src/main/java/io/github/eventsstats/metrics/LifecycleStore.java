@@ -1,14 +1,19 @@
 package io.github.eventsstats.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.retention.Retention;
+import io.github.eventsstats.watch.HistoryStore;
 import com.clickhouse.client.api.query.GenericRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The pull requests and issues of one repository created in a window, read with {@link LifecycleQueries}. Calls block. */
 @ApplicationScoped
@@ -27,12 +32,27 @@ public class LifecycleStore {
         }
     }
 
+    /** More than the repositories a dashboard's answers name; each entry a few dozen bytes. */
+    static final int MAX_FIRST_ITEMS = 20_000;
+
+    /** A repository's first item as of {@code written} writes of items ({@link HistoryStore#itemsWritten}). */
+    private record FirstItem(long written, String repo) {
+    }
+
     private final ClickHouse clickHouse;
     private final Retention retention;
+    private final HistoryStore history;
+    /**
+     * The first items found, by the writes of items they were read after: the same value as a
+     * query now, since none was written since, without its round trip and its read of the
+     * repository's items on every answer (docs/benchmarks/lifecycle.md).
+     */
+    private final Cache<FirstItem, Optional<Instant>> firstItems = Caffeine.newBuilder().maximumSize(MAX_FIRST_ITEMS).build();
 
-    LifecycleStore(ClickHouse clickHouse, Retention retention) {
+    LifecycleStore(ClickHouse clickHouse, Retention retention, HistoryStore history) {
         this.clickHouse = clickHouse;
         this.retention = retention;
+        this.history = history;
     }
 
     /** From the repository's loaded history. */
@@ -48,10 +68,37 @@ public class LifecycleStore {
                 "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom()))));
     }
 
-    /** The first item's creation in the repository's loaded history; null without any. */
-    public Instant firstItem(String repo) {
-        GenericRecord r = clickHouse.query(LifecycleQueries.FIRST_ITEM, Map.of("repo", repo)).getFirst();
-        return r.hasValue("first") ? r.getInstant("first") : null;
+    /**
+     * The first item's creation in each repository's loaded history, by name; none for a
+     * repository without items. One query for those not found since the last write of items.
+     */
+    public Map<String, Instant> firstItems(List<String> repos) {
+        long written = history.itemsWritten(); // before the read: a write after it makes a later key
+        Map<String, Instant> first = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String repo : repos) {
+            Optional<Instant> known = firstItems.getIfPresent(new FirstItem(written, repo));
+            if (known == null) {
+                unknown.add(repo);
+            } else {
+                known.ifPresent(t -> first.put(repo, t));
+            }
+        }
+        if (unknown.isEmpty()) {
+            return first;
+        }
+        Map<String, Instant> found = new HashMap<>();
+        for (GenericRecord r : clickHouse.query(LifecycleQueries.FIRST_ITEMS, Map.of("repos", unknown))) {
+            found.put(r.getString("repo_name"), r.getInstant("first"));
+        }
+        for (String repo : unknown) {
+            Instant t = found.get(repo);
+            firstItems.put(new FirstItem(written, repo), Optional.ofNullable(t));
+            if (t != null) {
+                first.put(repo, t);
+            }
+        }
+        return first;
     }
 
     private static List<Lifecycle.ItemLife> rows(List<GenericRecord> records) {

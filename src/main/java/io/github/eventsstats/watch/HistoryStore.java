@@ -58,6 +58,8 @@ public class HistoryStore {
 
     private final ClickHouse clickHouse;
     private final DataChanges changes;
+    /** Moved after every write of items is stored, never before (as {@link DataChanges}), by this writer alone. */
+    private final java.util.concurrent.atomic.AtomicLong itemsWritten = new java.util.concurrent.atomic.AtomicLong();
 
     HistoryStore(ClickHouse clickHouse, DataChanges changes) {
         this.clickHouse = clickHouse;
@@ -84,7 +86,17 @@ public class HistoryStore {
             }
             out.flush();
         }, ClickHouseFormat.RowBinary, new InsertSettings())).close();
+        itemsWritten.incrementAndGet();
         changes.changed();
+    }
+
+    /**
+     * How many writes of items this process has stored: a value read before a read of
+     * lifecycle_items is unchanged after it only if no item was written in between. This class is
+     * lifecycle_items' only writer.
+     */
+    public long itemsWritten() {
+        return itemsWritten.get();
     }
 
     public void insertComments(List<Comment> rows, Instant fetchedAt) {

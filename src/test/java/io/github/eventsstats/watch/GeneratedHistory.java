@@ -151,6 +151,17 @@ public final class GeneratedHistory {
         return pr;
     }
 
+    /**
+     * An issue transferred in from another repository at {@code at}: the next number, its
+     * creation {@code created} kept, so possibly before every other item.
+     */
+    Item transferIssue(Instant created, Instant at) {
+        Item issue = new Item(items.size() + 1, false, PEOPLE.getFirst(), created);
+        issue.updatedAt = at;
+        items.add(issue);
+        return issue;
+    }
+
     /** A comment by someone else on an unanswered item, at {@code at}. */
     Item answerOne(Instant at) {
         Item item = items.stream().filter(i -> !i.author.bot() && comments.stream().noneMatch(c -> c.number() == i.number))

@@ -145,6 +145,22 @@ class LifecycleTest extends WatchTestBase {
     }
 
     @Test
+    void completeSinceMovesToAnEarlierItemSeenAtALaterSync() throws IOException {
+        GeneratedHistory h = history("since-org", 20, 10);
+        watch(h.name);
+        tickUntilLoaded(h.name, 5);
+        assertEquals(h.items.getFirst().createdAt.toString(), get("/metrics/issues/" + h.name).get("complete_since"));
+
+        Instant earlier = h.items.getFirst().createdAt.minus(Duration.ofDays(30));
+        h.transferIssue(earlier, clock.instant());
+        clock.advance(Duration.ofHours(1).plusMinutes(1)); // WATCH_PULLS_INTERVAL
+        watch.tick();
+        assertEquals(earlier.toString(), get("/metrics/pull-requests/" + h.name).get("complete_since"),
+                "the first item as stored now, not as it was found before");
+        assertEquals(earlier.toString(), get("/metrics/issues/" + h.name).get("complete_since"));
+    }
+
+    @Test
     void anUnchangedHistoryCostsOnly304sOnceItsRefreshesGoByUpdateTime() {
         GeneratedHistory h = history("same-org", 30, 10);
         watch(h.name);
