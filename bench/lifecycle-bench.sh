@@ -14,7 +14,7 @@
 #
 # Usage: bench/lifecycle-bench.sh [queries|load|all]   (default all)
 # Env:   REPOS (10000)  ITEMS (2000000)  COMMENTS (10000000)  ROUNDS (6)  PULLS (5000)  ISSUES (2000)
-#        BEFORE (bc16a9c: the items query before this benchmark's change; empty: none)
+#        BEFORE (dc8dfa7: main before one query per kind for a comparison and the first items kept; empty: none)
 #        PORT (18095)  ENGINE_PORT (18135)  SKIP_BUILD=1  KEEP=1  REUSE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +67,7 @@ queries() {
   [[ ${REUSE:-} == 1 && -d $out/data ]] || { REUSE=; rm -rf "$out/data"; }
   mkdir -p "$out/data"
   [[ -n ${REUSE:-} ]] || watch_file "$out/data/watched-repositories.json" "$REPOS"
-  # API_QUERY_TIMEOUT: a comparison of 10 runs 40 queries on a few connections; on a loaded machine
+  # API_QUERY_TIMEOUT: a comparison of 10 ran 40 queries on a few connections (2 since); on a loaded machine
   # the default 10 s wait for one ended a whole unattended run with a 503.
   DATA_DIR="$out/data" PORT=$PORT CLICKHOUSE_EMBEDDED_PORT=$ENGINE_PORT API_CACHE_TTL=0 API_QUERY_TIMEOUT=120s POLLER_ENABLED=false \
     ON_DEMAND_ENABLED=false "$java" --enable-native-access=ALL-UNNAMED -jar target/quarkus-app/quarkus-run.jar \
@@ -80,12 +80,12 @@ queries() {
   local args=("engine=http://127.0.0.1:$ENGINE_PORT" "user=$engine_user" "password=$engine_password"
               "service=http://127.0.0.1:$PORT" "repos=$REPOS" "items=${ITEMS:-2000000}" "comments=${COMMENTS:-10000000}"
               "rounds=${ROUNDS:-6}")
-  local before=${BEFORE-bc16a9c}
+  local before=${BEFORE-dc8dfa7}
   if [[ -n $before ]]; then # ITEMS's text block at that commit
     git show "$before:src/main/java/io/github/eventsstats/metrics/LifecycleQueries.java" \
       | awk '/ ITEMS = """/ {on = 1; next} on && /""";/ {exit} on' > "$out/items-before.sql"
     args+=("before=$out/items-before.sql")
-    echo "bef = the engine time with $before's items query instead, same requests, in turns"
+    echo "bef = the engine time of what $before ran: its items query and the first item per repository, same requests, in turns"
   fi
   "$java" -cp "$classpath" io.github.eventsstats.bench.LifecycleBench "${args[@]}" "generate=${REUSE:+false}"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -26,12 +26,13 @@ import java.util.concurrent.TimeUnit;
  * then asks /metrics/pull-requests, /metrics/issues and /metrics/compare about a spread of
  * repositories and windows, one request at a time. Each request's engine time is the engine's own
  * time (elapsed, as it reports it per query) of the SQL that answer runs ({@link LifecycleQueries}
- * ITEMS, per repository and kind), sent again right after it with the same
+ * ITEMS per kind, ITEMS_OF_REPOSITORIES for a comparison), sent again right after it with the same
  * parameters: the embedded engine keeps no system.query_log. Arguments are key=value: engine,
  * user, password, database, service, repos (10000), items (2000000), comments (10000000),
  * rounds (requests per repository and window), generate (false: the tables are filled already),
- * before (a file holding another text of ITEMS, such as an earlier commit's: timed beside this
- * one's, in turns, with the same parameters).
+ * before (a file holding another text of ITEMS, such as an earlier commit's: timed, with the first
+ * item, per repository as answers ran them before, beside this build's queries, in turns, with the
+ * same parameters).
  */
 public final class LifecycleBench {
 
@@ -263,27 +264,33 @@ public final class LifecycleBench {
             """;
 
     /**
-     * The engine's time, ns, for what the service runs per repository: the window's items (its
-     * first item is kept by the service while nothing is written, as here); then what an answer
-     * ran before, the other text of ITEMS and the first item (0 without one), in turns.
+     * The engine's time, ns, for what the service runs for these repositories and kind: their
+     * window's items, in one query for several (their first items are kept by the service while
+     * nothing is written, as here); then what an answer ran before, per repository the other text
+     * of ITEMS and the first item (0 without one), in turns.
      */
     private long[] engine(List<String> repositories, String kind, int days) throws Exception {
         Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        long ours = 0;
-        long theirs = 0;
-        for (String repo : repositories) {
-            Map<String, Object> window = Map.of("repo", repo, "kind", kind,
-                    "from", ClickHouse.dateTime(to.minus(Duration.ofDays(days))), "to", ClickHouse.dateTime(to));
-            boolean oursFirst = (repo.hashCode() + days) % 2 == 0; // neither always runs on a warmer cache
-            if (before != null && !oursFirst) {
-                theirs += query(before, window) + query(FIRST_ITEM_BEFORE, Map.of("repo", repo));
-            }
-            ours += query(LifecycleQueries.ITEMS, window);
-            if (before != null && oursFirst) {
-                theirs += query(before, window) + query(FIRST_ITEM_BEFORE, Map.of("repo", repo));
-            }
+        String from = ClickHouse.dateTime(to.minus(Duration.ofDays(days)));
+        boolean one = repositories.size() == 1;
+        Map<String, Object> window = Map.of(one ? "repo" : "repos", one ? repositories.getFirst() : repositories,
+                "kind", kind, "from", from, "to", ClickHouse.dateTime(to));
+        boolean oursFirst = (repositories.hashCode() + days) % 2 == 0; // neither always runs on a warmer cache
+        long theirs = before == null || oursFirst ? 0 : before(repositories, kind, from, to);
+        long ours = query(one ? LifecycleQueries.ITEMS : LifecycleQueries.ITEMS_OF_REPOSITORIES, window);
+        if (before != null && oursFirst) {
+            theirs = before(repositories, kind, from, to);
         }
         return new long[] {ours, theirs};
+    }
+
+    private long before(List<String> repositories, String kind, String from, Instant to) throws Exception {
+        long ns = 0;
+        for (String repo : repositories) {
+            ns += query(before, Map.of("repo", repo, "kind", kind, "from", from, "to", ClickHouse.dateTime(to)))
+                    + query(FIRST_ITEM_BEFORE, Map.of("repo", repo));
+        }
+        return ns;
     }
 
     /** HTTP time, ns; the answer must be a 200 from a loaded history. */

@@ -21,41 +21,59 @@ public final class LifecycleQueries {
      * twice the engine's CPU (docs/benchmarks/lifecycle.md). A comment cannot answer before its
      * item existed, so comments from before the window are not read.
      */
-    public static final String ITEMS = """
-            SELECT
-                i.number AS number,
-                i.created AS created_at,
-                i.latest.1 AS closed_at,
-                i.latest.2 AS merged_at,
-                i.latest.4 AS bot,
-                r.responded_at AS responded_at
-            FROM
-            (
-                SELECT number, any(created_at) AS created,
-                       argMax((closed_at, merged_at, author_login, author_bot), updated_at) AS latest
-                FROM lifecycle_items
-                WHERE repo_name = {repo:String} AND kind = {kind:String}
-                  AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
-                GROUP BY number
-            ) AS i
-            LEFT JOIN
-            (
-                SELECT c.number AS number, min(c.created_at) AS responded_at
-                FROM lifecycle_comments AS c
-                INNER JOIN
+    public static final String ITEMS = items("", "", "= {repo:String}", "", "", "");
+
+    /**
+     * {@link #ITEMS} of several repositories in one query ({@code /metrics/compare}): each row's
+     * {@code r} is its repository's position in {repos} (from 1). One answer's own query keeps the
+     * text without the repository key: grouping and joining by it cost a single repository about
+     * a tenth more engine time (docs/benchmarks/lifecycle.md).
+     */
+    public static final String ITEMS_OF_REPOSITORIES = items("i.r AS r,", "indexOf({repos:Array(String)}, repo_name) AS r,",
+            "IN {repos:Array(String)}", "r,", "a.r = indexOf({repos:Array(String)}, c.repo_name) AND", "f.r = i.r AND");
+
+    /**
+     * The items query for one repository ({repo}) or several ({repos}): the parts that say which
+     * repository a row is of are empty for one. Only these constants are put in, never a value.
+     */
+    private static String items(String output, String key, String repositories, String by, String authorOn,
+                                String responseOn) {
+        return """
+                SELECT %1$s
+                    i.number AS number,
+                    i.created AS created_at,
+                    i.latest.1 AS closed_at,
+                    i.latest.2 AS merged_at,
+                    i.latest.4 AS bot,
+                    f.responded_at AS responded_at
+                FROM
                 (
-                    SELECT number, argMax(author_login, updated_at) AS author
+                    SELECT %2$s number, any(created_at) AS created,
+                           argMax((closed_at, merged_at, author_login, author_bot), updated_at) AS latest
                     FROM lifecycle_items
-                    WHERE repo_name = {repo:String} AND kind = {kind:String}
+                    WHERE repo_name %3$s AND kind = {kind:String}
                       AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
-                    GROUP BY number
-                ) AS a ON c.number = a.number
-                WHERE c.repo_name = {repo:String} AND c.author_bot = 0 AND c.created_at >= {from:DateTime}
-                  AND c.author_login != a.author
-                GROUP BY c.number
-            ) AS r ON r.number = i.number
-            ORDER BY i.number
-            """;
+                    GROUP BY %4$s number
+                ) AS i
+                LEFT JOIN
+                (
+                    SELECT %2$s c.number AS number, min(c.created_at) AS responded_at
+                    FROM lifecycle_comments AS c
+                    INNER JOIN
+                    (
+                        SELECT %2$s number, argMax(author_login, updated_at) AS author
+                        FROM lifecycle_items
+                        WHERE repo_name %3$s AND kind = {kind:String}
+                          AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
+                        GROUP BY %4$s number
+                    ) AS a ON %5$s c.number = a.number
+                    WHERE c.repo_name %3$s AND c.author_bot = 0 AND c.created_at >= {from:DateTime}
+                      AND c.author_login != a.author
+                    GROUP BY %4$s c.number
+                ) AS f ON %6$s f.number = i.number
+                ORDER BY %4$s i.number
+                """.formatted(output, key, repositories, by, authorOn, responseOn);
+    }
 
     /**
      * From stored events, for a repository whose history is not loaded: an item is its

@@ -19,6 +19,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pull-request and issue lifecycle of one repository, or of several side by side. A
@@ -41,6 +42,11 @@ public class LifecycleService {
     /** The issues created in the last {@code days}, up to now. */
     public record IssuesQuery(String repository, int days, boolean includeBots, WatchList.Tracked source)
             implements Query<Issues> {
+    }
+
+    /** Both answers of each of {@code repositories} (in the order asked), created in the last {@code days}. */
+    public record ComparisonQuery(List<String> repositories, int days, boolean includeBots,
+                                  List<WatchList.Tracked> sources) implements Query<Comparison> {
     }
 
     private final ClickHouse clickHouse;
@@ -83,19 +89,35 @@ public class LifecycleService {
         return cache.answer(key, q -> clickHouse.async(() -> {
             Instant to = now();
             Instant from = to.minus(Duration.ofDays(days));
-            return figures.of(repository, days, from, to, includeBots, items(repository, source, kind, from, to),
-                    completeness(source));
+            List<WatchList.Tracked> sources = List.of(source);
+            return figures.of(repository, days, from, to, includeBots,
+                    items(List.of(repository), sources, kind, from, to).getFirst(), completeness(sources).getFirst());
         }));
     }
 
-    /** Each repository's two answers (each cached as asked alone), in the order given. */
+    /**
+     * Each repository's two answers, in the order given, over one window: the loaded histories
+     * read by one query per kind, whatever their number (docs/benchmarks/lifecycle.md).
+     */
     public Uni<Comparison> compare(List<String> repositories, int days, boolean includeBots) {
-        List<Uni<Compared>> each = new ArrayList<>();
-        for (String r : repositories) {
-            each.add(Uni.combine().all().unis(pullRequests(r, days, includeBots), issues(r, days, includeBots))
-                    .asTuple().map(t -> new Compared(r, t.getItem1(), t.getItem2())));
-        }
-        return Uni.join().all(each).andFailFast().map(list -> new Comparison(days, includeBots, list));
+        List<WatchList.Tracked> sources = repositories.stream().map(this::source).toList();
+        return cache.answer(new ComparisonQuery(List.copyOf(repositories), days, includeBots, sources),
+                q -> clickHouse.async(() -> {
+                    Instant to = now();
+                    Instant from = to.minus(Duration.ofDays(days));
+                    List<List<Lifecycle.ItemLife>> pulls = items(repositories, sources, LifecycleStore.Kind.PULL, from, to);
+                    List<List<Lifecycle.ItemLife>> issues = items(repositories, sources, LifecycleStore.Kind.ISSUE, from,
+                            to);
+                    List<Completeness> completeness = completeness(sources);
+                    List<Compared> each = new ArrayList<>();
+                    for (int i = 0; i < repositories.size(); i++) {
+                        String r = repositories.get(i);
+                        each.add(new Compared(r,
+                                PullRequests.of(r, days, from, to, includeBots, pulls.get(i), completeness.get(i)),
+                                Issues.of(r, days, from, to, includeBots, issues.get(i), completeness.get(i))));
+                    }
+                    return new Comparison(days, includeBots, each);
+                }));
     }
 
     /** Where the repository's history stands; asking queues it if it is unknown (on demand). */
@@ -103,19 +125,31 @@ public class LifecycleService {
         return onDemand.ask(repository);
     }
 
-    /** From the history once it is loaded (even one no longer kept fresh: it holds more than events). */
-    private List<Lifecycle.ItemLife> items(String repository, WatchList.Tracked s, LifecycleStore.Kind kind, Instant from,
-                                           Instant to) {
-        return s.history().loaded() ? store.items(s.storedName(), kind, from, to)
-                : store.itemsFromEvents(repository, kind, from, to);
+    /**
+     * Each repository's items: from its history once it is loaded (even one no longer kept fresh:
+     * it holds more than events), all those in one query; the others from their events.
+     */
+    private List<List<Lifecycle.ItemLife>> items(List<String> repositories, List<WatchList.Tracked> sources,
+                                                 LifecycleStore.Kind kind, Instant from, Instant to) {
+        List<String> loaded = sources.stream().filter(s -> s.history().loaded()).map(WatchList.Tracked::storedName)
+                .distinct().toList();
+        List<List<Lifecycle.ItemLife>> fromHistories = loaded.isEmpty() ? List.of()
+                : store.items(loaded, kind, from, to);
+        List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
+        for (int i = 0; i < repositories.size(); i++) {
+            WatchList.Tracked s = sources.get(i);
+            each.add(s.history().loaded() ? fromHistories.get(loaded.indexOf(s.storedName()))
+                    : store.itemsFromEvents(repositories.get(i), kind, from, to));
+        }
+        return each;
     }
 
-    private Completeness completeness(WatchList.Tracked s) {
-        if (!s.complete()) {
-            return new Completeness(false, null, s.history());
-        }
-        Instant first = store.firstItems(List.of(s.storedName())).get(s.storedName());
-        return new Completeness(true, first != null ? first : s.loadedAt(), s.history());
+    /** Each repository's completeness; the first items of the complete ones looked up together. */
+    private List<Completeness> completeness(List<WatchList.Tracked> sources) {
+        Map<String, Instant> first = store.firstItems(sources.stream().filter(WatchList.Tracked::complete)
+                .map(WatchList.Tracked::storedName).distinct().toList());
+        return sources.stream().map(s -> !s.complete() ? new Completeness(false, null, s.history())
+                : new Completeness(true, first.getOrDefault(s.storedName(), s.loadedAt()), s.history())).toList();
     }
 
     /** Windows are whole seconds, as created_at is; read when computed, not part of the key (see Query). */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The pull requests and issues of one repository created in a window, read with {@link LifecycleQueries}. Calls block. */
+/** The pull requests and issues of repositories created in a window, read with {@link LifecycleQueries}. Calls block. */
 @ApplicationScoped
 public class LifecycleStore {
 
@@ -55,10 +55,25 @@ public class LifecycleStore {
         this.history = history;
     }
 
-    /** From the repository's loaded history. */
-    public List<Lifecycle.ItemLife> items(String repo, Kind kind, Instant from, Instant to) {
-        return rows(clickHouse.query(LifecycleQueries.ITEMS, Map.of("repo", repo, "kind", kind.stored,
-                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to))));
+    /**
+     * From the loaded histories of {@code repos}, each one's items in the order given: one query
+     * for all ({@link LifecycleQueries#ITEMS_OF_REPOSITORIES}), or {@link LifecycleQueries#ITEMS}
+     * for one, which takes it less engine time.
+     */
+    public List<List<Lifecycle.ItemLife>> items(List<String> repos, Kind kind, Instant from, Instant to) {
+        Map<String, Object> params = Map.of("kind", kind.stored, "from", ClickHouse.dateTime(from),
+                "to", ClickHouse.dateTime(to), repos.size() == 1 ? "repo" : "repos",
+                repos.size() == 1 ? repos.getFirst() : repos);
+        List<GenericRecord> records = clickHouse.query(repos.size() == 1 ? LifecycleQueries.ITEMS
+                : LifecycleQueries.ITEMS_OF_REPOSITORIES, params);
+        List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
+        for (int i = 0; i < repos.size(); i++) {
+            each.add(new ArrayList<>());
+        }
+        for (GenericRecord r : records) {
+            each.get(repos.size() == 1 ? 0 : (int) r.getLong("r") - 1).add(row(r));
+        }
+        return each;
     }
 
     /** From the stored events of the repository, those kept (EVENTS_RETENTION). */
@@ -102,12 +117,12 @@ public class LifecycleStore {
     }
 
     private static List<Lifecycle.ItemLife> rows(List<GenericRecord> records) {
-        List<Lifecycle.ItemLife> items = new ArrayList<>(records.size());
-        for (GenericRecord r : records) {
-            items.add(new Lifecycle.ItemLife(r.getLong("number"), r.getInstant("created_at"), time(r, "closed_at"),
-                    time(r, "merged_at"), r.getLong("bot") != 0, time(r, "responded_at")));
-        }
-        return items;
+        return records.stream().map(LifecycleStore::row).toList();
+    }
+
+    private static Lifecycle.ItemLife row(GenericRecord r) {
+        return new Lifecycle.ItemLife(r.getLong("number"), r.getInstant("created_at"), time(r, "closed_at"),
+                time(r, "merged_at"), r.getLong("bot") != 0, time(r, "responded_at"));
     }
 
     /** NULL, or the epoch that minIf over no row gives: none. */

@@ -225,19 +225,28 @@ class LifecycleTest extends WatchTestBase {
 
     @Test
     void compareAnswersEachRepositoryInTheOrderAsked() throws IOException {
-        GeneratedHistory a = history("cmp-a", 30, 10);
-        GeneratedHistory b = history("cmp-b", 20, 5);
+        // Numbered alike (1 to N over the same span), so that a row joined to the other repository's
+        // item of the same number shows.
+        GeneratedHistory a = history("cmp-a", 120, 40);
+        GeneratedHistory b = history("cmp-b", 100, 40);
         watch(a.name);
         watch(b.name);
-        tickUntilLoaded(a.name, 5);
-        tickUntilLoaded(b.name, 5);
+        tickUntilLoaded(a.name, 10);
+        tickUntilLoaded(b.name, 10);
         String unknown = unique("cmp-none");
         Map<String, Object> c = get("/metrics/compare", "repos", b.name + "," + a.name + "," + unknown, "days", 60);
         List<Map<String, Object>> repos = (List<Map<String, Object>>) c.get("repositories");
         assertEquals(List.of(b.name, a.name, unknown), repos.stream().map(r -> r.get("repository")).toList());
-        Map<String, Object> pr = (Map<String, Object>) repos.get(1).get("pull_requests");
-        assertFields(LifecycleOracle.pullRequests(a, Instant.parse((String) pr.get("from")),
-                Instant.parse((String) pr.get("to")), false), pr);
+        // Both loaded histories come from one query per kind: each repository's rows its own.
+        for (int i = 0; i < 2; i++) {
+            GeneratedHistory h = i == 0 ? b : a;
+            Map<String, Object> pr = (Map<String, Object>) repos.get(i).get("pull_requests");
+            Instant from = Instant.parse((String) pr.get("from"));
+            Instant to = Instant.parse((String) pr.get("to"));
+            assertFields(LifecycleOracle.pullRequests(h, from, to, false), pr);
+            assertFields(LifecycleOracle.issues(h, from, to, false), (Map<String, Object>) repos.get(i).get("issues"));
+            assertEquals(h.items.getFirst().createdAt.toString(), pr.get("complete_since"), h.name);
+        }
         assertEquals(false, ((Map<?, ?>) repos.get(2).get("issues")).get("complete"));
     }
 
