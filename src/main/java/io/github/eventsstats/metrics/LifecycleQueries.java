@@ -85,43 +85,52 @@ public final class LifecycleQueries {
      * event stored twice. Like every read of `events` for an answer, from {expired_before} on
      * (EVENTS_RETENTION): an item opened before the horizon is not seen.
      */
-    public static final String ITEMS_FROM_EVENTS = """
-            SELECT
-                i.number AS number,
-                i.created AS created_at,
-                if(i.last_action IN ('closed', 'merged'), i.last_close, NULL) AS closed_at,
-                if(i.merges > 0, i.first_merge, NULL) AS merged_at,
-                endsWith(i.author, '[bot]') AS bot,
-                minIf(c.first_at, c.number != 0 AND c.author_login != i.author) AS responded_at
-            FROM
-            (
-                SELECT number,
-                       minIf(created_at, action = 'opened') AS created,
-                       argMinIf(actor_login, created_at, action = 'opened') AS author,
-                       argMax(action, created_at) AS last_action,
-                       maxIf(created_at, action IN ('closed', 'merged')) AS last_close,
-                       countIf(action = 'merged') AS merges,
-                       minIf(created_at, action = 'merged') AS first_merge
-                FROM events
-                WHERE repo_name = {repo:String} AND event_type = {type:String} AND number != 0
-                  AND action IN ('opened', 'reopened', 'closed', 'merged')
-                  AND created_at >= {expired_before:DateTime('UTC')}
-                GROUP BY number
-                HAVING countIf(action = 'opened') > 0 AND created >= {from:DateTime} AND created <= {to:DateTime}
-            ) AS i
-            LEFT JOIN
-            (
-                SELECT number, actor_login AS author_login, min(created_at) AS first_at
-                FROM events
-                WHERE repo_name = {repo:String}
-                  AND event_type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent') AND action = 'created'
-                  AND number != 0 AND NOT endsWith(actor_login, '[bot]') AND created_at >= {from:DateTime}
-                  AND created_at >= {expired_before:DateTime('UTC')}
-                GROUP BY number, actor_login
-            ) AS c ON c.number = i.number
-            GROUP BY i.number, i.created, i.last_action, i.last_close, i.merges, i.first_merge, i.author
-            ORDER BY i.number
-            """;
+    public static final String ITEMS_FROM_EVENTS = itemsFromEvents("", "", "= {repo:String}", "", "");
+
+    /** {@link #ITEMS_FROM_EVENTS} of several repositories in one query, keyed as {@link #ITEMS_OF_REPOSITORIES}. */
+    public static final String ITEMS_FROM_EVENTS_OF_REPOSITORIES = itemsFromEvents("i.r AS r,",
+            "indexOf({repos:Array(String)}, repo_name) AS r,", "IN {repos:Array(String)}", "r,", "c.r = i.r AND");
+
+    /** As {@link #items}: the parts that say which repository a row is of are empty for one. */
+    private static String itemsFromEvents(String output, String key, String repositories, String by, String on) {
+        return """
+                SELECT %1$s
+                    i.number AS number,
+                    i.created AS created_at,
+                    if(i.last_action IN ('closed', 'merged'), i.last_close, NULL) AS closed_at,
+                    if(i.merges > 0, i.first_merge, NULL) AS merged_at,
+                    endsWith(i.author, '[bot]') AS bot,
+                    minIf(c.first_at, c.number != 0 AND c.author_login != i.author) AS responded_at
+                FROM
+                (
+                    SELECT %2$s number,
+                           minIf(created_at, action = 'opened') AS created,
+                           argMinIf(actor_login, created_at, action = 'opened') AS author,
+                           argMax(action, created_at) AS last_action,
+                           maxIf(created_at, action IN ('closed', 'merged')) AS last_close,
+                           countIf(action = 'merged') AS merges,
+                           minIf(created_at, action = 'merged') AS first_merge
+                    FROM events
+                    WHERE repo_name %3$s AND event_type = {type:String} AND number != 0
+                      AND action IN ('opened', 'reopened', 'closed', 'merged')
+                      AND created_at >= {expired_before:DateTime('UTC')}
+                    GROUP BY %4$s number
+                    HAVING countIf(action = 'opened') > 0 AND created >= {from:DateTime} AND created <= {to:DateTime}
+                ) AS i
+                LEFT JOIN
+                (
+                    SELECT %2$s number, actor_login AS author_login, min(created_at) AS first_at
+                    FROM events
+                    WHERE repo_name %3$s
+                      AND event_type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent') AND action = 'created'
+                      AND number != 0 AND NOT endsWith(actor_login, '[bot]') AND created_at >= {from:DateTime}
+                      AND created_at >= {expired_before:DateTime('UTC')}
+                    GROUP BY %4$s number, actor_login
+                ) AS c ON %5$s c.number = i.number
+                GROUP BY %4$s i.number, i.created, i.last_action, i.last_close, i.merges, i.first_merge, i.author
+                ORDER BY %4$s i.number
+                """.formatted(output, key, repositories, by, on);
+    }
 
     /**
      * The first item's creation in each loaded history of {repos} that has one: since when its

@@ -127,19 +127,27 @@ public class LifecycleService {
 
     /**
      * Each repository's items: from its history once it is loaded (even one no longer kept fresh:
-     * it holds more than events), all those in one query; the others from their events.
+     * it holds more than events), all those in one query; the others from their events, in one.
      */
     private List<List<Lifecycle.ItemLife>> items(List<String> repositories, List<WatchList.Tracked> sources,
                                                  LifecycleStore.Kind kind, Instant from, Instant to) {
         List<String> loaded = sources.stream().filter(s -> s.history().loaded()).map(WatchList.Tracked::storedName)
                 .distinct().toList();
+        List<String> notLoaded = new ArrayList<>();
+        for (int i = 0; i < repositories.size(); i++) {
+            if (!sources.get(i).history().loaded()) {
+                notLoaded.add(repositories.get(i));
+            }
+        }
         List<List<Lifecycle.ItemLife>> fromHistories = loaded.isEmpty() ? List.of()
                 : store.items(loaded, kind, from, to);
+        List<List<Lifecycle.ItemLife>> fromEvents = notLoaded.isEmpty() ? List.of()
+                : store.itemsFromEvents(notLoaded, kind, from, to);
         List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
         for (int i = 0; i < repositories.size(); i++) {
             WatchList.Tracked s = sources.get(i);
             each.add(s.history().loaded() ? fromHistories.get(loaded.indexOf(s.storedName()))
-                    : store.itemsFromEvents(repositories.get(i), kind, from, to));
+                    : fromEvents.get(notLoaded.indexOf(repositories.get(i))));
         }
         return each;
     }

@@ -61,26 +61,33 @@ public class LifecycleStore {
      * for one, which takes it less engine time.
      */
     public List<List<Lifecycle.ItemLife>> items(List<String> repos, Kind kind, Instant from, Instant to) {
-        Map<String, Object> params = Map.of("kind", kind.stored, "from", ClickHouse.dateTime(from),
-                "to", ClickHouse.dateTime(to), repos.size() == 1 ? "repo" : "repos",
-                repos.size() == 1 ? repos.getFirst() : repos);
-        List<GenericRecord> records = clickHouse.query(repos.size() == 1 ? LifecycleQueries.ITEMS
-                : LifecycleQueries.ITEMS_OF_REPOSITORIES, params);
+        return each(repos, LifecycleQueries.ITEMS, LifecycleQueries.ITEMS_OF_REPOSITORIES, Map.of("kind", kind.stored,
+                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)));
+    }
+
+    /** From the stored events of {@code repos}, those kept (EVENTS_RETENTION); one query as {@link #items}. */
+    public List<List<Lifecycle.ItemLife>> itemsFromEvents(List<String> repos, Kind kind, Instant from, Instant to) {
+        return each(repos, LifecycleQueries.ITEMS_FROM_EVENTS, LifecycleQueries.ITEMS_FROM_EVENTS_OF_REPOSITORIES,
+                Map.of("type", kind.eventType, "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
+                        "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom())));
+    }
+
+    /** Each repository's rows of {@code one} ({repo}) or, for several, of {@code many} ({repos}, rows keyed by r). */
+    private List<List<Lifecycle.ItemLife>> each(List<String> repos, String one, String many, Map<String, Object> window) {
+        Map<String, Object> params = new HashMap<>(window);
+        if (repos.size() == 1) {
+            params.put("repo", repos.getFirst());
+        } else {
+            params.put("repos", repos);
+        }
         List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
         for (int i = 0; i < repos.size(); i++) {
             each.add(new ArrayList<>());
         }
-        for (GenericRecord r : records) {
+        for (GenericRecord r : clickHouse.query(repos.size() == 1 ? one : many, params)) {
             each.get(repos.size() == 1 ? 0 : (int) r.getLong("r") - 1).add(row(r));
         }
         return each;
-    }
-
-    /** From the stored events of the repository, those kept (EVENTS_RETENTION). */
-    public List<Lifecycle.ItemLife> itemsFromEvents(String repo, Kind kind, Instant from, Instant to) {
-        return rows(clickHouse.query(LifecycleQueries.ITEMS_FROM_EVENTS, Map.of("repo", repo, "type", kind.eventType,
-                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
-                "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom()))));
     }
 
     /**
@@ -114,10 +121,6 @@ public class LifecycleStore {
             }
         }
         return first;
-    }
-
-    private static List<Lifecycle.ItemLife> rows(List<GenericRecord> records) {
-        return records.stream().map(LifecycleStore::row).toList();
     }
 
     private static Lifecycle.ItemLife row(GenericRecord r) {

@@ -210,6 +210,43 @@ class LifecycleTest extends WatchTestBase {
         assertEquals(4L, normal(get("/metrics/pull-requests/" + repo, "days", 7, "include_bots", "true").get("opened")));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aComparisonOfRepositoriesNotLoadedAnswersEachFromItsOwnEventsInOneQuery() throws IOException {
+        String one = unique("evc-a");
+        String two = unique("evc-b");
+        Instant now = clock.instant();
+        long id = nextIds;
+        nextIds += 1000;
+        // The same numbers in both repositories, with other fates.
+        List<String> events = new ArrayList<>();
+        events.add(prEvent(id++, one, "opened", 1, "alice", now.minus(Duration.ofDays(3))));
+        events.add(prEvent(id++, one, "merged", 1, "bob", now.minus(Duration.ofDays(2))));
+        events.add(prEvent(id++, one, "opened", 2, "carol", now.minus(Duration.ofHours(30))));
+        events.add(prEvent(id++, two, "opened", 1, "dave", now.minus(Duration.ofDays(4))));
+        events.add(prEvent(id++, two, "closed", 1, "dave", now.minus(Duration.ofHours(10))));
+        events.add(prEvent(id++, two, "opened", 2, "erin", now.minus(Duration.ofHours(20))));
+        events.add(prEvent(id++, two, "merged", 2, "bob", now.minus(Duration.ofHours(2))));
+        events.add(prEvent(id++, two, "opened", 3, "alice", now.minus(Duration.ofHours(1))));
+        fake.route("/events", r -> FakeGitHub.ok("[" + String.join(",", events.reversed()) + "]"));
+        firehoseOnce();
+
+        List<Map<String, Object>> repos = (List<Map<String, Object>>) get("/metrics/compare", "repos", one + "," + two,
+                "days", 7).get("repositories");
+        Map<String, Object> a = (Map<String, Object>) repos.get(0).get("pull_requests");
+        Map<String, Object> b = (Map<String, Object>) repos.get(1).get("pull_requests");
+        assertEquals(List.of(2L, 1L, 0L, 1L), List.of(normal(a.get("opened")), normal(a.get("merged")),
+                normal(a.get("closed_unmerged")), normal(a.get("open"))));
+        assertEquals(List.of(3L, 1L, 1L, 1L), List.of(normal(b.get("opened")), normal(b.get("merged")),
+                normal(b.get("closed_unmerged")), normal(b.get("open"))));
+        for (Map<String, Object> compared : List.of(a, b)) {
+            Map<String, Object> alone = new LinkedHashMap<>(get("/metrics/pull-requests/" + compared.get("repository"),
+                    "days", 7));
+            alone.remove("history");
+            assertFields(alone, compared); // the same clock: the same window
+        }
+    }
+
     static String prEvent(long id, String repo, String action, int number, String actor, Instant at) {
         return "{\"id\":\"" + id + "\",\"type\":\"PullRequestEvent\",\"actor\":{\"id\":" + Math.abs(actor.hashCode())
                 + ",\"login\":\"" + actor + "\"},\"repo\":{\"id\":9,\"name\":\"" + repo + "\"},\"payload\":{\"action\":\""
