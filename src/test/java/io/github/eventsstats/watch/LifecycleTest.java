@@ -181,19 +181,15 @@ class LifecycleTest extends WatchTestBase {
     @Test
     void aRepositoryWhoseHistoryIsNotLoadedIsAnsweredFromItsEventsAndSaysSo() throws IOException {
         String repo = unique("ev-org");
-        Instant now = clock.instant();
-        long id = nextIds;
-        nextIds += 1000;
-        List<String> events = new ArrayList<>();
         // PR 1 opened 3 days ago, merged a day later; PR 2 opened and closed; PR 3 open; PR 4 by a bot.
-        events.add(prEvent(id++, repo, "opened", 1, "alice", now.minus(Duration.ofDays(3))));
-        events.add(prEvent(id++, repo, "merged", 1, "bob", now.minus(Duration.ofDays(2))));
-        events.add(prEvent(id++, repo, "opened", 2, "carol", now.minus(Duration.ofHours(30))));
-        events.add(prEvent(id++, repo, "closed", 2, "carol", now.minus(Duration.ofHours(20))));
-        events.add(prEvent(id++, repo, "opened", 3, "dave", now.minus(Duration.ofHours(5))));
-        events.add(prEvent(id++, repo, "opened", 4, "dependabot[bot]", now.minus(Duration.ofHours(4))));
-        fake.route("/events", r -> FakeGitHub.ok("[" + String.join(",", events.reversed()) + "]"));
-        firehoseOnce();
+        new PullRequestEvents()
+                .add(repo, "opened", 1, "alice", Duration.ofDays(3))
+                .add(repo, "merged", 1, "bob", Duration.ofDays(2))
+                .add(repo, "opened", 2, "carol", Duration.ofHours(30))
+                .add(repo, "closed", 2, "carol", Duration.ofHours(20))
+                .add(repo, "opened", 3, "dave", Duration.ofHours(5))
+                .add(repo, "opened", 4, "dependabot[bot]", Duration.ofHours(4))
+                .storedThroughTheFirehose();
 
         Map<String, Object> prs = get("/metrics/pull-requests/" + repo, "days", 7);
         assertEquals(false, prs.get("complete"));
@@ -215,21 +211,17 @@ class LifecycleTest extends WatchTestBase {
     void aComparisonOfRepositoriesNotLoadedAnswersEachFromItsOwnEventsInOneQuery() throws IOException {
         String one = unique("evc-a");
         String two = unique("evc-b");
-        Instant now = clock.instant();
-        long id = nextIds;
-        nextIds += 1000;
         // The same numbers in both repositories, with other fates.
-        List<String> events = new ArrayList<>();
-        events.add(prEvent(id++, one, "opened", 1, "alice", now.minus(Duration.ofDays(3))));
-        events.add(prEvent(id++, one, "merged", 1, "bob", now.minus(Duration.ofDays(2))));
-        events.add(prEvent(id++, one, "opened", 2, "carol", now.minus(Duration.ofHours(30))));
-        events.add(prEvent(id++, two, "opened", 1, "dave", now.minus(Duration.ofDays(4))));
-        events.add(prEvent(id++, two, "closed", 1, "dave", now.minus(Duration.ofHours(10))));
-        events.add(prEvent(id++, two, "opened", 2, "erin", now.minus(Duration.ofHours(20))));
-        events.add(prEvent(id++, two, "merged", 2, "bob", now.minus(Duration.ofHours(2))));
-        events.add(prEvent(id++, two, "opened", 3, "alice", now.minus(Duration.ofHours(1))));
-        fake.route("/events", r -> FakeGitHub.ok("[" + String.join(",", events.reversed()) + "]"));
-        firehoseOnce();
+        new PullRequestEvents()
+                .add(one, "opened", 1, "alice", Duration.ofDays(3))
+                .add(one, "merged", 1, "bob", Duration.ofDays(2))
+                .add(one, "opened", 2, "carol", Duration.ofHours(30))
+                .add(two, "opened", 1, "dave", Duration.ofDays(4))
+                .add(two, "closed", 1, "dave", Duration.ofHours(10))
+                .add(two, "opened", 2, "erin", Duration.ofHours(20))
+                .add(two, "merged", 2, "bob", Duration.ofHours(2))
+                .add(two, "opened", 3, "alice", Duration.ofHours(1))
+                .storedThroughTheFirehose();
 
         List<Map<String, Object>> repos = (List<Map<String, Object>>) get("/metrics/compare", "repos", one + "," + two,
                 "days", 7).get("repositories");
@@ -252,6 +244,26 @@ class LifecycleTest extends WatchTestBase {
                 + ",\"login\":\"" + actor + "\"},\"repo\":{\"id\":9,\"name\":\"" + repo + "\"},\"payload\":{\"action\":\""
                 + action + "\",\"number\":" + number + ",\"pull_request\":{\"number\":" + number
                 + "}},\"public\":true,\"created_at\":\"" + at + "\"}";
+    }
+
+    /** PullRequestEvents, ids from a range of their own, which the firehose's next poll stores. */
+    private final class PullRequestEvents {
+        private final List<String> events = new ArrayList<>();
+        private long id = nextIds;
+
+        PullRequestEvents() {
+            nextIds += 1000;
+        }
+
+        PullRequestEvents add(String repo, String action, int number, String actor, Duration ago) {
+            events.add(prEvent(id++, repo, action, number, actor, clock.instant().minus(ago)));
+            return this;
+        }
+
+        void storedThroughTheFirehose() throws IOException {
+            fake.route("/events", r -> FakeGitHub.ok("[" + String.join(",", events.reversed()) + "]"));
+            firehoseOnce();
+        }
     }
 
     private void firehoseOnce() throws IOException {
