@@ -56,6 +56,12 @@ public class EventStream {
     private final List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
     private Producer<String, byte[]> producer;
     private int failuresInARow;
+    /**
+     * What {@link #pending} and {@link #full} read: the events kept plus those being sent. Read
+     * without the lock, so that a publish waiting for an absent broker holds up neither a metrics
+     * scrape nor a poller asking whether to pause.
+     */
+    private volatile int unacknowledged;
 
     EventStream(KafkaConfig config, MeterRegistry registry) {
         this.config = config;
@@ -72,13 +78,13 @@ public class EventStream {
         return config.bootstrapServers().isPresent();
     }
 
-    public synchronized int pending() {
-        return pending.size();
+    public int pending() {
+        return unacknowledged;
     }
 
     /** While this many wait for the broker, the pollers fetch nothing more. */
-    public synchronized boolean full() {
-        return pending.size() >= config.pendingMaxEvents();
+    public boolean full() {
+        return unacknowledged >= config.pendingMaxEvents();
     }
 
     /**
@@ -100,7 +106,9 @@ public class EventStream {
         if (batch.isEmpty()) {
             return true;
         }
+        unacknowledged = batch.size();
         send(batch);
+        unacknowledged = pending.size();
         if (!events.isEmpty()) {
             Counter.builder("stream.published").tag("source", source.label())
                     .description("Events fetched and handed to the Kafka producer").register(registry).increment(events.size());
@@ -125,6 +133,7 @@ public class EventStream {
                 dropped++;
             }
         }
+        unacknowledged = pending.size();
         return dropped == 0;
     }
 

@@ -41,8 +41,11 @@ public interface KafkaConfig {
     @WithDefault("5s")
     Duration retryInterval();
 
-    /** KAFKA_DELIVERY_TIMEOUT: how long the producer retries a record (a broker restart) before it is kept to send again. */
-    @WithDefault("2m")
+    /**
+     * KAFKA_DELIVERY_TIMEOUT: how long the producer retries a record (a broker restart) before it is
+     * kept to send again. A poll waits that long for the broker before the next one starts.
+     */
+    @WithDefault("30s")
     Duration deliveryTimeout();
 
     /** KAFKA_PENDING_MAX_EVENTS: events the broker did not take, kept in memory; while full, the pollers pause. */

@@ -394,6 +394,7 @@ class ReplicasIT {
         env.put("KAFKA_PARTITIONS", "6");
         env.put("KAFKA_SESSION_TIMEOUT", "6s");
         env.put("KAFKA_RETRY_INTERVAL", "1s");
+        env.put("KAFKA_DELIVERY_TIMEOUT", "5s"); // a broker outage holds each poll this long
         pb.environment().putAll(env);
         return new Replica(agent, port, pb.start());
     }
