@@ -48,8 +48,11 @@ const browser = await chromium.launch({
 });
 
 /** Opens a view; collects console errors and failed requests (a network failure or a 4xx/5xx). */
-async function open(path, width, allowed = []) {
+async function open(path, width, allowed = [], { clock = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 } });
+  // The page's timers on Playwright's clock: time flows as usual until a check pauses it and then
+  // moves it on by hand, so what must not happen in a minute is checked without waiting a minute.
+  if (clock) await context.clock.install();
   const page = await context.newPage();
   const problems = [];
   const isAllowed = text => allowed.some(a => text.includes(a));
@@ -60,6 +63,23 @@ async function open(path, width, allowed = []) {
   await page.goto(BASE + path);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   return { page, context, problems };
+}
+
+/**
+ * The dashboard's requests to the API (answers and status) while the page's clock is moved on by
+ * about `ms` (a second more), paused before and after. A request the page makes in that time is issued before the probe
+ * fetched after it, so the count is whole once the probe has its answer.
+ */
+async function requestsWhileClockRuns(page, ms) {
+  let requests = 0;
+  const count = r => { if (r.url().includes('/metrics/') || r.url().includes('/status/')) requests++; };
+  page.on('request', count);
+  // A second ahead: the page's time flows while this is asked, and the clock cannot go back.
+  await page.clock.pauseAt(await page.evaluate(() => Date.now()) + 1000);
+  await page.clock.runFor(ms);
+  await page.evaluate(() => fetch('/q/health/live').then(r => r.status));
+  page.off('request', count);
+  return requests;
 }
 
 /** axe-core's WCAG 2 A and AA rules on the page as it is; evaluated over the devtools protocol, so the page's CSP stays on. */
@@ -243,7 +263,7 @@ await apiJson(`/metrics/coverage?from=${FROM}&to=${TO}`);
 
 await check('a repository asked for is loaded while its page follows the history, refresh paused', async () => {
   let released = false;
-  const { page, context, problems } = await open(`/?view=repository&repo=${LOADED}&refresh=0`, 1440);
+  const { page, context, problems } = await open(`/?view=repository&repo=${LOADED}&refresh=0`, 1440, [], { clock: true });
   try {
     // Asked for, it is queued; its pulls list loads, then the issues list is held by the fake GitHub.
     await page.waitForFunction(() => /loading its history: [1-9]\d* pages? so far/
@@ -264,11 +284,8 @@ await check('a repository asked for is loaded while its page follows the history
     assert.equal(loaded.complete, true);
     assert.equal(await page.locator('[data-testid="life-badge"] .badge').textContent(), `complete since ${utc(loaded.complete_since)}`);
     assert.equal(digits(await text(page, 'life-open-prs')), loaded.open);
-    // Loaded, it is no longer followed: no request in more than twice the follow period.
-    let requests = 0;
-    page.on('request', r => { if (r.url().includes('/metrics/')) requests++; });
-    await page.waitForTimeout(5000); // a real wait: what is measured is what does not happen in it
-    assert.equal(requests, 0, 'no request once the history is loaded');
+    // Loaded, it is no longer followed: no request in five follow periods (2 s each).
+    assert.equal(await requestsWhileClockRuns(page, 10000), 0, 'no request once the history is loaded');
     assert.deepEqual(problems, []);
   } finally {
     if (!released) console.log('HISTORY-RELEASE');
@@ -277,15 +294,13 @@ await check('a repository asked for is loaded while its page follows the history
 });
 
 await check('refresh is clamped to the offered choices', async () => {
-  const { page, context, problems } = await open('/?view=overview&refresh=3000000', 1440);
+  const { page, context, problems } = await open('/?view=overview&refresh=3000000', 1440, [], { clock: true });
   try {
     assert.equal(await page.locator('#refresh').inputValue(), '60');
     assert.equal(await page.evaluate(() => window.dashboard.refreshSeconds()), 60);
     assert.match(page.url(), /refresh=60(&|$)/);
-    let requests = 0;
-    page.on('request', r => { if (r.url().includes('/metrics/') || r.url().includes('/status/')) requests++; });
-    await page.waitForTimeout(3000); // a real wait: what is measured is what does not happen in it
-    assert.equal(requests, 0, 'no request in 3 s with a 60 s refresh');
+    assert.equal(await requestsWhileClockRuns(page, 55000), 0, 'no request in 55 s with a 60 s refresh');
+    assert.ok(await requestsWhileClockRuns(page, 6000) > 0, 'the refresh asks again at 60 s');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
