@@ -337,7 +337,7 @@ class HistorySync {
         p.lastError = null;
         p.consecutiveFailures = 0;
         if (firstLoad) {
-            LOG.infof("watch: %s: %s loaded (%d pages)", w.repository, kind.what, p.pagesLoaded);
+            LOG.infof("watch: %s: %s loaded (%d page%s)", w.repository, kind.what, p.pagesLoaded, p.pagesLoaded == 1 ? "" : "s");
         }
         list.update(key, false, live -> {
             kind.set(live, p);
