@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *       uses;</li>
  *   <li>a materialized view is created on every node and wires the local tables, so each shard
  *       aggregates the events it stores;</li>
+ *   <li>a plain view is created on every node as written: it reads the Distributed tables, so a
+ *       read through it on any node sees every shard;</li>
  *   <li>{@code DROP TABLE} drops the Distributed table and the replicated one beneath it on every
  *       node, {@code SYNC} so that a table re-created under the same name finds its replication
  *       path free; {@code DROP VIEW} drops the view on every node;</li>
@@ -49,6 +51,7 @@ public final class ClusterDdl {
             // A repository's lifecycle rows (V030) meet on one shard: per-repository reads touch one.
             Map.entry("lifecycle_items", "cityHash64(repo_name)"),
             Map.entry("lifecycle_comments", "cityHash64(repo_name)"),
+            Map.entry("lifecycle_facts", "cityHash64(repo_name)"),
             // Repeated sightings of an event, and the versions of one hour's coverage or of one
             // repository's or rank's hour in the top-repos rollup (V023), meet on one shard, where
             // ReplacingMergeTree folds them (FINAL works per shard).
@@ -70,6 +73,8 @@ public final class ClusterDdl {
     private static final Pattern CREATE_MV = Pattern.compile(
             "(?is)CREATE\\s+MATERIALIZED\\s+VIEW\\s+IF\\s+NOT\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+TO\\s+"
                     + "([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.*)");
+    private static final Pattern CREATE_VIEW = Pattern.compile(
+            "(?is)CREATE\\s+VIEW\\s+IF\\s+NOT\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+AS\\s+(.*)");
     private static final Pattern DROP = Pattern.compile(
             "(?is)DROP\\s+(TABLE|VIEW)\\s+IF\\s+EXISTS\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*");
     private static final Pattern INSERT_SELECT =
@@ -106,6 +111,10 @@ public final class ClusterDdl {
         if (mv.matches()) {
             return List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS " + mv.group(1) + " ON CLUSTER `" + cluster
                     + "` TO " + local(mv.group(2)) + " AS " + localRefs(mv.group(3)));
+        }
+        Matcher view = CREATE_VIEW.matcher(statement.strip());
+        if (view.matches()) {
+            return List.of("CREATE VIEW IF NOT EXISTS " + view.group(1) + " ON CLUSTER `" + cluster + "` AS " + view.group(2));
         }
         Matcher drop = DROP.matcher(statement.strip());
         if (drop.matches()) {

@@ -49,6 +49,15 @@ class ClusterDdlTest {
     }
 
     @Test
+    void aPlainViewIsCreatedOnEveryNodeAndReadsTheDistributedTables() {
+        List<String> out = ddl.translateAll(SqlScript.load("V032__lifecycle_facts.sql").statements());
+        String view = find(out, "CREATE VIEW IF NOT EXISTS lifecycle_facts_source ON CLUSTER `gh_cluster` AS");
+        assertTrue(view.contains("FROM lifecycle_items") && !view.contains("_local"), view);
+        assertTrue(find(out, "CREATE TABLE IF NOT EXISTS lifecycle_facts ON CLUSTER")
+                .contains("Distributed(`gh_cluster`, currentDatabase(), lifecycle_facts_local, cityHash64(repo_name))"));
+    }
+
+    @Test
     void everyStatementOfTheSchemaHasAClusterForm() {
         List<String> out = ddl.translateAll(schemaStatements());
         assertTrue(out.stream().allMatch(s -> s.contains("ON CLUSTER `gh_cluster`") || s.startsWith("INSERT INTO ")),
