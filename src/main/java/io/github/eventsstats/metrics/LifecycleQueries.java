@@ -12,67 +12,32 @@ public final class LifecycleQueries {
     }
 
     /**
-     * From a loaded history. An item synced again has a later updated_at; the latest row wins
-     * (its fields taken as one tuple, as argMax would skip a NULL closed_at of a reopened item).
-     * The first response is the earliest comment (issue or review comment) by someone who is
-     * neither a bot nor the item's author. The window's items are the join's hash table and the
-     * repository's comments stream past it, which is why the items are read twice: joining the
-     * items onto a table of (item, commenter) pairs instead took a busy repository's year about
-     * twice the engine's CPU (docs/benchmarks/lifecycle.md). A comment cannot answer before its
-     * item existed, so comments from before the window are not read.
+     * From a loaded history: its items' facts (lifecycle_facts, V032), kept at every write of
+     * items or comments, so an answer reads one row per item of its window and no comments. The
+     * window is one range of the table's key (repository, kind, creation). An item kept again
+     * (a later sync, a new comment) has a later version; until parts merge FINAL keeps the latest.
      */
-    public static final String ITEMS = items("", "", "= {repo:String}", "", "", "");
+    public static final String ITEMS = items("", "= {repo:String}", "");
 
     /**
      * {@link #ITEMS} of several repositories in one query ({@code /metrics/compare}): each row's
-     * {@code r} is its repository's position in {repos} (from 1). One answer's own query keeps the
-     * text without the repository key: grouping and joining by it cost a single repository about
-     * a tenth more engine time (docs/benchmarks/lifecycle.md).
+     * {@code r} is its repository's position in {repos} (from 1).
      */
-    public static final String ITEMS_OF_REPOSITORIES = items("i.r AS r,", "indexOf({repos:Array(String)}, repo_name) AS r,",
-            "IN {repos:Array(String)}", "r,", "a.r = indexOf({repos:Array(String)}, c.repo_name) AND", "f.r = i.r AND");
+    public static final String ITEMS_OF_REPOSITORIES = items("indexOf({repos:Array(String)}, repo_name) AS r,",
+            "IN {repos:Array(String)}", "r,");
 
     /**
      * The items query for one repository ({repo}) or several ({repos}): the parts that say which
      * repository a row is of are empty for one. Only these constants are put in, never a value.
      */
-    private static String items(String output, String key, String repositories, String by, String authorOn,
-                                String responseOn) {
+    private static String items(String key, String repositories, String by) {
         return """
-                SELECT %1$s
-                    i.number AS number,
-                    i.created AS created_at,
-                    i.latest.1 AS closed_at,
-                    i.latest.2 AS merged_at,
-                    i.latest.4 AS bot,
-                    f.responded_at AS responded_at
-                FROM
-                (
-                    SELECT %2$s number, any(created_at) AS created,
-                           argMax((closed_at, merged_at, author_login, author_bot), updated_at) AS latest
-                    FROM lifecycle_items
-                    WHERE repo_name %3$s AND kind = {kind:String}
-                      AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
-                    GROUP BY %4$s number
-                ) AS i
-                LEFT JOIN
-                (
-                    SELECT %2$s c.number AS number, min(c.created_at) AS responded_at
-                    FROM lifecycle_comments AS c
-                    INNER JOIN
-                    (
-                        SELECT %2$s number, argMax(author_login, updated_at) AS author
-                        FROM lifecycle_items
-                        WHERE repo_name %3$s AND kind = {kind:String}
-                          AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
-                        GROUP BY %4$s number
-                    ) AS a ON %5$s c.number = a.number
-                    WHERE c.repo_name %3$s AND c.author_bot = 0 AND c.created_at >= {from:DateTime}
-                      AND c.author_login != a.author
-                    GROUP BY %4$s c.number
-                ) AS f ON %6$s f.number = i.number
-                ORDER BY %4$s i.number
-                """.formatted(output, key, repositories, by, authorOn, responseOn);
+                SELECT %1$s number, created_at, closed_at, merged_at, author_bot AS bot, responded_at
+                FROM lifecycle_facts FINAL
+                WHERE repo_name %2$s AND kind = {kind:String}
+                  AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
+                ORDER BY %3$s number
+                """.formatted(key, repositories, by);
     }
 
     /**

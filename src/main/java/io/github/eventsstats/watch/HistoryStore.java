@@ -10,11 +10,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * `lifecycle_items` and `lifecycle_comments` (clickhouse/V030): a repository's pull requests,
  * issues and the comments on them, as its history lists give them. A row fetched again replaces
- * the earlier one (items by updated_at, comments by fetched_at). Calls block.
+ * the earlier one (items by updated_at, comments by fetched_at). After each write the facts of
+ * the items it touched are kept again in `lifecycle_facts` (V032), which answers read. Calls block.
  */
 @ApplicationScoped
 public class HistoryStore {
@@ -56,6 +61,26 @@ public class HistoryStore {
                           String authorLogin, boolean authorBot) {
     }
 
+    /** The facts of every item of lifecycle_facts_source's rows that the condition after it keeps. */
+    private static final String KEEP_FACTS_WHERE = """
+            INSERT INTO lifecycle_facts (repo_name, kind, number, created_at, closed_at, merged_at, author_bot,
+                                         responded_at, version)
+            SELECT repo_name, kind, number, created_at, closed_at, merged_at, author_bot, responded_at, version
+            FROM lifecycle_facts_source
+            WHERE\s""";
+
+    /** The facts of the items {numbers} of {repo}, as items and comments hold them now. */
+    static final String KEEP_FACTS = KEEP_FACTS_WHERE + "repo_name = {repo:String} AND number IN {numbers:Array(UInt32)}";
+
+    /** The facts of every item of {repos}: for bench/, which fills the two tables without this writer. */
+    public static final String KEEP_FACTS_OF_REPOSITORIES = KEEP_FACTS_WHERE + "repo_name IN {repos:Array(String)}";
+
+    /**
+     * A repository's recomputes one at a time, so the later one both reads the tables later and
+     * gets the later version (the engine's clock when it starts). Striped, so the locks stay few.
+     */
+    private final ReentrantLock[] factLocks = new ReentrantLock[64];
+
     private final ClickHouse clickHouse;
     private final DataChanges changes;
     /** Moved after every write of items is stored, never before (as {@link DataChanges}), by this writer alone. */
@@ -64,6 +89,9 @@ public class HistoryStore {
     HistoryStore(ClickHouse clickHouse, DataChanges changes) {
         this.clickHouse = clickHouse;
         this.changes = changes;
+        for (int i = 0; i < factLocks.length; i++) {
+            factLocks[i] = new ReentrantLock();
+        }
     }
 
     public void insertItems(List<Item> rows, Instant fetchedAt) {
@@ -86,6 +114,7 @@ public class HistoryStore {
             }
             out.flush();
         }, ClickHouseFormat.RowBinary, new InsertSettings())).close();
+        keepFacts(numbers(rows.stream().map(i -> Map.entry(i.repoName(), i.number())).toList()));
         itemsWritten.incrementAndGet();
         changes.changed();
     }
@@ -117,7 +146,31 @@ public class HistoryStore {
             }
             out.flush();
         }, ClickHouseFormat.RowBinary, new InsertSettings())).close();
+        keepFacts(numbers(rows.stream().map(c -> Map.entry(c.repoName(), c.number())).toList()));
         changes.changed();
+    }
+
+    private static Map<String, TreeSet<Long>> numbers(List<Map.Entry<String, Long>> rows) {
+        Map<String, TreeSet<Long>> byRepo = new TreeMap<>();
+        rows.forEach(r -> byRepo.computeIfAbsent(r.getKey(), k -> new TreeSet<>()).add(r.getValue()));
+        return byRepo;
+    }
+
+    /**
+     * Keeps again the facts of the items a stored write touched, from both tables as they are
+     * now: exact whichever side came first (a comment before its item, an item synced again with
+     * another author or state). A failure throws, so the page is fetched and written again.
+     */
+    private void keepFacts(Map<String, TreeSet<Long>> numbers) {
+        numbers.forEach((repo, of) -> {
+            ReentrantLock lock = factLocks[Math.floorMod(repo.hashCode(), factLocks.length)];
+            lock.lock();
+            try {
+                clickHouse.reservedQuery(KEEP_FACTS, Map.of("repo", repo, "numbers", List.copyOf(of)));
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
     static void nullableTime(RowBinary out, Instant t) throws IOException {
