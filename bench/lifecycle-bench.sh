@@ -2,10 +2,11 @@
 # Lifecycle benchmark (issue 25; docs/benchmarks/lifecycle.md), two parts:
 #  queries  the packaged service with REPOS repositories watched and loaded (a watch file written
 #           before it starts), ITEMS PRs and issues and COMMENTS comments generated straight into
-#           lifecycle_items/lifecycle_comments by its engine (INSERT ... SELECT FROM numbers()); then
+#           lifecycle_items/lifecycle_comments by its engine (INSERT ... SELECT FROM numbers()), and
+#           their facts (lifecycle_facts) by the service's own statement; then
 #           /metrics/pull-requests, /metrics/issues and /metrics/compare over a spread of
 #           repositories and windows, cache off: engine time per request (LifecycleBench) and HTTP
-#           time, with the engine time of BEFORE's text of the items query beside it, in turns.
+#           time, with the engine time of what BEFORE's build ran beside it, in turns.
 #  load     the tests' fake GitHub (GeneratedHistory) serving one repository of PULLS PRs, asked for
 #           on demand: requests (counted at the fake) and seconds until its history is loaded.
 # Takes about 15 minutes (the generation: about 2); not part of `./mvnw verify`. The data is
@@ -14,7 +15,7 @@
 #
 # Usage: bench/lifecycle-bench.sh [queries|load|all]   (default all)
 # Env:   REPOS (10000)  ITEMS (2000000)  COMMENTS (10000000)  ROUNDS (6)  PULLS (5000)  ISSUES (2000)
-#        BEFORE (dc8dfa7: main before one query per kind for a comparison and the first items kept; empty: none)
+#        BEFORE (e45c98c: main before answers read the facts kept at write time; empty: none)
 #        PORT (18095)  ENGINE_PORT (18135)  SKIP_BUILD=1  KEEP=1  REUSE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,14 +81,17 @@ queries() {
   local args=("engine=http://127.0.0.1:$ENGINE_PORT" "user=$engine_user" "password=$engine_password"
               "service=http://127.0.0.1:$PORT" "repos=$REPOS" "items=${ITEMS:-2000000}" "comments=${COMMENTS:-10000000}"
               "rounds=${ROUNDS:-6}")
-  local before=${BEFORE-dc8dfa7}
-  if [[ -n $before ]]; then # ITEMS's text block at that commit
+  local before=${BEFORE-e45c98c} run_classpath=$classpath
+  if [[ -n $before ]]; then # that commit's LifecycleQueries, compiled apart as before.LifecycleQueries
+    rm -rf "$out/before" && mkdir -p "$out/before/src"
     git show "$before:src/main/java/io/github/eventsstats/metrics/LifecycleQueries.java" \
-      | awk '/ ITEMS = """/ {on = 1; next} on && /""";/ {exit} on' > "$out/items-before.sql"
-    args+=("before=$out/items-before.sql")
-    echo "bef = the engine time of what $before ran: its items query and the first item per repository, same requests, in turns"
+      | sed 's/^package io\.github\.eventsstats\.metrics;/package before;/' > "$out/before/src/LifecycleQueries.java"
+    "$JAVA_HOME/bin/javac" -d "$out/before/classes" "$out/before/src/LifecycleQueries.java"
+    run_classpath="$out/before/classes:$classpath"
+    args+=("before=before.LifecycleQueries")
+    echo "bef = the engine time of what $before ran for the same request (its items queries; before its first items were kept, the first item per repository too), in turns"
   fi
-  "$java" -cp "$classpath" io.github.eventsstats.bench.LifecycleBench "${args[@]}" "generate=${REUSE:+false}"
+  "$java" -cp "$run_classpath" io.github.eventsstats.bench.LifecycleBench "${args[@]}" "generate=${REUSE:+false}"
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "data directory: $(du -sh "$out/data" | cut -f1)"
   kill "$service"; wait "$service" 2>/dev/null || true

@@ -5,6 +5,7 @@ import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.metrics.LifecycleQueries;
+import io.github.eventsstats.watch.HistoryStore;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,16 +24,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * The lifecycle endpoints' benchmark (run by bench/lifecycle-bench.sh, not by the tests): fills
  * lifecycle_items and lifecycle_comments of a running service's engine with generated histories,
- * then asks /metrics/pull-requests, /metrics/issues and /metrics/compare about a spread of
+ * and their items' facts (lifecycle_facts) as the service keeps them ({@link HistoryStore}), then asks /metrics/pull-requests, /metrics/issues and /metrics/compare about a spread of
  * repositories and windows, one request at a time. Each request's engine time is the engine's own
  * time (elapsed, as it reports it per query) of the SQL that answer runs ({@link LifecycleQueries}
  * ITEMS per kind, ITEMS_OF_REPOSITORIES for a comparison), sent again right after it with the same
  * parameters: the embedded engine keeps no system.query_log. Arguments are key=value: engine,
  * user, password, database, service, repos (10000), items (2000000), comments (10000000),
  * rounds (requests per repository and window), generate (false: the tables are filled already),
- * before (a file holding another text of ITEMS, such as an earlier commit's: timed, with the first
- * item, per repository as answers ran them before, beside this build's queries, in turns, with the
- * same parameters).
+ * before (the name of another build's LifecycleQueries class on the class path, such as an earlier
+ * commit's compiled apart: what its answers ran, timed beside this build's queries, in turns, with
+ * the same parameters).
  */
 public final class LifecycleBench {
 
@@ -120,6 +121,8 @@ public final class LifecycleBench {
             REPO.formatted("h"));
 
     private static final long CHUNK = 2_000_000;
+    /** Repositories whose facts one statement keeps: about a tenth of the data at 10,000. */
+    private static final int FACTS_CHUNK = 1_000;
     private static final int[] DAYS = {7, 90, 365};
 
     private final Client client;
@@ -131,8 +134,9 @@ public final class LifecycleBench {
     private final long comments;
     private final int rounds;
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    /** Another text of ITEMS to time beside this build's; null: none. */
+    /** Another build's ITEMS and, if it had one, ITEMS_OF_REPOSITORIES; null: none. */
     private final String before;
+    private final String beforeOfRepositories;
 
     private LifecycleBench(Map<String, String> args) {
         this.database = args.getOrDefault("database", "github_stats");
@@ -142,11 +146,18 @@ public final class LifecycleBench {
         this.items = Long.parseLong(args.getOrDefault("items", "2000000"));
         this.comments = Long.parseLong(args.getOrDefault("comments", "10000000"));
         this.rounds = Integer.parseInt(args.getOrDefault("rounds", "6"));
+        this.before = args.containsKey("before") ? constant(args.get("before"), "ITEMS") : null;
+        this.beforeOfRepositories = args.containsKey("before") ? constant(args.get("before"), "ITEMS_OF_REPOSITORIES") : null;
+    }
+
+    /** A String constant of the class {@code name}; null if it has none. */
+    private static String constant(String name, String field) {
         try {
-            this.before = args.containsKey("before") ? java.nio.file.Files.readString(java.nio.file.Path.of(args.get("before")))
-                    : null;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return (String) Class.forName(name).getField(field).get(null);
+        } catch (NoSuchFieldException e) {
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("before=" + name + ": " + e, e);
         }
     }
 
@@ -171,7 +182,15 @@ public final class LifecycleBench {
             run(COMMENTS, Map.of("first", first, "n", Math.min(CHUNK, comments - first), "repos", repos,
                     "items", items, "now", ClickHouse.dateTime(now)));
         }
-        System.out.printf(Locale.ROOT, "generated in %.1f s", (System.nanoTime() - started) / 1e9);
+        System.out.printf(Locale.ROOT, "generated in %.1f s; ", (System.nanoTime() - started) / 1e9);
+        // The facts, by the service's own statement, as if each repository's history had been written once.
+        started = System.nanoTime();
+        List<String> names = client.queryAll("SELECT DISTINCT repo_name FROM lifecycle_items ORDER BY repo_name", Map.of(),
+                new QuerySettings()).stream().map(r -> r.getString("repo_name")).toList();
+        for (int i = 0; i < names.size(); i += FACTS_CHUNK) {
+            run(HistoryStore.KEEP_FACTS_OF_REPOSITORIES, Map.of("repos", names.subList(i, Math.min(names.size(), i + FACTS_CHUNK))));
+        }
+        System.out.printf(Locale.ROOT, "facts kept in %.1f s", (System.nanoTime() - started) / 1e9);
         BenchSupport.settleMerges(client, database, Duration.ofMinutes(10));
         System.out.println();
     }
@@ -257,7 +276,8 @@ public final class LifecycleBench {
 
     /**
      * What an answer ran per repository before its first item was kept between writes
-     * (LifecycleStore.firstItems): timed on the before side, with the other text of ITEMS.
+     * (LifecycleStore.firstItems): timed on the before side for a build without
+     * ITEMS_OF_REPOSITORIES, with its ITEMS.
      */
     private static final String FIRST_ITEM_BEFORE = """
             SELECT minOrNull(created_at) AS first FROM lifecycle_items WHERE repo_name = {repo:String}
@@ -266,8 +286,7 @@ public final class LifecycleBench {
     /**
      * The engine's time, ns, for what the service runs for these repositories and kind: their
      * window's items, in one query for several (their first items are kept by the service while
-     * nothing is written, as here); then what an answer ran before, per repository the other text
-     * of ITEMS and the first item (0 without one), in turns.
+     * nothing is written, as here); then what the other build ran (0 without one), in turns.
      */
     private long[] engine(List<String> repositories, String kind, int days) throws Exception {
         Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -285,7 +304,12 @@ public final class LifecycleBench {
     }
 
     private long before(List<String> repositories, String kind, String from, Instant to) throws Exception {
-        long ns = 0;
+        if (beforeOfRepositories != null) { // as this build: one query, its first items kept
+            boolean one = repositories.size() == 1;
+            return query(one ? before : beforeOfRepositories, Map.of(one ? "repo" : "repos",
+                    one ? repositories.getFirst() : repositories, "kind", kind, "from", from, "to", ClickHouse.dateTime(to)));
+        }
+        long ns = 0; // per repository, its items and its first item
         for (String repo : repositories) {
             ns += query(before, Map.of("repo", repo, "kind", kind, "from", from, "to", ClickHouse.dateTime(to)))
                     + query(FIRST_ITEM_BEFORE, Map.of("repo", repo));
