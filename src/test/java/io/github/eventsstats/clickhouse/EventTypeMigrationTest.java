@@ -1,9 +1,6 @@
 package io.github.eventsstats.clickhouse;
 
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,27 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * before it is recorded.
  */
 @QuarkusTest
-class EventTypeMigrationTest {
+class EventTypeMigrationTest extends MigrationTestBase {
 
     private static final List<String> OLD = List.of("V001__events.sql", "V002__pr_metrics_agg.sql",
             "V004__backfill_ledger.sql", "V005__pr_metrics_agg_unpartitioned.sql");
     private static final List<String> NEW = List.of("V006__events_any_type.sql", "V007__events_swap_out.sql",
             "V008__events_swap_in.sql", "V009__push_events.sql");
-
-    @Inject
-    ClickHouse clickHouse;
-
-    private MigrationDatabase db;
-
-    @BeforeEach
-    void create() {
-        db = new MigrationDatabase(clickHouse);
-    }
-
-    @AfterEach
-    void drop() {
-        db.close();
-    }
 
     @Test
     void theOldRowsAndViewsSurviveTheNewTableAndAnyTypeCanBeStoredAfterwards() {

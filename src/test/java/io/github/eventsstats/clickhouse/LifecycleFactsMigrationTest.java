@@ -1,9 +1,6 @@
 package io.github.eventsstats.clickhouse;
 
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,29 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * start-up dies after its statements but before it is recorded.
  */
 @QuarkusTest
-class LifecycleFactsMigrationTest {
+class LifecycleFactsMigrationTest extends MigrationTestBase {
 
     private static final String V032 = "V032__lifecycle_facts.sql";
 
-    @Inject
-    ClickHouse clickHouse;
-
-    private MigrationDatabase db;
-
-    @BeforeEach
-    void create() {
-        db = new MigrationDatabase(clickHouse);
-    }
-
-    @AfterEach
-    void drop() {
-        db.close();
-    }
-
     @Test
     void theHistoriesLoadedBeforeItGetTheirFactsOnceEach() {
-        List<String> files = SchemaMigrator.migrationFiles();
-        files.subList(0, files.indexOf(V032)).forEach(db::run);
+        runFilesBefore(V032);
         // #1 closed, then reopened at a later sync; #2 merged, answered by its author, a bot, then bob;
         // #3 an issue nobody answered; a comment on #4, whose item is not stored.
         db.query("""

@@ -1,9 +1,6 @@
 package io.github.eventsstats.clickhouse;
 
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,29 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * dies after its statements but before it is recorded.
  */
 @QuarkusTest
-class RepoHourlyBitmapsMigrationTest {
+class RepoHourlyBitmapsMigrationTest extends MigrationTestBase {
 
     private static final String V028 = "V028__repo_hourly_bitmaps.sql";
 
-    @Inject
-    ClickHouse clickHouse;
-
-    private MigrationDatabase db;
-
-    @BeforeEach
-    void create() {
-        db = new MigrationDatabase(clickHouse);
-    }
-
-    @AfterEach
-    void drop() {
-        db.close();
-    }
-
     @Test
     void everyHourIsUnsealedAndCountedAgainIntoBitmapsThatTheViewStillCopies() {
-        List<String> files = SchemaMigrator.migrationFiles();
-        files.subList(0, files.indexOf(V028)).forEach(db::run);
+        runFilesBefore(V028);
         db.query("""
                 INSERT INTO {db:Identifier}.repo_hourly_detail
                 SELECT 'o/r', '2025-06-01 10:00:00', 'WatchEvent', 2, uniqExactState(toUInt64(number)),
