@@ -253,6 +253,28 @@ public final class LifecycleBench {
         compare.print("/metrics/compare (2 or 10 repos)");
         System.out.println("-- by repository and window");
         byRepo.forEach((k, t) -> t.print("  " + k));
+        keepingFacts(names);
+    }
+
+    /**
+     * What a written page costs on top of its insert: the facts of 100 items kept again
+     * (HistoryStore.KEEP_FACTS), the newest 100 numbers of the busiest and of the smallest
+     * repository, engine ms. Run last: it adds rows that replace the same facts.
+     */
+    private void keepingFacts(List<String> names) throws Exception {
+        for (String repo : List.of(names.getFirst(), names.getLast())) {
+            List<Long> numbers = client.queryAll("""
+                    SELECT number FROM lifecycle_items WHERE repo_name = {repo:String}
+                    GROUP BY number ORDER BY number DESC LIMIT 100
+                    """, Map.of("repo", repo), new QuerySettings()).stream().map(r -> r.getLong("number")).toList();
+            List<Double> ms = new ArrayList<>();
+            for (int i = 0; i < Math.max(3, rounds); i++) {
+                ms.add(query(HistoryStore.KEEP_FACTS, Map.of("repo", repo, "numbers", numbers)) / 1e6);
+            }
+            ms.sort(null);
+            System.out.printf(Locale.ROOT, "facts of a page (%d items) kept again, %s: engine p50 %.1f ms, max %.1f ms%n",
+                    numbers.size(), repo, ms.get(ms.size() / 2), ms.getLast());
+        }
     }
 
     private static List<String> tenOf(List<String[]> ranked, List<String> picked) {

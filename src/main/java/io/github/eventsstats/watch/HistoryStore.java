@@ -69,8 +69,8 @@ public class HistoryStore {
             FROM lifecycle_facts_source
             WHERE\s""";
 
-    /** The facts of the items {numbers} of {repo}, as items and comments hold them now. */
-    static final String KEEP_FACTS = KEEP_FACTS_WHERE + "repo_name = {repo:String} AND number IN {numbers:Array(UInt32)}";
+    /** The facts of the items {numbers} of {repo}, as items and comments hold them now (public for bench/). */
+    public static final String KEEP_FACTS = KEEP_FACTS_WHERE + "repo_name = {repo:String} AND number IN {numbers:Array(UInt32)}";
 
     /** The facts of every item of {repos}: for bench/, which fills the two tables without this writer. */
     public static final String KEEP_FACTS_OF_REPOSITORIES = KEEP_FACTS_WHERE + "repo_name IN {repos:Array(String)}";
