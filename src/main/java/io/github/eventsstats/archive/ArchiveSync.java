@@ -145,6 +145,11 @@ public class ArchiveSync {
         return maxLine;
     }
 
+    /** Whether the hours' events go to the Kafka stream (KAFKA_BOOTSTRAP_SERVERS) rather than to ClickHouse. */
+    public boolean publishes() {
+        return publisher != null;
+    }
+
     /** The types a sync stores unless it is given others. */
     public TypeSelection configuredTypes() {
         return types;

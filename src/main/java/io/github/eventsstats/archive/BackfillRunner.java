@@ -18,6 +18,10 @@ import java.time.InstantSource;
 @ApplicationScoped
 public class BackfillRunner {
 
+    /** The last line of a {@code backfill --from} with Kafka: its "stored" events are in the stream, not yet in ClickHouse. */
+    static final String PUBLISHED = "with Kafka (KAFKA_BOOTSTRAP_SERVERS): the events were published to the stream;"
+            + " the replicas' consumer group stores them (its lag: stream_consumer_lag_events in /q/metrics)";
+
     private final EventWriter writer;
     private final Ledger ledger;
     private final SchemaMigrator migrator;
@@ -84,6 +88,9 @@ public class BackfillRunner {
             sync.run(progress);
         }
         progress.summary().forEach(out::println);
+        if (sync.publishes()) {
+            out.println(PUBLISHED);
+        }
         return progress.exitCode();
     }
 }

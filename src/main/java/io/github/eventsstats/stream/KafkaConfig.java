@@ -21,6 +21,13 @@ public interface KafkaConfig {
     @WithDefault("github-events-stats")
     String group();
 
+    /**
+     * KAFKA_CONSUMER_ENABLED: whether this process's consumer (group KAFKA_GROUP) writes the stream to
+     * ClickHouse. The backfill command turns it off: it publishes, and leaves the storing to the replicas.
+     */
+    @WithDefault("true")
+    boolean consumerEnabled();
+
     /** KAFKA_PARTITIONS: partitions of the events topic and of the watch coordination topic, when the service creates them. */
     @WithDefault("12")
     int partitions();

@@ -61,8 +61,13 @@ public class KafkaStream {
         if (!enabled()) {
             return;
         }
-        LOG.infof("stream: events go through Kafka at %s, topic %s, group %s", config.bootstrapServers().get(),
-                topics.events(), config.group());
+        if (config.consumerEnabled()) {
+            LOG.infof("stream: events go through Kafka at %s, topic %s, group %s", config.bootstrapServers().get(),
+                    topics.events(), config.group());
+        } else {
+            LOG.infof("stream: events are published to Kafka at %s, topic %s; group %s stores them, not this process",
+                    config.bootstrapServers().get(), topics.events(), config.group());
+        }
         Thread.ofPlatform().daemon().name("stream-start").start(this::start);
     }
 
@@ -89,8 +94,10 @@ public class KafkaStream {
             if (stopping) {
                 return;
             }
-            consumer = new StreamConsumer(config, writer, clock, registry);
-            Thread.ofPlatform().name("stream-consumer").start(consumer);
+            if (config.consumerEnabled()) {
+                consumer = new StreamConsumer(config, writer, clock, registry);
+                Thread.ofPlatform().name("stream-consumer").start(consumer);
+            }
             topicsReady.countDown();
             memberships.values().forEach(Membership::start);
             budgetShare.start();

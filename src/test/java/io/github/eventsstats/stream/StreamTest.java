@@ -64,6 +64,8 @@ class StreamTest {
     FakeClock clock;
     @Inject
     ArchiveSync sync;
+    @Inject
+    io.github.eventsstats.cli.BackfillCommand backfill;
 
     private FakeGitHub fake;
     private String repo;
@@ -167,21 +169,27 @@ class StreamTest {
         return mine;
     }
 
-    @Test
-    void anArchiveHourIsPublishedWithItsSourceAndFetchTimeAndStoredOnceThroughTheStream() throws Exception {
-        Instant hour = Instant.parse("2015-03-04T05:00:00Z");
+    /**
+     * A GH Archive hour of {@code n} of this test's events at the fake, named after an hour no earlier
+     * run used (the ledger of the test engine's data outlives a run); returns the hour.
+     */
+    private Instant archiveHour(int n) throws IOException {
+        Instant hour = Instant.parse("2015-01-01T00:00:00Z").plus(Duration.ofHours(nextId % 50_000));
         java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
         try (var out = new java.util.zip.GZIPOutputStream(gz)) {
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < n; i++) {
                 out.write((pr(++nextId) + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
-        FakeGhArchive.current().put("2015-03-04-5.json.gz", gz.toByteArray());
-        Instant before = clock.instant();
-        sync.run(new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes()));
-        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 6);
-        List<ConsumerRecord<String, byte[]>> mine = records(6);
-        assertEquals(6, mine.size(), "published once each");
+        FakeGhArchive.current().put(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-H").withZone(java.time.ZoneOffset.UTC)
+                .format(hour) + ".json.gz", gz.toByteArray());
+        return hour;
+    }
+
+    /** The records of this test's repository: published once each, by the archive sync, fetched since {@code before}. */
+    private void assertPublishedByTheSync(int n, Instant before) {
+        List<ConsumerRecord<String, byte[]>> mine = records(n);
+        assertEquals(n, mine.size(), "published once each");
         for (ConsumerRecord<String, byte[]> r : mine) {
             assertEquals("archive", new String(r.headers().lastHeader(EventStream.SOURCE).value(), StandardCharsets.US_ASCII));
             Instant fetched = Instant.parse(new String(r.headers().lastHeader(EventStream.FETCHED_AT).value(),
@@ -189,6 +197,32 @@ class StreamTest {
             assertTrue(!fetched.isBefore(before), "fetched during the sync: " + fetched);
             assertTrue(new String(r.value(), StandardCharsets.UTF_8).startsWith("{\"id\":\""), "the raw JSON line");
         }
+    }
+
+    @Test
+    void anArchiveHourIsPublishedWithItsSourceAndFetchTimeAndStoredOnceThroughTheStream() throws Exception {
+        Instant hour = archiveHour(6);
+        Instant before = clock.instant();
+        sync.run(new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes()));
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 6);
+        assertPublishedByTheSync(6, before);
+    }
+
+    @Test
+    void backfillFromPublishesTheHoursToTheStreamAndTheConsumerGroupStoresThem() throws Exception {
+        Instant hour = archiveHour(5);
+        Instant before = clock.instant();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String from = hour.toString().substring(0, 13);
+        int code = backfill.execute(new String[]{"--from", from, "--to", hour.plus(Duration.ofHours(1)).toString().substring(0, 13)},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+                null);
+        String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, printed);
+        assertTrue(printed.contains("1 hours: 1 loaded") && printed.contains("published to the stream"), printed);
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 5);
+        assertPublishedByTheSync(5, before);
     }
 
     @Test

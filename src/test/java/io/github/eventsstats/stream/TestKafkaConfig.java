@@ -17,6 +17,11 @@ record TestKafkaConfig(String bootstrap, String topic, String group, int partiti
     }
 
     @Override
+    public boolean consumerEnabled() {
+        return true;
+    }
+
+    @Override
     public short replicationFactor() {
         return 1;
     }
