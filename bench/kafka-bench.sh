@@ -47,11 +47,7 @@ fi
 CLASSPATH_BENCH="target/bench-classes:target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*:$(cat target/bench.classpath)"
 kafka_bench() { "$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CLASSPATH_BENCH" io.github.eventsstats.bench.KafkaBench "$@"; }
 
-for h in $(seq 0 23); do
-  generate_hour "$HOURS/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" \
-    $(((h + 1) * 1000000000))
-done
-echo "files: 24 hours, $(du -ch "$HOURS"/*.json.gz | tail -1 | cut -f1) gzip, $((24 * EVENTS)) events"
+generate_sync_day "$HOURS" "$EVENTS"
 
 rm -rf "$DATA"
 mkdir -p "$DATA/engine" "$DATA/replica"
@@ -113,12 +109,6 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-empty() {
-  for t in $(sql "SELECT name FROM system.tables WHERE database = 'github_stats' AND engine LIKE '%MergeTree'
-                  AND name != 'schema_migrations' FORMAT TSV"); do
-    sql "TRUNCATE TABLE github_stats.$t"
-  done
-}
 rows() { sql "SELECT count() FROM github_stats.events"; }
 FIRST_COUNTS=
 check_counts() { # way

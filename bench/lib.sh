@@ -46,6 +46,24 @@ generate_hour() { # file events seed hour(2024-01-15T15) first_id
   fi
 }
 
+# sync-bench's day (also kafka-bench's): 24 hours 2024-01-15-0 .. -23 of EVENTS ($2) each in DIR ($1),
+# made once (generate_hour), and a line saying what they are.
+generate_sync_day() { # dir events
+  for h in $(seq 0 23); do
+    generate_hour "$1/2024-01-15-$h.json.gz" "$2" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" $(((h + 1) * 1000000000))
+  done
+  echo "files: 24 hours, $(du -ch "$1"/*.json.gz | tail -1 | cut -f1) gzip, $((24 * $2)) events"
+}
+
+# Empties every table of the service's schema but its migrations (the ledger too, so a sync loads
+# everything again). Uses the script's sql.
+empty() {
+  for t in $(sql "SELECT name FROM system.tables WHERE database = 'github_stats' AND engine LIKE '%MergeTree'
+                  AND name != 'schema_migrations' FORMAT TSV"); do
+    sql "TRUNCATE TABLE github_stats.$t"
+  done
+}
+
 # The engine's credential for curl, from the endpoint file the `engine` command writes in DATA_DIR
 # ($1): this build's engine takes a user and password on every request (a new password each start);
 # an engine from before them (such as BASE=4953689's) writes none there and takes none. Sets AUTH

@@ -48,11 +48,7 @@ if [[ -z "${NO_BUILD:-}" ]]; then
 fi
 baseline_setup
 
-for h in $(seq 0 23); do
-  generate_hour "$HOURS/2024-01-15-$h.json.gz" "$EVENTS" "$((h + 100))" "2024-01-15T$(printf %02d "$h")" \
-    $(((h + 1) * 1000000000))
-done
-echo "files: 24 hours, $(du -ch "$HOURS"/*.json.gz | tail -1 | cut -f1) gzip, $((24 * EVENTS)) events"
+generate_sync_day "$HOURS" "$EVENTS"
 
 rm -rf "$DATA"
 mkdir -p "$DATA"
@@ -84,12 +80,6 @@ DATA_DIR=$DATA "$JAVA" -jar "$JAR" backfill --types WatchEvent "$TINY" > /dev/nu
 [[ -z $BASE_ENGINE ]] || DATA_DIR=$BASE_DATA "$JAVA" -jar "$BASE_JAR" backfill --types WatchEvent "$TINY" > /dev/null
 use_engine this
 
-empty() {
-  for t in $(sql "SELECT name FROM system.tables WHERE database = 'github_stats' AND engine LIKE '%MergeTree'
-                  AND name != 'schema_migrations' FORMAT TSV"); do
-    sql "TRUNCATE TABLE github_stats.$t"
-  done
-}
 ENGINE_SQL=$(engine_sql url "http://127.0.0.1:$HTTP_PORT/2024-01-15-{0..23}.json.gz")
 
 # One sync of the 24 hours with the JAR and JVM options given: LOAD (the summary's time), WALL
