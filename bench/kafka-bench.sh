@@ -13,7 +13,7 @@
 # rows the first direct run stored, or the script fails. During each Kafka run /q/metrics is read
 # about every second: the consumer's lag (stream_consumer_lag_events) and what it consumed; the
 # rate while the sync runs is the consumed events' rate between 10% and 90% of the run's events (the
-# rate they arrive at, while the lag stays near 0). Then (unless NO_DRAIN=1) the consumer's own steady
+# rate they arrive at while the consumer keeps up, its own once it lags). Then (unless NO_DRAIN=1) the consumer's own steady
 # rate: the replica stopped, the day published once more, the replica started again on that backlog,
 # timed from its first write to the last row.
 # Samples in bench/out/kafka-bench-run-N.tsv (seconds, lag, consumed, rows).
@@ -137,7 +137,7 @@ direct() {
 }
 
 # One sync through Kafka, sampled about every second until every row is stored; the samples in
-# bench/out/kafka-bench-run-N.tsv. Sets KAFKA_S, LAG_MAX, RATE (steady events/s), PUBLISHED_S (the command's time).
+# bench/out/kafka-bench-run-N.tsv. Sets KAFKA_S, LAG_MAX, RATE (events/s, 10%-90%), PUBLISHED_S (the command's time).
 kafka() { # run
   empty
   local t0 t start consumed lag stored samples=$OUT/kafka-bench-run-$1.tsv done=
@@ -173,7 +173,7 @@ kafka() { # run
   done
   [[ $committed == uncommitted=0\ * ]] || { echo "the group's offsets are not at the end: $committed"; exit 1; }
   LAG_MAX=$(awk 'NR > 1 && $2 > m {m = $2} END {print m + 0}' "$samples")
-  # Steady: from the sample where 10% of the run's events were consumed to the one with 90%.
+  # From the sample where 10% of the run's events were consumed to the one with 90%.
   RATE=$(awk -v n="$TOTAL" 'NR > 1 && !a && $3 >= 0.1 * n {a = $1; ca = $3}
                              NR > 1 && !b && $3 >= 0.9 * n {b = $1; cb = $3}
                              END {print (b > a) ? (cb - ca) / (b - a) : 0}' "$samples")
@@ -230,7 +230,7 @@ row() { printf '%-52s %9.1f   %9.1f\n' "$1" "$(best "${@:2}")" "$(median "${@:2}
 row "direct: backfill --from, start to exit (s)" "${direct_s[@]}"
 row "kafka: start until every row is stored (s)" "${kafka_s[@]}"
 row "kafka: the publishing command, start to exit (s)" "${published_s[@]}"
-printf '%-52s %9.0f   %9.0f\n' "kafka: consumer's steady rate (events/s; max, median)" \
+printf '%-52s %9.0f   %9.0f\n' "kafka: consumer during the sync (events/s; max, median)" \
   "$(printf '%s\n' "${rate[@]}" | sort -g | tail -1)" "$(median "${rate[@]}")"
 printf '%-52s %9d   %9d\n' "kafka: lag during the sync, max (events; min, median)" "$(best "${lag_max[@]}")" "$(median "${lag_max[@]}")"
 printf 'direct / kafka (time ratio, target >= 0.8): %.2fx (medians), %.2fx (median of each run'"'"'s)\n' \
