@@ -146,21 +146,34 @@ public class EventStream {
         List<Future<?>> sent = new ArrayList<>(batch.size());
         String failure = null;
         for (ProducerRecord<String, byte[]> r : batch) {
+            if (failure != null) {
+                // send() gave up once (no metadata from the broker within max.block.ms): each further
+                // send() would wait as long again, so an archive hour would hold this thread for hours.
+                sent.add(null);
+                continue;
+            }
             try {
-                sent.add(producer().send(r));
+                Future<?> f = producer().send(r);
+                sent.add(f);
+                if (f.state() == Future.State.FAILED) { // how send() gives up since Kafka 3: a failed future
+                    failure = describe(f.exceptionNow());
+                }
             } catch (RuntimeException e) {
-                sent.add(null); // send() itself gives up when the broker's metadata never comes (max.block.ms)
+                sent.add(null);
                 failure = describe(e);
             }
         }
-        long waitMs = config.deliveryTimeout().toMillis() + Duration.ofSeconds(5).toMillis();
+        // One deadline for the whole batch: the records expire in the producer by then. One that has
+        // not (appended late, after send() waited for buffer space) is kept and may reach the topic
+        // twice; the writer drops the second.
+        long deadline = System.nanoTime() + config.deliveryTimeout().plusSeconds(5).toNanos();
         for (int i = 0; i < batch.size(); i++) {
             Future<?> f = sent.get(i);
             try {
                 if (f == null) {
                     pending.add(batch.get(i));
                 } else {
-                    f.get(waitMs, TimeUnit.MILLISECONDS);
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
             } catch (ExecutionException | TimeoutException e) {
                 pending.add(batch.get(i));

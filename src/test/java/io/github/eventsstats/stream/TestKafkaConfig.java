@@ -4,11 +4,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A {@link KafkaConfig} for tests without Quarkus: the shared broker, a topic of the test's own, short timeouts. */
-record TestKafkaConfig(String bootstrap, String topic, String group, int partitions) implements KafkaConfig {
+record TestKafkaConfig(String bootstrap, String topic, String group, int partitions, Duration deliveryTimeout)
+        implements KafkaConfig {
+
+    TestKafkaConfig(String bootstrap, String topic, String group, int partitions) {
+        this(bootstrap, topic, group, partitions, Duration.ofSeconds(30));
+    }
 
     static TestKafkaConfig fresh(String bootstrap, int partitions) {
         String unique = Long.toString(System.nanoTime(), 36);
         return new TestKafkaConfig(bootstrap, "test." + unique, "test-" + unique, partitions);
+    }
+
+    TestKafkaConfig withDeliveryTimeout(Duration timeout) {
+        return new TestKafkaConfig(bootstrap, topic, group, partitions, timeout);
     }
 
     @Override
@@ -39,11 +48,6 @@ record TestKafkaConfig(String bootstrap, String topic, String group, int partiti
     @Override
     public Duration retryInterval() {
         return Duration.ofMillis(500);
-    }
-
-    @Override
-    public Duration deliveryTimeout() {
-        return Duration.ofSeconds(30);
     }
 
     @Override

@@ -1,0 +1,40 @@
+package io.github.eventsstats.stream;
+
+import io.github.eventsstats.event.EventSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** The producer side with no broker to be had: what is fetched is kept, and a publish gives up in bounded time. */
+class EventStreamTest {
+
+    @Test
+    void aBatchPublishedWhileNoBrokerAnswersIsKeptWholeAndGivesUpOnceNotOncePerEvent() {
+        // Nothing listens there: the producer never gets the topic's metadata, and send() waits
+        // max.block.ms (the delivery timeout, 1 s here) before it gives up. Forty events waited
+        // 40 s when each send() waited on its own; the whole batch now gives up after one wait.
+        TestKafkaConfig config = TestKafkaConfig.fresh("127.0.0.1:" + KafkaBroker.freePort(), 1)
+                .withDeliveryTimeout(Duration.ofSeconds(1));
+        EventStream stream = new EventStream(config, new SimpleMeterRegistry());
+        List<EventStream.Fetched> events = IntStream.range(0, 40)
+                .mapToObj(i -> new EventStream.Fetched("o/r", ("{\"id\":\"" + i + "\"}").getBytes(StandardCharsets.UTF_8)))
+                .toList();
+        try {
+            boolean taken = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> stream.publish(events, EventSource.FIREHOSE, Instant.EPOCH));
+            assertFalse(taken);
+            assertEquals(40, stream.pending(), "every event kept to send again");
+        } finally {
+            stream.onStop(null);
+        }
+    }
+}
