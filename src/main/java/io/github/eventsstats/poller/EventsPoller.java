@@ -61,6 +61,9 @@ public class EventsPoller {
     private final boolean archiving;
     private final InstantSource clock;
     private final PollStateStore stateStore;
+    private final ObjectMapper json;
+    /** With Kafka: where the firehose's holder publishes its poll state, for the others' answers. */
+    private volatile io.github.eventsstats.stream.SharedList shared;
     private final Backlog backlog;
     private final EventMapper mapper;
     private final PageParser parser;
@@ -75,7 +78,7 @@ public class EventsPoller {
     /** The firehose's job among replicas; null when this process polls alone. */
     private volatile Membership firehose;
     /** Whether this replica held the firehose at its last tick. */
-    private boolean leading;
+    private volatile boolean leading;
     private volatile PollState state = new PollState();
     private volatile Instant startedAt;
     private int archiveFailures;
@@ -90,6 +93,7 @@ public class EventsPoller {
         this.archiving = archiveConfig.eventsToFiles();
         this.clock = clock;
         this.stateStore = new PollStateStore(config.stateFile(), json);
+        this.json = json;
         this.backlog = new Backlog(config.backlogFile(), json, config.backlogMaxEvents());
         this.mapper = new EventMapper(PollerConfig.storedTypes(config.eventTypes()), clock);
         this.stream = stream;
@@ -111,6 +115,7 @@ public class EventsPoller {
         reload();
         if (config.enabled() && kafka.enabled()) {
             firehose = kafka.join(KafkaStream.FIREHOSE);
+            shared = kafka.watchList(this::sharedState);
         }
         if (config.enabled()) {
             LOG.infof("poller: GitHub events every >= %ds, keeping %s; next poll at %s; state in %s",
@@ -192,6 +197,26 @@ public class EventsPoller {
         if (!held && leading) {
             leading = false;
             LOG.infof("poller: another replica polls the firehose now");
+        }
+    }
+
+    /** Key of the firehose's poll state in the shared list (a repository's name always holds a '/'). */
+    private static final String SHARED_STATE = "firehose";
+
+    /**
+     * The poll state the firehose's holder published: a replica that does not poll the firehose
+     * answers with it (/status/poller, the poller's health), so all replicas tell the same. Its own
+     * poll state, once it holds the firehose, is its own again.
+     */
+    private void sharedState(String key, String value) {
+        if (!SHARED_STATE.equals(key) || value == null || leading) {
+            return;
+        }
+        try {
+            state = json.readValue(value, PollState.class);
+        } catch (IOException e) {
+            LOG.warnf("poller: the firehose's shared poll state is unreadable (%s); kept as it was",
+                    Printable.of(e.getMessage()));
         }
     }
 
@@ -307,6 +332,14 @@ public class EventsPoller {
         result.notes().forEach(this::log);
         metrics.poll(result.outcome());
         stateStore.save(state);
+        io.github.eventsstats.stream.SharedList s = shared;
+        if (s != null) {
+            try {
+                s.put(SHARED_STATE, json.writeValueAsString(state)); // not waited for: sent when the broker takes it
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         pollLog.success(state.lastSuccessAt, interval()); // coverage's record of when it was polling
     }
 

@@ -42,7 +42,6 @@ public class KafkaStream {
     private StreamConsumer consumer;
     private BudgetShare budgetShare;
     private SharedList watchList;
-    private java.util.function.BiConsumer<String, String> watchListChange;
 
     KafkaStream(KafkaConfig config, EventWriter writer, InstantSource clock, MeterRegistry registry, RateBudget budget) {
         this.config = config;
@@ -102,23 +101,24 @@ public class KafkaStream {
             memberships.values().forEach(Membership::start);
             budgetShare.start();
             if (watchList != null) {
-                watchList.follow(watchListChange);
+                watchList.follow();
             }
         }
     }
 
     /**
-     * The watch list every replica shares (a compacted topic), followed from its start: {@code change}
-     * hears (key, name, or null once removed) for every entry and every change, whichever replica made it.
+     * The list every replica shares (a compacted topic: the watch list, the asks on demand, the
+     * state of each polled feed), followed from its start: {@code change} hears (key, value, or null
+     * once removed) of every entry and every change, whichever replica made it.
      */
     public synchronized SharedList watchList(java.util.function.BiConsumer<String, String> change) {
         if (watchList == null) {
             watchList = new SharedList(config, topics.watchList());
-            watchListChange = change;
             if (topicsReady.getCount() == 0) {
-                watchList.follow(change);
+                watchList.follow();
             }
         }
+        watchList.listen(change);
         return watchList;
     }
 

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,13 @@ public final class SharedList {
     private final KafkaConsumer<String, String> consumer;
     private volatile boolean stopping;
     private Thread thread;
+    /** Entries set with {@link #put} and not yet taken by the broker: the latest value per key (empty: removed). */
+    private final java.util.LinkedHashMap<String, java.util.Optional<String>> unsent = new java.util.LinkedHashMap<>();
+    private Thread sender;
+    private int sendFailures;
+    /** Every entry read, its latest value (null: removed), in the order of their last change. */
+    private final Map<String, String> read = new java.util.LinkedHashMap<>();
+    private final List<BiConsumer<String, String>> listeners = new java.util.ArrayList<>();
 
     SharedList(KafkaConfig config, String topic) {
         this.config = config;
@@ -55,8 +63,26 @@ public final class SharedList {
         this.consumer = new KafkaConsumer<>(c);
     }
 
-    /** Follows the topic from its start on a thread of its own, telling {@code change} (key, value or null when removed) of each record. */
-    void follow(BiConsumer<String, String> change) {
+    /**
+     * Tells {@code change} (key, value or null when removed) of every entry read so far, in the
+     * order they were last changed, then of every record read after: a part of the service that
+     * listens late misses nothing.
+     */
+    public synchronized void listen(BiConsumer<String, String> change) {
+        read.forEach(change);
+        listeners.add(change);
+    }
+
+    private synchronized void read(String key, String value) {
+        read.remove(key); // the order of the last changes, as the topic has them
+        read.put(key, value);
+        for (BiConsumer<String, String> l : listeners) {
+            l.accept(key, value);
+        }
+    }
+
+    /** Follows the topic from its start on a thread of its own, telling the listeners of each record. */
+    void follow() {
         thread = Thread.ofPlatform().daemon().name("stream-list-" + topic).start(() -> {
             try {
                 TopicPartition tp = new TopicPartition(topic, 0);
@@ -65,7 +91,7 @@ public final class SharedList {
                 while (!stopping) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                         if (r.key() != null) {
-                            change.accept(r.key(), r.value());
+                            read(r.key(), r.value());
                         }
                     }
                 }
@@ -89,6 +115,60 @@ public final class SharedList {
         send(key, null);
     }
 
+    /**
+     * Sets the entry for every replica without waiting (null removes it): a thread of its own sends
+     * the latest value of each key, again after the broker did not take it, so a change made while
+     * the broker is away reaches the others once it is back, and only the newest counts.
+     */
+    public void put(String key, String value) {
+        synchronized (unsent) {
+            unsent.remove(key); // the newest goes to the end: it was changed last
+            unsent.put(key, java.util.Optional.ofNullable(value));
+            if (sender == null) {
+                sender = Thread.ofPlatform().daemon().name("stream-list-sender-" + topic).start(this::sendLoop);
+            }
+            unsent.notifyAll();
+        }
+    }
+
+    private void sendLoop() {
+        while (!stopping) {
+            Map.Entry<String, java.util.Optional<String>> next;
+            synchronized (unsent) {
+                while (unsent.isEmpty() && !stopping) {
+                    try {
+                        unsent.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    return;
+                }
+                var first = unsent.entrySet().iterator().next();
+                next = Map.entry(first.getKey(), first.getValue());
+                unsent.remove(first.getKey());
+            }
+            try {
+                send(next.getKey(), next.getValue().orElse(null));
+                sendFailures = 0;
+            } catch (IllegalStateException e) {
+                synchronized (unsent) {
+                    unsent.putIfAbsent(next.getKey(), next.getValue()); // unless a newer value came meanwhile
+                    if (++sendFailures == 1 || Integer.bitCount(sendFailures) == 1) {
+                        LOG.warnf("stream: %d change(s) of the shared list %s wait for the broker (%s), %d time(s) in a row",
+                                unsent.size(), topic, e.getMessage(), sendFailures);
+                    }
+                    try {
+                        unsent.wait(config.retryInterval().toMillis()); // woken early by a newer change
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     private void send(String key, String value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(15, TimeUnit.SECONDS);
@@ -103,6 +183,9 @@ public final class SharedList {
 
     void stop() {
         stopping = true;
+        synchronized (unsent) {
+            unsent.notifyAll();
+        }
         producer.close(Duration.ofSeconds(5));
         Membership.stopPolling(consumer, thread);
     }

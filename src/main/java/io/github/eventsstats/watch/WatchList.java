@@ -61,6 +61,8 @@ public class WatchList {
     private volatile java.util.Set<String> freshOnDemand = java.util.Set.of();
     /** On-demand repositories not loaded yet (queued or loading), as of the last save. */
     private volatile int queuedOnDemand;
+    /** Hears a copy of each entry its poller changed ({@link #update}): with Kafka, the other replicas' view of it. */
+    private volatile Consumer<WatchedRepository> changes = w -> { };
 
     /**
      * A repository as the answers see it: the name its history is stored under, its state, when it
@@ -270,6 +272,31 @@ public class WatchList {
         if (polled) {
             lastPolled = key;
         }
+        save();
+        changes.accept(copy(w));
+    }
+
+    /** {@code changes} hears a copy of each entry after {@link #update} saved it. */
+    void onChange(Consumer<WatchedRepository> changes) {
+        this.changes = changes;
+    }
+
+    /**
+     * Takes the state another replica's poller published for {@code key} (its feed's and history's
+     * poll state, status, errors, when it was added), so this replica answers for it as that one does
+     * and, should the repository move here, polls on from there. What the list itself decides stays:
+     * whether it is configured, on demand, when it was last asked about. Skipped when not on the list.
+     */
+    synchronized void adopt(String key, WatchedRepository shared) {
+        WatchedRepository w = repositories.get(key);
+        if (w == null || shared == null || shared.repository == null || !key.equals(WatchedRepository.key(shared.repository))) {
+            return;
+        }
+        shared.repository = w.repository;
+        shared.configured = w.configured;
+        shared.onDemand = w.onDemand;
+        shared.lastAskedAt = w.lastAskedAt;
+        repositories.put(key, shared);
         save();
     }
 

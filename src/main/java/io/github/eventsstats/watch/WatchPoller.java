@@ -153,6 +153,14 @@ public class WatchPoller {
         return m == null || m.owns(key);
     }
 
+    /**
+     * Whether this replica's poller keeps the repository's state (it polls it); with the poller off,
+     * none: the state of every repository comes from the replicas that poll them.
+     */
+    public boolean keeps(String key) {
+        return pollerConfig.enabled() && polls(key);
+    }
+
     /** One poll of the repository's events; false when the budget stopped it. */
     private boolean pollEvents(String key, WatchedRepository w) {
         EventsPoller.FeedPoll result = poller.pollFeed(w.repository, w.events,

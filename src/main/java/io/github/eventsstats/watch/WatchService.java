@@ -84,23 +84,32 @@ public class WatchService {
 
     /** Keys of the shared list's entries that are asks on demand, not repositories watched. */
     private static final String ASKED = "asked/";
+    /** Keys of the shared list's entries that are a repository's state as the replica polling it last saved it. */
+    private static final String STATE = "state/";
 
     private final WatchList list;
     private final OnDemand onDemand;
     private final KafkaStream kafka;
+    private final WatchPoller poller;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
     /** The list all replicas share, with Kafka; null when this process keeps it alone. */
     private volatile SharedList shared;
 
-    WatchService(WatchList list, OnDemand onDemand, KafkaStream kafka) {
+    WatchService(WatchList list, OnDemand onDemand, KafkaStream kafka, WatchPoller poller,
+                 com.fasterxml.jackson.databind.ObjectMapper json) {
         this.list = list;
         this.onDemand = onDemand;
         this.kafka = kafka;
+        this.poller = poller;
+        this.json = json;
     }
 
     /**
      * With Kafka, every replica's additions and removals reach this one's list, the ones before its
      * start too; so do the repositories asked about on demand (an entry per repository, its latest
      * ask), so that the replica owning a repository's partition loads it whichever replica was asked.
+     * The replica polling a repository publishes its state after each change (key {@code state/<name>});
+     * every other replica takes it, so that all answer alike for it (GET /watch, history, complete).
      */
     void onStart(@Observes StartupEvent event) {
         if (!kafka.enabled()) {
@@ -109,6 +118,18 @@ public class WatchService {
         SharedList s = kafka.watchList((key, value) -> {
             if (key.startsWith(ASKED)) {
                 asked(value).ifPresent(a -> list.asked(List.of(a)));
+            } else if (key.startsWith(STATE)) {
+                String repository = key.substring(STATE.length());
+                if (value != null && !poller.keeps(repository)) {
+                    try {
+                        state(value).ifPresent(w -> list.adopt(repository, w));
+                    } catch (java.io.UncheckedIOException e) {
+                        // The next state of it comes with its next poll; the list goes on being followed.
+                        LOG.warnf("watch: the shared state of %s not saved here: %s", repository, e.getMessage());
+                    }
+                }
+            } else if (!WatchList.valid(key)) {
+                return; // another part's entry (the firehose's poll state)
             } else if (value != null) {
                 list.add(value);
             } else {
@@ -116,6 +137,13 @@ public class WatchService {
             }
         });
         shared = s;
+        list.onChange(w -> {
+            try {
+                s.put(STATE + WatchedRepository.key(w.repository), json.writeValueAsString(w));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         onDemand.share(asks -> {
             try {
                 asks.forEach(a -> s.add(ASKED + WatchedRepository.key(a.repository()),
@@ -124,6 +152,17 @@ public class WatchService {
                 LOG.warnf("watch: %d ask(s) on demand kept in this replica only: %s", asks.size(), e.getMessage());
             }
         });
+    }
+
+    /** A repository's state as the shared list carries it (the watch file's JSON of one entry); empty when unreadable. */
+    private java.util.Optional<WatchedRepository> state(String value) {
+        try {
+            return java.util.Optional.ofNullable(json.readValue(value, WatchedRepository.class));
+        } catch (java.io.IOException e) {
+            LOG.warnf("watch: a repository's state in the shared list is unreadable (%s); kept as it was",
+                    io.github.eventsstats.platform.Printable.of(e.getMessage()));
+            return java.util.Optional.empty();
+        }
     }
 
     /** An ask as the shared list carries it: epoch millis, a space, the name as asked. */
@@ -158,6 +197,7 @@ public class WatchService {
         SharedList s = shared;
         if (s != null && list.get(repository).filter(w -> !w.configured).isPresent()) {
             s.remove(WatchedRepository.key(repository));
+            s.put(STATE + WatchedRepository.key(repository), null); // its state goes with it, by compaction
         }
         return list.remove(repository);
     }

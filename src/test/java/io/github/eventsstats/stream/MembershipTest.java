@@ -124,7 +124,8 @@ class MembershipTest {
         Map<String, String> first = new ConcurrentHashMap<>();
         SharedList one = new SharedList(c, topic);
         lists.add(one);
-        one.follow((k, v) -> apply(first, k, v));
+        one.listen((k, v) -> apply(first, k, v));
+        one.follow();
         one.add("octo/one", "Octo/One");
         one.add("octo/two", "octo/two");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 2);
@@ -132,12 +133,22 @@ class MembershipTest {
         Map<String, String> later = new ConcurrentHashMap<>();
         SharedList two = new SharedList(c, topic);
         lists.add(two);
-        two.follow((k, v) -> apply(later, k, v));
+        two.listen((k, v) -> apply(later, k, v));
+        two.follow();
         await("a replica started later reads the list").atMost(Duration.ofSeconds(30)).until(() -> later.size() == 2);
         assertEquals("Octo/One", later.get("octo/one"));
         two.remove("octo/one");
         await("a removal reaches the first").atMost(Duration.ofSeconds(30))
                 .until(() -> first.keySet().equals(java.util.Set.of("octo/two")));
+
+        // put: not waited for, the latest value per key; a part listening late hears what was read before.
+        one.put("state/octo/two", "1");
+        one.put("state/octo/two", "2");
+        await("a put reaches the other replica").atMost(Duration.ofSeconds(30))
+                .until(() -> "2".equals(later.get("state/octo/two")));
+        Map<String, String> late = new ConcurrentHashMap<>();
+        two.listen((k, v) -> apply(late, k, v));
+        assertEquals(Map.of("octo/two", "octo/two", "state/octo/two", "2"), late, "heard at once");
     }
 
     private static void apply(Map<String, String> list, String key, String value) {

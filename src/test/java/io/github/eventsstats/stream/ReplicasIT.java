@@ -232,6 +232,46 @@ class ReplicasIT {
                     }
                     return false;
                 });
+
+        assertSameAnswers(alive);
+    }
+
+    /**
+     * Every replica answers alike, though each polls only its share: GET /watch, a lifecycle answer's
+     * history and completeness (less its window, which is the request's time), each repository loaded
+     * by whichever replica polls it, and the firehose poller's status from the one that polls it.
+     */
+    private static void assertSameAnswers(List<Replica> alive) {
+        Map<String, String> last = new ConcurrentHashMap<>();
+        try {
+            await("the same answers from every replica").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(() -> {
+                        last.clear();
+                        // Back to back: the polls change each entry's poll times every second or so.
+                        for (Replica r : alive) {
+                            last.put(r.agent(), get(r, "/watch") + "\n" + get(r, "/status/poller"));
+                        }
+                        for (Replica r : alive) {
+                            StringBuilder answer = new StringBuilder(last.get(r.agent()));
+                            for (String repo : WATCHED) {
+                                com.fasterxml.jackson.databind.node.ObjectNode prs =
+                                        (com.fasterxml.jackson.databind.node.ObjectNode) get(r, "/metrics/pull-requests/" + repo + "?days=7");
+                                prs.remove(List.of("from", "to"));
+                                answer.append('\n').append(prs);
+                            }
+                            last.put(r.agent(), answer.toString());
+                        }
+                        JsonNode watch = JSON.readTree(last.get(alive.getFirst().agent()).lines().findFirst().orElseThrow());
+                        for (JsonNode w : watch.path("repositories")) {
+                            if (!w.path("history").path("state").asText().equals("loaded") || !w.path("complete").asBoolean()) {
+                                return false; // not loaded everywhere yet
+                            }
+                        }
+                        return last.values().stream().distinct().count() == 1;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the replicas answer differently: " + last, e);
+        }
     }
 
     /**
