@@ -66,6 +66,8 @@ class StreamTest {
     ArchiveSync sync;
     @Inject
     io.github.eventsstats.cli.BackfillCommand backfill;
+    @Inject
+    io.github.eventsstats.github.RateBudget budget;
 
     private FakeGitHub fake;
     private String repo;
@@ -76,6 +78,8 @@ class StreamTest {
         fake.useClock(clock, clock::advance);
         repo = "stream-org/r" + System.nanoTime();
         await("this replica polls the firehose").atMost(Duration.ofMinutes(1)).until(poller::pollsFirehose);
+        // Until it knows its share of the token, a replica sends GitHub nothing (a test run first saw that).
+        await("the budget's share known").atMost(Duration.ofMinutes(1)).until(() -> budget.replicas() > 0);
         Files.createDirectories(STATE.getParent());
         Files.writeString(STATE, "{\"nextPollAt\":\"2100-01-01T00:00:00Z\"}");
         poller.reload();
@@ -261,5 +265,62 @@ class StreamTest {
         clickHouse.query("SELECT toString(event_id) AS id, count() AS c FROM events WHERE repo_name = {r:String} GROUP BY id",
                 Map.of("r", repo)).forEach(r -> counts.put(r.getString("id"), r.getLong("c")));
         assertTrue(counts.values().stream().allMatch(c -> c == 1), "each once: " + counts);
+    }
+
+    /**
+     * What a poll fetched and the broker refused is not counted as fetched: the poll state on disk
+     * (what a restarted replica, or the next one to hold the feed, starts from) keeps the ETag and the
+     * seen ids of before, so the events are fetched again rather than lost with the replica.
+     */
+    @Test
+    void thePollStateMovesOnOnlyOnceTheBrokerAcknowledgedTheEvents() throws Exception {
+        start(FakeGitHub.ok(page(2)).header("ETag", "\"a\""));
+        poller.tick();
+        await("the first page stored").atMost(Duration.ofSeconds(60)).until(() -> stored() == 2);
+        assertEquals("\"a\"", savedState().path("etag").asText());
+
+        String refused = page(3);
+        try (Admin admin = admin()) {
+            topicConfig(admin, "1"); // every record is too large now: the broker refuses at once
+            try {
+                fake.reset(FakeGitHub.ok(refused).header("ETag", "\"b\""));
+                clock.advance(Duration.ofMinutes(10));
+                poller.tick();
+                assertEquals(1, fake.requests().size(), "polled while the broker refuses");
+                com.fasterxml.jackson.databind.JsonNode saved = savedState();
+                assertEquals("\"a\"", saved.path("etag").asText(), "the ETag of before");
+                for (long id = nextId - 2; id <= nextId; id++) {
+                    for (com.fasterxml.jackson.databind.JsonNode seen : saved.path("recentIds")) {
+                        assertTrue(seen.asLong() != id, "not remembered as seen: " + id);
+                    }
+                }
+            } finally {
+                topicConfig(admin, null);
+            }
+        }
+        fake.reset(FakeGitHub.ok(refused).header("ETag", "\"b\""));
+        clock.advance(Duration.ofHours(1)); // past the backoff
+        poller.tick();
+        assertEquals("\"a\"", fake.requests().getFirst().ifNoneMatch(), "fetched again from where the broker had them");
+        await("stored once the broker takes them").atMost(Duration.ofSeconds(60)).until(() -> stored() == 5);
+        assertEquals("\"b\"", savedState().path("etag").asText());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode savedState() throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(STATE));
+    }
+
+    /** Sets the events topic's max.message.bytes, or back to the broker's default when null. */
+    private static void topicConfig(Admin admin, String maxMessageBytes) throws Exception {
+        var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                StreamTestProfile.TOPIC);
+        var entry = new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", maxMessageBytes);
+        var op = new org.apache.kafka.clients.admin.AlterConfigOp(entry, maxMessageBytes == null
+                ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+        admin.incrementalAlterConfigs(Map.of(topic, List.of(op))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        await("the broker applies max.message.bytes=" + maxMessageBytes).atMost(Duration.ofSeconds(30)).until(() -> {
+            var now = admin.describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes");
+            return maxMessageBytes == null ? now.isDefault() : maxMessageBytes.equals(now.value());
+        });
     }
 }
