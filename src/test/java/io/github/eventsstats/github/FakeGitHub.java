@@ -107,6 +107,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     private long limit = -1;
     private long remaining;
     private Instant resetAt;
+    private Duration window = Duration.ofHours(1);
     private int overLimit;
     private int spent;
 
@@ -204,6 +205,12 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
      * exceeded", counted by {@link #overLimit()}. Negative limit: off.
      */
     public synchronized void rateLimit(long limit, Instant reset) {
+        rateLimit(limit, reset, Duration.ofHours(1));
+    }
+
+    /** As {@link #rateLimit(long, Instant)}, each window after the first lasting {@code window} instead of an hour. */
+    public synchronized void rateLimit(long limit, Instant reset, Duration window) {
+        this.window = window;
         this.limit = limit;
         this.remaining = limit;
         this.resetAt = reset;
@@ -214,6 +221,21 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
     /** Takes {@code requests} off the current window, as another client of the same token would; not counted as spent. */
     public synchronized void spend(long requests) {
         remaining = Math.max(0, remaining - requests);
+    }
+
+    /** Leaves at most {@code requests} in the current window, as another client of the same token would. */
+    public synchronized void leave(long requests) {
+        remaining = Math.min(remaining, requests);
+    }
+
+    /** What the current window has left. */
+    public synchronized long remaining() {
+        return remaining;
+    }
+
+    /** When the current window resets. */
+    public synchronized Instant resetAt() {
+        return resetAt;
     }
 
     /** Requests that counted against the limit (not the free 304s), since {@link #rateLimit}. */
@@ -232,7 +254,7 @@ public class FakeGitHub implements QuarkusTestResourceLifecycleManager {
         }
         if (!clock.instant().isBefore(resetAt)) {
             remaining = limit;
-            resetAt = resetAt.plus(Duration.ofHours(1));
+            resetAt = resetAt.plus(window);
         }
         if (remaining == 0) {
             overLimit++;

@@ -49,9 +49,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every event is stored exactly once, as the API answers on every replica; the firehose is polled by
  * one replica at a time and each watched repository too; the token's limit is never passed; and
  * when the replica polling the firehose is killed (kill -9) in the middle of a poll, another takes
- * over within 30 s and the coverage report shows the gap. Then, on the same processes: ClickHouse
- * stopped for 30 s while the feeds go on growing, and the broker stopped and restarted; each time
- * every event ends up stored once.
+ * over within 30 s and the coverage report shows the gap; every replica answers alike for the watched
+ * repositories. Then, on the same processes: ClickHouse stopped for 30 s while the feeds go on
+ * growing; the replicas running into a small rest of the token's limit together, never past it, and
+ * going on after the reset; the broker stopped and restarted, the firehose's poller killed while it
+ * is away; each time every event ends up stored once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
@@ -63,6 +65,9 @@ class ReplicasIT {
     private static volatile int firehoseEvents = 240;
     private static volatile int watchedEvents = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WINDOW = Duration.ofSeconds(60);
+    /** POLLER_RATE_LIMIT_RESERVE's default, which the replicas keep. */
+    private static final long RESERVE = 5;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static KafkaBroker broker;
@@ -90,7 +95,8 @@ class ReplicasIT {
         engine = startEngine(jar, 0, "engine.log");
         enginePort = awaitLine(DIR.resolve("engine.log"), "READY port=");
         fake = FakeGitHub.elsewhere();
-        fake.rateLimit(5000, Instant.now().plus(Duration.ofHours(1)));
+        // Windows of a minute: the budget scenario runs into a small rest of one and sees it reset.
+        fake.rateLimit(5000, Instant.now().plus(WINDOW), WINDOW);
         fake.route("/events", r -> page("firehose", firehoseEvents, 8, r));
         for (String repo : WATCHED) {
             fake.route("/repos/" + repo + "/", r -> FakeGitHub.ok("[]")); // the histories' lists: empty
@@ -355,13 +361,48 @@ class ReplicasIT {
 
     @Test
     @Order(3)
-    void aBrokerRestartedWhileEventsFlowLosesNothing() throws Exception {
+    void theReplicasRunIntoASmallRestOfTheLimitTogetherNeverPassItAndResumeAfterTheReset() throws Exception {
         List<Replica> alive = alive();
-        int before = moreEvents();
+        await("a window with 35 s to go").atMost(WINDOW).pollInterval(Duration.ofMillis(200))
+                .until(() -> Duration.between(Instant.now(), fake.resetAt()).compareTo(Duration.ofSeconds(35)) >= 0);
+        Instant reset = fake.resetAt();
+        fake.leave(30); // another client of the token spent the rest
+        moreEvents(); // more than 25 requests' worth: the rest of the events after the reset
+        long[] lowest = {Long.MAX_VALUE};
+        await("the replicas spend the rest down to the reserve together").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    lowest[0] = Math.min(lowest[0], fake.remaining());
+                    return Instant.now().isBefore(reset) && fake.remaining() <= RESERVE + alive.size();
+                });
+        System.out.printf("ReplicasIT: %d replicas at %d requests left, %d s before the reset%n", alive.size(),
+                fake.remaining(), Duration.between(Instant.now(), reset).toSeconds());
+        awaitAllStored(alive); // which the rest of the events needed requests after the reset for
+        assertTrue(fake.requests().stream().anyMatch(r -> !r.at().isBefore(reset)), "resumed after the reset");
+    }
+
+    @Test
+    @Order(4)
+    void aReplicaKilledWhileTheBrokerIsAwayLosesNothingAndABrokerRestartLosesNothing() throws Exception {
+        List<Replica> alive = alive();
+        moreEvents();
+        int requests = fake.requests().size();
         broker.stop(); // SIGTERM by its process id: a controlled shutdown
-        awaitFlowing(before, "while the broker is away");
+        // The replica that polled a feed last fetched events the broker cannot take (its publish waits
+        // for the broker, and its other polls behind it): killed now, it loses its copies.
+        await("a feed polled since the broker's stop began").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> feedRequests(requests).findAny().isPresent());
+        Replica killed = replicas.get(agent(feedRequests(requests).reduce((a, b) -> b).orElseThrow()));
+        killed.process().destroyForcibly();
+        killed.process().waitFor(30, TimeUnit.SECONDS);
         broker.restart();
-        awaitAllStored(alive);
+        awaitAllStored(alive.stream().filter(r -> r != killed).toList());
+    }
+
+    /** The requests for an events feed (the firehose's or a watched repository's) since the {@code from}th. */
+    private static java.util.stream.Stream<FakeGitHub.Request> feedRequests(int from) {
+        List<FakeGitHub.Request> all = fake.requests();
+        return all.subList(from, all.size()).stream()
+                .filter(r -> isFirehose(r.uri()) || r.uri().matches("/repos/[^/]+/[^/]+/events.*"));
     }
 
     /** Lets the feeds make more events; returns how many the firehose has made so far. */
