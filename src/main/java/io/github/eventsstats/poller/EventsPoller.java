@@ -19,6 +19,7 @@ import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.stream.EventStream;
 import io.github.eventsstats.stream.KafkaStream;
 import io.github.eventsstats.stream.Membership;
+import io.github.eventsstats.stream.SharedList;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -26,7 +27,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -63,7 +66,7 @@ public class EventsPoller {
     private final PollStateStore stateStore;
     private final ObjectMapper json;
     /** With Kafka: where the firehose's holder publishes its poll state, for the others' answers. */
-    private volatile io.github.eventsstats.stream.SharedList shared;
+    private volatile SharedList shared;
     private final Backlog backlog;
     private final EventMapper mapper;
     private final PageParser parser;
@@ -332,12 +335,12 @@ public class EventsPoller {
         result.notes().forEach(this::log);
         metrics.poll(result.outcome());
         stateStore.save(state);
-        io.github.eventsstats.stream.SharedList s = shared;
+        SharedList s = shared;
         if (s != null) {
             try {
                 s.put(SHARED_STATE, json.writeValueAsString(state)); // not waited for: sent when the broker takes it
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
             }
         }
         pollLog.success(state.lastSuccessAt, interval()); // coverage's record of when it was polling

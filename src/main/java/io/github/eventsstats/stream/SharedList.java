@@ -13,8 +13,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +41,12 @@ public final class SharedList {
     private volatile boolean stopping;
     private Thread thread;
     /** Entries set with {@link #put} and not yet taken by the broker: the latest value per key (empty: removed). */
-    private final java.util.LinkedHashMap<String, java.util.Optional<String>> unsent = new java.util.LinkedHashMap<>();
+    private final LinkedHashMap<String, Optional<String>> unsent = new LinkedHashMap<>();
     private Thread sender;
     private int sendFailures;
     /** Every entry read, its latest value (null: removed), in the order of their last change. */
-    private final Map<String, String> read = new java.util.LinkedHashMap<>();
-    private final List<BiConsumer<String, String>> listeners = new java.util.ArrayList<>();
+    private final Map<String, String> read = new LinkedHashMap<>();
+    private final List<BiConsumer<String, String>> listeners = new ArrayList<>();
 
     SharedList(KafkaConfig config, String topic) {
         this.config = config;
@@ -123,7 +126,7 @@ public final class SharedList {
     public void put(String key, String value) {
         synchronized (unsent) {
             unsent.remove(key); // the newest goes to the end: it was changed last
-            unsent.put(key, java.util.Optional.ofNullable(value));
+            unsent.put(key, Optional.ofNullable(value));
             if (sender == null) {
                 sender = Thread.ofPlatform().daemon().name("stream-list-sender-" + topic).start(this::sendLoop);
             }
@@ -133,7 +136,7 @@ public final class SharedList {
 
     private void sendLoop() {
         while (!stopping) {
-            Map.Entry<String, java.util.Optional<String>> next;
+            Map.Entry<String, Optional<String>> next;
             synchronized (unsent) {
                 while (unsent.isEmpty() && !stopping) {
                     try {

@@ -1,5 +1,8 @@
 package io.github.eventsstats.watch;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.eventsstats.platform.Printable;
 import io.github.eventsstats.stream.KafkaStream;
 import io.github.eventsstats.stream.SharedList;
 import io.quarkus.runtime.StartupEvent;
@@ -10,6 +13,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 
@@ -91,12 +96,12 @@ public class WatchService {
     private final OnDemand onDemand;
     private final KafkaStream kafka;
     private final WatchPoller poller;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final ObjectMapper json;
     /** The list all replicas share, with Kafka; null when this process keeps it alone. */
     private volatile SharedList shared;
 
     WatchService(WatchList list, OnDemand onDemand, KafkaStream kafka, WatchPoller poller,
-                 com.fasterxml.jackson.databind.ObjectMapper json) {
+                 ObjectMapper json) {
         this.list = list;
         this.onDemand = onDemand;
         this.kafka = kafka;
@@ -123,9 +128,9 @@ public class WatchService {
                 if (value != null && !poller.keeps(repository)) {
                     try {
                         state(value).ifPresent(w -> list.adopt(repository, w));
-                    } catch (java.io.UncheckedIOException e) {
+                    } catch (UncheckedIOException e) {
                         // The next state of it comes with its next poll; the list goes on being followed.
-                        LOG.warnf("watch: the shared state of %s not saved here: %s", repository, e.getMessage());
+                        LOG.warnf("watch: the shared state of %s not saved here: %s", Printable.of(repository), e.getMessage());
                     }
                 }
             } else if (!WatchList.valid(key)) {
@@ -140,8 +145,8 @@ public class WatchService {
         list.onChange(w -> {
             try {
                 s.put(STATE + WatchedRepository.key(w.repository), json.writeValueAsString(w));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
             }
         });
         onDemand.share(asks -> {
@@ -158,9 +163,9 @@ public class WatchService {
     private java.util.Optional<WatchedRepository> state(String value) {
         try {
             return java.util.Optional.ofNullable(json.readValue(value, WatchedRepository.class));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warnf("watch: a repository's state in the shared list is unreadable (%s); kept as it was",
-                    io.github.eventsstats.platform.Printable.of(e.getMessage()));
+                    Printable.of(e.getMessage()));
             return java.util.Optional.empty();
         }
     }
