@@ -52,8 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * over within 30 s and the coverage report shows the gap; every replica answers alike for the watched
  * repositories. Then, on the same processes: ClickHouse stopped for 30 s while the feeds go on
  * growing; the replicas running into a small rest of the token's limit together, never past it, and
- * going on after the reset; the broker stopped and restarted, the firehose's poller killed while it
- * is away; each time every event ends up stored once.
+ * going on after the reset; the broker stopped and restarted, the replica that polled a feed last
+ * killed while it is away; each time every event ends up stored once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
