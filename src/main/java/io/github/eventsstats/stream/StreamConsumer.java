@@ -105,27 +105,57 @@ final class StreamConsumer implements Runnable {
                     }
                 }
             });
+            int failuresInARow = 0;
+            boolean rewind = false;
             while (!stopping) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofSeconds(1));
-                measureLag();
-                if (paused) {
-                    retry(); // the pause's wait (the poll above, repeated) is over: try again
-                    continue;
-                }
-                if (!records.isEmpty()) {
-                    write(records);
+                try {
+                    if (rewind) {
+                        rewind(); // what was polled and not committed is read again
+                        rewind = false;
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                    measureLag();
+                    if (paused) {
+                        retry(); // the pause's wait (the poll above, repeated) is over: try again
+                        continue;
+                    }
+                    if (!records.isEmpty()) {
+                        write(records);
+                    }
+                    failuresInARow = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A replica whose consumer ended would store nothing again, unseen: go on after a pause.
+                    if (++failuresInARow == 1 || Integer.bitCount(failuresInARow) == 1) {
+                        LOG.errorf(e, "stream: the consumer failed (%s), %d time(s) in a row; it goes on in %s",
+                                Printable.of(String.valueOf(e.getMessage())), failuresInARow, config.retryInterval());
+                    }
+                    rewind = true;
+                    Thread.sleep(config.retryInterval());
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // stopping
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "stream: the consumer stopped: %s", Printable.of(String.valueOf(e.getMessage())));
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
     private long pausedAtNanos;
+
+    /** Back to the committed offsets of what this replica owns (the earliest where none is). */
+    private void rewind() {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+        for (TopicPartition tp : consumer.assignment()) {
+            OffsetAndMetadata at = committed.get(tp);
+            if (at == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, at.offset());
+            }
+        }
+    }
 
     /** Waits out KAFKA_RETRY_INTERVAL on paused partitions (polls keep the replica in the group). */
     private void retry() {
@@ -185,6 +215,10 @@ final class StreamConsumer implements Runnable {
                  | org.apache.kafka.clients.consumer.CommitFailedException e) {
             // The partitions moved on: their next owner writes the batch again and the writer drops the repeats.
             LOG.debugf("stream: commit after a rebalance refused (%s)", e.getMessage());
+        } catch (org.apache.kafka.common.errors.RetriableException e) {
+            // The broker is away (a commit times out after default.api.timeout.ms): the batch is
+            // stored, and the next commit covers its offsets; until then a new owner writes it again.
+            LOG.debugf("stream: commit not taken yet (%s)", e.getMessage());
         }
     }
 
