@@ -40,7 +40,9 @@ public final class Membership {
     static final Membership ALONE = new Membership();
 
     private final String job;
-    private final int partitions;
+    private final String topic;
+    /** The topic's own count once known: a key's partition must be the one the group hands out. */
+    private volatile int partitions;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ReentrantReadWriteLock work = new ReentrantReadWriteLock();
     private volatile Set<Integer> owned = Set.of();
@@ -49,6 +51,7 @@ public final class Membership {
 
     private Membership() {
         this.job = "alone";
+        this.topic = null;
         this.partitions = 1;
         this.consumer = null;
         this.owned = Set.of(0);
@@ -56,6 +59,7 @@ public final class Membership {
 
     Membership(KafkaConfig config, String job, String topic, int partitions) {
         this.job = job;
+        this.topic = topic;
         this.partitions = partitions;
         Properties p = Topics.clientProperties(config, "github-events-stats-" + job + "-" + Topics.INSTANCE);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group() + "." + job);
@@ -84,6 +88,7 @@ public final class Membership {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> added) {
+                useTheTopicsCount();
                 Set<Integer> now = new TreeSet<>(owned);
                 added.forEach(tp -> now.add(tp.partition()));
                 owned = Set.copyOf(now);
@@ -92,6 +97,21 @@ public final class Membership {
                 }
             }
         });
+    }
+
+    /**
+     * A topic made before with another count (KAFKA_PARTITIONS changed later, or another replica's
+     * setting) is left as it is: with the configured count, keys would hash to partitions nobody
+     * owns, or that several own. Runs on the consumer's thread, inside its poll, where the topic's
+     * metadata is at hand.
+     */
+    private void useTheTopicsCount() {
+        int actual = consumer.partitionsFor(topic).size();
+        if (actual > 0 && actual != partitions) {
+            LOG.warnf("stream: %s has %d partitions, not the %d configured (KAFKA_PARTITIONS); %s is shared out by the topic's %d",
+                    topic, actual, partitions, job, actual);
+            partitions = actual;
+        }
     }
 
     private void give(Collection<TopicPartition> gone) {

@@ -96,6 +96,17 @@ class MembershipTest {
     }
 
     @Test
+    void keysAreSharedByTheTopicsOwnPartitionsWhenItWasMadeWithAnotherCount() throws Exception {
+        TestKafkaConfig c = config(3); // the topic as an earlier start made it
+        String topic = new Topics(c).watchShares();
+        Membership a = join(c, KafkaStream.WATCH, topic, 6); // KAFKA_PARTITIONS changed since
+        Membership b = join(c, KafkaStream.WATCH, topic, 6);
+        List<String> repos = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "org/repo-" + i).toList();
+        await("each key owned by exactly one").atMost(Duration.ofMinutes(1))
+                .until(() -> a.holds() && b.holds() && repos.stream().allMatch(r -> a.owns(r) ^ b.owns(r)));
+    }
+
+    @Test
     void aRevocationWaitsForTheWorkInProgress() throws Exception {
         TestKafkaConfig c = config(1);
         Membership a = join(c, KafkaStream.FIREHOSE, new Topics(c).leader(), 1);
