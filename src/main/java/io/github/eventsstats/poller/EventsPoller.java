@@ -83,6 +83,8 @@ public class EventsPoller {
     /** Whether this replica held the firehose at its last tick. */
     private volatile boolean leading;
     private volatile PollState state = new PollState();
+    /** What the firehose's holder published last; only answers read it, the polls never. */
+    private volatile PollState holdersState;
     private volatile Instant startedAt;
     private int archiveFailures;
 
@@ -150,8 +152,10 @@ public class EventsPoller {
         budget.firehose(config.enabled() ? Optional.of(planner.interval(state)) : Optional.empty(), config.maxPages());
     }
 
+    /** The firehose's poll state as every replica tells it: its holder's own, elsewhere what the holder published. */
     public PollState state() {
-        return state;
+        PollState published = holdersState;
+        return firehose == null || leading || published == null ? state : published;
     }
 
     public int backlogSize() {
@@ -164,12 +168,12 @@ public class EventsPoller {
 
     /** The interval polls keep: X-Poll-Interval, never below POLLER_MIN_INTERVAL. */
     public Duration interval() {
-        return planner.interval(state);
+        return planner.interval(state());
     }
 
     /** Whether the last success is more than three intervals old (not while GitHub told us to wait). */
     public boolean overdue() {
-        return planner.overdue(state, startedAt, clock.instant());
+        return planner.overdue(state(), startedAt, clock.instant());
     }
 
     @Scheduled(identity = JOB, every = "${poller.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -208,15 +212,16 @@ public class EventsPoller {
 
     /**
      * The poll state the firehose's holder published: a replica that does not poll the firehose
-     * answers with it (/status/poller, the poller's health), so all replicas tell the same. Its own
-     * poll state, once it holds the firehose, is its own again.
+     * answers with it (/status/poller, the poller's health), so all replicas tell the same. Kept
+     * apart from the state the polls use: this runs on the shared list's thread, and a replica
+     * taking the firehose over at that moment must not have its first poll's state replaced.
      */
     private void sharedState(String key, String value) {
-        if (!SHARED_STATE.equals(key) || value == null || leading) {
+        if (!SHARED_STATE.equals(key) || value == null) {
             return;
         }
         try {
-            state = json.readValue(value, PollState.class);
+            holdersState = json.readValue(value, PollState.class);
         } catch (IOException e) {
             LOG.warnf("poller: the firehose's shared poll state is unreadable (%s); kept as it was",
                     Printable.of(e.getMessage()));
@@ -393,12 +398,12 @@ public class EventsPoller {
 
     /** Hands the events to Kafka; what the broker does not take waits in the stream and goes first next time. */
     private void publish(List<Published> pages, EventSource source) {
-        boolean taken = true;
         for (Published p : pages) {
-            taken &= stream.publish(p.events(), source, p.fetchedAt());
-        }
-        if (!taken) {
-            throw new IllegalStateException(stream.pending() + " event(s) wait for the Kafka broker");
+            // The poll state does not move on, so the pages after a refused one are fetched again;
+            // sending them now would only wait for the absent broker once more per page.
+            if (!stream.publish(p.events(), source, p.fetchedAt())) {
+                throw new IllegalStateException(stream.pending() + " event(s) wait for the Kafka broker");
+            }
         }
     }
 
