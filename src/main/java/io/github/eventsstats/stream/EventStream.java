@@ -56,6 +56,7 @@ public class EventStream {
     private final List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
     private Producer<String, byte[]> producer;
     private int failuresInARow;
+    private boolean stopped;
     /**
      * What {@link #pending} and {@link #full} read: the events kept plus those being sent. Read
      * without the lock, so that a publish waiting for an absent broker holds up neither a metrics
@@ -201,6 +202,10 @@ public class EventStream {
     }
 
     private Producer<String, byte[]> producer() {
+        if (stopped) {
+            // A publish still running at shutdown (the archive sync) must not open a producer nobody closes.
+            throw new IllegalStateException("the service is stopping");
+        }
         if (producer == null) {
             Properties p = Topics.clientProperties(config, "github-events-stats-producer");
             p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -225,6 +230,7 @@ public class EventStream {
     void onStop(@Observes ShutdownEvent event) {
         Producer<String, byte[]> p;
         synchronized (this) {
+            stopped = true;
             p = producer;
             producer = null;
             if (!pending.isEmpty()) {

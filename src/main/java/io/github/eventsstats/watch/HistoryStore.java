@@ -121,8 +121,9 @@ public class HistoryStore {
 
     /**
      * How many writes of items this process has stored: a value read before a read of
-     * lifecycle_items is unchanged after it only if no item was written in between. This class is
-     * lifecycle_items' only writer.
+     * lifecycle_items is unchanged after it only if this process wrote no item in between. This
+     * class is the process's only writer of lifecycle_items; other replicas' writes are not counted
+     * (docs/design/kafka.md).
      */
     public long itemsWritten() {
         return itemsWritten.get();

@@ -136,7 +136,12 @@ public class WatchService {
             } else if (!WatchList.valid(key)) {
                 return; // another part's entry (the firehose's poll state)
             } else if (value != null) {
-                list.add(value);
+                // The topic is anyone's to write: only a valid name filed under its own key is taken.
+                if (WatchList.valid(value) && WatchedRepository.key(value).equals(key)) {
+                    list.add(value);
+                } else {
+                    LOG.warnf("watch: the shared list's entry %s names %s; skipped", Printable.of(key), Printable.of(value));
+                }
             } else {
                 list.get(key).ifPresent(w -> list.remove(w.repository));
             }
