@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.event.EventSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -191,7 +192,7 @@ public class EventStream {
                 LOG.infof("stream: the Kafka broker takes events again");
             }
             failuresInARow = 0;
-        } else if (++failuresInARow == 1 || Integer.bitCount(failuresInARow) == 1) {
+        } else if (Backoff.worthLogging(++failuresInARow)) {
             LOG.warnf("stream: the Kafka broker did not take %d event(s) (%s), %d time(s) in a row; kept to send again",
                     pending.size(), failure, failuresInARow);
         }

@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.github.RateBudget;
 import io.github.eventsstats.ingest.EventWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +80,7 @@ public class KafkaStream {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                if (++attempts == 1 || Integer.bitCount(attempts) == 1) {
+                if (Backoff.worthLogging(++attempts)) {
                     LOG.warnf("stream: the Kafka broker does not answer (%s), %d time(s); trying again", e.getMessage(), attempts);
                 }
                 try {

@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.platform.Backoff;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -158,7 +159,7 @@ public final class SharedList {
             } catch (IllegalStateException e) {
                 synchronized (unsent) {
                     unsent.putIfAbsent(next.getKey(), next.getValue()); // unless a newer value came meanwhile
-                    if (++sendFailures == 1 || Integer.bitCount(sendFailures) == 1) {
+                    if (Backoff.worthLogging(++sendFailures)) {
                         LOG.warnf("stream: %d change(s) of the shared list %s wait for the broker (%s), %d time(s) in a row",
                                 unsent.size(), topic, e.getMessage(), sendFailures);
                     }

@@ -1,5 +1,6 @@
 package io.github.eventsstats.stream;
 
+import io.github.eventsstats.platform.Backoff;
 import io.github.eventsstats.event.EventMapper;
 import io.github.eventsstats.event.EventRow;
 import io.github.eventsstats.event.EventSource;
@@ -127,7 +128,7 @@ final class StreamConsumer implements Runnable {
                     throw e;
                 } catch (RuntimeException e) {
                     // A replica whose consumer ended would store nothing again, unseen: go on after a pause.
-                    if (++failuresInARow == 1 || Integer.bitCount(failuresInARow) == 1) {
+                    if (Backoff.worthLogging(++failuresInARow)) {
                         LOG.errorf(e, "stream: the consumer failed (%s), %d time(s) in a row; it goes on in %s",
                                 Printable.of(String.valueOf(e.getMessage())), failuresInARow, config.retryInterval());
                     }
@@ -230,7 +231,7 @@ final class StreamConsumer implements Runnable {
         consumer.pause(consumer.assignment());
         paused = true;
         pausedAtNanos = System.nanoTime();
-        if (++refusalsInARow == 1 || Integer.bitCount(refusalsInARow) == 1) {
+        if (Backoff.worthLogging(++refusalsInARow)) {
             LOG.warnf("stream: ClickHouse did not take %d event(s) (%s), %d time(s) in a row; consumption paused for %s,"
                     + " the events wait in Kafka", records.count(), Printable.of(String.valueOf(e.getMessage())),
                     refusalsInARow, config.retryInterval());
