@@ -16,28 +16,31 @@ public final class LifecycleQueries {
      * items or comments, so an answer reads one row per item of its window and no comments. The
      * window is one range of the table's key (repository, kind, creation). An item kept again
      * (a later sync, a new comment) has a later version; until parts merge FINAL keeps the latest.
+     * In no order: the figures do not depend on it, and sorting cost the engine time
+     * (docs/benchmarks/lifecycle.md).
      */
-    public static final String ITEMS = items("", "= {repo:String}", "");
+    public static final String ITEMS = items("", "= {repo:String}", "AND kind = {kind:String}");
 
     /**
-     * {@link #ITEMS} of several repositories in one query ({@code /metrics/compare}): each row's
-     * {@code r} is its repository's position in {repos} (from 1).
+     * {@link #ITEMS} of several repositories and of both kinds in one query ({@code /metrics/compare}):
+     * each row's {@code r} is its repository's position in {repos} (from 1), {@code kind} its kind.
+     * One query where two (one per kind) spent the engine's fixed cost of a query twice.
      */
-    public static final String ITEMS_OF_REPOSITORIES = items("indexOf({repos:Array(String)}, repo_name) AS r,",
-            "IN {repos:Array(String)}", "r,");
+    public static final String ITEMS_OF_REPOSITORIES = items("indexOf({repos:Array(String)}, repo_name) AS r, kind,",
+            "IN {repos:Array(String)}", "");
 
     /**
-     * The items query for one repository ({repo}) or several ({repos}): the parts that say which
-     * repository a row is of are empty for one. Only these constants are put in, never a value.
+     * The items query for one repository ({repo}) of one kind, or several of both ({repos}): the
+     * parts that say which repository and kind a row is of are empty for one. Only these constants
+     * are put in, never a value.
      */
-    private static String items(String key, String repositories, String by) {
+    private static String items(String key, String repositories, String kind) {
         return """
                 SELECT %1$s number, created_at, closed_at, merged_at, author_bot AS bot, responded_at
                 FROM lifecycle_facts FINAL
-                WHERE repo_name %2$s AND kind = {kind:String}
+                WHERE repo_name %2$s %3$s
                   AND created_at >= {from:DateTime} AND created_at <= {to:DateTime}
-                ORDER BY %3$s number
-                """.formatted(key, repositories, by);
+                """.formatted(key, repositories, kind);
     }
 
     /**
@@ -52,7 +55,7 @@ public final class LifecycleQueries {
      */
     public static final String ITEMS_FROM_EVENTS = itemsFromEvents("", "", "= {repo:String}", "", "");
 
-    /** {@link #ITEMS_FROM_EVENTS} of several repositories in one query, keyed as {@link #ITEMS_OF_REPOSITORIES}. */
+    /** {@link #ITEMS_FROM_EVENTS} of several repositories, of one kind, in one query; {@code r} as in {@link #ITEMS_OF_REPOSITORIES}. */
     public static final String ITEMS_FROM_EVENTS_OF_REPOSITORIES = itemsFromEvents("i.r AS r,",
             "indexOf({repos:Array(String)}, repo_name) AS r,", "IN {repos:Array(String)}", "r,", "c.r = i.r AND");
 

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -89,15 +90,16 @@ public class LifecycleService {
         return cache.answer(key, q -> clickHouse.async(() -> {
             Instant to = now();
             Instant from = to.minus(Duration.ofDays(days));
-            List<WatchList.Tracked> sources = List.of(source);
-            return figures.of(repository, days, from, to, includeBots,
-                    items(List.of(repository), sources, kind, from, to).getFirst(), completeness(sources).getFirst());
+            List<Lifecycle.ItemLife> items = source.history().loaded()
+                    ? store.items(source.storedName(), kind, from, to)
+                    : store.itemsFromEvents(List.of(repository), kind, from, to).getFirst();
+            return figures.of(repository, days, from, to, includeBots, items, completeness(List.of(source)).getFirst());
         }));
     }
 
     /**
-     * Each repository's two answers, in the order given, over one window: the loaded histories
-     * read by one query per kind, whatever their number (docs/benchmarks/lifecycle.md).
+     * Each repository's two answers, in the order given, over one window: the loaded histories'
+     * items of both kinds read by one query, whatever their number (docs/benchmarks/lifecycle.md).
      */
     public Uni<Comparison> compare(List<String> repositories, int days, boolean includeBots) {
         List<WatchList.Tracked> sources = repositories.stream().map(this::source).toList();
@@ -105,9 +107,9 @@ public class LifecycleService {
                 q -> clickHouse.async(() -> {
                     Instant to = now();
                     Instant from = to.minus(Duration.ofDays(days));
-                    List<List<Lifecycle.ItemLife>> pulls = items(repositories, sources, LifecycleStore.Kind.PULL, from, to);
-                    List<List<Lifecycle.ItemLife>> issues = items(repositories, sources, LifecycleStore.Kind.ISSUE, from,
-                            to);
+                    Map<LifecycleStore.Kind, List<List<Lifecycle.ItemLife>>> items = items(repositories, sources, from, to);
+                    List<List<Lifecycle.ItemLife>> pulls = items.get(LifecycleStore.Kind.PULL);
+                    List<List<Lifecycle.ItemLife>> issues = items.get(LifecycleStore.Kind.ISSUE);
                     List<Completeness> completeness = completeness(sources);
                     List<Compared> each = new ArrayList<>();
                     for (int i = 0; i < repositories.size(); i++) {
@@ -126,11 +128,13 @@ public class LifecycleService {
     }
 
     /**
-     * Each repository's items: from its history once it is loaded (even one no longer kept fresh:
-     * it holds more than events), all those in one query; the others from their events, in one.
+     * Each repository's items of each kind: from its history once it is loaded (even one no longer
+     * kept fresh: it holds more than events), all those in one query; the others from their
+     * events, in one query per kind.
      */
-    private List<List<Lifecycle.ItemLife>> items(List<String> repositories, List<WatchList.Tracked> sources,
-                                                 LifecycleStore.Kind kind, Instant from, Instant to) {
+    private Map<LifecycleStore.Kind, List<List<Lifecycle.ItemLife>>> items(List<String> repositories,
+                                                                          List<WatchList.Tracked> sources,
+                                                                          Instant from, Instant to) {
         List<String> loaded = sources.stream().filter(s -> s.history().loaded()).map(WatchList.Tracked::storedName)
                 .distinct().toList();
         List<String> notLoaded = new ArrayList<>();
@@ -139,15 +143,19 @@ public class LifecycleService {
                 notLoaded.add(repositories.get(i));
             }
         }
-        List<List<Lifecycle.ItemLife>> fromHistories = loaded.isEmpty() ? List.of()
-                : store.items(loaded, kind, from, to);
-        List<List<Lifecycle.ItemLife>> fromEvents = notLoaded.isEmpty() ? List.of()
-                : store.itemsFromEvents(notLoaded, kind, from, to);
-        List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
-        for (int i = 0; i < repositories.size(); i++) {
-            WatchList.Tracked s = sources.get(i);
-            each.add(s.history().loaded() ? fromHistories.get(loaded.indexOf(s.storedName()))
-                    : fromEvents.get(notLoaded.indexOf(repositories.get(i))));
+        Map<LifecycleStore.Kind, List<List<Lifecycle.ItemLife>>> fromHistories = loaded.isEmpty() ? Map.of()
+                : store.itemsOfBothKinds(loaded, from, to);
+        Map<LifecycleStore.Kind, List<List<Lifecycle.ItemLife>>> each = new EnumMap<>(LifecycleStore.Kind.class);
+        for (LifecycleStore.Kind kind : LifecycleStore.Kind.values()) {
+            List<List<Lifecycle.ItemLife>> fromEvents = notLoaded.isEmpty() ? List.of()
+                    : store.itemsFromEvents(notLoaded, kind, from, to);
+            List<List<Lifecycle.ItemLife>> ofKind = new ArrayList<>();
+            for (int i = 0; i < repositories.size(); i++) {
+                WatchList.Tracked s = sources.get(i);
+                ofKind.add(s.history().loaded() ? fromHistories.get(kind).get(loaded.indexOf(s.storedName()))
+                        : fromEvents.get(notLoaded.indexOf(repositories.get(i))));
+            }
+            each.put(kind, ofKind);
         }
         return each;
     }

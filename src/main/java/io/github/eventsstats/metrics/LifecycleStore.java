@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,16 @@ public class LifecycleStore {
         Kind(String stored, String eventType) {
             this.stored = stored;
             this.eventType = eventType;
+        }
+
+        /** The kind lifecycle_facts stores as {@code stored}. */
+        static Kind of(String stored) {
+            for (Kind k : values()) {
+                if (k.stored.equals(stored)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown kind " + stored);
         }
     }
 
@@ -55,37 +66,54 @@ public class LifecycleStore {
         this.history = history;
     }
 
+    /** From the loaded history of {@code repo}, its items of {@code kind} ({@link LifecycleQueries#ITEMS}). */
+    public List<Lifecycle.ItemLife> items(String repo, Kind kind, Instant from, Instant to) {
+        List<Lifecycle.ItemLife> items = new ArrayList<>();
+        for (GenericRecord r : clickHouse.query(LifecycleQueries.ITEMS, Map.of("repo", repo, "kind", kind.stored,
+                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)))) {
+            items.add(row(r));
+        }
+        return items;
+    }
+
     /**
-     * From the loaded histories of {@code repos}, each one's items in the order given: one query
-     * for all ({@link LifecycleQueries#ITEMS_OF_REPOSITORIES}), or {@link LifecycleQueries#ITEMS}
-     * for one, which takes it less engine time.
+     * From the loaded histories of {@code repos}, each one's items of each kind, in the order
+     * given: one query for all ({@link LifecycleQueries#ITEMS_OF_REPOSITORIES}).
      */
-    public List<List<Lifecycle.ItemLife>> items(List<String> repos, Kind kind, Instant from, Instant to) {
-        return each(repos, LifecycleQueries.ITEMS, LifecycleQueries.ITEMS_OF_REPOSITORIES, Map.of("kind", kind.stored,
-                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)));
+    public Map<Kind, List<List<Lifecycle.ItemLife>>> itemsOfBothKinds(List<String> repos, Instant from, Instant to) {
+        Map<Kind, List<List<Lifecycle.ItemLife>>> each = new EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            each.put(kind, empty(repos.size()));
+        }
+        for (GenericRecord r : clickHouse.query(LifecycleQueries.ITEMS_OF_REPOSITORIES, Map.of("repos", repos,
+                "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to)))) {
+            each.get(Kind.of(r.getString("kind"))).get((int) r.getLong("r") - 1).add(row(r));
+        }
+        return each;
     }
 
-    /** From the stored events of {@code repos}, those kept (EVENTS_RETENTION); one query as {@link #items}. */
+    /**
+     * From the stored events of {@code repos}, those kept (EVENTS_RETENTION), each one's items of
+     * {@code kind} in the order given: {@link LifecycleQueries#ITEMS_FROM_EVENTS} for one, or one
+     * query for several ({@link LifecycleQueries#ITEMS_FROM_EVENTS_OF_REPOSITORIES}, rows keyed by r).
+     */
     public List<List<Lifecycle.ItemLife>> itemsFromEvents(List<String> repos, Kind kind, Instant from, Instant to) {
-        return each(repos, LifecycleQueries.ITEMS_FROM_EVENTS, LifecycleQueries.ITEMS_FROM_EVENTS_OF_REPOSITORIES,
-                Map.of("type", kind.eventType, "from", ClickHouse.dateTime(from), "to", ClickHouse.dateTime(to),
-                        "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom())));
+        Map<String, Object> params = new HashMap<>(Map.of("type", kind.eventType, "from", ClickHouse.dateTime(from),
+                "to", ClickHouse.dateTime(to), "expired_before", ClickHouse.dateTime(retention.eventsKeptFrom())));
+        boolean one = repos.size() == 1;
+        params.put(one ? "repo" : "repos", one ? repos.getFirst() : repos);
+        List<List<Lifecycle.ItemLife>> each = empty(repos.size());
+        for (GenericRecord r : clickHouse.query(one ? LifecycleQueries.ITEMS_FROM_EVENTS
+                : LifecycleQueries.ITEMS_FROM_EVENTS_OF_REPOSITORIES, params)) {
+            each.get(one ? 0 : (int) r.getLong("r") - 1).add(row(r));
+        }
+        return each;
     }
 
-    /** Each repository's rows of {@code one} ({repo}) or, for several, of {@code many} ({repos}, rows keyed by r). */
-    private List<List<Lifecycle.ItemLife>> each(List<String> repos, String one, String many, Map<String, Object> window) {
-        Map<String, Object> params = new HashMap<>(window);
-        if (repos.size() == 1) {
-            params.put("repo", repos.getFirst());
-        } else {
-            params.put("repos", repos);
-        }
+    private static List<List<Lifecycle.ItemLife>> empty(int repos) {
         List<List<Lifecycle.ItemLife>> each = new ArrayList<>();
-        for (int i = 0; i < repos.size(); i++) {
+        for (int i = 0; i < repos; i++) {
             each.add(new ArrayList<>());
-        }
-        for (GenericRecord r : clickHouse.query(repos.size() == 1 ? one : many, params)) {
-            each.get(repos.size() == 1 ? 0 : (int) r.getLong("r") - 1).add(row(r));
         }
         return each;
     }

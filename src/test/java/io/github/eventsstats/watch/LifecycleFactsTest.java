@@ -50,14 +50,16 @@ class LifecycleFactsTest {
 
     /** The one item of the repository's issues created around T, as an answer reads it. */
     private Lifecycle.ItemLife read(String repo) {
-        List<Lifecycle.ItemLife> items = lifecycle.items(List.of(repo), LifecycleStore.Kind.ISSUE, T.minus(Duration.ofDays(1)),
-                T.plus(Duration.ofDays(1))).getFirst();
+        Instant from = T.minus(Duration.ofDays(1));
+        Instant to = T.plus(Duration.ofDays(1));
+        List<Lifecycle.ItemLife> items = lifecycle.items(repo, LifecycleStore.Kind.ISSUE, from, to);
         assertEquals(1, items.size(), items.toString());
-        // A comparison reads the same facts, each repository's own.
+        // A comparison reads the same facts, each repository's own, of its own kind.
         String other = repository();
         history.insertItems(List.of(issue(other, 1, T, null, "zed")), T);
-        assertEquals(items, lifecycle.items(List.of(other, repo), LifecycleStore.Kind.ISSUE, T.minus(Duration.ofDays(1)),
-                T.plus(Duration.ofDays(1))).get(1));
+        var compared = lifecycle.itemsOfBothKinds(List.of(other, repo), from, to);
+        assertEquals(items, compared.get(LifecycleStore.Kind.ISSUE).get(1));
+        assertEquals(List.of(), compared.get(LifecycleStore.Kind.PULL).get(1));
         return items.getFirst();
     }
 
