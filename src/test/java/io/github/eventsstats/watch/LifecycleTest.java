@@ -286,7 +286,8 @@ class LifecycleTest extends WatchTestBase {
         Map<String, Object> c = get("/metrics/compare", "repos", b.name + "," + a.name + "," + unknown, "days", 60);
         List<Map<String, Object>> repos = (List<Map<String, Object>>) c.get("repositories");
         assertEquals(List.of(b.name, a.name, unknown), repos.stream().map(r -> r.get("repository")).toList());
-        // Both loaded histories come from one query per kind: each repository's rows its own.
+        // Both loaded histories come from one query for both kinds: each repository's rows its own,
+        // each row of its own kind.
         for (int i = 0; i < 2; i++) {
             GeneratedHistory h = i == 0 ? b : a;
             Map<String, Object> pr = (Map<String, Object>) repos.get(i).get("pull_requests");
@@ -297,6 +298,21 @@ class LifecycleTest extends WatchTestBase {
             assertEquals(h.items.getFirst().createdAt.toString(), pr.get("complete_since"), h.name);
         }
         assertEquals(false, ((Map<?, ?>) repos.get(2).get("issues")).get("complete"));
+
+        // Each entry is, field by field, what the repository's own endpoints answer (another query), bots or not.
+        for (boolean bots : new boolean[]{false, true}) {
+            for (int days : new int[]{60, 365}) {
+                List<Map<String, Object>> compared = (List<Map<String, Object>>) get("/metrics/compare", "repos",
+                        b.name + "," + a.name, "days", days, "include_bots", bots).get("repositories");
+                for (Map<String, Object> entry : compared) {
+                    String name = (String) entry.get("repository");
+                    assertEquals(get("/metrics/pull-requests/" + name, "days", days, "include_bots", bots),
+                            entry.get("pull_requests"), name + " days=" + days + " include_bots=" + bots);
+                    assertEquals(get("/metrics/issues/" + name, "days", days, "include_bots", bots),
+                            entry.get("issues"), name + " days=" + days + " include_bots=" + bots);
+                }
+            }
+        }
     }
 
     @Test
