@@ -15,7 +15,7 @@
 #
 # Usage: bench/lifecycle-bench.sh [queries|load|all]   (default all)
 # Env:   REPOS (10000)  ITEMS (2000000)  COMMENTS (10000000)  ROUNDS (6)  PULLS (5000)  ISSUES (2000)
-#        BEFORE (e45c98c: main before answers read the facts kept at write time; empty: none)
+#        BEFORE (0351c07: main before comparisons read both kinds in one query; empty: none)
 #        PORT (18095)  ENGINE_PORT (18135)  SKIP_BUILD=1  KEEP=1  REUSE=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,7 +81,7 @@ queries() {
   local args=("engine=http://127.0.0.1:$ENGINE_PORT" "user=$engine_user" "password=$engine_password"
               "service=http://127.0.0.1:$PORT" "repos=$REPOS" "items=${ITEMS:-2000000}" "comments=${COMMENTS:-10000000}"
               "rounds=${ROUNDS:-6}")
-  local before=${BEFORE-e45c98c} run_classpath=$classpath
+  local before=${BEFORE-0351c07} run_classpath=$classpath
   if [[ -n $before ]]; then # that commit's LifecycleQueries, compiled apart as before.LifecycleQueries
     rm -rf "$out/before" && mkdir -p "$out/before/src"
     git show "$before:src/main/java/io/github/eventsstats/metrics/LifecycleQueries.java" \

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * and their items' facts (lifecycle_facts) as the service keeps them ({@link HistoryStore}), then asks /metrics/pull-requests, /metrics/issues and /metrics/compare about a spread of
  * repositories and windows, one request at a time. Each request's engine time is the engine's own
  * time (elapsed, as it reports it per query) of the SQL that answer runs ({@link LifecycleQueries}
- * ITEMS per kind, ITEMS_OF_REPOSITORIES for a comparison), sent again right after it with the same
+ * ITEMS per kind, ITEMS_OF_REPOSITORIES for a comparison: both kinds in one query, or an earlier
+ * build's once per kind), sent again right after it with the same
  * parameters: the embedded engine keeps no system.query_log. Arguments are key=value: engine,
  * user, password, database, service, repos (10000), items (2000000), comments (10000000),
  * rounds (requests per repository and window), generate (false: the tables are filled already),
@@ -239,9 +241,7 @@ public final class LifecycleBench {
                 for (List<String> set : List.of(tenOf(ranked, names), names.subList(names.size() - 2, names.size()),
                         names.subList(0, 2))) {
                     long h = get("/metrics/compare?repos=" + String.join(",", set) + "&days=" + days);
-                    long[] p = engine(set, "pull", days);
-                    long[] i = engine(set, "issue", days);
-                    compare.add(h, new long[] {p[0] + i[0], p[1] + i[1]});
+                    compare.add(h, engineOfComparison(set, days));
                 }
             }
         }
@@ -306,30 +306,60 @@ public final class LifecycleBench {
             """;
 
     /**
-     * The engine's time, ns, for what the service runs for these repositories and kind: their
-     * window's items, in one query for several (their first items are kept by the service while
-     * nothing is written, as here); then what the other build ran (0 without one), in turns.
+     * The engine's time, ns, for what the service runs for one repository's answer of this kind:
+     * its window's items (its first item is kept by the service while nothing is written, as here);
+     * then what the other build ran (0 without one), in turns.
      */
     private long[] engine(List<String> repositories, String kind, int days) throws Exception {
         Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String from = ClickHouse.dateTime(to.minus(Duration.ofDays(days)));
-        boolean one = repositories.size() == 1;
-        Map<String, Object> window = Map.of(one ? "repo" : "repos", one ? repositories.getFirst() : repositories,
-                "kind", kind, "from", from, "to", ClickHouse.dateTime(to));
         boolean oursFirst = (repositories.hashCode() + days) % 2 == 0; // neither always runs on a warmer cache
         long theirs = before == null || oursFirst ? 0 : before(repositories, kind, from, to);
-        long ours = query(one ? LifecycleQueries.ITEMS : LifecycleQueries.ITEMS_OF_REPOSITORIES, window);
+        long ours = query(LifecycleQueries.ITEMS, Map.of("repo", repositories.getFirst(), "kind", kind, "from", from,
+                "to", ClickHouse.dateTime(to)));
         if (before != null && oursFirst) {
             theirs = before(repositories, kind, from, to);
         }
         return new long[] {ours, theirs};
     }
 
+    /**
+     * The same for a comparison: this build's ITEMS_OF_REPOSITORIES, one query for both kinds;
+     * the other build's per kind, summed.
+     */
+    private long[] engineOfComparison(List<String> repositories, int days) throws Exception {
+        Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String from = ClickHouse.dateTime(to.minus(Duration.ofDays(days)));
+        boolean oursFirst = (repositories.hashCode() + days) % 2 == 0;
+        long theirs = 0;
+        if (before != null && !oursFirst) {
+            theirs = before(repositories, "pull", from, to) + before(repositories, "issue", from, to);
+        }
+        long ours = ofRepositories(LifecycleQueries.ITEMS_OF_REPOSITORIES, repositories, "pull", from, to);
+        if (before != null && oursFirst) {
+            theirs = before(repositories, "pull", from, to) + before(repositories, "issue", from, to);
+        }
+        return new long[] {ours, theirs};
+    }
+
+    /**
+     * An ITEMS_OF_REPOSITORIES: once if it reads both kinds (this build's), else for {@code kind}
+     * (an earlier build's, run once per kind).
+     */
+    private long ofRepositories(String sql, List<String> repositories, String kind, String from, Instant to)
+            throws Exception {
+        Map<String, Object> params = new HashMap<>(Map.of("repos", repositories, "from", from, "to", ClickHouse.dateTime(to)));
+        if (sql.contains("{kind:String}")) {
+            params.put("kind", kind);
+        }
+        return query(sql, params);
+    }
+
     private long before(List<String> repositories, String kind, String from, Instant to) throws Exception {
-        if (beforeOfRepositories != null) { // as this build: one query, its first items kept
-            boolean one = repositories.size() == 1;
-            return query(one ? before : beforeOfRepositories, Map.of(one ? "repo" : "repos",
-                    one ? repositories.getFirst() : repositories, "kind", kind, "from", from, "to", ClickHouse.dateTime(to)));
+        boolean one = repositories.size() == 1;
+        if (beforeOfRepositories != null) { // one query, its first items kept
+            return one ? query(before, Map.of("repo", repositories.getFirst(), "kind", kind, "from", from,
+                    "to", ClickHouse.dateTime(to))) : ofRepositories(beforeOfRepositories, repositories, kind, from, to);
         }
         long ns = 0; // per repository, its items and its first item
         for (String repo : repositories) {
