@@ -241,7 +241,10 @@ public final class LifecycleBench {
                 for (List<String> set : List.of(tenOf(ranked, names), names.subList(names.size() - 2, names.size()),
                         names.subList(0, 2))) {
                     long h = get("/metrics/compare?repos=" + String.join(",", set) + "&days=" + days);
-                    compare.add(h, engineOfComparison(set, days));
+                    long[] e = engineOfComparison(set, days);
+                    compare.add(h, e);
+                    byRepo.computeIfAbsent("compare " + set.getFirst() + " (" + set.size() + ") days=" + days,
+                            k -> new Timings()).add(h, e);
                 }
             }
         }
@@ -251,7 +254,7 @@ public final class LifecycleBench {
         pulls.print("/metrics/pull-requests");
         issues.print("/metrics/issues");
         compare.print("/metrics/compare (2 or 10 repos)");
-        System.out.println("-- by repository and window");
+        System.out.println("-- by repository (a comparison by its first and its size) and window");
         byRepo.forEach((k, t) -> t.print("  " + k));
         keepingFacts(names);
     }
