@@ -27,13 +27,16 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StreamConsumer implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
+    private static final Duration BROKER_WAIT = Duration.ofSeconds(5);
 
     private final KafkaConfig config;
     private final Topics topics;
@@ -55,6 +59,8 @@ final class StreamConsumer implements Runnable {
     private final MeterRegistry registry;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicLong lag = new AtomicLong();
+    /** The group's committed offset of each partition this consumer owns, as far as it knows it (its thread only). */
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean paused;
     private volatile boolean stopping;
     private int refusalsInARow;
@@ -76,7 +82,7 @@ final class StreamConsumer implements Runnable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.consumer = new KafkaConsumer<>(p);
         Gauge.builder("stream.consumer.lag", lag, AtomicLong::get).baseUnit("events")
-                .description("Events in the stream's partitions this replica owns that are not written to ClickHouse yet")
+                .description("Events in the stream's partitions this replica owns that are not committed yet (written and acknowledged)")
                 .register(registry);
         Gauge.builder("stream.consumer.paused", this, c -> c.paused ? 1 : 0)
                 .description("1 while ClickHouse refuses the stream's batches and consumption waits").register(registry);
@@ -97,6 +103,12 @@ final class StreamConsumer implements Runnable {
             consumer.subscribe(List.of(topics.events()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    committed.keySet().removeAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    committed.keySet().removeAll(partitions);
                 }
 
                 @Override
@@ -147,9 +159,10 @@ final class StreamConsumer implements Runnable {
 
     /** Back to the committed offsets of what this replica owns (the earliest where none is). */
     private void rewind() {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+        committed.clear(); // after a failure, what the group holds is asked again (for the lag too)
+        Map<TopicPartition, OffsetAndMetadata> stored = consumer.committed(consumer.assignment());
         for (TopicPartition tp : consumer.assignment()) {
-            OffsetAndMetadata at = committed.get(tp);
+            OffsetAndMetadata at = stored.get(tp);
             if (at == null) {
                 consumer.seekToBeginning(List.of(tp));
             } else {
@@ -179,7 +192,7 @@ final class StreamConsumer implements Runnable {
             try {
                 EventMapper.Mapped m = mapper.read(line, 0, line.length);
                 if (m.kept()) {
-                    bySource.computeIfAbsent(source, s -> new java.util.ArrayList<>()).add(m.row());
+                    bySource.computeIfAbsent(source, s -> new ArrayList<>()).add(m.row());
                 }
             } catch (JsonCursor.MalformedJsonException e) {
                 unreadable++; // a record no producer of ours wrote; skipped, counted
@@ -212,6 +225,7 @@ final class StreamConsumer implements Runnable {
         }
         try {
             consumer.commitSync(offsets);
+            offsets.forEach((tp, at) -> committed.put(tp, at.offset()));
         } catch (org.apache.kafka.common.errors.RebalanceInProgressException
                  | org.apache.kafka.clients.consumer.CommitFailedException e) {
             // The partitions moved on: their next owner writes the batch again and the writer drops the repeats.
@@ -220,6 +234,7 @@ final class StreamConsumer implements Runnable {
             // The broker is away (a commit times out after default.api.timeout.ms): the batch is
             // stored, and the next commit covers its offsets; until then a new owner writes it again.
             LOG.debugf("stream: commit not taken yet (%s)", e.getMessage());
+            committed.keySet().removeAll(offsets.keySet()); // taken or not: the lag asks the group again
         }
     }
 
@@ -251,29 +266,59 @@ final class StreamConsumer implements Runnable {
     }
 
     /**
-     * The fetcher's own lag where it knows it; a paused or just-sought partition has none (no fetch
-     * since), and that is when the lag matters most, so those ask the broker for their end offsets.
+     * The lag an operator needs: the records of the partitions this replica owns that the group has
+     * not committed (end offset minus committed offset), so the batch in hand and a batch ClickHouse
+     * refused count until they are committed. The end offset is the fetcher's (position plus its
+     * lag) while a partition is fetched; a paused partition is not fetched, and its end grows with
+     * whatever is published while ClickHouse is away, so the broker is asked for it (once per poll:
+     * a second apart while paused). The committed offsets are this consumer's own commits, read from the
+     * group once per partition it is given (where the group has none: the partition's start, from
+     * which it reads).
      */
     private void measureLag() {
-        long total = 0;
-        List<TopicPartition> unknown = new java.util.ArrayList<>();
-        for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong l = consumer.currentLag(tp);
-            if (l.isPresent()) {
-                total += l.getAsLong();
-            } else {
-                unknown.add(tp);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            try {
-                for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(unknown, Duration.ofSeconds(5)).entrySet()) {
-                    total += Math.max(0, end.getValue() - consumer.position(end.getKey(), Duration.ofSeconds(5)));
+        Collection<TopicPartition> owned = consumer.assignment();
+        try {
+            List<TopicPartition> unknown = owned.stream().filter(tp -> !committed.containsKey(tp)).toList();
+            if (!unknown.isEmpty()) {
+                Map<TopicPartition, OffsetAndMetadata> stored = consumer.committed(new HashSet<>(unknown), BROKER_WAIT);
+                List<TopicPartition> none = new ArrayList<>();
+                for (TopicPartition tp : unknown) {
+                    OffsetAndMetadata at = stored.get(tp);
+                    if (at == null) {
+                        none.add(tp);
+                    } else {
+                        committed.put(tp, at.offset());
+                    }
                 }
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                return; // the broker is away too: keep the last figure
+                if (!none.isEmpty()) {
+                    committed.putAll(consumer.beginningOffsets(none, BROKER_WAIT));
+                }
             }
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            List<TopicPartition> ask = new ArrayList<>();
+            Set<TopicPartition> waiting = consumer.paused();
+            for (TopicPartition tp : owned) {
+                OptionalLong l = waiting.contains(tp) ? OptionalLong.empty() : consumer.currentLag(tp);
+                if (l.isPresent()) {
+                    ends.put(tp, consumer.position(tp, BROKER_WAIT) + l.getAsLong()); // known when the lag is
+                } else {
+                    ask.add(tp);
+                }
+            }
+            if (!ask.isEmpty()) {
+                ends.putAll(consumer.endOffsets(ask, BROKER_WAIT));
+            }
+            long total = 0;
+            for (TopicPartition tp : owned) {
+                Long end = ends.get(tp);
+                Long from = committed.get(tp);
+                if (end != null && from != null) {
+                    total += Math.max(0, end - from);
+                }
+            }
+            lag.set(total);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // the broker is away too: keep the last figure
         }
-        lag.set(total);
     }
 }

@@ -235,17 +235,25 @@ class StreamTest {
         try {
             start(FakeGitHub.ok(page(4)).header("ETag", "\"b\""));
             poller.tick(); // published: the broker takes it while ClickHouse is away
+            // Uncommitted, the refused batch counts in the lag all along (not only between a pause and the next fetch).
             await("the consumer holds back").atMost(Duration.ofSeconds(60)).until(() -> kafka.consumerLag() >= 4);
-            // The lag shows before the consumer's first write fails: the pause comes after it.
             await("the consumer paused").atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/metrics")
                     .then().statusCode(200).extract().asString().contains("stream_consumer_paused 1.0"));
+            // What an operator's alert reads: the lag stays up through the refusals and retries,
+            await("the lag held").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> kafka.consumerLag() >= 4);
+            // and grows with what is published meanwhile, though paused partitions fetch nothing.
+            fake.reset(FakeGitHub.ok(page(3)).header("ETag", "\"c\""));
+            clock.advance(Duration.ofMinutes(10));
+            poller.tick();
+            await("the lag grown").atMost(Duration.ofSeconds(30)).until(() -> kafka.consumerLag() >= 7);
         } finally {
             await("the table back").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 clickHouse.execute("RENAME TABLE events_down TO events");
                 return true;
             });
         }
-        await("caught up").atMost(Duration.ofSeconds(60)).until(() -> stored() == 4 && kafka.consumerLag() == 0);
+        await("caught up").atMost(Duration.ofSeconds(60)).until(() -> stored() == 7 && kafka.consumerLag() == 0);
     }
 
     @Test
