@@ -2,19 +2,21 @@ package io.github.eventsstats.metrics;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.eventsstats.cache.CacheConfig;
 import io.github.eventsstats.clickhouse.ClickHouse;
 import io.github.eventsstats.retention.Retention;
 import io.github.eventsstats.watch.HistoryStore;
 import com.clickhouse.client.api.query.GenericRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The pull requests and issues of repositories created in a window, read with {@link LifecycleQueries}. Calls block. */
 @ApplicationScoped
@@ -50,20 +52,30 @@ public class LifecycleStore {
     private record FirstItem(long written, String repo) {
     }
 
+    /** A first item (null: the repository has none) and when the read that found it started. */
+    private record Found(Instant first, Instant readFrom) {
+    }
+
     private final ClickHouse clickHouse;
     private final Retention retention;
     private final HistoryStore history;
+    private final InstantSource clock;
+    /** How long a first item is kept at most: API_CACHE_TTL, the bound on what other processes' writes may leave stale. */
+    private final Duration kept;
     /**
      * The first items found, by the writes of items they were read after: the same value as a
-     * query now, since none was written since, without its round trip and its read of the
+     * query now, unless another process (a replica that loads the repository's history, as this
+     * one need not) wrote an earlier item since, without its round trip and its read of the
      * repository's items on every answer (docs/benchmarks/lifecycle.md).
      */
-    private final Cache<FirstItem, Optional<Instant>> firstItems = Caffeine.newBuilder().maximumSize(MAX_FIRST_ITEMS).build();
+    private final Cache<FirstItem, Found> firstItems = Caffeine.newBuilder().maximumSize(MAX_FIRST_ITEMS).build();
 
-    LifecycleStore(ClickHouse clickHouse, Retention retention, HistoryStore history) {
+    LifecycleStore(ClickHouse clickHouse, Retention retention, HistoryStore history, CacheConfig cache, InstantSource clock) {
         this.clickHouse = clickHouse;
         this.retention = retention;
         this.history = history;
+        this.clock = clock;
+        this.kept = cache.ttl();
     }
 
     /** From the loaded history of {@code repo}, its items of {@code kind} ({@link LifecycleQueries#ITEMS}). */
@@ -120,18 +132,21 @@ public class LifecycleStore {
 
     /**
      * The first item's creation in each repository's loaded history, by name; none for a
-     * repository without items. One query for those not found since the last write of items.
+     * repository without items. One query for those not found since the last write of items by
+     * this process, within API_CACHE_TTL: this process's writes are counted, other processes'
+     * (other replicas') are seen once the value is that old, as any answer sees them.
      */
     public Map<String, Instant> firstItems(List<String> repos) {
         long written = history.itemsWritten(); // before the read: a write after it makes a later key
+        Instant now = clock.instant();
         Map<String, Instant> first = new HashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String repo : repos) {
-            Optional<Instant> known = firstItems.getIfPresent(new FirstItem(written, repo));
-            if (known == null) {
+            Found known = firstItems.getIfPresent(new FirstItem(written, repo));
+            if (known == null || !now.isBefore(known.readFrom().plus(kept))) {
                 unknown.add(repo);
-            } else {
-                known.ifPresent(t -> first.put(repo, t));
+            } else if (known.first() != null) {
+                first.put(repo, known.first());
             }
         }
         if (unknown.isEmpty()) {
@@ -143,7 +158,9 @@ public class LifecycleStore {
         }
         for (String repo : unknown) {
             Instant t = found.get(repo);
-            firstItems.put(new FirstItem(written, repo), Optional.ofNullable(t));
+            if (kept.isPositive()) {
+                firstItems.put(new FirstItem(written, repo), new Found(t, now));
+            }
             if (t != null) {
                 first.put(repo, t);
             }

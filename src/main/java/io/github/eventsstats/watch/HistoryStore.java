@@ -122,8 +122,8 @@ public class HistoryStore {
     /**
      * How many writes of items this process has stored: a value read before a read of
      * lifecycle_items is unchanged after it only if this process wrote no item in between. This
-     * class is the process's only writer of lifecycle_items; other replicas' writes are not counted
-     * (docs/design/kafka.md).
+     * class is the process's only writer of lifecycle_items; other processes' writes are not counted
+     * (a reader bounds their staleness by API_CACHE_TTL: docs/design/lifecycle.md).
      */
     public long itemsWritten() {
         return itemsWritten.get();
