@@ -63,6 +63,13 @@ public class WatchList {
     private volatile int queuedOnDemand;
     /** Hears a copy of each entry its poller changed ({@link #update}): with Kafka, the other replicas' view of it. */
     private volatile Consumer<WatchedRepository> changes = w -> { };
+    /**
+     * States another replica's poller published ({@link #adopt}) for repositories not on this list
+     * yet, by key, taken when one is added: replaying the shared list, an on-demand repository's
+     * state comes before its ask (compaction keeps each key's last record, and the ask is written
+     * again at every ask). As many as the shared list holds; a removal takes its state away.
+     */
+    private final Map<String, WatchedRepository> unplaced = new HashMap<>();
 
     /**
      * A repository as the answers see it: the name its history is stored under, its state, when it
@@ -150,7 +157,7 @@ public class WatchList {
         if (known != null) {
             return Added.ALREADY_WATCHED;
         }
-        repositories.put(key, fresh(repository));
+        repositories.put(key, arriving(fresh(repository)));
         save();
         LOG.infof("watch: %s added", repository);
         return Added.ADDED;
@@ -184,6 +191,7 @@ public class WatchList {
                 w = fresh(a.repository());
                 w.addedAt = a.at();
                 w.onDemand = true;
+                w = arriving(w);
                 repositories.put(WatchedRepository.key(a.repository()), w);
                 LOG.debugf("watch: %s queued on demand", a.repository());
             }
@@ -285,19 +293,42 @@ public class WatchList {
      * Takes the state another replica's poller published for {@code key} (its feed's and history's
      * poll state, status, errors, when it was added), so this replica answers for it as that one does
      * and, should the repository move here, polls on from there. What the list itself decides stays:
-     * whether it is configured, on demand, when it was last asked about. Skipped when not on the list.
+     * whether it is configured, on demand, when it was last asked about. Skipped when this replica
+     * {@code pollsIt} and has it (a late record of its last holder); kept for when it is added when
+     * it is not on the list yet.
      */
-    synchronized void adopt(String key, WatchedRepository shared) {
-        WatchedRepository w = repositories.get(key);
-        if (w == null || shared == null || shared.repository == null || !key.equals(WatchedRepository.key(shared.repository))) {
+    synchronized void adopt(String key, WatchedRepository shared, boolean pollsIt) {
+        if (shared == null || shared.repository == null || !valid(shared.repository)
+                || !key.equals(WatchedRepository.key(shared.repository))) {
             return;
         }
+        WatchedRepository w = repositories.get(key);
+        if (w == null) {
+            unplaced.put(key, shared);
+        } else if (!pollsIt) {
+            repositories.put(key, placed(w, shared));
+            save();
+        }
+    }
+
+    /** The published state of {@code key} is gone (the repository removed): not to be taken later. */
+    synchronized void forget(String key) {
+        unplaced.remove(key);
+    }
+
+    /** A repository new to the list: {@code fresh}, or the state published for it before, placed as {@code fresh} is. */
+    private WatchedRepository arriving(WatchedRepository fresh) {
+        WatchedRepository early = unplaced.remove(WatchedRepository.key(fresh.repository));
+        return early == null ? fresh : placed(fresh, early);
+    }
+
+    /** {@code shared}, with what this list decides as {@code w} has it. */
+    private static WatchedRepository placed(WatchedRepository w, WatchedRepository shared) {
         shared.repository = w.repository;
         shared.configured = w.configured;
         shared.onDemand = w.onDemand;
         shared.lastAskedAt = w.lastAskedAt;
-        repositories.put(key, shared);
-        save();
+        return shared;
     }
 
     /**

@@ -125,9 +125,11 @@ public class WatchService {
                 asked(value).ifPresent(a -> list.asked(List.of(a)));
             } else if (key.startsWith(STATE)) {
                 String repository = key.substring(STATE.length());
-                if (value != null && !poller.keeps(repository)) {
+                if (value == null) {
+                    list.forget(repository);
+                } else {
                     try {
-                        state(value).ifPresent(w -> list.adopt(repository, w));
+                        state(value).ifPresent(w -> list.adopt(repository, w, poller.keeps(repository)));
                     } catch (UncheckedIOException e) {
                         // The next state of it comes with its next poll; the list goes on being followed.
                         LOG.warnf("watch: the shared state of %s not saved here: %s", Printable.of(repository), e.getMessage());

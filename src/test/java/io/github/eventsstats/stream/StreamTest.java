@@ -68,6 +68,10 @@ class StreamTest {
     io.github.eventsstats.cli.BackfillCommand backfill;
     @Inject
     io.github.eventsstats.github.RateBudget budget;
+    @Inject
+    io.github.eventsstats.watch.WatchList watchList;
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
 
     private FakeGitHub fake;
     private String repo;
@@ -316,6 +320,42 @@ class StreamTest {
 
     private static com.fasterxml.jackson.databind.JsonNode savedState() throws IOException {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(STATE));
+    }
+
+    /**
+     * Replaying the shared list (a replica started later), an on-demand repository's state comes
+     * before its ask: compaction keeps each key's last record, and the ask is written again at every
+     * ask. The state is taken once the ask adds the repository, not dropped (this replica would have
+     * answered it as queued, and loaded its history again had it polled it).
+     */
+    @Test
+    void anOnDemandRepositorysStatePublishedBeforeItsAskIsTakenWithTheAsk() throws Exception {
+        String name = "stream-org/Asked" + System.nanoTime();
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        io.github.eventsstats.watch.WatchedRepository published = new io.github.eventsstats.watch.WatchedRepository();
+        published.repository = name;
+        published.status = io.github.eventsstats.watch.WatchedRepository.Status.ACTIVE;
+        published.events.etag = "\"owner's\"";
+        published.pulls.loaded = true;
+        published.pulls.pagesLoaded = 7;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+            String topic = StreamTestProfile.TOPIC + ".watch-list";
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "state/" + key,
+                    json.writeValueAsString(published))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // Asked long ago: on the list on demand, not kept fresh, so this replica does not poll it.
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "asked/" + key,
+                    "1000 " + name)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        await("on the list").atMost(Duration.ofSeconds(30)).until(() -> watchList.get(name).isPresent());
+        io.github.eventsstats.watch.WatchedRepository taken = watchList.get(name).orElseThrow();
+        assertTrue(taken.onDemand, "on demand, as asked");
+        assertEquals(Instant.ofEpochMilli(1000), taken.lastAskedAt);
+        assertEquals("\"owner's\"", taken.events.etag, "the state its poller published");
+        assertTrue(taken.pulls.loaded);
+        assertEquals(7, taken.pulls.pagesLoaded);
     }
 
     /** Sets the events topic's max.message.bytes, or back to the broker's default when null. */
