@@ -34,6 +34,11 @@ DATA=$PWD/$OUT/kafka-bench-data
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 JAR=target/quarkus-app/quarkus-run.jar
 read -r -a OPTS <<< "${OPTS--XX:TieredStopAtLevel=1}"
+read -r -a REPLICA_OPTS <<< "${REPLICA_OPTS-}"
+# The broker's JVM: by default as Kafka's own kafka-server-start.sh and kafka-run-class.sh start it in
+# production (1 GB heap, G1, the default JIT); BROKER_OPTS=tests: the tests' KafkaBroker options.
+BROKER_OPTS=${BROKER_OPTS-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"}
+[[ $BROKER_OPTS != tests ]] || BROKER_OPTS=
 TOPIC=kafka-bench.events
 GROUP=kafka-bench
 mkdir -p "$HOURS"
@@ -48,6 +53,22 @@ CLASSPATH_BENCH="target/bench-classes:target/test-classes:target/quarkus-app/app
 kafka_bench() { "$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CLASSPATH_BENCH" io.github.eventsstats.bench.KafkaBench "$@"; }
 
 generate_sync_day "$HOURS" "$EVENTS"
+
+# CPU seconds (user + system, all threads) a running process has used so far, from /proc/PID/stat.
+TICKS=$(getconf CLK_TCK)
+proc_cpu() { awk -v t="$TICKS" '{sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The long-lived processes' CPU now (engine broker replica http), for cpu_delta.
+cpu_snapshot() { echo "$(proc_cpu "$ENGINE") $(proc_cpu "$BROKER") $(proc_cpu "${REPLICA:-0}") $(proc_cpu "$HTTP")"; }
+# "engine E broker B replica R http H command C": CPU seconds each process used since the snapshot $1;
+# the command's own from GNU time's file $2.
+cpu_delta() { # snapshot time-file
+  local a b
+  read -r -a a <<< "$1"
+  read -r -a b <<< "$(cpu_snapshot)"
+  printf 'engine %.1f broker %.1f replica %.1f http %.1f command %.1f\n' "$(echo "${b[0]} - ${a[0]}" | bc -l)" \
+    "$(echo "${b[1]} - ${a[1]}" | bc -l)" "$(echo "${b[2]} - ${a[2]}" | bc -l)" "$(echo "${b[3]} - ${a[3]}" | bc -l)" \
+    "$(tail -1 "$2" | awk '{print $1 + $2}')"
+}
 
 rm -rf "$DATA"
 mkdir -p "$DATA/engine" "$DATA/replica"
@@ -72,7 +93,7 @@ HTTP=$!
 DATA_DIR=$DATA/engine "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" engine --port "$PORT" > "$OUT/kafka-engine.log" 2>&1 &
 ENGINE=$!
 echo "== broker (KafkaBroker) in $DATA/broker"
-kafka_bench broker "dir=$DATA/broker" > "$OUT/kafka-broker.txt"
+kafka_bench broker "dir=$DATA/broker" "jvm=$BROKER_OPTS" > "$OUT/kafka-broker.txt"
 BROKER=$(sed -n 's/^pid=//p' "$OUT/kafka-broker.txt")
 BOOTSTRAP=$(sed -n 's/^bootstrap=//p' "$OUT/kafka-broker.txt")
 for url in "$PORT/ping" "$HTTP_PORT/2024-01-15-0.json.gz.events"; do
@@ -89,7 +110,7 @@ start_replica() { # the replica, once ready; its pid in REPLICA
     CLICKHOUSE_URL="http://127.0.0.1:$PORT" CLICKHOUSE_USER="${AUTH[1]%%:*}" CLICKHOUSE_PASSWORD="${AUTH[1]#*:}" \
     POLLER_ENABLED=false ON_DEMAND_ENABLED=false ENRICH_ENABLED=false ARCHIVE_SYNC_ENABLED=false \
     KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KAFKA_TOPIC=$TOPIC KAFKA_GROUP=$GROUP \
-    "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" >> "$OUT/kafka-replica.log" 2>&1 &
+    "$JAVA" --enable-native-access=ALL-UNNAMED "${REPLICA_OPTS[@]}" -jar "$JAR" >> "$OUT/kafka-replica.log" 2>&1 &
   REPLICA=$!
   for _ in $(seq 1 240); do
     curl -sf -o /dev/null "http://127.0.0.1:$REPLICA_PORT/q/health/ready" && break
@@ -119,17 +140,20 @@ check_counts() { # way
     echo "the $1 sync stored other rows:"; echo "$c"; echo "the first direct sync:"; echo "$FIRST_COUNTS"; exit 1
   fi
 }
-sync_cmd() { # extra environment...
-  env DATA_DIR="$DATA/engine" GHARCHIVE_URL="http://127.0.0.1:$HTTP_PORT" "$@" "$JAVA" "${OPTS[@]}" -jar "$JAR" \
+sync_cmd() { # extra environment... (GNU time writes the command's CPU seconds to $OUT/kafka-bench-cmd.time)
+  env DATA_DIR="$DATA/engine" GHARCHIVE_URL="http://127.0.0.1:$HTTP_PORT" "$@" /usr/bin/time -f '%U %S' -o "$OUT/kafka-bench-cmd.time" \
+    "$JAVA" "${OPTS[@]}" -jar "$JAR" \
     backfill --from 2024-01-15T00 --to 2024-01-16T00
 }
 
 direct() {
   empty
-  local t0 t1
+  local t0 t1 cpu0
+  cpu0=$(cpu_snapshot)
   t0=$(now)
   sync_cmd > "$OUT/kafka-bench-direct.txt" 2>&1 || { cat "$OUT/kafka-bench-direct.txt"; exit 1; }
   t1=$(now)
+  DIRECT_CPU=$(cpu_delta "$cpu0" "$OUT/kafka-bench-cmd.time")
   grep -q ": 24 hours: 24 loaded" "$OUT/kafka-bench-direct.txt" || { cat "$OUT/kafka-bench-direct.txt"; exit 1; }
   check_counts direct
   direct_s+=("$(echo "$t1 - $t0" | bc -l)")
@@ -140,8 +164,9 @@ direct() {
 # bench/out/kafka-bench-run-N.tsv. Sets KAFKA_S, LAG_MAX, RATE (events/s, 10%-90%), PUBLISHED_S (the command's time).
 kafka() { # run
   empty
-  local t0 t start consumed lag stored samples=$OUT/kafka-bench-run-$1.tsv done=
+  local t0 t start consumed lag stored samples=$OUT/kafka-bench-run-$1.tsv done= cpu0
   start=$(metric stream_consumed_total)
+  cpu0=$(cpu_snapshot)
   t0=$(now)
   sync_cmd KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" KAFKA_TOPIC=$TOPIC KAFKA_GROUP=$GROUP > "$OUT/kafka-bench-kafka.txt" 2>&1 &
   SYNC=$!
@@ -164,6 +189,7 @@ kafka() { # run
     (( ${t%.*} < 1800 )) || { echo "not stored after 30 minutes: $stored of $TOTAL rows, lag $lag"; exit 1; }
   done
   KAFKA_S=$t
+  KAFKA_CPU=$(cpu_delta "$cpu0" "$OUT/kafka-bench-cmd.time")
   check_counts kafka
   local committed # the commit follows the write's acknowledgement: a few tries
   for _ in $(seq 1 10); do
@@ -216,6 +242,8 @@ for run in $(seq 1 "$RUNS"); do
   paired+=("$(echo "${direct_s[-1]} / $KAFKA_S" | bc -l)")
   printf 'run %d: direct %.1f s; kafka %.1f s (published in %.1f s), lag max %d, consumer %.0f events/s; direct/kafka %.2fx\n' \
     "$run" "${direct_s[-1]}" "$KAFKA_S" "$PUBLISHED_S" "$LAG_MAX" "$RATE" "${paired[-1]}"
+  echo "  CPU seconds, direct: $DIRECT_CPU"
+  echo "  CPU seconds, kafka:  $KAFKA_CPU"
 done
 loads+=("$(cut -d' ' -f1 /proc/loadavg)")
 if [[ -z ${NO_DRAIN:-} ]]; then

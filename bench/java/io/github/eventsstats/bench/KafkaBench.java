@@ -9,14 +9,15 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * bench/kafka-bench.sh's Kafka side, two commands:
  * <ul>
- *   <li>{@code broker dir=<data directory>}: starts the tests' broker ({@link KafkaBroker}: one KRaft
- *   node as a child JVM on free loopback ports), waits until it answers, prints {@code pid=} and
+ *   <li>{@code broker dir=<data directory> [jvm=<JVM options>]}: starts the tests' broker ({@link KafkaBroker}: one KRaft
+ *   node as a child JVM on free loopback ports; its JVM options the tests' unless {@code jvm=}), waits until it answers, prints {@code pid=} and
  *   {@code bootstrap=} lines and exits, leaving it running; the script stops it by that pid.</li>
  *   <li>{@code committed bootstrap=<host:port> group=<group>}: prints the records of the group's
  *   partitions not committed yet (end offset − committed offset, summed), and the partitions.</li>
@@ -31,7 +32,9 @@ public final class KafkaBench {
         Map<String, String> args = BenchSupport.args(Arrays.copyOfRange(argv, 1, argv.length));
         switch (argv[0]) {
             case "broker" -> {
-                KafkaBroker broker = KafkaBroker.start(Path.of(args.get("dir")));
+                String jvm = args.getOrDefault("jvm", "").strip();
+                KafkaBroker broker = jvm.isEmpty() ? KafkaBroker.start(Path.of(args.get("dir")))
+                        : KafkaBroker.start(Path.of(args.get("dir")), List.of(jvm.split("\\s+")));
                 System.out.println("pid=" + broker.pid());
                 System.out.println("bootstrap=" + broker.bootstrapServers());
             }

@@ -32,10 +32,15 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private KafkaBroker(Path dir) {
+    /** The tests' JVM options: a small heap and quick start, not the broker's speed (the JIT's C1 only). */
+    public static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private KafkaBroker(Path dir, List<String> jvmOptions) {
         this.dir = dir;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.port = freePort();
         this.controllerPort = freePort();
     }
@@ -52,8 +57,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A broker in {@code dir} (emptied first), formatted and started; returns once it answers. */
     public static KafkaBroker start(Path dir) {
+        return start(dir, TEST_JVM);
+    }
+
+    /** As {@link #start(Path)}, the broker's JVM run with {@code jvmOptions} (a benchmark's). */
+    public static KafkaBroker start(Path dir, List<String> jvmOptions) {
         deleteTree(dir);
-        KafkaBroker b = new KafkaBroker(dir);
+        KafkaBroker b = new KafkaBroker(dir, jvmOptions);
         b.format();
         b.restart();
         return b;
@@ -104,10 +114,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private ProcessBuilder java(String main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         String log = main.endsWith("StorageTool") ? "format.log" : "broker.log";
