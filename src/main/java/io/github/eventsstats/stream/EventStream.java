@@ -212,10 +212,9 @@ public class EventStream {
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            // A raw event is about 3 KB of JSON: the default 16 KB batch holds five, and uncompressed an
-            // archive day is gigabytes through the broker (docs/benchmarks/kafka.md measured both).
+            // A raw event is about 3 KB of JSON: the default 16 KB batch holds five (docs/benchmarks/kafka.md).
             p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-            p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression().kafkaName());
             long delivery = config.deliveryTimeout().toMillis();
             long request = Math.min(30_000, Math.max(1_000, delivery / 4));
             p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);

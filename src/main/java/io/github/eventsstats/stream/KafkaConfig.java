@@ -37,8 +37,21 @@ public interface KafkaConfig {
     short replicationFactor();
 
     /** KAFKA_BATCH_MAX_EVENTS: records written to ClickHouse per batch (max.poll.records). */
-    @WithDefault("5000")
+    @WithDefault("20000")
     int batchMaxEvents();
+
+    /** KAFKA_COMPRESSION: the producer's compression.type. */
+    @WithDefault("lz4")
+    Compression compression();
+
+    /** Kafka's compression types (compression.type), as the producer takes them. */
+    enum Compression {
+        NONE, GZIP, SNAPPY, LZ4, ZSTD;
+
+        String kafkaName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** KAFKA_SESSION_TIMEOUT: how long a replica may go unheard before its partitions and roles move to another. */
     @WithDefault("10s")

@@ -77,6 +77,12 @@ final class StreamConsumer implements Runnable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxEvents());
+        // Batches as large as the direct path's while there is a backlog: each batch costs ClickHouse
+        // an insert and a look-up of the ids stored, whatever its size. A fetch waits up to 500 ms
+        // (fetch.max.wait.ms) for 1 MB; a partition gives up to 4 MB a fetch (about 1,300 raw events),
+        // the whole fetch at most fetch.max.bytes (50 MB): the bound on what one fetch holds in memory.
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

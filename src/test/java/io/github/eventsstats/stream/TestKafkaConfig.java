@@ -41,6 +41,11 @@ record TestKafkaConfig(String bootstrap, String topic, String group, int partiti
     }
 
     @Override
+    public Compression compression() {
+        return Compression.LZ4;
+    }
+
+    @Override
     public Duration sessionTimeout() {
         return Duration.ofSeconds(6);
     }
