@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Downloads GH Archive hour files and loads them through the backfill (same mapper, writer and
@@ -71,8 +72,8 @@ public class ArchiveSync {
     private final TypeSelection types;
     private final Path dir;
     private final Function<List<EventRow>, EventWriter.Result> writer;
-    /** With Kafka: the hours' events are published (raw lines), and the stream's consumer stores them. */
-    private final Backfill.LineWriter publisher;
+    /** With Kafka: an outlet per hour read, which publishes its events (raw lines); the stream's consumer stores them. */
+    private final Supplier<EventStream.Outlet> outlets;
     private final int batchSize;
     private final Ledger ledger;
     private final MissingHours missing;
@@ -88,26 +89,9 @@ public class ArchiveSync {
                 MissingHours missing, UnreadableHours unreadable, InstantSource clock, SyncBackoff backoff,
                 EventStream stream) {
         this(config, types(config.eventTypes(), poller.eventTypes()), data.dir(),
-                rows -> writer.write(rows, EventSource.ARCHIVE), stream.enabled() ? publisher(stream, clock) : null,
+                rows -> writer.write(rows, EventSource.ARCHIVE),
+                stream.enabled() ? () -> stream.outlet(EventSource.ARCHIVE, clock.instant()) : null,
                 Backfill.BATCH_SIZE, ledger, missing, unreadable, clock, backoff);
-    }
-
-    /**
-     * Publishes a batch of an hour's events to the stream, fetched now; throws when the broker did
-     * not take all of it, so the hour is not recorded as synced and the next sync reads it again
-     * (what did reach the broker is dropped by the writer the second time).
-     */
-    private static Backfill.LineWriter publisher(EventStream stream, InstantSource clock) {
-        return (rows, lines) -> {
-            List<EventStream.Fetched> events = new java.util.ArrayList<>(rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                events.add(new EventStream.Fetched(rows.get(i).repoName(), lines.get(i)));
-            }
-            if (!stream.publishOrDrop(events, EventSource.ARCHIVE, clock.instant())) {
-                throw new IllegalStateException("the Kafka broker did not take the hour's events; synced again later");
-            }
-            return new EventWriter.Result(rows.size(), 0, rows.size());
-        };
     }
 
     /** Without CDI, for a process of its own (the tests' kill -9). */
@@ -118,14 +102,14 @@ public class ArchiveSync {
     }
 
     private ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
-                        Function<List<EventRow>, EventWriter.Result> writer, Backfill.LineWriter publisher, int batchSize,
+                        Function<List<EventRow>, EventWriter.Result> writer, Supplier<EventStream.Outlet> outlets, int batchSize,
                         Ledger ledger, MissingHours missing, UnreadableHours unreadable, InstantSource clock,
                         SyncBackoff backoff) {
         this.config = config;
         this.types = types;
         this.dir = dataDir.resolve("archive-sync");
         this.writer = writer;
-        this.publisher = publisher;
+        this.outlets = outlets;
         this.batchSize = batchSize;
         this.ledger = ledger;
         this.missing = missing;
@@ -147,7 +131,7 @@ public class ArchiveSync {
 
     /** Whether the hours' events go to the Kafka stream (KAFKA_BOOTSTRAP_SERVERS) rather than to ClickHouse. */
     public boolean publishes() {
-        return publisher != null;
+        return outlets != null;
     }
 
     /** The types a sync stores unless it is given others. */
@@ -321,7 +305,7 @@ public class ArchiveSync {
             throw new IllegalStateException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         EventMapper mapper = new EventMapper(p.types, clock);
-        Backfill backfill = new Backfill(mapper, writer, publisher, ledger, batchSize, maxLine);
+        Backfill backfill = new Backfill(mapper, writer, ledger, batchSize, maxLine);
         Deque<Future<Fetched>> window = new ArrayDeque<>();
         try (HourDownloader downloader = new HourDownloader(config.url(), dir, config.attempts(), config.timeout(),
                 config.minFreeDisk().asLongValue(), backoff, p.downloadedBytes);
@@ -334,7 +318,7 @@ public class ArchiveSync {
                     while (window.size() < WINDOW && next < todo.size()) {
                         Instant h = todo.get(next++);
                         window.add(downloads.submit(() -> {
-                            HourRead read = new HourRead(mapper, maxLine, publisher != null);
+                            HourRead read = new HourRead(mapper, maxLine, outlets);
                             return new Fetched(downloader.download(h, read), read);
                         }));
                     }

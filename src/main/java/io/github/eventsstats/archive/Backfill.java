@@ -41,8 +41,6 @@ public final class Backfill {
 
     private final EventMapper mapper;
     private final Function<List<EventRow>, EventWriter.Result> writer;
-    /** Where a read hour's rows with their raw lines go instead (the Kafka stream); null: {@link #writer}. */
-    private final LineWriter lineWriter;
     private final Ledger ledger;
     private final int batchSize;
     private final int maxLine;
@@ -53,20 +51,8 @@ public final class Backfill {
      */
     Backfill(EventMapper mapper, Function<List<EventRow>, EventWriter.Result> writer, Ledger ledger, int batchSize,
              int maxLine) {
-        this(mapper, writer, null, ledger, batchSize, maxLine);
-    }
-
-    /** Writes a batch of an hour read with its raw lines ({@link HourRead#lines}), one per row. */
-    interface LineWriter {
-        EventWriter.Result write(List<EventRow> rows, List<byte[]> lines);
-    }
-
-    /** A load whose hours read with their lines go to {@code lineWriter}; files given to the command still to {@code writer}. */
-    Backfill(EventMapper mapper, Function<List<EventRow>, EventWriter.Result> writer, LineWriter lineWriter, Ledger ledger,
-             int batchSize, int maxLine) {
         this.mapper = mapper;
         this.writer = writer;
-        this.lineWriter = lineWriter;
         this.ledger = ledger;
         this.batchSize = batchSize;
         this.maxLine = maxLine;
@@ -201,22 +187,26 @@ public final class Backfill {
      */
     boolean loadRead(String name, long size, HourRead read) {
         if (ledger.loaded(read.sha256(), mapper.keptTypes())) {
-            return false;
+            return false; // (an hour read through the stream is published already: the consumer's writer drops it)
         }
         storeRead(read);
         ledger.record(name, size, read.sha256(), read.counts(), mapper.keptTypes());
         return true;
     }
 
-    /** Stores the rows of an hour the sync has read whole, without consulting or filling the ledger. */
+    /**
+     * Stores the rows of an hour the sync has read whole, without consulting or filling the ledger;
+     * through the stream, its events are published already (stored: handed to Kafka), or this throws.
+     */
     void storeRead(HourRead read) {
         FileCounts counts = read.counts();
+        if (read.publishes()) {
+            counts.stored.addAndGet(read.published());
+            return;
+        }
         List<EventRow> rows = read.rows();
-        List<byte[]> lines = lineWriter == null ? null : read.lines();
         for (int from = 0; from < rows.size(); from += batchSize) {
-            int to = Math.min(rows.size(), from + batchSize);
-            EventWriter.Result r = lines == null ? writer.apply(rows.subList(from, to))
-                    : lineWriter.write(rows.subList(from, to), lines.subList(from, to));
+            EventWriter.Result r = writer.apply(rows.subList(from, Math.min(rows.size(), from + batchSize)));
             counts.stored.addAndGet(r.stored());
             counts.duplicate.addAndGet(r.duplicates());
         }

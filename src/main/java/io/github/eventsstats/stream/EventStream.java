@@ -21,15 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The producer side of the stream: every source hands what it fetched here when KAFKA_BOOTSTRAP_SERVERS
@@ -55,15 +53,18 @@ public class EventStream {
     private final Topics topics;
     private final MeterRegistry registry;
     private final List<ProducerRecord<String, byte[]>> pending = new ArrayList<>();
-    private Producer<String, byte[]> producer;
+    private volatile Producer<String, byte[]> producer;
     private int failuresInARow;
-    private boolean stopped;
+    private final Object producerLock = new Object();
+    private volatile boolean stopped;
     /**
      * What {@link #pending} and {@link #full} read: the events kept plus those being sent. Read
      * without the lock, so that a publish waiting for an absent broker holds up neither a metrics
      * scrape nor a poller asking whether to pause.
      */
     private volatile int unacknowledged;
+    /** Events sent through {@link Outlet}s that the broker has not acknowledged yet (no more than its buffer holds). */
+    private final AtomicInteger streaming = new AtomicInteger();
 
     EventStream(KafkaConfig config, MeterRegistry registry) {
         this.config = config;
@@ -81,7 +82,7 @@ public class EventStream {
     }
 
     public int pending() {
-        return unacknowledged;
+        return unacknowledged + streaming.get();
     }
 
     /** While this many wait for the broker, the pollers fetch nothing more. */
@@ -119,24 +120,106 @@ public class EventStream {
     }
 
     /**
-     * Sends what is pending, then {@code events}; those of {@code events} the broker did not take are
-     * not kept: the caller reads them again (an archive hour, a whole file too large to hold).
-     *
-     * @return whether all of {@code events} are acknowledged
+     * An outlet for events too many to hold (a GH Archive hour, read as it is published): each is
+     * sent as it comes, and {@link Outlet#finish} waits for the acknowledgements. What waits for the
+     * broker is bounded in bytes by the producer's buffer (buffer.memory, 32 MB: a send waits for
+     * room). Nothing is kept to send again: after the first failure the rest is not sent (each
+     * send would wait max.block.ms), and the caller reads the events again later.
      */
-    public synchronized boolean publishOrDrop(List<Fetched> events, EventSource source, Instant fetchedAt) {
-        Set<ProducerRecord<String, byte[]>> old = Collections.newSetFromMap(new IdentityHashMap<>());
-        old.addAll(pending);
-        publish(events, source, fetchedAt);
-        int dropped = 0;
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            if (!old.contains(it.next())) {
-                it.remove();
-                dropped++;
+    public Outlet outlet(EventSource source, Instant fetchedAt) {
+        return new Outlet(source, fetchedAt);
+    }
+
+    /** See {@link #outlet}; one thread sends, any thread may finish. */
+    public final class Outlet {
+
+        private final EventSource source;
+        private final byte[] sourceHeader;
+        private final byte[] fetchedHeader;
+        /** Sent and not acknowledged yet; guarded by this. */
+        private int outstanding;
+        private int taken;
+        private volatile String failure;
+
+        private Outlet(EventSource source, Instant fetchedAt) {
+            this.source = source;
+            this.sourceHeader = source.label().getBytes(StandardCharsets.US_ASCII);
+            this.fetchedHeader = fetchedAt.toString().getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** Sends one event without waiting for the broker; false once one failed (this one is not sent then). */
+        public boolean send(String repository, byte[] line) {
+            if (failure != null) {
+                return false;
+            }
+            ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.events(), repository, line);
+            r.headers().add(new RecordHeader(SOURCE, sourceHeader)).add(new RecordHeader(FETCHED_AT, fetchedHeader));
+            Ack ack = new Ack();
+            synchronized (this) {
+                outstanding++;
+            }
+            streaming.incrementAndGet();
+            try {
+                producer().send(r, ack); // gives up by a failed future, having called back, or by throwing
+            } catch (RuntimeException e) {
+                ack.onCompletion(null, e);
+            }
+            return failure == null;
+        }
+
+        /**
+         * Waits until the broker acknowledged every event sent, for the delivery timeout at most.
+         *
+         * @return whether it took all of them
+         */
+        public boolean finish() throws InterruptedException {
+            long deadline = System.nanoTime() + config.deliveryTimeout().plusSeconds(5).toNanos();
+            int acknowledged;
+            synchronized (this) {
+                long left;
+                while (outstanding > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                if (outstanding > 0 && failure == null) {
+                    failure = outstanding + " event(s) not acknowledged within " + config.deliveryTimeout();
+                }
+                acknowledged = taken;
+                taken = 0;
+            }
+            if (acknowledged > 0) {
+                Counter.builder("stream.published").tag("source", source.label())
+                        .description("Events fetched and handed to the Kafka producer").register(registry).increment(acknowledged);
+            }
+            return failure == null;
+        }
+
+        /** Why the broker did not take an event, or null. */
+        public String failure() {
+            return failure;
+        }
+
+        /** Counts one record's outcome once, whether the producer called back or send() threw. */
+        private final class Ack implements org.apache.kafka.clients.producer.Callback {
+            private boolean done;
+
+            @Override
+            public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+                synchronized (Outlet.this) {
+                    if (done) {
+                        return;
+                    }
+                    done = true;
+                    outstanding--;
+                    if (e == null) {
+                        taken++;
+                    } else if (failure == null) {
+                        failure = describe(e);
+                    }
+                    Outlet.this.notifyAll();
+                }
+                streaming.decrementAndGet();
             }
         }
-        unacknowledged = pending.size();
-        return dropped == 0;
     }
 
     /** Sends what is pending; true when nothing is left. */
@@ -203,6 +286,18 @@ public class EventStream {
     }
 
     private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> open = producer;
+        return open != null ? open : openProducer();
+    }
+
+    /** Synchronized apart from the publish, which holds its lock while it waits for the broker. */
+    private Producer<String, byte[]> openProducer() {
+        synchronized (producerLock) {
+            return openProducerLocked();
+        }
+    }
+
+    private Producer<String, byte[]> openProducerLocked() {
         if (stopped) {
             // A publish still running at shutdown (the archive sync) must not open a producer nobody closes.
             throw new IllegalStateException("the service is stopping");
@@ -229,10 +324,12 @@ public class EventStream {
 
     void onStop(@Observes ShutdownEvent event) {
         Producer<String, byte[]> p;
-        synchronized (this) {
+        synchronized (producerLock) {
             stopped = true;
             p = producer;
             producer = null;
+        }
+        synchronized (this) {
             if (!pending.isEmpty()) {
                 LOG.warnf("stream: stopping with %d fetched event(s) the broker did not take; they are lost unless fetched again"
                         + " (GH Archive has them)", pending.size());

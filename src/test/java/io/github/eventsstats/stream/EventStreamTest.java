@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The producer side with no broker to be had: what is fetched is kept, and a publish gives up in bounded time. */
 class EventStreamTest {
@@ -33,6 +34,29 @@ class EventStreamTest {
                     () -> stream.publish(events, EventSource.FIREHOSE, Instant.EPOCH));
             assertFalse(taken);
             assertEquals(40, stream.pending(), "every event kept to send again");
+        } finally {
+            stream.onStop(null);
+        }
+    }
+
+    @Test
+    void anOutletWithNoBrokerStopsSendingAtTheFirstFailureKeepsNothingAndSaysSo() throws Exception {
+        TestKafkaConfig config = TestKafkaConfig.fresh("127.0.0.1:" + KafkaBroker.freePort(), 1)
+                .withDeliveryTimeout(Duration.ofSeconds(1));
+        EventStream stream = new EventStream(config, new SimpleMeterRegistry());
+        try {
+            EventStream.Outlet outlet = stream.outlet(EventSource.ARCHIVE, Instant.EPOCH);
+            int sent = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                int n = 0; // each send that tried would wait max.block.ms (1 s): 40 s for the lot
+                for (int i = 0; i < 40; i++) {
+                    n += outlet.send("o/r", ("{\"id\":\"" + i + "\"}").getBytes(StandardCharsets.UTF_8)) ? 1 : 0;
+                }
+                return n;
+            });
+            assertEquals(0, sent, "the first send gave up (no metadata within max.block.ms), and the rest were not tried");
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(20), outlet::finish));
+            assertTrue(outlet.failure() != null);
+            assertEquals(0, stream.pending(), "an outlet keeps nothing: its caller reads the events again");
         } finally {
             stream.onStop(null);
         }

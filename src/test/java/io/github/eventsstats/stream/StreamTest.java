@@ -216,6 +216,33 @@ class StreamTest {
         assertPublishedByTheSync(6, before);
     }
 
+    /**
+     * An hour is published as it is read, nothing of it kept: one the broker refuses is not recorded
+     * as synced, and the next sync publishes it again, each event once in the topic.
+     */
+    @Test
+    void anArchiveHourTheBrokerRefusesIsNotSyncedAndTheNextSyncPublishesItOnce() throws Exception {
+        Instant hour = archiveHour(4);
+        try (Admin admin = admin()) {
+            topicConfig(admin, "1"); // every record is too large now: the broker refuses at once
+            try {
+                SyncProgress refused = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+                sync.run(refused);
+                assertEquals(0, refused.snapshot().loaded());
+                assertTrue(String.valueOf(refused.snapshot().error()).contains("did not take the hour's events"),
+                        String.valueOf(refused.snapshot().error()));
+            } finally {
+                topicConfig(admin, null);
+            }
+        }
+        Instant before = clock.instant();
+        SyncProgress again = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+        sync.run(again);
+        assertEquals(1, again.snapshot().loaded(), String.valueOf(again.snapshot().error()));
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 4);
+        assertPublishedByTheSync(4, before);
+    }
+
     @Test
     void backfillFromPublishesTheHoursToTheStreamAndTheConsumerGroupStoresThem() throws Exception {
         Instant hour = archiveHour(5);
