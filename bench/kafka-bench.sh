@@ -18,7 +18,13 @@
 # timed from its first write to the last row.
 # Samples in bench/out/kafka-bench-run-N.tsv (seconds, lag, consumed, rows).
 #
+# Each run prints the CPU seconds (user + system) each process used: the engine, the broker, the
+# replica, the HTTP server (from /proc/PID/stat) and the command (GNU time).
+#
 #   nice -n 5 bench/kafka-bench.sh     EVENTS=100000 RUNS=3 PORT=18431 (engine; +1 HTTP, +2 replica); NO_BUILD=1
+#   BASE=<commit>: that commit's build (built once into bench/out/base-<hash>) runs instead of this one.
+#   BROKER_OPTS: the broker's JVM options (default: Kafka's own production ones; "tests": the tests' KafkaBroker's).
+#   REPLICA_OPTS: the replica's JVM options (default: none); OPTS: the command's (default -XX:TieredStopAtLevel=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -48,6 +54,10 @@ if [[ -z "${NO_BUILD:-}" ]]; then
   ./mvnw -q -B -ntp -Pbench -DskipTests package   # the service, ArchiveGenerator and KafkaBench into target/bench-classes
   ./mvnw -q -B -ntp -DskipChdbFetch dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
+# BASE=<commit>: the whole benchmark on that commit's build instead (the engine, the replica and the
+# command; the broker and the bench's own classes are this build's), for a before/after pair of runs.
+base_build
+[[ -z ${BASE:-} ]] || JAR=$BASE_JAR
 # KafkaBroker is test code, and the broker (kafka_2.13) a test dependency: the tests' class path.
 CLASSPATH_BENCH="target/bench-classes:target/test-classes:target/quarkus-app/app/*:target/quarkus-app/lib/main/*:$(cat target/bench.classpath)"
 kafka_bench() { "$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$CLASSPATH_BENCH" io.github.eventsstats.bench.KafkaBench "$@"; }
@@ -260,7 +270,7 @@ row "kafka: start until every row is stored (s)" "${kafka_s[@]}"
 row "kafka: the publishing command, start to exit (s)" "${published_s[@]}"
 printf '%-52s %9.0f   %9.0f\n' "kafka: consumer during the sync (events/s; max, median)" \
   "$(printf '%s\n' "${rate[@]}" | sort -g | tail -1)" "$(median "${rate[@]}")"
-printf '%-52s %9d   %9d\n' "kafka: lag during the sync, max (events; min, median)" "$(best "${lag_max[@]}")" "$(median "${lag_max[@]}")"
+printf '%-52s %9.0f   %9.0f\n' "kafka: lag during the sync, max (events; min, median)" "$(best "${lag_max[@]}")" "$(median "${lag_max[@]}")"
 printf 'direct / kafka (time ratio, target >= 0.8): %.2fx (medians), %.2fx (median of each run'"'"'s)\n' \
   "$(echo "$(median "${direct_s[@]}") / $(median "${kafka_s[@]}")" | bc -l)" "$(median "${paired[@]}")"
 echo "lag of the median Kafka run (seconds, lag, consumed, rows), every ~5 s:"
