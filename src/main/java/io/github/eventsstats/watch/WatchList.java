@@ -277,6 +277,7 @@ public class WatchList {
             return;
         }
         change.accept(w);
+        w.revision++;
         if (polled) {
             lastPolled = key;
         }
@@ -293,9 +294,12 @@ public class WatchList {
      * Takes the state another replica's poller published for {@code key} (its feed's and history's
      * poll state, status, errors, when it was added), so this replica answers for it as that one does
      * and, should the repository move here, polls on from there. What the list itself decides stays:
-     * whether it is configured, on demand, when it was last asked about. Skipped when this replica
-     * {@code pollsIt} and has it (a late record of its last holder); kept for when it is added when
-     * it is not on the list yet.
+     * whether it is configured, on demand, when it was last asked about. When this replica
+     * {@code pollsIt} and has it, taken only when newer than its own ({@link WatchedRepository#revision}):
+     * a state of its last holder newer than this replica's file (the replica restarted, and given the
+     * repository before it read that state) is polled on from, a late record of that holder older
+     * than what this replica polled since is not. Kept for when it is added when it is not on the
+     * list yet.
      */
     synchronized void adopt(String key, WatchedRepository shared, boolean pollsIt) {
         if (shared == null || shared.repository == null || !valid(shared.repository)
@@ -305,7 +309,7 @@ public class WatchList {
         WatchedRepository w = repositories.get(key);
         if (w == null) {
             unplaced.put(key, shared);
-        } else if (!pollsIt) {
+        } else if (!pollsIt || shared.revision > w.revision) {
             repositories.put(key, placed(w, shared));
             save();
         }

@@ -58,6 +58,12 @@ public class WatchedRepository {
     public Instant eventsSince;
     /** eventsSince once the whole pull-request history is stored too. */
     public Instant completeSince;
+    /**
+     * Changes of its state so far, by whichever replica polled it (each takes the count on with the
+     * state): of two states of one repository, the one with more is the newer. A count, so that
+     * replicas' clocks play no part; 0 in a file written before it was kept.
+     */
+    public long revision;
     /** While unavailable: when to ask GitHub again. */
     public Instant retryAt;
     public PollState events = new PollState();

@@ -72,6 +72,8 @@ class StreamTest {
     io.github.eventsstats.watch.WatchList watchList;
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
+    @Inject
+    io.github.eventsstats.watch.WatchPoller watchPoller;
 
     private FakeGitHub fake;
     private String repo;
@@ -383,6 +385,48 @@ class StreamTest {
         assertEquals("\"owner's\"", taken.events.etag, "the state its poller published");
         assertTrue(taken.pulls.loaded);
         assertEquals(7, taken.pulls.pagesLoaded);
+    }
+
+    /**
+     * A repository this replica polls, whose newer state (more changes: its revision) another replica
+     * published: taken, and polled on from (its ETag), not from this replica's own older state, as
+     * when this replica restarted with an older watch file and was given the repository again.
+     */
+    @Test
+    void aNewerStatePublishedForARepositoryThisReplicaPollsIsPolledOnFrom() throws Exception {
+        String name = "stream-org/Held" + System.nanoTime();
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        await("this replica polls it").atMost(Duration.ofMinutes(1)).until(() -> watchPoller.polls(key));
+        String feed = "/repos/" + name + "/events";
+        fake.route(feed, r -> FakeGitHub.ok("[]").header("ETag", "\"mine\""));
+        try {
+            watchList.add(name);
+            watchPoller.tick();
+            io.github.eventsstats.watch.WatchedRepository own = watchList.get(name).orElseThrow();
+            assertEquals("\"mine\"", own.events.etag, "polled once here");
+
+            io.github.eventsstats.watch.WatchedRepository published = json.readValue(json.writeValueAsString(own),
+                    io.github.eventsstats.watch.WatchedRepository.class);
+            published.revision = own.revision + 5; // polled on by another replica while this one was away
+            published.events.etag = "\"holder's\"";
+            published.events.nextPollAt = clock.instant();
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                    "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
+                    "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                    "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(StreamTestProfile.TOPIC + ".watch-list",
+                        "state/" + key, json.writeValueAsString(published))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            await("the newer state taken").atMost(Duration.ofSeconds(30))
+                    .until(() -> "\"holder's\"".equals(watchList.get(name).orElseThrow().events.etag));
+            int before = (int) fake.requests().stream().filter(r -> r.uri().startsWith(feed)).count();
+            watchPoller.tick();
+            List<FakeGitHub.Request> polls = fake.requests().stream().filter(r -> r.uri().startsWith(feed)).toList();
+            assertEquals(before + 1, polls.size(), "polled again");
+            assertEquals("\"holder's\"", polls.getLast().ifNoneMatch(), "from the newer state");
+        } finally {
+            fake.clearRoutes();
+        }
     }
 
     /** Sets the events topic's max.message.bytes, or back to the broker's default when null. */
