@@ -113,13 +113,18 @@ public class KafkaStream {
      * once removed) of every entry and every change, whichever replica made it.
      */
     public synchronized SharedList watchList(java.util.function.BiConsumer<String, String> change) {
+        SharedList list = watchList();
+        list.listen(change);
+        return list;
+    }
+
+    private synchronized SharedList watchList() {
         if (watchList == null) {
             watchList = new SharedList(config, topics.watchList());
             if (topicsReady.getCount() == 0) {
                 watchList.follow();
             }
         }
-        watchList.listen(change);
         return watchList;
     }
 
@@ -136,6 +141,11 @@ public class KafkaStream {
             boolean shared = WATCH.equals(j);
             Membership m = new Membership(config, j, shared ? topics.watchShares() : topics.leader(),
                     shared ? config.partitions() : 1);
+            if (shared) {
+                // A repository given to this replica is polled on from the newest state published for
+                // it, not from an older one of its own: the list is read to its end first.
+                m.settleWith(watchList()::catchUp);
+            }
             if (topicsReady.getCount() == 0) {
                 m.start();
             }

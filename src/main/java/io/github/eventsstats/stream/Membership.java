@@ -48,6 +48,18 @@ public final class Membership {
     private volatile Set<Integer> owned = Set.of();
     private volatile boolean stopping;
     private Thread thread;
+    /** Partitions assigned so far, counted; {@link #settle} compares it with the last assignment settled. */
+    private volatile long assignments;
+    /** Before work on what an assignment gave, waits (at most the session timeout) until it can start; null: at once. */
+    private volatile Settle settle;
+    private final Duration settleTimeout;
+    private long settledFor;
+
+    /** What work on newly assigned partitions waits for: true once ready, false when {@code timeout} passed first. */
+    @FunctionalInterface
+    interface Settle {
+        boolean await(Duration timeout);
+    }
 
     private Membership() {
         this.job = "alone";
@@ -55,6 +67,7 @@ public final class Membership {
         this.partitions = 1;
         this.consumer = null;
         this.owned = Set.of(0);
+        this.settleTimeout = Duration.ZERO;
     }
 
     Membership(KafkaConfig config, String job, String topic, int partitions) {
@@ -68,6 +81,7 @@ public final class Membership {
         // Sticky and incremental: a replica joining takes only what it is given, a job or a partition
         // stays where it is unless its owner leaves (the range assignor moves them by member id order).
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        this.settleTimeout = config.sessionTimeout();
         int session = (int) config.sessionTimeout().toMillis();
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, session / 4));
@@ -93,6 +107,7 @@ public final class Membership {
                 added.forEach(tp -> now.add(tp.partition()));
                 owned = Set.copyOf(now);
                 if (!added.isEmpty()) {
+                    assignments++; // only this thread writes it
                     LOG.infof("stream: this replica now owns %s of %s", describe(now), job);
                 }
             }
@@ -191,13 +206,44 @@ public final class Membership {
         return Utils.toPositive(Utils.murmur2(bytes)) % partitions;
     }
 
-    /** Work on the job or on {@code key}: runs only while owned, and a revocation waits for it. */
+    /**
+     * Before work on a key or job is first done after an assignment: waits for {@code settle} (with
+     * the watch list: until this replica read the shared list to its end, the last holder's state
+     * of each repository with it).
+     */
+    void settleWith(Settle settle) {
+        this.settle = settle;
+    }
+
+    /**
+     * Waits for the latest assignment to settle, once per assignment, at most the session
+     * timeout (the time the group itself gives a silent member). Past it (the broker away), work
+     * goes on as it would have without the wait, from the state this replica has.
+     */
+    private synchronized void settle() {
+        Settle s = settle;
+        long now = assignments;
+        if (s == null || now == settledFor) {
+            return;
+        }
+        if (!s.await(settleTimeout)) {
+            LOG.warnf("stream: %s not settled within %s (the broker away?); working from this replica's own state",
+                    job, settleTimeout);
+        }
+        settledFor = now;
+    }
+
+    /**
+     * Work on the job or on {@code key}: runs only while owned, and a revocation waits for it. The
+     * first work after an assignment waits for it to settle ({@link #settleWith}).
+     */
     public boolean hold(String key, Runnable action) {
         work.readLock().lock();
         try {
             if (key == null ? !holds() : !owns(key)) {
                 return false;
             }
+            settle();
             action.run();
             return true;
         } finally {

@@ -40,7 +40,7 @@ public final class SharedList {
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private volatile boolean stopping;
-    private Thread thread;
+    private volatile Thread thread;
     /** Entries set with {@link #put} and not yet taken by the broker: the latest value per key (empty: removed). */
     private final LinkedHashMap<String, Optional<String>> unsent = new LinkedHashMap<>();
     private Thread sender;
@@ -48,6 +48,11 @@ public final class SharedList {
     /** Every entry read, its latest value (null: removed), in the order of their last change. */
     private final Map<String, String> read = new LinkedHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new ArrayList<>();
+    /** Guards the catch-ups: {@link #catchUp} waits on it. */
+    private final Object progress = new Object();
+    /** Catch-ups asked for ({@link #catchUp}), and the last one whose end offsets the reader reached. */
+    private long asked;
+    private long reached;
 
     SharedList(KafkaConfig config, String topic) {
         this.config = config;
@@ -92,21 +97,72 @@ public final class SharedList {
                 TopicPartition tp = new TopicPartition(topic, 0);
                 consumer.assign(List.of(tp));
                 consumer.seekToBeginning(List.of(tp));
+                long target = -1; // the end offset the latest catch-up asked for is to reach
+                long targetFor = 0;
                 while (!stopping) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                        if (r.key() != null) {
-                            read(r.key(), r.value());
+                    try {
+                        long want;
+                        synchronized (progress) {
+                            want = asked;
                         }
+                        if (want > targetFor) { // the end as the broker has it now, after the request
+                            target = consumer.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
+                            targetFor = want;
+                        }
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                            if (r.key() != null) {
+                                read(r.key(), r.value());
+                            }
+                        }
+                        if (targetFor > 0 && consumer.position(tp, Duration.ofSeconds(5)) >= target) {
+                            synchronized (progress) {
+                                reached = Math.max(reached, targetFor);
+                                progress.notifyAll();
+                            }
+                        }
+                    } catch (WakeupException | org.apache.kafka.common.errors.TimeoutException e) {
+                        // a catch-up asked for (woken to fetch its end offset at once), stopping, or the broker away: again
                     }
                 }
-            } catch (WakeupException e) {
-                // stopping
             } catch (RuntimeException e) {
                 LOG.errorf("stream: reading the shared list %s stopped: %s", topic, e.getMessage());
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }
         });
+    }
+
+    /**
+     * Waits until this replica has read the list up to the end offset the broker gives once asked,
+     * so that every entry written before this call (another replica's last state of a repository)
+     * has reached the listeners; Kafka Connect's KafkaBasedLog reads its compacted topic to the end
+     * in the same way before it starts work. At most {@code timeout}: false when the broker did not
+     * answer or the list is not read (not started, or stopped).
+     */
+    boolean catchUp(Duration timeout) {
+        long ticket;
+        synchronized (progress) {
+            ticket = ++asked;
+        }
+        if (thread != null) {
+            consumer.wakeup(); // out of a poll's wait, to ask for the end offset now
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (reached < ticket) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(progress, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Adds the entry for every replica; returns once the broker has it. */

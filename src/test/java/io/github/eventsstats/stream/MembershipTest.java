@@ -162,6 +162,57 @@ class MembershipTest {
         assertEquals(Map.of("octo/two", "octo/two", "state/octo/two", "2"), late, "heard at once");
     }
 
+    /**
+     * A replica given a repository's partition before its replay of the shared list reached the last
+     * holder's state of it (here: before the replay began) works on it only once the list is read to
+     * the end the broker had: from the newest state, not from its own older one.
+     */
+    @Test
+    void workOnANewAssignmentWaitsUntilTheSharedListIsReadToItsEnd() throws Exception {
+        TestKafkaConfig c = config(3);
+        Topics t = new Topics(c);
+        SharedList holder = new SharedList(c, t.watchList());
+        lists.add(holder);
+        holder.add("state/octo/one", "the last holder's");
+        SharedList list = new SharedList(c, t.watchList());
+        lists.add(list);
+        Map<String, String> read = new ConcurrentHashMap<>();
+        list.listen((k, v) -> apply(read, k, v));
+        Membership m = new Membership(c, KafkaStream.WATCH, t.watchShares(), 3);
+        m.settleWith(list::catchUp);
+        members.add(m);
+        m.start();
+        await("given the partition").atMost(Duration.ofMinutes(1)).until(() -> m.owns("octo/one"));
+
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = Thread.ofVirtual().start(() -> m.hold("octo/one", () -> seen.set(read.get("state/octo/one"))));
+        await("the work waits for the list").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(worker::isAlive);
+        list.follow();
+        assertTrue(worker.join(Duration.ofSeconds(30)), "the work ran once the list was read");
+        assertEquals("the last holder's", seen.get());
+    }
+
+    /** A list that is never read to its end (the broker away) holds the work up for the session timeout only, once. */
+    @Test
+    void workOnANewAssignmentWaitsForTheSharedListAtMostTheSessionTimeout() throws Exception {
+        TestKafkaConfig c = config(1);
+        Topics t = new Topics(c);
+        SharedList list = new SharedList(c, t.watchList()); // never followed
+        lists.add(list);
+        Membership m = new Membership(c, KafkaStream.WATCH, t.watchShares(), 1);
+        m.settleWith(list::catchUp);
+        members.add(m);
+        m.start();
+        await("given the partition").atMost(Duration.ofMinutes(1)).until(m::holds);
+        long start = System.nanoTime();
+        assertTrue(m.hold("octo/one", () -> { }), "worked on from its own state");
+        assertTrue(System.nanoTime() - start >= c.sessionTimeout().toNanos(), "waited the session timeout");
+        start = System.nanoTime();
+        assertTrue(m.hold("octo/one", () -> { }));
+        assertTrue(System.nanoTime() - start < c.sessionTimeout().toNanos(), "not again for the same assignment");
+    }
+
     private static void apply(Map<String, String> list, String key, String value) {
         if (value == null) {
             list.remove(key);
