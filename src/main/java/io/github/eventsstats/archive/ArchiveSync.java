@@ -73,7 +73,7 @@ public class ArchiveSync {
     private final Path dir;
     private final Function<List<EventRow>, EventWriter.Result> writer;
     /** With Kafka: an outlet per hour read, which publishes its events (raw lines); the stream's consumer stores them. */
-    private final Supplier<EventStream.Outlet> outlets;
+    private final Supplier<HourRead.Publisher> outlets;
     private final int batchSize;
     private final Ledger ledger;
     private final MissingHours missing;
@@ -81,6 +81,8 @@ public class ArchiveSync {
     private final InstantSource clock;
     private final SyncBackoff backoff;
     private final int maxLine;
+    /** The hours found broken in this process: through the stream, checked whole before they are published again. */
+    private final BrokenHours brokenHours = new BrokenHours();
     /** The sync under way, if any. */
     private final AtomicReference<Run> current = new AtomicReference<>();
 
@@ -90,7 +92,7 @@ public class ArchiveSync {
                 EventStream stream) {
         this(config, types(config.eventTypes(), poller.eventTypes()), data.dir(),
                 rows -> writer.write(rows, EventSource.ARCHIVE),
-                stream.enabled() ? () -> stream.outlet(EventSource.ARCHIVE, clock.instant()) : null,
+                stream.enabled() ? () -> HourRead.Publisher.of(stream.outlet(EventSource.ARCHIVE, clock.instant())) : null,
                 Backfill.BATCH_SIZE, ledger, missing, unreadable, clock, backoff);
     }
 
@@ -102,7 +104,7 @@ public class ArchiveSync {
     }
 
     private ArchiveSync(ArchiveSyncConfig config, TypeSelection types, Path dataDir,
-                        Function<List<EventRow>, EventWriter.Result> writer, Supplier<EventStream.Outlet> outlets, int batchSize,
+                        Function<List<EventRow>, EventWriter.Result> writer, Supplier<HourRead.Publisher> outlets, int batchSize,
                         Ledger ledger, MissingHours missing, UnreadableHours unreadable, InstantSource clock,
                         SyncBackoff backoff) {
         this.config = config;
@@ -318,7 +320,7 @@ public class ArchiveSync {
                     while (window.size() < WINDOW && next < todo.size()) {
                         Instant h = todo.get(next++);
                         window.add(downloads.submit(() -> {
-                            HourRead read = new HourRead(mapper, maxLine, outlets);
+                            HourRead read = new HourRead(mapper, maxLine, outlets, h, brokenHours);
                             return new Fetched(downloader.download(h, read), read);
                         }));
                     }

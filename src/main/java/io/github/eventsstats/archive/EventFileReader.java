@@ -179,6 +179,27 @@ final class EventFileReader {
         }
     }
 
+    /**
+     * Null when {@code file} inflates to its end, else why not (as {@link FileCounts#brokenBecause}
+     * says it): the gzip check alone, without the line pass or the parse.
+     */
+    String inflateProblem(Path file) throws IOException {
+        byte[] buf = new byte[BLOCK_SIZE];
+        try (InputStream in = open(file, new AtomicLong(), nativeLibraries)) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (IOException e) {
+                    return describe(e);
+                }
+                if (n < 0) {
+                    return null;
+                }
+            }
+        }
+    }
+
     private LineScanner scanner() {
         return new LineScanner(mapper.keptTypes(), nativeLibraries ? SimdLines.NATIVE : null);
     }

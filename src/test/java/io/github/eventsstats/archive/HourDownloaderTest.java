@@ -101,6 +101,94 @@ class HourDownloaderTest {
         }
     }
 
+    /** The lines a read published (the Kafka stream's outlet); refuses every line after the first {@code takes}. */
+    private static final class RecordingPublisher implements HourRead.Publisher {
+        final int takes;
+        int offered;
+        int taken;
+        String failure;
+
+        RecordingPublisher(int takes) {
+            this.takes = takes;
+        }
+
+        @Override
+        public boolean send(String repository, byte[] line) {
+            offered++;
+            if (failure == null && taken >= takes) {
+                failure = "refused";
+            }
+            if (failure != null) {
+                return false;
+            }
+            taken++;
+            return true;
+        }
+
+        @Override
+        public boolean finish() {
+            return failure == null;
+        }
+
+        @Override
+        public String failure() {
+            return failure;
+        }
+    }
+
+    private static HourRead publishing(List<RecordingPublisher> outlets, int takes, BrokenHours broken) {
+        return new HourRead(new EventMapper(TypeSelection.DEFAULTS, InstantSource.system()), 1 << 24, () -> {
+            RecordingPublisher p = new RecordingPublisher(takes);
+            outlets.add(p);
+            return p;
+        }, HOUR, broken);
+    }
+
+    /**
+     * Through the stream, the read that finds a file broken has published its readable start; the
+     * download's later tries and later reads of the hour inflate it whole first and publish nothing,
+     * until a whole file is served.
+     */
+    @Test
+    void aBrokenFileIsPublishedByItsFirstReadOnlyAndCheckedWholeBeforeAnyLaterOne() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 400);
+        BrokenHours broken = new BrokenHours();
+        List<RecordingPublisher> outlets = new java.util.ArrayList<>();
+        try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, new RecordedBackoff())) {
+            archive.put(h.name(), Arrays.copyOf(h.gz(), h.gz().length / 2));
+
+            assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR, publishing(outlets, Integer.MAX_VALUE, broken)));
+            assertEquals(3, archive.requests().size());
+            assertEquals(1, outlets.size(), "the later tries opened no outlet: " + outlets.size());
+            assertTrue(outlets.getFirst().taken > 0 && outlets.getFirst().taken < h.kept(), "the readable start: "
+                    + outlets.getFirst().taken);
+
+            assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR, publishing(outlets, Integer.MAX_VALUE, broken)));
+            assertEquals(1, outlets.size(), "a later sync's read published nothing");
+
+            archive.put(h.name(), h.gz());
+            assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR, publishing(outlets, Integer.MAX_VALUE, broken)));
+            assertEquals(2, outlets.size());
+            assertEquals(h.kept(), outlets.getLast().taken, "the whole file published once it proved whole");
+            assertTrue(!broken.contains(HOUR));
+        }
+    }
+
+    @Test
+    void aReadStopsAtTheFirstLineTheBrokerRefuses() throws Exception {
+        SyncHours.Hour h = SyncHours.hour(HOUR, 2_000);
+        List<RecordingPublisher> outlets = new java.util.ArrayList<>();
+        try (FakeGhArchive archive = FakeGhArchive.started(); HourDownloader d = downloader(archive, 0, new RecordedBackoff())) {
+            archive.put(h.name(), h.gz());
+            HourRead read = publishing(outlets, 5, new BrokenHours());
+
+            assertInstanceOf(HourDownloader.Downloaded.class, d.download(HOUR, read));
+
+            assertEquals(6, outlets.getFirst().offered, "nothing offered after the refused line");
+            assertTrue(assertThrows(IllegalStateException.class, read::published).getMessage().contains("refused"));
+        }
+    }
+
     @Test
     void aFileThatBreaksOffIsDownloadedAgainAndItsRowsAreNotKept() throws Exception {
         SyncHours.Hour h = SyncHours.hour(HOUR, 200);
