@@ -61,7 +61,8 @@ public class ArchiveSync {
     /** How often an hour missing at the source is asked for again. */
     static final Duration MISSING_RETRY = Duration.ofDays(1);
     /**
-     * Reads of an hour whose file holds unreadable lines, a day apart, before the sync leaves it:
+     * Reads of an hour whose file holds unreadable lines or is broken (its gzip data breaks off on
+     * every try of the read), a day apart, before the sync leaves it:
      * GH Archive seldom replaces a file, and each read costs the whole download and inflate.
      */
     static final int UNREADABLE_READS = 3;
@@ -380,6 +381,10 @@ public class ArchiveSync {
                     LOG.infof("archive sync: %s is missing at the source (404); asked again in a day", name);
                 }
             }
+            case HourDownloader.Failed failed when failed.sha256() != null ->
+                    unreadable(hour, failed.sha256(), failed.reason(), outlets == null ? "nothing of it is stored"
+                    : "what the stream took of it is stored (its readable start, by the first read of it in this"
+                    + " process)", p, earlier);
             case HourDownloader.Failed failed -> {
                 LOG.warnf("archive sync: %s: %s; tried again on the next sync", name, failed.reason());
                 p.fail(name + ": " + failed.reason());
@@ -418,16 +423,27 @@ public class ArchiveSync {
 
     /** Records the read of an hour with unreadable lines, and fails the hour in the job, saying what comes next. */
     private void unreadable(Instant hour, HourRead read, FileCounts counts, SyncProgress p, UnreadableHours.Reads earlier) {
-        Instant now = clock.instant();
-        int reads = (earlier == null ? 0 : earlier.count()) + 1;
         String what = counts.firstUnreadable() + (counts.unreadable() > 1
                 ? String.format(Locale.ROOT, " (and %,d more unreadable lines)", counts.unreadable() - 1) : "");
-        unreadable.record(hour, now, read.sha256(), what);
+        unreadable(hour, read.sha256(), what, String.format(Locale.ROOT,
+                "the events of its other lines are stored (%,d of the kept types)", counts.kept()), p, earlier);
+    }
+
+    /**
+     * Records a read of an hour whose file is unreadable (lines that are not events, or a gzip
+     * stream broken before its end: {@code what}), and fails the hour in the job, saying what was
+     * kept of it and what comes next: after {@link #UNREADABLE_READS} reads it is left.
+     */
+    private void unreadable(Instant hour, String sha256, String what, String kept, SyncProgress p,
+                            UnreadableHours.Reads earlier) {
+        Instant now = clock.instant();
+        int reads = (earlier == null ? 0 : earlier.count()) + 1;
+        unreadable.record(hour, now, sha256, what);
         String next = reads < UNREADABLE_READS
                 ? "read again by the first sync after " + now.plus(MISSING_RETRY).truncatedTo(ChronoUnit.MINUTES)
                 : "not read again";
-        String reason = String.format(Locale.ROOT, "%s; the events of its other lines are stored (%,d of"
-                + " the kept types), the hour is not marked synced (read %d of %d: %s)", what, counts.kept(), reads, UNREADABLE_READS, next);
+        String reason = String.format(Locale.ROOT, "%s; %s, the hour is not marked synced (read %d of %d: %s)",
+                what, kept, reads, UNREADABLE_READS, next);
         LOG.warnf("archive sync: %s: %s", ArchiveHours.name(hour), reason);
         p.fail(ArchiveHours.name(hour) + ": " + reason);
     }

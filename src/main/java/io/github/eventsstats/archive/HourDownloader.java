@@ -51,8 +51,14 @@ final class HourDownloader implements AutoCloseable {
     record NotFound() implements Outcome {
     }
 
-    /** Given up for this run (nothing of it is kept). */
-    record Failed(String reason) implements Outcome {
+    /**
+     * Given up for this run (nothing of it is kept). {@code sha256}: the last try's file, when
+     * that try downloaded it in full and the check found it broken (the source's file is), else null.
+     */
+    record Failed(String reason, String sha256) implements Outcome {
+        Failed(String reason) {
+            this(reason, null);
+        }
     }
 
     /** Not enough disk under DATA_DIR: the sync stops; what was not loaded is tried again later. */
@@ -104,7 +110,9 @@ final class HourDownloader implements AutoCloseable {
             deleteQuietly(done); // unreadable: downloaded anew
         }
         String problem = null;
+        String brokenSha256 = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
+            brokenSha256 = null;
             if (attempt > 1) {
                 LOG.debugf("archive sync: %s: %s; try %d of %d", name, problem, attempt, attempts);
                 backoff.pause(SyncBackoff.delay(attempt - 1));
@@ -118,6 +126,7 @@ final class HourDownloader implements AutoCloseable {
                         return new Downloaded(done, size(done));
                     }
                     // A complete download that is not whole: the next try starts from scratch.
+                    brokenSha256 = attempt == attempts ? Ledger.sha256(part) : null;
                     Files.deleteIfExists(part);
                     problem = broken;
                 } else if (status == 404) {
@@ -141,7 +150,7 @@ final class HourDownloader implements AutoCloseable {
             }
         }
         deleteQuietly(part);
-        return new Failed(problem + " after " + attempts + " tries, from " + url(hour));
+        return new Failed(problem + " after " + attempts + " tries, from " + url(hour), brokenSha256);
     }
 
     /**

@@ -31,7 +31,7 @@ public final class SyncProgress {
     final AtomicInteger alreadyLoaded = new AtomicInteger();
     final AtomicInteger notPublished = new AtomicInteger();
     final AtomicInteger missing = new AtomicInteger();
-    /** Hours not read again: their file held unreadable lines (ArchiveSync.UNREADABLE_READS). */
+    /** Hours not read again: their file held unreadable lines or was broken (ArchiveSync.UNREADABLE_READS). */
     final AtomicInteger unreadable = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicLong downloadedBytes = new AtomicLong();
@@ -58,7 +58,8 @@ public final class SyncProgress {
                            int notPublishedYet, int missingAtSource,
                            @Schema(description = "hours not read again in this sync: an earlier read found lines in"
                                    + " their file that cannot be read as events (such a read is a failed hour; its"
-                                   + " other lines are stored). Read again a day later, three reads at most")
+                                   + " other lines are stored), or a file whose gzip data breaks off before its end"
+                                   + " on every try. Read again a day later, three reads at most")
                            int unreadableAtSource, int failed,
                            long downloadedBytes, double megabytesPerSecond, long eventsRead, long eventsStored,
                            long eventsDuplicate, long badLines, Long etaSeconds, List<String> failures, String error) {

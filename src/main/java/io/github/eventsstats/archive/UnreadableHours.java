@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The `archive_unreadable` table (V031): hours whose file held unreadable lines, one row per read. */
+/** The `archive_unreadable` table (V031): hours whose file held unreadable lines or was broken, one row per read. */
 @ApplicationScoped
 class UnreadableHours {
 

@@ -119,6 +119,7 @@ class ArchiveSyncTest {
         assertEquals(1, p.missing.get());
         assertEquals(1, p.failed.get());
         assertTrue(p.failures.getFirst().startsWith(h[6].name() + ": gzip data truncated after 3 tries"), p.failures.toString());
+        assertTrue(p.failures.getFirst().contains("read 1 of 3"), "a broken file counts its reads: " + p.failures);
         assertEquals(Backfill.FAILED, p.exitCode());
         for (int i : new int[] {0, 2, 3, 4, 5, 7}) {
             assertStoredOnce(h[i]);
@@ -138,12 +139,14 @@ class ArchiveSyncTest {
         assertTrue(backoff.pauses.containsAll(List.of(Duration.ofSeconds(2), Duration.ofSeconds(4))), backoff.pauses.toString());
         assertEquals(List.of(), syncFiles(), "temporary files are deleted");
 
-        // Again: the loaded hours are not downloaded, the missing one is not asked for within a day.
+        // Again: the loaded hours are not downloaded, the missing one is not asked for within a day,
+        // nor is the broken one (read again a day after its latest read, as an unreadable hour is).
         archive.clearLog();
         SyncProgress again = run(day, day.plus(Duration.ofHours(8)));
         assertEquals(6, again.alreadyLoaded.get());
         assertEquals(1, again.missing.get());
-        assertEquals(List.of(h[6].name()), archive.requests().stream().map(FakeGhArchive.Request::name).distinct().toList());
+        assertEquals(1, again.unreadable.get(), again.summary().toString());
+        assertEquals(List.of(), archive.requests());
 
         // A day later the missing hour is asked for again; now it is there.
         archive.clearLog();

@@ -200,6 +200,7 @@ class HourDownloaderTest {
             HourDownloader.Failed failed = assertInstanceOf(HourDownloader.Failed.class, d.download(HOUR, read));
 
             assertTrue(failed.reason().startsWith("gzip data truncated after 3 tries"), failed.reason());
+            assertEquals(64, String.valueOf(failed.sha256()).length(), "the broken file's sha256, for its record");
             assertEquals(3, archive.requests().size());
             assertThrows(IllegalStateException.class, read::rows);
             try (var files = Files.list(dir)) {

@@ -191,9 +191,70 @@ class StreamTest {
                 out.write((pr(++nextId) + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
-        FakeGhArchive.current().put(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-H").withZone(java.time.ZoneOffset.UTC)
-                .format(hour) + ".json.gz", gz.toByteArray());
+        FakeGhArchive.current().put(hourName(hour), gz.toByteArray());
         return hour;
+    }
+
+    /** An hour served broken at the fake, and its whole file. */
+    private record BrokenHour(Instant hour, String name, byte[] whole) {
+    }
+
+    /**
+     * An hour's file whose gzip stream breaks off after {@code readable} of this test's events (a
+     * sync flush there, the bytes after it cut off), served at the fake as GH Archive serves a
+     * broken hour, of {@code readable + rest} events when whole.
+     */
+    private BrokenHour brokenArchiveHour(int readable, int rest) throws IOException {
+        Instant hour = Instant.parse("2015-01-01T00:00:00Z").plus(Duration.ofHours(nextId % 50_000));
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        int cut = 0;
+        try (var out = new java.util.zip.GZIPOutputStream(gz, true)) {
+            for (int i = 0; i < readable + rest; i++) {
+                if (i == readable) {
+                    out.flush(); // everything written so far inflates from the bytes so far
+                    cut = gz.size();
+                }
+                out.write((pr(++nextId) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String name = hourName(hour);
+        FakeGhArchive.current().put(name, java.util.Arrays.copyOf(gz.toByteArray(), cut));
+        return new BrokenHour(hour, name, gz.toByteArray());
+    }
+
+    private static String hourName(Instant hour) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-H").withZone(java.time.ZoneOffset.UTC)
+                .format(hour) + ".json.gz";
+    }
+
+    /** The archive_unreadable rows of {@code hour} deleted: the next sync reads it again (as operations.md says). */
+    private void forgetReads(Instant hour) {
+        clickHouse.query("DELETE FROM archive_unreadable WHERE hour = {h:DateTime('UTC')}",
+                Map.of("h", ClickHouse.dateTime(hour)));
+    }
+
+    /** How many records of this test's repository the events topic holds, read from its start to its end. */
+    private int publishedOfMine() {
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> parts = java.util.stream.IntStream.range(0, StreamTestProfile.PARTITIONS)
+                    .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
+            reader.assign(parts);
+            reader.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = reader.endOffsets(parts);
+            int[] mine = {0};
+            await("the topic read to its end").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (repo.equals(r.key())) {
+                        mine[0]++;
+                    }
+                });
+                return parts.stream().allMatch(tp -> reader.position(tp) >= end.get(tp));
+            });
+            return mine[0];
+        }
     }
 
     /** The records of this test's repository: published once each, by the archive sync, fetched since {@code before}. */
@@ -243,6 +304,41 @@ class StreamTest {
         assertEquals(1, again.snapshot().loaded(), String.valueOf(again.snapshot().error()));
         await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 4);
         assertPublishedByTheSync(4, before);
+    }
+
+    /**
+     * A file whose gzip breaks off has its readable start published by the read that finds it
+     * broken, once: the download's later tries, and a later sync, inflate it to its end before
+     * publishing anything. Once whole at the source, the hour is published and stored exactly.
+     */
+    @Test
+    void aBrokenArchiveHourIsPublishedOnceAndCheckedWholeBeforeItIsPublishedAgain() throws Exception {
+        BrokenHour broken = brokenArchiveHour(3, 4);
+        Instant hour = broken.hour();
+        SyncProgress first = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+        sync.run(first);
+        assertEquals(0, first.snapshot().loaded());
+        assertEquals(1, first.snapshot().failed(), first.snapshot().failures().toString());
+        assertTrue(first.snapshot().failures().getFirst().contains("gzip data truncated after 5 tries"),
+                first.snapshot().failures().toString());
+        assertEquals(3, publishedOfMine(), "the readable start published by the first try only, not by all 5");
+
+        SyncProgress left = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+        sync.run(left);
+        assertEquals(1, left.snapshot().unreadableAtSource(), "a broken file's read counts as an unreadable hour's");
+        forgetReads(hour);
+        SyncProgress again = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+        sync.run(again);
+        assertEquals(1, again.snapshot().failed(), again.snapshot().failures().toString());
+        assertEquals(3, publishedOfMine(), "a later sync checks the file whole first and publishes nothing of it");
+
+        FakeGhArchive.current().put(broken.name(), broken.whole());
+        forgetReads(hour);
+        SyncProgress whole = new SyncProgress(hour, hour.plus(Duration.ofHours(1)), sync.configuredTypes());
+        sync.run(whole);
+        assertEquals(1, whole.snapshot().loaded(), String.valueOf(whole.snapshot().failures()));
+        assertEquals(3 + 7, publishedOfMine(), "the whole file published once");
+        await("stored through the stream").atMost(Duration.ofSeconds(60)).until(() -> stored() == 7);
     }
 
     @Test

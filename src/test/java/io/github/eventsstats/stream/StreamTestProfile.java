@@ -42,7 +42,7 @@ public class StreamTestProfile implements QuarkusTestProfile {
 
     @Override
     public Set<Class<?>> getEnabledAlternatives() {
-        return Set.of(FakeClock.class);
+        return Set.of(FakeClock.class, io.github.eventsstats.archive.RecordedBackoff.class);
     }
 
     @Override
