@@ -157,6 +157,15 @@ class StreamTest {
 
     /** This test's repository's records in the events topic, read from its start until {@code n} came. */
     private List<ConsumerRecord<String, byte[]>> records(int n) {
+        return mine("the records read back", (reader, mine) -> mine.size() >= n);
+    }
+
+    /**
+     * This test's repository's records in the events topic, read from its start until {@code done}
+     * holds: the consumer is not for threads other than its own, so the condition runs in this one.
+     */
+    private List<ConsumerRecord<String, byte[]>> mine(String what, java.util.function.BiPredicate<KafkaConsumer<String, byte[]>,
+            List<ConsumerRecord<String, byte[]>>> done) {
         List<ConsumerRecord<String, byte[]>> mine = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
@@ -166,14 +175,13 @@ class StreamTest {
                     .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
             reader.assign(parts);
             reader.seekToBeginning(parts);
-            // The consumer is not for threads other than its own: the condition runs in this one.
-            await("the records read back").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+            await(what).pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
                 reader.poll(Duration.ofMillis(200)).forEach(r -> {
                     if (repo.equals(r.key())) {
                         mine.add(r);
                     }
                 });
-                return mine.size() >= n;
+                return done.test(reader, mine);
             });
         }
         return mine;
@@ -235,26 +243,10 @@ class StreamTest {
 
     /** How many records of this test's repository the events topic holds, read from its start to its end. */
     private int publishedOfMine() {
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> parts = java.util.stream.IntStream.range(0, StreamTestProfile.PARTITIONS)
-                    .mapToObj(p -> new TopicPartition(StreamTestProfile.TOPIC, p)).toList();
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = reader.endOffsets(parts);
-            int[] mine = {0};
-            await("the topic read to its end").pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
-                reader.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (repo.equals(r.key())) {
-                        mine[0]++;
-                    }
-                });
-                return parts.stream().allMatch(tp -> reader.position(tp) >= end.get(tp));
-            });
-            return mine[0];
-        }
+        return mine("the topic read to its end", (reader, mine) -> {
+            Map<TopicPartition, Long> end = reader.endOffsets(reader.assignment());
+            return end.entrySet().stream().allMatch(e -> reader.position(e.getKey()) >= e.getValue());
+        }).size();
     }
 
     /** The records of this test's repository: published once each, by the archive sync, fetched since {@code before}. */
