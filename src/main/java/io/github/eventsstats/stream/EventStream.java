@@ -72,7 +72,7 @@ public class EventStream {
         this.registry = registry;
         if (enabled()) {
             Gauge.builder("stream.pending.events", this, EventStream::pending)
-                    .description("Events fetched that the Kafka broker has not acknowledged yet").register(registry);
+                    .description("Events fetched that the Kafka broker has not acknowledged yet: those kept while it is away, and an archive hour's in flight").register(registry);
         }
     }
 

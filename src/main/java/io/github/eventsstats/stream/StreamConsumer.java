@@ -78,9 +78,13 @@ final class StreamConsumer implements Runnable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxEvents());
         // Batches as large as the direct path's while there is a backlog: each batch costs ClickHouse
-        // an insert and a look-up of the ids stored, whatever its size. A fetch waits up to 500 ms
-        // (fetch.max.wait.ms) for 1 MB; a partition gives up to 4 MB a fetch (about 1,300 raw events),
-        // the whole fetch at most fetch.max.bytes (50 MB): the bound on what one fetch holds in memory.
+        // an insert and a look-up of the ids stored, whatever its size. The fetch limits count bytes
+        // as the broker stores them, lz4-compressed (about a quarter of the raw JSON, docs/design/kafka.md):
+        // a fetch waits up to 500 ms (fetch.max.wait.ms) for 1 MB (some 1,300 events of about 3 KB raw);
+        // a partition gives up to 4 MB a fetch (some 5,000 events, 16 MB decompressed), the whole fetch
+        // up to fetch.max.bytes (50 MB, some 200 MB of raw JSON). These are targets, not a memory bound:
+        // a producer batch larger than a limit still comes whole, and the consumer may hold a fetch
+        // ahead while a batch is written. What a poll hands over is bounded by max.poll.records.
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1024 * 1024);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
