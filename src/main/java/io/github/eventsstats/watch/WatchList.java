@@ -65,11 +65,20 @@ public class WatchList {
     private volatile Consumer<WatchedRepository> changes = w -> { };
     /**
      * States another replica's poller published ({@link #adopt}) for repositories not on this list
-     * yet, by key, taken when one is added: replaying the shared list, an on-demand repository's
-     * state comes before its ask (compaction keeps each key's last record, and the ask is written
-     * again at every ask). As many as the shared list holds; a removal takes its state away.
+     * yet, by key, taken when an ask puts one on the list on demand ({@link #asked}): replaying the
+     * shared list, an on-demand repository's state comes before its ask (compaction keeps each key's
+     * last record, and the ask is written again at every ask). A repository added with PUT starts
+     * afresh: its name's record comes before any state of it, so a state waiting here is a removed
+     * one's. At most {@link #UNPLACED_MAX}, the oldest dropped first; a state tombstone takes one away.
      */
-    private final Map<String, WatchedRepository> unplaced = new HashMap<>();
+    private final Map<String, WatchedRepository> unplaced = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WatchedRepository> eldest) {
+            return size() > UNPLACED_MAX;
+        }
+    };
+    /** A bound on {@link #unplaced}: every on-demand repository kept fresh, and many more (a few KB each). */
+    private static final int UNPLACED_MAX = 4096;
 
     /**
      * A repository as the answers see it: the name its history is stored under, its state, when it
@@ -157,7 +166,8 @@ public class WatchList {
         if (known != null) {
             return Added.ALREADY_WATCHED;
         }
-        repositories.put(key, arriving(fresh(repository)));
+        unplaced.remove(key); // a state published before it was added is a removed repository's
+        repositories.put(key, fresh(repository));
         save();
         LOG.infof("watch: %s added", repository);
         return Added.ADDED;
@@ -308,6 +318,7 @@ public class WatchList {
         }
         WatchedRepository w = repositories.get(key);
         if (w == null) {
+            unplaced.remove(key); // the newest last: the cap drops the oldest first
             unplaced.put(key, shared);
         } else if (!pollsIt || shared.revision > w.revision) {
             repositories.put(key, placed(w, shared));

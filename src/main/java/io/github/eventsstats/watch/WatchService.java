@@ -145,7 +145,15 @@ public class WatchService {
                     LOG.warnf("watch: the shared list's entry %s names %s; skipped", Printable.of(key), Printable.of(value));
                 }
             } else {
-                list.get(key).ifPresent(w -> list.remove(w.repository));
+                list.get(key).ifPresent(w -> {
+                    list.remove(w.repository);
+                    SharedList here = shared;
+                    if (here != null && poller.keeps(key)) {
+                        // A state this replica's poll saved just before it read the removal may reach the
+                        // broker after the remover's tombstone: this one follows it, so none outlives it.
+                        here.put(STATE + key, null);
+                    }
+                });
             }
         });
         shared = s;
@@ -209,7 +217,10 @@ public class WatchService {
         SharedList s = shared;
         if (s != null && list.get(repository).filter(w -> !w.configured).isPresent()) {
             s.remove(WatchedRepository.key(repository));
-            s.put(STATE + WatchedRepository.key(repository), null); // its state goes with it, by compaction
+            // Its state and its ask go with it, by compaction: else a replica replaying the topic after
+            // the tombstone's delete.retention.ms would take the ask, and the repository back on demand.
+            s.put(STATE + WatchedRepository.key(repository), null);
+            s.put(ASKED + WatchedRepository.key(repository), null);
         }
         return list.remove(repository);
     }

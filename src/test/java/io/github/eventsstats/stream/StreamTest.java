@@ -39,6 +39,7 @@ import java.util.stream.Collectors;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,8 @@ class StreamTest {
     com.fasterxml.jackson.databind.ObjectMapper json;
     @Inject
     io.github.eventsstats.watch.WatchPoller watchPoller;
+    @Inject
+    io.github.eventsstats.watch.WatchService watchService;
 
     private FakeGitHub fake;
     private String repo;
@@ -515,6 +518,103 @@ class StreamTest {
         } finally {
             fake.clearRoutes();
         }
+    }
+
+    /**
+     * A repository removed on demand: its ask goes too (a tombstone), or a replica replaying the
+     * topic once compaction dropped the name's tombstone would put it back on the list.
+     */
+    @Test
+    void aRemovedOnDemandRepositorysAskIsRemovedFromTheSharedList() throws Exception {
+        String name = "stream-org/Gone" + System.nanoTime();
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        send("asked/" + key, "1000 " + name);
+        await("on the list").atMost(Duration.ofSeconds(30)).until(() -> watchList.get(name).isPresent());
+        watchService.remove(name);
+        await("its ask's tombstone").atMost(Duration.ofSeconds(30))
+                .until(() -> java.util.Optional.<String>empty().equals(sharedList().get("asked/" + key)));
+    }
+
+    /**
+     * A state published for a repository not on the list (a late record of the replica that polled
+     * it, after another removed it): a later PUT starts it afresh, not from that removed one's state.
+     */
+    @Test
+    void aRepositoryAddedAgainDoesNotTakeAStatePublishedAfterItsRemoval() throws Exception {
+        String name = "stream-org/Again" + System.nanoTime();
+        io.github.eventsstats.watch.WatchedRepository stale = new io.github.eventsstats.watch.WatchedRepository();
+        stale.repository = name;
+        stale.status = io.github.eventsstats.watch.WatchedRepository.Status.NOT_FOUND;
+        stale.retryAt = clock.instant().plus(Duration.ofDays(1));
+        stale.events.etag = "\"removed one's\"";
+        stale.pulls.loaded = true;
+        stale.revision = 40;
+        send("state/" + name.toLowerCase(java.util.Locale.ROOT), json.writeValueAsString(stale));
+        String marker = "stream-org/Marker" + System.nanoTime(); // read after the state: the state was read too
+        send("asked/" + marker.toLowerCase(java.util.Locale.ROOT), "1000 " + marker);
+        await("read to the marker").atMost(Duration.ofSeconds(30)).until(() -> watchList.get(marker).isPresent());
+        watchService.add(name);
+        io.github.eventsstats.watch.WatchedRepository added = watchList.get(name).orElseThrow();
+        assertEquals(io.github.eventsstats.watch.WatchedRepository.Status.PENDING, added.status);
+        assertEquals(null, added.events.etag, "afresh");
+        assertFalse(added.pulls.loaded);
+    }
+
+    /**
+     * Another replica removed a repository this one polls (its name's tombstone, and its state's):
+     * this one's last state of it may reach the broker after those, so it writes the state's
+     * tombstone once more, after anything it published; no state of a removed repository remains.
+     */
+    @Test
+    void aRepositoryRemovedElsewhereLeavesNoStateOfThisReplicasPolls() throws Exception {
+        String name = "stream-org/Polled" + System.nanoTime();
+        String key = name.toLowerCase(java.util.Locale.ROOT);
+        await("this replica polls it").atMost(Duration.ofMinutes(1)).until(() -> watchPoller.polls(key));
+        String feed = "/repos/" + name + "/events";
+        fake.route(feed, r -> FakeGitHub.ok("[]").header("ETag", "\"mine\""));
+        try {
+            watchService.add(name);
+            watchPoller.tick();
+            await("its state published").atMost(Duration.ofSeconds(30))
+                    .until(() -> sharedList().getOrDefault("state/" + key, java.util.Optional.empty()).isPresent());
+            send(key, null); // another replica's DELETE, its state's tombstone lost behind this one's state
+            await("removed here").atMost(Duration.ofSeconds(30)).until(() -> watchList.get(name).isEmpty());
+            await("its state's tombstone").atMost(Duration.ofSeconds(30))
+                    .until(() -> java.util.Optional.<String>empty().equals(sharedList().get("state/" + key)));
+        } finally {
+            fake.clearRoutes();
+        }
+    }
+
+    /** Writes one record to the shared watch list's topic, as another replica would (null: a tombstone). */
+    private static void send(String key, String value) throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(StreamTestProfile.TOPIC + ".watch-list",
+                    key, value)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** The shared watch list's topic as a replica replaying it sees it: each key's last value (empty: a tombstone). */
+    private static Map<String, java.util.Optional<String>> sharedList() {
+        var tp = new org.apache.kafka.common.TopicPartition(StreamTestProfile.TOPIC + ".watch-list", 0);
+        Map<String, java.util.Optional<String>> last = new java.util.HashMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class))) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+            while (consumer.position(tp, Duration.ofSeconds(10)) < end) {
+                for (var r : consumer.poll(Duration.ofSeconds(1))) {
+                    last.put(r.key(), java.util.Optional.ofNullable(r.value()));
+                }
+            }
+        }
+        return last;
     }
 
     /** Sets the events topic's max.message.bytes, or back to the broker's default when null. */
