@@ -62,6 +62,10 @@ final class StreamConsumer implements Runnable {
     /** The group's committed offset of each partition this consumer owns, as far as it knows it (its thread only). */
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private volatile boolean paused;
+    private final InstantSource clock;
+    /** When a poll last returned: the lag and the pause are this thread's figures, and freeze when it does. */
+    private volatile java.time.Instant lastPollAt;
+    private final Counter refusals;
     private volatile boolean stopping;
     private int refusalsInARow;
 
@@ -72,6 +76,8 @@ final class StreamConsumer implements Runnable {
         // Every type: a source publishes only what its own selection keeps (the sync's may differ from the poller's).
         this.mapper = new EventMapper(TypeSelection.EVERY, clock);
         this.registry = registry;
+        this.clock = clock;
+        this.lastPollAt = clock.instant();
         Properties p = Topics.clientProperties(config, "github-events-stats-consumer");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -96,10 +102,22 @@ final class StreamConsumer implements Runnable {
                 .register(registry);
         Gauge.builder("stream.consumer.paused", this, c -> c.paused ? 1 : 0)
                 .description("1 while ClickHouse refuses the stream's batches and consumption waits").register(registry);
+        // Read at the scrape, not set by the consumer's thread: it grows while that thread is stuck
+        // (a write that never returns) or gone, when the two gauges above freeze.
+        Gauge.builder("stream.consumer.last.poll.age", this, StreamConsumer::lastPollAge).baseUnit("seconds")
+                .description("Seconds since the stream's consumer last polled the broker (about 1 while it works)")
+                .register(registry);
+        this.refusals = Counter.builder("stream.consumer.refusals")
+                .description("Batches of the stream ClickHouse refused (consumption paused, the batch read again)")
+                .register(registry);
     }
 
     long lag() {
         return lag.get();
+    }
+
+    double lastPollAge() {
+        return Math.max(0, Duration.between(lastPollAt, clock.instant()).toMillis() / 1000.0);
     }
 
     void stop() {
@@ -137,6 +155,7 @@ final class StreamConsumer implements Runnable {
                         rewind = false;
                     }
                     ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                    lastPollAt = clock.instant();
                     measureLag();
                     if (paused) {
                         retry(); // the pause's wait (the poll above, repeated) is over: try again
@@ -256,6 +275,7 @@ final class StreamConsumer implements Runnable {
         consumer.pause(consumer.assignment());
         paused = true;
         pausedAtNanos = System.nanoTime();
+        refusals.increment();
         if (Backoff.worthLogging(++refusalsInARow)) {
             LOG.warnf("stream: ClickHouse did not take %d event(s) (%s), %d time(s) in a row; consumption paused for %s,"
                     + " the events wait in Kafka", records.count(), Printable.of(String.valueOf(e.getMessage())),

@@ -44,7 +44,8 @@ public class GrafanaPanelsTest {
     /** Registered on the first poll; the tests' poller is disabled (EventsPollerTest polls). */
     private static final Set<String> ON_FIRST_POLL = Set.of("github_poll_total");
     /** Registered only with KAFKA_BOOTSTRAP_SERVERS set; StreamTest finds them in /q/metrics. */
-    public static final Set<String> ONLY_WITH_KAFKA = Set.of("stream_consumer_lag_events", "stream_consumer_paused");
+    public static final Set<String> ONLY_WITH_KAFKA = Set.of("stream_consumer_lag_events", "stream_consumer_paused",
+            "stream_consumer_last_poll_age_seconds");
 
     @Inject
     EventWriter writer;
