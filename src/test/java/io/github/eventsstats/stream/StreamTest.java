@@ -469,17 +469,9 @@ class StreamTest {
         published.events.etag = "\"owner's\"";
         published.pulls.loaded = true;
         published.pulls.pagesLoaded = 7;
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
-                "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
-                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
-                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
-            String topic = StreamTestProfile.TOPIC + ".watch-list";
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "state/" + key,
-                    json.writeValueAsString(published))).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            // Asked long ago: on the list on demand, not kept fresh, so this replica does not poll it.
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "asked/" + key,
-                    "1000 " + name)).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        send("state/" + key, json.writeValueAsString(published));
+        // Asked long ago: on the list on demand, not kept fresh, so this replica does not poll it.
+        send("asked/" + key, "1000 " + name);
         await("on the list").atMost(Duration.ofSeconds(30)).until(() -> watchList.get(name).isPresent());
         io.github.eventsstats.watch.WatchedRepository taken = watchList.get(name).orElseThrow();
         assertTrue(taken.onDemand, "on demand, as asked");
@@ -496,11 +488,9 @@ class StreamTest {
      */
     @Test
     void aNewerStatePublishedForARepositoryThisReplicaPollsIsPolledOnFrom() throws Exception {
-        String name = "stream-org/Held" + System.nanoTime();
+        String name = polledHere("stream-org/Held");
         String key = name.toLowerCase(java.util.Locale.ROOT);
-        await("this replica polls it").atMost(Duration.ofMinutes(1)).until(() -> watchPoller.polls(key));
         String feed = "/repos/" + name + "/events";
-        fake.route(feed, r -> FakeGitHub.ok("[]").header("ETag", "\"mine\""));
         try {
             watchList.add(name);
             watchPoller.tick();
@@ -512,13 +502,7 @@ class StreamTest {
             published.revision = own.revision + 5; // polled on by another replica while this one was away
             published.events.etag = "\"holder's\"";
             published.events.nextPollAt = clock.instant();
-            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
-                    "bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
-                    "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
-                    "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class))) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(StreamTestProfile.TOPIC + ".watch-list",
-                        "state/" + key, json.writeValueAsString(published))).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            send("state/" + key, json.writeValueAsString(published));
             await("the newer state taken").atMost(Duration.ofSeconds(30))
                     .until(() -> "\"holder's\"".equals(watchList.get(name).orElseThrow().events.etag));
             int before = (int) fake.requests().stream().filter(r -> r.uri().startsWith(feed)).count();
@@ -578,11 +562,8 @@ class StreamTest {
      */
     @Test
     void aRepositoryRemovedElsewhereLeavesNoStateOfThisReplicasPolls() throws Exception {
-        String name = "stream-org/Polled" + System.nanoTime();
+        String name = polledHere("stream-org/Polled");
         String key = name.toLowerCase(java.util.Locale.ROOT);
-        await("this replica polls it").atMost(Duration.ofMinutes(1)).until(() -> watchPoller.polls(key));
-        String feed = "/repos/" + name + "/events";
-        fake.route(feed, r -> FakeGitHub.ok("[]").header("ETag", "\"mine\""));
         try {
             watchService.add(name);
             watchPoller.tick();
@@ -595,6 +576,18 @@ class StreamTest {
         } finally {
             fake.clearRoutes();
         }
+    }
+
+    /**
+     * A new repository name that this replica polls (its partition is this replica's), whose feed
+     * the fake answers with no events and the ETag "mine"; the caller clears the fake's routes.
+     */
+    private String polledHere(String prefix) {
+        String name = prefix + System.nanoTime();
+        await("this replica polls it").atMost(Duration.ofMinutes(1))
+                .until(() -> watchPoller.polls(name.toLowerCase(java.util.Locale.ROOT)));
+        fake.route("/repos/" + name + "/events", r -> FakeGitHub.ok("[]").header("ETag", "\"mine\""));
+        return name;
     }
 
     /** Writes one record to the shared watch list's topic, as another replica would (null: a tombstone). */
