@@ -1,6 +1,7 @@
 package io.github.eventsstats.stream;
 
 import io.github.eventsstats.platform.Backoff;
+import io.github.eventsstats.platform.Printable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -99,6 +100,7 @@ public final class SharedList {
                 consumer.seekToBeginning(List.of(tp));
                 long target = -1; // the end offset the latest catch-up asked for is to reach
                 long targetFor = 0;
+                int failures = 0;
                 while (!stopping) {
                     try {
                         long want;
@@ -111,9 +113,17 @@ public final class SharedList {
                         }
                         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                             if (r.key() != null) {
-                                read(r.key(), r.value());
+                                try {
+                                    read(r.key(), r.value());
+                                } catch (RuntimeException e) {
+                                    // One listener failing on one entry (a full disk saving the list)
+                                    // must not lose the batch's other entries, nor end the reading.
+                                    LOG.warnf("stream: the shared list %s: entry %s not taken: %s", topic,
+                                            Printable.of(r.key()), e.getMessage());
+                                }
                             }
                         }
+                        failures = 0;
                         if (targetFor > 0 && consumer.position(tp, Duration.ofSeconds(5)) >= target) {
                             synchronized (progress) {
                                 reached = Math.max(reached, targetFor);
@@ -122,6 +132,17 @@ public final class SharedList {
                         }
                     } catch (WakeupException | org.apache.kafka.common.errors.TimeoutException e) {
                         // a catch-up asked for (woken to fetch its end offset at once), stopping, or the broker away: again
+                    } catch (RuntimeException e) {
+                        // A replica that stops reading never hears of a change again: tried on after a pause.
+                        if (Backoff.worthLogging(++failures)) {
+                            LOG.warnf("stream: reading the shared list %s: %s (failure %d in a row); going on",
+                                    topic, e.getMessage(), failures);
+                        }
+                        try {
+                            Thread.sleep(config.retryInterval());
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
                     }
                 }
             } catch (RuntimeException e) {

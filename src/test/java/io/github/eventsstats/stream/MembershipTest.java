@@ -163,6 +163,33 @@ class MembershipTest {
     }
 
     /**
+     * A listener failing on one entry (a full disk saving the watch file) loses neither the entries
+     * read with it nor the ones after: the list is read on.
+     */
+    @Test
+    void aListenerFailingOnOneEntryLosesNoOtherEntryAndTheListIsReadOn() throws Exception {
+        TestKafkaConfig c = config(1);
+        Topics t = new Topics(c);
+        SharedList writer = new SharedList(c, t.watchList());
+        lists.add(writer);
+        writer.add("octo/bad", "octo/bad");
+        writer.add("octo/one", "octo/one");
+        SharedList list = new SharedList(c, t.watchList());
+        lists.add(list);
+        Map<String, String> read = new ConcurrentHashMap<>();
+        list.listen((k, v) -> {
+            if (k.equals("octo/bad")) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+            }
+            apply(read, k, v);
+        });
+        list.follow();
+        await("the entry after the failing one").atMost(Duration.ofSeconds(30)).until(() -> read.containsKey("octo/one"));
+        writer.add("octo/two", "octo/two");
+        await("an entry written later").atMost(Duration.ofSeconds(30)).until(() -> read.containsKey("octo/two"));
+    }
+
+    /**
      * A replica given a repository's partition before its replay of the shared list reached the last
      * holder's state of it (here: before the replay began) works on it only once the list is read to
      * the end the broker had: from the newest state, not from its own older one.
