@@ -146,9 +146,9 @@ public class WatchService {
                 }
             } else {
                 list.get(key).ifPresent(w -> {
-                    list.remove(w.repository);
+                    boolean removed = list.remove(w.repository) == WatchList.Removed.REMOVED; // not one configured here
                     SharedList here = shared;
-                    if (here != null && poller.keeps(key)) {
+                    if (removed && here != null && poller.keeps(key)) {
                         // A state this replica's poll saved just before it read the removal may reach the
                         // broker after the remover's tombstone: this one follows it, so none outlives it.
                         here.put(STATE + key, null);
