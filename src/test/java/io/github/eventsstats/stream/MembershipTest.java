@@ -35,6 +35,13 @@ class MembershipTest {
         }
     }
 
+    /** A shared list on {@code topic}, stopped after the test. */
+    private SharedList sharedList(TestKafkaConfig c, String topic) {
+        SharedList list = new SharedList(c, topic);
+        lists.add(list);
+        return list;
+    }
+
     private static TestKafkaConfig config(int partitions) throws Exception {
         TestKafkaConfig c = TestKafkaConfig.fresh(KafkaBroker.shared().bootstrapServers(), partitions);
         new Topics(c).create(Duration.ofSeconds(30));
@@ -133,8 +140,7 @@ class MembershipTest {
         TestKafkaConfig c = config(1);
         String topic = new Topics(c).watchList();
         Map<String, String> first = new ConcurrentHashMap<>();
-        SharedList one = new SharedList(c, topic);
-        lists.add(one);
+        SharedList one = sharedList(c, topic);
         one.listen((k, v) -> apply(first, k, v));
         one.follow();
         one.add("octo/one", "Octo/One");
@@ -142,8 +148,7 @@ class MembershipTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> first.size() == 2);
 
         Map<String, String> later = new ConcurrentHashMap<>();
-        SharedList two = new SharedList(c, topic);
-        lists.add(two);
+        SharedList two = sharedList(c, topic);
         two.listen((k, v) -> apply(later, k, v));
         two.follow();
         await("a replica started later reads the list").atMost(Duration.ofSeconds(30)).until(() -> later.size() == 2);
@@ -170,12 +175,10 @@ class MembershipTest {
     void aListenerFailingOnOneEntryLosesNoOtherEntryAndTheListIsReadOn() throws Exception {
         TestKafkaConfig c = config(1);
         Topics t = new Topics(c);
-        SharedList writer = new SharedList(c, t.watchList());
-        lists.add(writer);
+        SharedList writer = sharedList(c, t.watchList());
         writer.add("octo/bad", "octo/bad");
         writer.add("octo/one", "octo/one");
-        SharedList list = new SharedList(c, t.watchList());
-        lists.add(list);
+        SharedList list = sharedList(c, t.watchList());
         Map<String, String> read = new ConcurrentHashMap<>();
         list.listen((k, v) -> {
             if (k.equals("octo/bad")) {
@@ -198,11 +201,9 @@ class MembershipTest {
     void workOnANewAssignmentWaitsUntilTheSharedListIsReadToItsEnd() throws Exception {
         TestKafkaConfig c = config(3);
         Topics t = new Topics(c);
-        SharedList holder = new SharedList(c, t.watchList());
-        lists.add(holder);
+        SharedList holder = sharedList(c, t.watchList());
         holder.add("state/octo/one", "the last holder's");
-        SharedList list = new SharedList(c, t.watchList());
-        lists.add(list);
+        SharedList list = sharedList(c, t.watchList());
         Map<String, String> read = new ConcurrentHashMap<>();
         list.listen((k, v) -> apply(read, k, v));
         Membership m = new Membership(c, KafkaStream.WATCH, t.watchShares(), 3);
@@ -225,8 +226,7 @@ class MembershipTest {
     void workOnANewAssignmentWaitsForTheSharedListAtMostTheSessionTimeout() throws Exception {
         TestKafkaConfig c = config(1);
         Topics t = new Topics(c);
-        SharedList list = new SharedList(c, t.watchList()); // never followed
-        lists.add(list);
+        SharedList list = sharedList(c, t.watchList()); // never followed
         Membership m = new Membership(c, KafkaStream.WATCH, t.watchShares(), 1);
         m.settleWith(list::catchUp);
         members.add(m);
